@@ -1,0 +1,368 @@
+import { z } from 'zod';
+
+/**
+ * RunSpec: the versioned, JSON-serializable contract that describes a run. The browser,
+ * the CLI and the companion all train from exactly this object, so it must be complete:
+ * nothing a run depends on may live outside it (except the data itself, which a run
+ * pins by the dataset's version hash).
+ */
+export const RUN_SPEC_VERSION = 1;
+
+const positive = (what = 'must be > 0') => z.number({ error: 'must be a number' }).gt(0, { error: what });
+const positiveInt = z.number({ error: 'must be a number' }).int({ error: 'must be an integer' }).gt(0, { error: 'must be > 0' });
+const nonNegative = z.number({ error: 'must be a number' }).gte(0, { error: 'must be >= 0' });
+const probability = z.number({ error: 'must be a number' }).gte(0, { error: 'must be >= 0' }).lte(1, { error: 'must be <= 1' });
+const range = (lo: number, hi: number) =>
+  z
+    .tuple([z.number(), z.number()])
+    .refine(([a, b]) => a <= b, { error: 'must be [min, max] with min <= max' })
+    .refine(([a, b]) => a >= lo && b <= hi, { error: `must lie within [${lo}, ${hi}]` });
+
+export const architectures = [
+  'mlp',
+  'smallCnn',
+  'mobilenetV2',
+  'mobilenetV3Small',
+  'resnet18',
+  'resnet34',
+  'resnet50',
+  'efficientnetB0',
+  'vgg16',
+  'iresnet18',
+  'iresnet34',
+  'iresnet50',
+  'iresnet18Lite',
+  'iresnet34Lite',
+  'iresnet50Lite',
+] as const;
+export type Architecture = (typeof architectures)[number];
+
+const dataSourceSchema = z.discriminatedUnion('kind', [
+  /** A folder on disk (Node hosts); the CLI's --data overrides the path. */
+  z.object({ kind: z.literal('folder'), path: z.string().min(1, { error: 'must not be empty' }) }),
+  /** A dataset stored in the studio's IndexedDB, pinned by its version hash. */
+  z.object({ kind: z.literal('indexeddb'), datasetId: z.string().min(1), version: z.string().optional() }),
+  /** A dataset the host generates deterministically (demo data, tests). */
+  z.object({
+    kind: z.literal('synthetic'),
+    generator: z.enum(['shapes', 'faces', 'boxes']),
+    classes: positiveInt.default(3),
+    perClass: positiveInt.default(20),
+  }),
+  /** Samples handed over in memory by the host. */
+  z.object({ kind: z.literal('memory') }),
+]);
+
+const normalizationSchema = z
+  .object({
+    preset: z.enum(['imagenet', 'half', 'unit', 'custom']).default('unit'),
+    mean: z.array(z.number()).optional(),
+    std: z.array(positive()).optional(),
+  })
+  .refine((n) => n.preset !== 'custom' || (n.mean !== undefined && n.std !== undefined), {
+    error: 'custom normalization needs mean and std',
+  });
+
+const augmentationSchema = z
+  .object({
+    flip: z.object({ horizontal: z.boolean().default(true), vertical: z.boolean().default(false), p: probability.default(0.5) }).optional(),
+    rotation: z.object({ degrees: nonNegative.max(180, { error: 'must be <= 180' }) }).optional(),
+    randomResizedCrop: z.object({ scale: range(0, 1).default([0.08, 1]), ratio: range(0.1, 10).default([0.75, 4 / 3]) }).optional(),
+    colorJitter: z
+      .object({ brightness: nonNegative.default(0), contrast: nonNegative.default(0), saturation: nonNegative.default(0) })
+      .optional(),
+    mixup: z.object({ alpha: positive(), p: probability.default(1) }).optional(),
+  })
+  .default({});
+
+const splitSchema = z
+  .object({
+    train: probability.default(0.7),
+    val: probability.default(0.15),
+    test: probability.default(0.15),
+    /** 'auto': stratified by class for classification/detection, identity-disjoint for embeddings. */
+    by: z.enum(['auto', 'stratified', 'identity']).default('auto'),
+  })
+  .refine((s) => Math.abs(s.train + s.val + s.test - 1) < 1e-6, { error: 'train + val + test must sum to 1' })
+  .default({ train: 0.7, val: 0.15, test: 0.15, by: 'auto' });
+
+const dataSchema = z.object({
+  source: dataSourceSchema,
+  /** How labels are read: folder names, or per-image JSON with `class` (and `bbox`) as in seed 001. */
+  labels: z.enum(['folders', 'json']).default('folders'),
+  imageSize: positiveInt,
+  channels: z.union([z.literal(1), z.literal(3)], { error: 'must be 1 or 3' }).default(3),
+  split: splitSchema,
+  normalization: normalizationSchema.default({ preset: 'unit' }),
+  augmentation: augmentationSchema,
+});
+
+const headSchema = z
+  .object({
+    hidden: z.array(positiveInt).default([]),
+    dropout: z.number().gte(0, { error: 'must be >= 0' }).lt(1, { error: 'must be < 1' }).default(0),
+    batchNorm: z.boolean().default(false),
+    activation: z.enum(['relu', 'leakyRelu', 'gelu', 'none']).default('relu'),
+  })
+  .default({ hidden: [], dropout: 0, batchNorm: false, activation: 'relu' });
+
+const initialWeightsSchema = z.discriminatedUnion('from', [
+  /** A checkpoint written by the studio (a run directory in Node, a checkpoint id in the browser). */
+  z.object({ from: z.literal('checkpoint'), path: z.string().min(1) }),
+  /** A tfjs LayersModel (model.json + weights) at a path or URL; layers are matched by name and shape. */
+  z.object({ from: z.literal('tfjs'), path: z.string().min(1) }),
+]);
+
+const modelSchema = z.object({
+  architecture: z.enum(architectures, { error: `must be one of ${architectures.join(', ')}` }),
+  width: positive().default(1),
+  inputSize: positiveInt,
+  head: headSchema,
+  embeddingSize: positiveInt.optional(),
+  /** Freeze the first N layers of the backbone (seed 002). */
+  frozenLayers: z.number().int().gte(0, { error: 'must be >= 0' }).default(0),
+  initialWeights: initialWeightsSchema.optional(),
+});
+
+const taskSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('classification') }),
+  z.object({ kind: z.literal('embedding') }),
+  /** Class + one box per image (seed 001's two-head tracker). */
+  z.object({ kind: z.literal('detection'), confidenceThreshold: probability.default(0.9) }),
+]);
+
+const boxLossSchema = z.enum(['seed001', 'giou', 'l1']);
+
+const lossSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('crossEntropy'), labelSmoothing: z.number().gte(0).lt(1, { error: 'must be < 1' }).default(0) }),
+  z.object({ type: z.literal('arcface'), scale: positive().default(30), margin: nonNegative.default(0.5) }),
+  z.object({ type: z.literal('cosface'), scale: positive().default(30), margin: nonNegative.default(0.35) }),
+  z.object({
+    type: z.literal('cdml'),
+    scale: positive().default(64),
+    margin: nonNegative.default(0.49),
+    /** Dynamic-margin strength: m_i = m · (1 + α · (cos θ_y,i − mean cos θ_y)) per seed 003. */
+    alpha: nonNegative.default(0.2),
+  }),
+  z.object({
+    type: z.literal('multiTask'),
+    box: boxLossSchema.default('seed001'),
+    boxWeight: nonNegative.default(1),
+    classWeight: nonNegative.default(0.5),
+    labelSmoothing: z.number().gte(0).lt(1).default(0),
+  }),
+]);
+
+const betas = z.tuple([probability, probability]).default([0.9, 0.999]);
+const optimizerSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('sgd'),
+    lr: positive(),
+    momentum: nonNegative.default(0),
+    nesterov: z.boolean().default(false),
+    weightDecay: nonNegative.default(0),
+    noDecayOnBiasAndNorm: z.boolean().default(false),
+  }),
+  z.object({
+    type: z.literal('adam'),
+    lr: positive(),
+    betas,
+    eps: positive().default(1e-8),
+    weightDecay: nonNegative.default(0),
+    noDecayOnBiasAndNorm: z.boolean().default(false),
+  }),
+  z.object({
+    type: z.literal('adamw'),
+    lr: positive(),
+    betas,
+    eps: positive().default(1e-8),
+    weightDecay: nonNegative.default(0.01),
+    noDecayOnBiasAndNorm: z.boolean().default(false),
+  }),
+]);
+
+const scheduleSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('constant') }),
+  /** Multiply by gamma every stepSize epochs (PyTorch StepLR stepped per epoch). */
+  z.object({ type: z.literal('step'), stepSize: positiveInt, gamma: positive().default(0.1) }),
+  z.object({ type: z.literal('multiStep'), milestones: z.array(positiveInt).min(1), gamma: positive().default(0.1) }),
+  z.object({ type: z.literal('exponential'), gamma: positive() }),
+  /** Linear warmup from warmupStartFactor·lr, then cosine to minLr, per optimizer step. */
+  z.object({
+    type: z.literal('cosine'),
+    warmupEpochs: nonNegative.default(0),
+    warmupStartFactor: z.number().gt(0).lte(1).default(0.01),
+    minLr: nonNegative.default(0),
+  }),
+  /** PyTorch OneCycleLR semantics and defaults, per optimizer step. */
+  z.object({
+    type: z.literal('oneCycle'),
+    maxLr: positive(),
+    pctStart: z.number().gt(0).lt(1).default(0.3),
+    annealStrategy: z.enum(['cos', 'linear']).default('cos'),
+    divFactor: positive().default(25),
+    finalDivFactor: positive().default(1e4),
+    threePhase: z.boolean().default(false),
+  }),
+  /** Reduce by factor after `patience` epochs without improvement of `monitor`. */
+  z.object({
+    type: z.literal('reduceOnPlateau'),
+    monitor: z.string().default('val_loss'),
+    mode: z.enum(['min', 'max']).default('min'),
+    factor: z.number().gt(0).lt(1, { error: 'must be < 1' }).default(0.1),
+    patience: z.number().int().gte(0).default(10),
+    threshold: nonNegative.default(1e-4),
+    cooldown: z.number().int().gte(0).default(0),
+    minLr: nonNegative.default(0),
+  }),
+]);
+
+const earlyStoppingSchema = z.object({
+  monitor: z.string().default('val_loss'),
+  mode: z.enum(['min', 'max']).default('min'),
+  patience: z.number().int().gte(0).default(10),
+  minDelta: nonNegative.default(0),
+  restoreBestWeights: z.boolean().default(true),
+});
+
+const checkpointSchema = z
+  .object({
+    everyEpochs: z.number().int().gte(0, { error: 'must be >= 0 (0 turns periodic checkpoints off)' }).default(1),
+    keepBest: z.boolean().default(true),
+    monitor: z.string().default('val_loss'),
+    mode: z.enum(['min', 'max']).default('min'),
+  })
+  .default({ everyEpochs: 1, keepBest: true, monitor: 'val_loss', mode: 'min' });
+
+const trainingSchema = z.object({
+  epochs: positiveInt,
+  batchSize: positiveInt,
+  gradientAccumulation: positiveInt.default(1),
+  /** Global-norm gradient clipping; omit for none. */
+  clipNorm: positive().optional(),
+  earlyStopping: earlyStoppingSchema.optional(),
+  checkpoint: checkpointSchema,
+  seed: z.number().int().gte(0).default(42),
+  /** Read the loss back every N steps (readback stalls the GPU queue). */
+  logEverySteps: positiveInt.default(1),
+});
+
+export const runSpecSchema = z
+  .object({
+    version: z.literal(RUN_SPEC_VERSION, { error: `must be ${RUN_SPEC_VERSION}` }),
+    name: z.string().default('run'),
+    data: dataSchema,
+    model: modelSchema,
+    task: taskSchema,
+    loss: lossSchema,
+    optimizer: optimizerSchema,
+    schedule: scheduleSchema.default({ type: 'constant' }),
+    training: trainingSchema,
+  })
+  .superRefine((spec, ctx) => {
+    const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+    if (spec.model.inputSize !== spec.data.imageSize) {
+      issue(['model', 'inputSize'], `must equal data.imageSize (${spec.data.imageSize}), got ${spec.model.inputSize}`);
+    }
+    const margin = ['arcface', 'cosface', 'cdml'].includes(spec.loss.type);
+    if (spec.task.kind === 'embedding' && !margin) {
+      issue(['loss', 'type'], `an embedding task needs arcface, cosface or cdml, got ${spec.loss.type}`);
+    }
+    if (spec.task.kind !== 'embedding' && margin) {
+      issue(['loss', 'type'], `${spec.loss.type} needs task.kind "embedding", got "${spec.task.kind}"`);
+    }
+    if (spec.task.kind === 'embedding' && spec.model.embeddingSize === undefined) {
+      issue(['model', 'embeddingSize'], 'is required for an embedding task');
+    }
+    if (spec.task.kind === 'detection' && spec.loss.type !== 'multiTask') {
+      issue(['loss', 'type'], `a detection task needs multiTask, got ${spec.loss.type}`);
+    }
+    if (spec.task.kind === 'classification' && spec.loss.type === 'multiTask') {
+      issue(['loss', 'type'], 'multiTask needs task.kind "detection"');
+    }
+    if (spec.data.augmentation.mixup && spec.task.kind !== 'classification') {
+      issue(['data', 'augmentation', 'mixup'], 'mixup applies to classification only');
+    }
+    if (spec.task.kind === 'detection' && spec.data.labels !== 'json') {
+      issue(['data', 'labels'], 'a detection task needs per-image JSON labels with a bbox ("json")');
+    }
+    if (spec.schedule.type === 'multiStep') {
+      const m = spec.schedule.milestones;
+      if (m.some((v, i) => i > 0 && v <= m[i - 1])) issue(['schedule', 'milestones'], 'must be strictly increasing');
+    }
+    if (spec.data.normalization.preset === 'custom') {
+      for (const key of ['mean', 'std'] as const) {
+        const v = spec.data.normalization[key];
+        if (v && v.length !== spec.data.channels) {
+          issue(['data', 'normalization', key], `needs ${spec.data.channels} values (one per channel), got ${v.length}`);
+        }
+      }
+    }
+  });
+
+/** A fully defaulted, validated spec. */
+export type RunSpec = z.output<typeof runSpecSchema>;
+/** What a person writes: defaults may be left out. */
+export type RunSpecInput = z.input<typeof runSpecSchema>;
+export type DataSpec = RunSpec['data'];
+export type AugmentationSpec = RunSpec['data']['augmentation'];
+export type NormalizationSpec = RunSpec['data']['normalization'];
+export type ModelSpec = RunSpec['model'];
+export type HeadSpec = RunSpec['model']['head'];
+export type TaskSpec = RunSpec['task'];
+export type LossConfig = RunSpec['loss'];
+export type OptimizerConfig = RunSpec['optimizer'];
+export type ScheduleConfig = RunSpec['schedule'];
+export type TrainingSpec = RunSpec['training'];
+export type EarlyStoppingSpec = NonNullable<RunSpec['training']['earlyStopping']>;
+
+export interface SpecProblem {
+  /** Dotted path into the spec, e.g. "model.width". */
+  path: string;
+  /** Plain reason, e.g. "must be > 0, got -1". */
+  message: string;
+}
+
+export type SpecResult = { ok: true; spec: RunSpec; problems: [] } | { ok: false; problems: SpecProblem[] };
+
+function valueAt(input: unknown, path: PropertyKey[]): unknown {
+  let cur: unknown = input;
+  for (const key of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[key];
+  }
+  return cur;
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const text = JSON.stringify(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/**
+ * Validates a spec and fills its defaults. Returns every problem at once, each with its
+ * dotted path and a plain reason that names the offending value.
+ */
+export function validateRunSpec(input: unknown): SpecResult {
+  const parsed = runSpecSchema.safeParse(input);
+  if (parsed.success) return { ok: true, spec: parsed.data, problems: [] };
+  const problems = parsed.error.issues.map((issue): SpecProblem => {
+    const path = issue.path.map(String).join('.') || '(spec)';
+    const value = valueAt(input, issue.path);
+    const missing = value === undefined && issue.code === 'invalid_type';
+    let message = missing ? 'is required' : issue.message;
+    if (!missing && issue.code !== 'custom' && !message.includes(', got ')) message += `, got ${describe(value)}`;
+    return { path, message };
+  });
+  return { ok: false, problems };
+}
+
+/** Validates or throws one error listing every problem, one per line. */
+export function parseRunSpec(input: unknown): RunSpec {
+  const result = validateRunSpec(input);
+  if (!result.ok) {
+    throw new Error(`invalid run spec:\n${result.problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}`);
+  }
+  return result.spec;
+}

@@ -1,0 +1,59 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { existsSync } from 'node:fs';
+
+export type NodeBackendName = 'cpu' | 'webgpu';
+
+export interface BackendInfo {
+  backend: NodeBackendName;
+  /** Adapter as WebGPU reports it (vendor / architecture), or 'cpu'. */
+  adapter: string;
+}
+
+/** Chromium's SwiftShader ICD: Dawn rejects Debian's lavapipe, so we point Vulkan here when no GPU driver is set. */
+const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+
+let webgpuModules: Promise<void> | undefined;
+
+function prepareWebgpu(): Promise<void> {
+  webgpuModules ??= (async () => {
+    if (!process.env.VK_ICD_FILENAMES && !process.env.VK_DRIVER_FILES && existsSync(SWIFTSHADER_ICD)) {
+      process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+    }
+    process.env.XDG_RUNTIME_DIR ??= '/tmp';
+    const { create, globals } = await import('webgpu');
+    Object.assign(globalThis, globals);
+    const adapterOptions = process.env.STUDIO_DAWN_ADAPTER ? [`adapter=${process.env.STUDIO_DAWN_ADAPTER}`] : [];
+    // tfjs-backend-webgpu registers itself only if navigator.gpu exists when it is first imported.
+    Object.defineProperty(globalThis, 'navigator', {
+      value: { gpu: create(adapterOptions) },
+      configurable: true,
+      writable: true,
+    });
+    await import('@tensorflow/tfjs-backend-webgpu');
+  })();
+  return webgpuModules;
+}
+
+/**
+ * Chooses the tfjs backend for a Node host. This is the only place in Node code
+ * that imports backend packages: the core stays backend-agnostic.
+ */
+export async function initNodeBackend(name: NodeBackendName): Promise<BackendInfo> {
+  if (name === 'webgpu') {
+    await prepareWebgpu();
+    const ok = await tf.setBackend('webgpu');
+    if (!ok) {
+      throw new Error(
+        'WebGPU backend failed to start: no usable adapter (install libvulkan1 and a Vulkan driver, or chromium for SwiftShader)',
+      );
+    }
+    await tf.ready();
+    const info = (tf.backend() as unknown as { adapterInfo?: { vendor?: string; architecture?: string } }).adapterInfo;
+    return { backend: 'webgpu', adapter: [info?.vendor, info?.architecture].filter(Boolean).join(' ') || 'unknown' };
+  }
+  await import('@tensorflow/tfjs-backend-cpu');
+  const ok = await tf.setBackend('cpu');
+  if (!ok) throw new Error('CPU backend failed to start');
+  await tf.ready();
+  return { backend: 'cpu', adapter: 'cpu' };
+}

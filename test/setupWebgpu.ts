@@ -1,0 +1,3 @@
+import { initNodeBackend } from '../src/node/backend.ts';
+
+await initNodeBackend('webgpu');

@@ -1,0 +1,40 @@
+import { defineConfig } from 'vitest/config';
+import react from '@vitejs/plugin-react';
+
+// One config for the studio build and for Vitest. Unit tests run the core on the
+// tfjs CPU backend; the `webgpu` project runs the same core on the real WebGPU
+// backend through Dawn (SwiftShader when there is no GPU), one file at a time
+// because a Dawn device per worker is heavy.
+export default defineConfig({
+  plugins: [react()],
+  build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
+  worker: { format: 'es' },
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          environment: 'node',
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          exclude: ['**/*.webgpu.test.ts', 'node_modules/**'],
+          setupFiles: ['test/setupCpu.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'webgpu',
+          environment: 'node',
+          include: ['src/**/*.webgpu.test.ts', 'test/**/*.webgpu.test.ts'],
+          setupFiles: ['test/setupWebgpu.ts'],
+          fileParallelism: false,
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+        },
+      },
+    ],
+  },
+});
