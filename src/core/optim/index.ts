@@ -1,0 +1,10 @@
+export type { Optimizer, OptimizerState } from './optimizer.ts';
+export { createOptimizer } from './createOptimizer.ts';
+export { SgdOptimizer } from './sgdOptimizer.ts';
+export { AdamOptimizer } from './adamOptimizer.ts';
+export { isNoDecayParam } from './isNoDecayParam.ts';
+export { clipByGlobalNorm } from './clipByGlobalNorm.ts';
+export { GradientAccumulator } from './gradientAccumulator.ts';
+export { lrRangeTest } from './lrRangeTest.ts';
+export type { LrRangeTestOptions, LrRangeTestResult } from './lrRangeTest.ts';
+export * from './schedules/index.ts';

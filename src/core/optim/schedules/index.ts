@@ -1,0 +1,10 @@
+export { createSchedule } from './createSchedule.ts';
+export type { LrSchedule, ScheduleContext } from './lrSchedule.ts';
+export { constantSchedule } from './constantSchedule.ts';
+export { stepSchedule } from './stepSchedule.ts';
+export { multiStepSchedule } from './multiStepSchedule.ts';
+export { exponentialSchedule } from './exponentialSchedule.ts';
+export { cosineSchedule } from './cosineSchedule.ts';
+export { oneCycleSchedule } from './oneCycleSchedule.ts';
+export { reduceOnPlateauSchedule } from './reduceOnPlateauSchedule.ts';
+export type { ReduceOnPlateauState } from './reduceOnPlateauSchedule.ts';

@@ -1,0 +1,68 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { OptimizerConfig } from '../spec/runSpec.ts';
+import { isNoDecayParam } from './isNoDecayParam.ts';
+import type { Optimizer, OptimizerState } from './optimizer.ts';
+import { OptimizerSlots } from './optimizerSlots.ts';
+
+/**
+ * What SGD and Adam share: argument checks, the per-variable weight decay, the iteration
+ * count and saving/restoring slots. Subclasses implement `update` for one variable; it runs
+ * inside a tidy, so intermediate tensors need no disposing.
+ */
+export abstract class SlotOptimizer implements Optimizer {
+  protected readonly slots: OptimizerSlots;
+  /** Weight decay per variable, 0 for no-decay parameters when the config asks for it. */
+  protected readonly decay: number[];
+  private count = 0;
+  private disposed = false;
+
+  constructor(
+    readonly config: OptimizerConfig,
+    protected readonly variables: readonly tf.Variable[],
+    slotNames: readonly string[],
+  ) {
+    this.decay = variables.map((v) => (config.noDecayOnBiasAndNorm && isNoDecayParam(v) ? 0 : config.weightDecay));
+    this.slots = new OptimizerSlots(slotNames, variables);
+  }
+
+  get iterations(): number {
+    return this.count;
+  }
+
+  protected abstract update(index: number, grad: tf.Tensor, lr: number, iteration: number): void;
+
+  step(grads: tf.Tensor[], lr: number): void {
+    if (this.disposed) throw new Error('optimizer: step after dispose');
+    if (!Number.isFinite(lr) || lr < 0) throw new Error(`optimizer: lr must be a finite number >= 0, got ${lr}`);
+    if (grads.length !== this.variables.length) {
+      throw new Error(`optimizer: got ${grads.length} gradients for ${this.variables.length} variables`);
+    }
+    grads.forEach((g, i) => {
+      const want = this.variables[i].shape;
+      if (g.shape.length !== want.length || g.shape.some((d, j) => d !== want[j])) {
+        throw new Error(`optimizer: gradient ${i} has shape [${g.shape}], its variable [${want}]`);
+      }
+    });
+    const iteration = this.count + 1;
+    tf.tidy(() => grads.forEach((g, i) => this.update(i, g, lr, iteration)));
+    this.count = iteration;
+  }
+
+  async getState(): Promise<OptimizerState> {
+    return { type: this.config.type, iterations: this.count, slots: await this.slots.read() };
+  }
+
+  setState(state: OptimizerState): void {
+    if (state.type !== this.config.type) throw new Error(`optimizer state is for ${state.type}, this optimizer is ${this.config.type}`);
+    if (!Number.isInteger(state.iterations) || state.iterations < 0) {
+      throw new Error(`optimizer state has iterations ${state.iterations}, expected an integer >= 0`);
+    }
+    this.slots.write(state.slots);
+    this.count = state.iterations;
+  }
+
+  dispose(): void {
+    this.slots.dispose();
+    this.disposed = true;
+  }
+}
