@@ -1,3 +1,4 @@
+import '@tensorflow/tfjs-layers';
 import { initNodeBackend } from '../src/node/backend.ts';
 
 await initNodeBackend('webgpu');
