@@ -1,0 +1,79 @@
+/**
+ * Everything a host shows about a run is one of these events: the browser's charts, the
+ * CLI's events.jsonl and the companion's WebSocket stream carry exactly this shape.
+ */
+
+export interface MemoryFigures {
+  numTensors: number;
+  numBytes: number;
+  /** Bytes on the GPU where the backend reports them (webgpu, webgl). */
+  numBytesInGPU?: number;
+}
+
+export interface TrainBeginEvent {
+  type: 'trainBegin';
+  specHash: string;
+  backend: string;
+  epochs: number;
+  stepsPerEpoch: number;
+  totalSteps: number;
+  startEpoch: number;
+  startStep: number;
+  trainSamples: number;
+  valSamples: number;
+  classNames: string[];
+  params: number;
+  time: number;
+}
+
+export interface StepEvent {
+  type: 'step';
+  epoch: number;
+  /** Global optimizer-update index, 0-based, continuing across resumes. */
+  step: number;
+  /** Mean training loss over the updates since the previous step event. */
+  loss: number;
+  /** Other per-step figures (loss parts, training accuracy), means over the same window. */
+  metrics: Record<string, number>;
+  lr: number;
+  samplesPerSec: number;
+  etaSec: number;
+  memory: MemoryFigures;
+  time: number;
+}
+
+export interface EpochEvent {
+  type: 'epoch';
+  epoch: number;
+  step: number;
+  /** loss, acc, val_loss, val_acc, ... (names in docs/run-spec.md). */
+  metrics: Record<string, number>;
+  lr: number;
+  samplesPerSec: number;
+  durationSec: number;
+  etaSec: number;
+  memory: MemoryFigures;
+  time: number;
+}
+
+export interface CheckpointEvent {
+  type: 'checkpoint';
+  epoch: number;
+  step: number;
+  kind: 'periodic' | 'best' | 'final';
+  time: number;
+}
+
+export type EndReason = 'completed' | 'earlyStopped' | 'stopped' | 'nonFiniteLoss' | 'error';
+
+export interface TrainEndEvent {
+  type: 'trainEnd';
+  reason: EndReason;
+  message: string;
+  epochsRun: number;
+  step: number;
+  best?: { epoch: number; monitor: string; value: number };
+  time: number;
+}
+
+export type TrainEvent = TrainBeginEvent | StepEvent | EpochEvent | CheckpointEvent | TrainEndEvent;
