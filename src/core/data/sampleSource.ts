@@ -32,6 +32,8 @@ export interface SampleSource {
   /** A human-readable name for messages ("folder data/faces", "dataset 'shapes' v3a9c"). */
   readonly description: string;
   list(): Promise<SampleRef[]>;
+  /** Files that `list()` had to skip (no label, not an image), with reasons; filled by list(). */
+  readonly badSamples?: BadSample[];
   read(ref: SampleRef): Promise<DecodedImage>;
 }
 

@@ -10,7 +10,10 @@ export function clipByGlobalNorm(grads: tf.Tensor[], maxNorm: number): { grads: 
   if (!(maxNorm > 0)) throw new Error(`clipByGlobalNorm: maxNorm must be > 0, got ${maxNorm}`);
   return tf.tidy(() => {
     const squares = grads.map((g) => tf.sum(tf.square(g)));
-    const norm = tf.sqrt(squares.length > 0 ? tf.addN(squares) : tf.scalar(0)) as tf.Scalar;
+    // A chain of adds, not tf.addN: WebGPU's AddN binds every input at once and fails past
+    // the device's storage-buffer limit (8 on SwiftShader), which any real model exceeds.
+    const total = squares.reduce<tf.Tensor>((sum, sq) => tf.add(sum, sq), tf.scalar(0));
+    const norm = tf.sqrt(total) as tf.Scalar;
     const coef = tf.minimum(tf.div(maxNorm, tf.add(norm, 1e-6)), 1);
     return { grads: grads.map((g) => tf.mul(g, coef)), norm };
   });
