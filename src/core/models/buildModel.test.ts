@@ -1,0 +1,248 @@
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { describe, expect, it } from 'vitest';
+import { architectures } from '../spec/runSpec.ts';
+import type { Architecture, ModelSpec, TaskSpec } from '../spec/runSpec.ts';
+import { buildModel } from './buildModel.ts';
+import { modelCost } from './modelCost.ts';
+
+// Tiny on purpose: the CPU backend runs every forward pass here.
+const SIZE = 32;
+const WIDTH = 0.25;
+const BATCH = 2;
+const CLASSES = 5;
+const EMBEDDING = 16;
+
+function modelSpec(architecture: Architecture, over: Partial<ModelSpec> = {}): ModelSpec {
+  return {
+    architecture,
+    width: WIDTH,
+    inputSize: SIZE,
+    head: { hidden: [], dropout: 0, batchNorm: false, activation: 'relu' },
+    embeddingSize: EMBEDDING,
+    frozenLayers: 0,
+    ...over,
+  };
+}
+
+function build(architecture: Architecture, task: TaskSpec, over: Partial<ModelSpec> = {}, seed = 1, channels: 1 | 3 = 3) {
+  return buildModel({ model: modelSpec(architecture, over), channels, task, numClasses: CLASSES, seed });
+}
+
+const CLASSIFICATION: TaskSpec = { kind: 'classification' };
+const EMBED: TaskSpec = { kind: 'embedding' };
+const DETECTION: TaskSpec = { kind: 'detection', confidenceThreshold: 0.9 };
+
+function input(channels = 3, seed = 5): tf.Tensor4D {
+  return tf.randomUniform([BATCH, SIZE, SIZE, channels], 0, 1, 'float32', seed);
+}
+
+function outputsOf(model: tfl.LayersModel, x: tf.Tensor, training: boolean): tf.Tensor[] {
+  const out = model.apply(x, { training }) as tf.Tensor | tf.Tensor[];
+  return Array.isArray(out) ? out : [out];
+}
+
+describe('buildModel: every architecture and task', () => {
+  describe.each(architectures)('%s', (architecture) => {
+    it.each([CLASSIFICATION, EMBED, DETECTION])('builds for $kind with the right output shapes', (task) => {
+      const model = build(architecture, task, { head: { hidden: [], dropout: 0.1, batchNorm: false, activation: 'relu' } });
+      const x = input();
+      const before = tf.memory().numTensors;
+      const values = tf.tidy(() =>
+        outputsOf(model, x, true).map((t) => ({ shape: t.shape, data: Array.from(t.dataSync()) })),
+      );
+      expect(tf.memory().numTensors).toBe(before);
+      expect(model.inputs[0].shape).toEqual([null, SIZE, SIZE, 3]);
+      for (const v of values) expect(v.data.every(Number.isFinite)).toBe(true);
+      if (task.kind === 'classification') {
+        expect(values.map((v) => v.shape)).toEqual([[BATCH, CLASSES]]);
+      } else if (task.kind === 'embedding') {
+        expect(values.map((v) => v.shape)).toEqual([[BATCH, EMBEDDING]]);
+        for (let b = 0; b < BATCH; b++) {
+          const row = values[0].data.slice(b * EMBEDDING, (b + 1) * EMBEDDING);
+          expect(Math.hypot(...row)).toBeCloseTo(1, 5);
+        }
+      } else {
+        expect(values.map((v) => v.shape)).toEqual([
+          [BATCH, CLASSES],
+          [BATCH, 4],
+        ]);
+        expect(values[1].data.every((b) => b > 0 && b < 1)).toBe(true);
+      }
+      x.dispose();
+      model.dispose();
+    });
+  });
+
+  it.each(['mlp', 'resnet18', 'iresnet18Lite', 'mobilenetV3Small'] as const)('%s takes one-channel input', (architecture) => {
+    const model = build(architecture, CLASSIFICATION, {}, 1, 1);
+    const x = input(1);
+    const shape = tf.tidy(() => outputsOf(model, x, false)[0].shape);
+    expect(model.inputs[0].shape).toEqual([null, SIZE, SIZE, 1]);
+    expect(shape).toEqual([BATCH, CLASSES]);
+    x.dispose();
+    model.dispose();
+  });
+});
+
+describe('buildModel: gradients', () => {
+  const small: [Architecture, TaskSpec][] = [
+    ['mlp', CLASSIFICATION],
+    ['smallCnn', DETECTION],
+    ['mobilenetV2', CLASSIFICATION],
+    ['mobilenetV3Small', CLASSIFICATION],
+    ['efficientnetB0', EMBED],
+    ['resnet18', CLASSIFICATION],
+    ['iresnet18Lite', EMBED],
+  ];
+  it.each(small)('%s (%o): forward + backward gives a finite gradient for every trainable weight', (architecture, task) => {
+    const model = build(architecture, task, { head: { hidden: [12], dropout: 0.2, batchNorm: true, activation: 'leakyRelu' } });
+    const x = input();
+    const labels = tf.oneHot(tf.tensor1d([1, 3], 'int32'), CLASSES);
+    const target = tf.tensor2d([0.2, 0.3, 0.6, 0.7, 0.1, 0.1, 0.9, 0.5], [BATCH, 4]);
+    const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    const before = tf.memory().numTensors;
+    const norms = tf.tidy(() => {
+      const { value, grads } = tf.variableGrads(() => {
+        const out = outputsOf(model, x, true);
+        if (task.kind === 'embedding') return tf.neg(tf.sum(tf.mul(tf.slice(out[0], [0, 0], [1, -1]), tf.slice(out[0], [1, 0], [1, -1])))) as tf.Scalar;
+        const ce = tf.losses.softmaxCrossEntropy(labels, out[0]);
+        return (task.kind === 'detection' ? tf.add(ce, tf.losses.meanSquaredError(target, out[1])) : ce) as tf.Scalar;
+      }, variables);
+      expect(Number.isFinite(value.dataSync()[0])).toBe(true);
+      expect(Object.keys(grads).length).toBe(variables.length);
+      return variables.map((v) => {
+        const g = grads[v.name];
+        expect(g.dataSync().every(Number.isFinite)).toBe(true);
+        return tf.norm(g).dataSync()[0];
+      });
+    });
+    expect(tf.memory().numTensors).toBe(before);
+    // Every kernel is on the path to the loss.
+    expect(norms.filter((n) => n > 0).length).toBeGreaterThan(norms.length / 2);
+    tf.dispose([x, labels, target]);
+    model.dispose();
+  });
+});
+
+describe('buildModel: determinism and names', () => {
+  function weightsOf(model: tfl.LayersModel): Map<string, Float32Array> {
+    return new Map(model.weights.map((w) => [w.originalName, w.read().dataSync() as Float32Array]));
+  }
+
+  it.each(['resnet18', 'mobilenetV3Small', 'iresnet18Lite'] as const)('%s: the same seed gives bit-identical weights, another seed other weights', (architecture) => {
+    const a = build(architecture, DETECTION, {}, 7);
+    const b = build(architecture, DETECTION, {}, 7);
+    const c = build(architecture, DETECTION, {}, 8);
+    const [wa, wb, wc] = [a, b, c].map(weightsOf);
+    expect([...wa.keys()]).toEqual([...wb.keys()]);
+    for (const [name, values] of wa) expect(wb.get(name), name).toEqual(values);
+    const kernels = [...wa.keys()].filter((n) => n.endsWith('/kernel'));
+    expect(kernels.some((n) => !wa.get(n)!.every((v, i) => v === wc.get(n)![i]))).toBe(true);
+    [a, b, c].forEach((m) => m.dispose());
+  });
+
+  it('dropout masks follow the seed and change from step to step', () => {
+    const head = { hidden: [64], dropout: 0.5, batchNorm: false, activation: 'relu' as const };
+    const a = build('mlp', CLASSIFICATION, { head }, 3);
+    const b = build('mlp', CLASSIFICATION, { head }, 3);
+    const x = input();
+    const run = (m: tfl.LayersModel, training: boolean) => tf.tidy(() => Array.from(outputsOf(m, x, training)[0].dataSync()));
+    const a1 = run(a, true);
+    const a2 = run(a, true);
+    expect(run(b, true)).toEqual(a1);
+    expect(run(b, true)).toEqual(a2);
+    expect(a2).not.toEqual(a1);
+    expect(run(a, false)).toEqual(run(a, false));
+    tf.dispose(x);
+    [a, b].forEach((m) => m.dispose());
+  });
+
+  it('names layers by their place in the network', () => {
+    const model = build('resnet18', DETECTION);
+    const names = model.layers.map((l) => l.name);
+    for (const n of ['input', 'stem_conv', 'stem_bn', 'stage2_block1_conv1', 'stage2_block1_down_conv', 'stage4_block2_out', 'class_logits', 'box'])
+      expect(names).toContain(n);
+    expect(model.outputNames).toEqual(['class_logits', 'box']);
+    expect(model.weights.map((w) => w.originalName)).toContain('stage2_block1_conv1/kernel');
+    model.dispose();
+  });
+});
+
+describe('buildModel: heads and freezing', () => {
+  it('IResNet ends in its own embedding: no second embedding layer, and its scale stays fixed', () => {
+    const model = build('iresnet18Lite', EMBED);
+    const names = model.layers.map((l) => l.name);
+    expect(names.filter((n) => n.startsWith('embedding'))).toEqual(['embedding_fc', 'embedding_bn', 'embedding']);
+    expect(model.trainableWeights.map((w) => w.originalName)).not.toContain('embedding_bn/gamma');
+    model.dispose();
+  });
+
+  it('a custom head stacks hidden dense + BN + activation + dropout before the logits', () => {
+    const head = { hidden: [32, 16], dropout: 0.3, batchNorm: true, activation: 'gelu' as const };
+    const model = build('resnet18', CLASSIFICATION, { head });
+    const tail = model.layers.slice(-10).map((l) => l.name);
+    expect(tail).toEqual([
+      'avg_pool',
+      'head_dense1',
+      'head_dense1_bn',
+      'head_dense1_gelu',
+      'head_dense1_dropout',
+      'head_dense2',
+      'head_dense2_bn',
+      'head_dense2_gelu',
+      'head_dense2_dropout',
+      'logits',
+    ]);
+    expect(model.getLayer('logits').outputShape).toEqual([null, CLASSES]);
+    model.dispose();
+  });
+
+  it('freezes exactly the first N backbone layers', () => {
+    const full = build('resnet18', CLASSIFICATION);
+    const frozen = build('resnet18', CLASSIFICATION, { frozenLayers: 5 });
+    const firstFive = ['stem_conv', 'stem_bn', 'stem_relu', 'stem_pool', 'stage1_block1_conv1'];
+    for (const name of firstFive) expect(frozen.getLayer(name).trainable).toBe(false);
+    expect(frozen.getLayer('stage1_block1_bn1').trainable).toBe(true);
+    const frozenParams = firstFive.flatMap((n) => full.getLayer(n).trainableWeights).reduce((s, w) => s + w.shape.reduce<number>((a, d) => a * (d ?? 1), 1), 0);
+    expect(modelCost(full).trainableParams - modelCost(frozen).trainableParams).toBe(frozenParams);
+    expect(modelCost(frozen).params).toBe(modelCost(full).params);
+    [full, frozen].forEach((m) => m.dispose());
+  });
+
+  it('rejects impossible requests without leaking tensors', () => {
+    const before = tf.memory().numTensors;
+    expect(() => build('mlp', CLASSIFICATION, { frozenLayers: 99 })).toThrow(/frozenLayers is 99 but the mlp backbone has 5 layers/);
+    expect(() => build('vgg16', CLASSIFICATION, { inputSize: 16 })).toThrow(/vgg16 needs inputSize >= 32/);
+    expect(() => buildModel({ model: modelSpec('mlp'), channels: 3, task: CLASSIFICATION, numClasses: 0, seed: 1 })).toThrow(/numClasses/);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('building and disposing in a loop keeps the tensor count flat', () => {
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) build('mobilenetV2', DETECTION, {}, i).dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('buildModel: saved models load again', () => {
+  it('round-trips the custom layers (hard activations, seeded dropout, L2 normalize) through tfjs save/load', async () => {
+    const head = { hidden: [8], dropout: 0.2, batchNorm: false, activation: 'relu' as const };
+    const model = build('mobilenetV3Small', EMBED, { head });
+    let artifacts: tf.io.ModelArtifacts | undefined;
+    await model.save(
+      tf.io.withSaveHandler(async (a) => {
+        artifacts = a;
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }),
+    );
+    const loaded = await tfl.loadLayersModel(tf.io.fromMemory(artifacts!));
+    expect(loaded.layers.map((l) => l.getClassName())).toEqual(model.layers.map((l) => l.getClassName()));
+    expect(loaded.layers.map((l) => l.getClassName())).toEqual(expect.arrayContaining(['HardSwish', 'HardSigmoid', 'SeededDropout', 'L2Normalize']));
+    const x = input();
+    const [y0, y1] = tf.tidy(() => [model, loaded].map((m) => Array.from(outputsOf(m, x, false)[0].dataSync())));
+    expect(y1).toEqual(y0);
+    x.dispose();
+    [model, loaded].forEach((m) => m.dispose());
+  });
+});

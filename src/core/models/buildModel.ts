@@ -1,0 +1,91 @@
+import * as tfl from '@tensorflow/tfjs-layers';
+import type { Architecture, ModelSpec, TaskSpec } from '../spec/runSpec.ts';
+import type { BackboneBuilder } from './backbone.ts';
+import { efficientnetB0 } from './efficientnetB0.ts';
+import { classifierHead, detectionHeads, embeddingHead } from './heads.ts';
+import { iresnet18, iresnet18Lite, iresnet34, iresnet34Lite, iresnet50, iresnet50Lite } from './iresnet.ts';
+import { LayerFactory } from './layerFactory.ts';
+import type { SymbolicTensor } from './layerFactory.ts';
+import { mlp } from './mlp.ts';
+import { mobilenetV2 } from './mobilenetV2.ts';
+import { mobilenetV3Small } from './mobilenetV3Small.ts';
+import { resnet18, resnet34, resnet50 } from './resnet.ts';
+import { smallCnn } from './smallCnn.ts';
+import { vgg16 } from './vgg16.ts';
+
+const BACKBONES: Record<Architecture, BackboneBuilder> = {
+  mlp,
+  smallCnn,
+  mobilenetV2,
+  mobilenetV3Small,
+  resnet18,
+  resnet34,
+  resnet50,
+  efficientnetB0,
+  vgg16,
+  iresnet18,
+  iresnet34,
+  iresnet50,
+  iresnet18Lite,
+  iresnet34Lite,
+  iresnet50Lite,
+};
+
+/** insightface's embedding width, used where a spec leaves embeddingSize out (classification on IResNet). */
+const DEFAULT_EMBEDDING_SIZE = 512;
+
+export interface BuildModelOptions {
+  model: ModelSpec;
+  channels: 1 | 3;
+  task: TaskSpec;
+  numClasses: number;
+  /** Every initializer and dropout seed is drawn from this one number. */
+  seed: number;
+}
+
+/**
+ * Builds a model of the zoo for a task, input `[inputSize, inputSize, channels]` (NHWC):
+ * - classification: logits `[B, numClasses]`;
+ * - embedding: L2-normalized embeddings `[B, embeddingSize]`;
+ * - detection: `[class logits [B, numClasses], box [B, 4] in (0, 1)]`.
+ * The first `model.frozenLayers` layers of the backbone, in the order the builder made
+ * them (stem first; the input layer not counted; a layer without weights counts as in
+ * Keras' `model.layers[:N]`), are not trainable.
+ */
+export function buildModel(opts: BuildModelOptions): tfl.LayersModel {
+  const { model: spec, task, numClasses } = opts;
+  if (!Number.isInteger(numClasses) || numClasses < 1) throw new Error(`numClasses must be a positive integer, got ${numClasses}`);
+  if (!(spec.width > 0)) throw new Error(`model.width must be > 0, got ${spec.width}`);
+  const f = new LayerFactory(opts.seed, spec.width);
+  const input = tfl.input({ shape: [spec.inputSize, spec.inputSize, opts.channels], name: 'input' });
+  const backbone = BACKBONES[spec.architecture](f, input, {
+    embeddingSize: spec.embeddingSize ?? DEFAULT_EMBEDDING_SIZE,
+    dropout: spec.head.dropout,
+  });
+  const backboneLayers = f.layers.slice();
+
+  let outputs: SymbolicTensor | SymbolicTensor[];
+  switch (task.kind) {
+    case 'classification':
+      outputs = classifierHead(f, backbone, spec.head, numClasses);
+      break;
+    case 'embedding':
+      outputs = embeddingHead(f, backbone, spec.head, spec.embeddingSize ?? DEFAULT_EMBEDDING_SIZE);
+      break;
+    case 'detection':
+      outputs = detectionHeads(f, backbone, spec.head, numClasses);
+      break;
+    default: {
+      const never: never = task;
+      throw new Error(`unknown task ${JSON.stringify(never)}`);
+    }
+  }
+  const model = tfl.model({ inputs: input, outputs, name: spec.architecture });
+
+  if (spec.frozenLayers > backboneLayers.length) {
+    model.dispose();
+    throw new Error(`model.frozenLayers is ${spec.frozenLayers} but the ${spec.architecture} backbone has ${backboneLayers.length} layers`);
+  }
+  for (const layer of backboneLayers.slice(0, spec.frozenLayers)) layer.trainable = false;
+  return model;
+}

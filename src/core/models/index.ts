@@ -1,0 +1,10 @@
+export { buildModel } from './buildModel.ts';
+export type { BuildModelOptions } from './buildModel.ts';
+export { modelCost } from './modelCost.ts';
+export type { ModelCost } from './modelCost.ts';
+export { zooTable } from './zooTable.ts';
+export type { ZooRow, ZooTableOptions } from './zooTable.ts';
+export { L2Normalize } from './l2Normalize.ts';
+export { HardSigmoid, HardSwish } from './hardActivations.ts';
+export { SeededDropout } from './seededDropout.ts';
+export { makeDivisible } from './makeDivisible.ts';

@@ -1,0 +1,215 @@
+import * as tfl from '@tensorflow/tfjs-layers';
+import { Rng } from '../util/rng.ts';
+import { HardSigmoid, HardSwish } from './hardActivations.ts';
+import { makeDivisible } from './makeDivisible.ts';
+import { SeededDropout } from './seededDropout.ts';
+
+export type SymbolicTensor = tfl.SymbolicTensor;
+export type Layer = tfl.layers.Layer;
+
+export type ActivationKind =
+  | 'relu'
+  | 'relu6'
+  | 'leakyRelu'
+  | 'gelu'
+  | 'swish'
+  | 'sigmoid'
+  | 'hardSwish'
+  | 'hardSigmoid'
+  | 'prelu'
+  | 'none';
+
+export interface ConvOptions {
+  stride?: number;
+  bias?: boolean;
+  padding?: 'same' | 'valid';
+}
+
+/** PyTorch's nn.LeakyReLU default; Keras' 0.3 would be a different head than seed 002's. */
+const LEAKY_RELU_SLOPE = 0.01;
+/** Keras momentum 0.9 is PyTorch's default 0.1: running statistics settle within a short browser run. */
+const BN_MOMENTUM = 0.9;
+/** nn.PReLU's initial slope (insightface's IResNet). */
+const PRELU_INIT = 0.25;
+
+/**
+ * The one place the zoo creates layers. It gives every layer a name (checked unique, so
+ * checkpoints and saved models read as `stage2_block1_conv1/kernel`), draws every
+ * initializer's and every dropout's seed from one Rng in creation order (so the same
+ * seed builds bit-identical initial weights), scales channel counts by the width
+ * multiplier, and records the layers in creation order (so "freeze the first N layers"
+ * means the first N the builder made).
+ */
+export class LayerFactory {
+  readonly layers: Layer[] = [];
+  private readonly names = new Set<string>();
+  private readonly rng: Rng;
+
+  constructor(
+    seed: number,
+    readonly width: number,
+  ) {
+    this.rng = new Rng(seed);
+  }
+
+  /** `channels · width`, rounded, never below 8 (ResNet, VGG, IResNet and the small models). */
+  channels(channels: number, extra = 1): number {
+    return Math.max(8, Math.round(channels * this.width * extra));
+  }
+
+  /** `channels · width` rounded to a multiple of 8 as MobileNet/EfficientNet do. */
+  divisible(channels: number): number {
+    return makeDivisible(channels * this.width);
+  }
+
+  private apply(layer: Layer, x: SymbolicTensor | SymbolicTensor[]): SymbolicTensor {
+    if (this.names.has(layer.name)) throw new Error(`duplicate layer name ${layer.name}`);
+    this.names.add(layer.name);
+    this.layers.push(layer);
+    return layer.apply(x) as SymbolicTensor;
+  }
+
+  private heNormal(): ReturnType<typeof tfl.initializers.heNormal> {
+    return tfl.initializers.heNormal({ seed: this.rng.seed() });
+  }
+
+  conv(x: SymbolicTensor, name: string, filters: number, kernel: number, opts: ConvOptions = {}): SymbolicTensor {
+    const layer = tfl.layers.conv2d({
+      name,
+      filters,
+      kernelSize: kernel,
+      strides: opts.stride ?? 1,
+      padding: opts.padding ?? 'same',
+      useBias: opts.bias ?? false,
+      kernelInitializer: this.heNormal(),
+    });
+    return this.apply(layer, x);
+  }
+
+  /**
+   * tfjs computes a depthwise kernel's fan-in as k·k·channels, though each output sees
+   * only k·k inputs; He's variance is therefore written out from the true fan-in.
+   */
+  depthwise(x: SymbolicTensor, name: string, kernel: number, stride = 1): SymbolicTensor {
+    const layer = tfl.layers.depthwiseConv2d({
+      name,
+      kernelSize: kernel,
+      strides: stride,
+      padding: 'same',
+      useBias: false,
+      depthwiseInitializer: tfl.initializers.truncatedNormal({ mean: 0, stddev: Math.sqrt(2 / (kernel * kernel)), seed: this.rng.seed() }),
+    });
+    return this.apply(layer, x);
+  }
+
+  /**
+   * `fixedScale` keeps γ at 1 (insightface's embedding BN). tfjs' `scale: false` fails in
+   * training mode, so γ exists but its variable is not trainable; a reloaded model
+   * lists it as trainable again.
+   */
+  batchNorm(x: SymbolicTensor, name: string, opts: { epsilon?: number; fixedScale?: boolean } = {}): SymbolicTensor {
+    const layer = tfl.layers.batchNormalization({ name, axis: -1, momentum: BN_MOMENTUM, epsilon: opts.epsilon ?? 1e-5 });
+    const y = this.apply(layer, x);
+    if (opts.fixedScale) {
+      const gamma = layer.weights.find((w) => w.originalName.endsWith('/gamma'));
+      if (gamma) gamma.trainable = false;
+    }
+    return y;
+  }
+
+  activation(x: SymbolicTensor, name: string, kind: ActivationKind): SymbolicTensor {
+    switch (kind) {
+      case 'none':
+        return x;
+      case 'leakyRelu':
+        return this.apply(tfl.layers.leakyReLU({ name, alpha: LEAKY_RELU_SLOPE }), x);
+      case 'hardSwish':
+        return this.apply(new HardSwish({ name }), x);
+      case 'hardSigmoid':
+        return this.apply(new HardSigmoid({ name }), x);
+      case 'prelu': {
+        const rank = x.shape.length;
+        const sharedAxes = rank === 4 ? [1, 2] : undefined;
+        return this.apply(tfl.layers.prelu({ name, sharedAxes, alphaInitializer: tfl.initializers.constant({ value: PRELU_INIT }) }), x);
+      }
+      default:
+        return this.apply(tfl.layers.activation({ name, activation: kind }), x);
+    }
+  }
+
+  /**
+   * conv (no bias) → batch norm → activation, the unit most of the zoo is made of, named
+   * `${prefix}_conv${index}`, `${prefix}_bn${index}`, `${prefix}_${act}${index}`.
+   */
+  convBnAct(
+    x: SymbolicTensor,
+    prefix: string,
+    filters: number,
+    kernel: number,
+    act: ActivationKind,
+    opts: { stride?: number; epsilon?: number; index?: number } = {},
+  ): SymbolicTensor {
+    const i = opts.index ?? '';
+    const conv = this.conv(x, `${prefix}_conv${i}`, filters, kernel, { stride: opts.stride });
+    return this.activation(this.batchNorm(conv, `${prefix}_bn${i}`, opts), `${prefix}_${act}${i}`, act);
+  }
+
+  dense(x: SymbolicTensor, name: string, units: number, opts: { bias?: boolean; init?: 'he' | 'glorot' } = {}): SymbolicTensor {
+    const seed = this.rng.seed();
+    const layer = tfl.layers.dense({
+      name,
+      units,
+      useBias: opts.bias ?? true,
+      kernelInitializer: opts.init === 'glorot' ? tfl.initializers.glorotUniform({ seed }) : tfl.initializers.heNormal({ seed }),
+    });
+    return this.apply(layer, x);
+  }
+
+  /** A rate of 0 adds no layer. */
+  dropout(x: SymbolicTensor, name: string, rate: number): SymbolicTensor {
+    if (rate === 0) return x;
+    return this.apply(new SeededDropout({ name, rate, seed: this.rng.seed() }), x);
+  }
+
+  add(xs: SymbolicTensor[], name: string): SymbolicTensor {
+    return this.apply(tfl.layers.add({ name }), xs);
+  }
+
+  multiply(xs: SymbolicTensor[], name: string): SymbolicTensor {
+    return this.apply(tfl.layers.multiply({ name }), xs);
+  }
+
+  globalAvgPool(x: SymbolicTensor, name: string): SymbolicTensor {
+    return this.apply(tfl.layers.globalAveragePooling2d({ name }), x);
+  }
+
+  globalMaxPool(x: SymbolicTensor, name: string): SymbolicTensor {
+    return this.apply(tfl.layers.globalMaxPooling2d({ name }), x);
+  }
+
+  maxPool(x: SymbolicTensor, name: string, size: number, stride: number, padding: 'same' | 'valid'): SymbolicTensor {
+    return this.apply(tfl.layers.maxPooling2d({ name, poolSize: size, strides: stride, padding }), x);
+  }
+
+  flatten(x: SymbolicTensor, name: string): SymbolicTensor {
+    return this.apply(tfl.layers.flatten({ name }), x);
+  }
+
+  reshape(x: SymbolicTensor, name: string, targetShape: number[]): SymbolicTensor {
+    return this.apply(tfl.layers.reshape({ name, targetShape }), x);
+  }
+
+  /** Squeeze-and-excitation on `x` `[B, H, W, C]`: pool → dense → act → dense → gate → x · gate. */
+  squeezeExcite(x: SymbolicTensor, name: string, squeeze: number, act: ActivationKind, gate: ActivationKind): SymbolicTensor {
+    const channels = x.shape[3] as number;
+    const pooled = this.globalAvgPool(x, `${name}_pool`);
+    const reduced = this.activation(this.dense(pooled, `${name}_reduce`, squeeze), `${name}_${act}`, act);
+    const scale = this.activation(this.dense(reduced, `${name}_expand`, channels), `${name}_${gate}`, gate);
+    return this.multiply([x, this.reshape(scale, `${name}_reshape`, [1, 1, channels])], `${name}_scale`);
+  }
+
+  /** A layer made outside the factory (a custom head piece) still gets a checked name and its place in the order. */
+  custom(layer: Layer, x: SymbolicTensor | SymbolicTensor[]): SymbolicTensor {
+    return this.apply(layer, x);
+  }
+}
