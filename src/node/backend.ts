@@ -52,6 +52,9 @@ export async function initNodeBackend(name: NodeBackendName): Promise<BackendInf
     return { backend: 'webgpu', adapter: [info?.vendor, info?.architecture].filter(Boolean).join(' ') || 'unknown' };
   }
   await import('@tensorflow/tfjs-backend-cpu');
+  // The CPU backend greets Node users with advice to install tfjs-node, which downloads
+  // libtensorflow at install time and is not what this project runs on; prod mode mutes it.
+  tf.enableProdMode();
   const ok = await tf.setBackend('cpu');
   if (!ok) throw new Error('CPU backend failed to start');
   await tf.ready();

@@ -101,9 +101,10 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
     },
     saveCheckpoint: async (checkpoint, kind) => {
       await pending;
+      // 'last' only ever holds an epoch boundary, so --resume continues the curve exactly.
       if (kind === 'best') await dir.writeCheckpoint(checkpoint, 'best');
-      else await dir.writeCheckpoint(checkpoint, kind === 'final' ? 'final' : 'last');
-      if (kind === 'final') await dir.writeCheckpoint(checkpoint, 'last');
+      if (kind === 'periodic' || kind === 'final') await dir.writeCheckpoint(checkpoint, 'last');
+      if (kind === 'final' || kind === 'interrupted') await dir.writeCheckpoint(checkpoint, 'final');
     },
   });
   let pending: Promise<void> = Promise.resolve();

@@ -34,5 +34,5 @@ export async function prepareData(
     throw new Error(`none of the ${refs.length} images in ${source.description} could be read: ${cache.badSamples[0]?.reason ?? ''}`);
   }
   const { train, val, test } = splitSamples(cache.refs, { ...spec.data.split, by: splitRule(spec) }, spec.training.seed);
-  return { cache, split: { train, val, test }, badSamples: cache.badSamples };
+  return { cache, split: { train, val, test }, badSamples: [...(source.badSamples ?? []), ...cache.badSamples] };
 }

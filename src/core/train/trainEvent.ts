@@ -56,11 +56,18 @@ export interface EpochEvent {
   time: number;
 }
 
+/**
+ * periodic / best: at an epoch boundary, resumable. final: where a completed (or early
+ * stopped) run ended. interrupted: where a stopped run ended, possibly mid-epoch; good for
+ * evaluation, while resuming goes back to the last epoch-boundary checkpoint.
+ */
+export type CheckpointKind = 'periodic' | 'best' | 'final' | 'interrupted';
+
 export interface CheckpointEvent {
   type: 'checkpoint';
   epoch: number;
   step: number;
-  kind: 'periodic' | 'best' | 'final';
+  kind: CheckpointKind;
   time: number;
 }
 

@@ -89,19 +89,17 @@ describe('Trainer', () => {
     );
     const full = await run(spec);
     let saved: Checkpoint | undefined;
-    let trainerRef: Trainer | undefined;
     const parsed = parseRunSpec(spec);
     const data = await dataFor(spec);
-    const first = new Trainer({
+    const first: Trainer = new Trainer({
       spec: parsed,
       data,
       backend: 'cpu',
       saveCheckpoint: async (ckpt, kind) => {
         if (kind === 'periodic' && ckpt.epoch === 2) saved = ckpt;
       },
-      callbacks: [{ onEpochEnd: (e) => (e.epoch === 1 ? trainerRef?.stop('interrupted') : undefined) }],
+      callbacks: [{ onEpochEnd: (e): void => (e.epoch === 1 ? first.stop('interrupted') : undefined) }],
     });
-    trainerRef = first;
     const firstEnd = await first.fit();
     first.dispose();
     expect(firstEnd.reason).toBe('stopped');

@@ -13,7 +13,7 @@ import { createObjective, type Objective, type ObjectiveBatch } from './createOb
 import { EarlyStopping, type MonitorState } from './earlyStopping.ts';
 import { epochPlan, type EpochPlan } from './epochPlan.ts';
 import { evaluateSplit } from './evaluateSplit.ts';
-import type { EndReason, MemoryFigures, TrainEndEvent, TrainEvent } from './trainEvent.ts';
+import type { CheckpointKind, EndReason, MemoryFigures, TrainEndEvent, TrainEvent } from './trainEvent.ts';
 import { readVariables, readWeights, writeVariables, writeWeights } from './weightTransfer.ts';
 
 export interface TrainingData {
@@ -29,7 +29,7 @@ export interface TrainerOptions {
   callbacks?: Callback[];
   onEvent?: (event: TrainEvent) => void;
   /** Persists a checkpoint (run directory, IndexedDB, companion store). */
-  saveCheckpoint?: (checkpoint: Checkpoint, kind: 'periodic' | 'best' | 'final') => Promise<void>;
+  saveCheckpoint?: (checkpoint: Checkpoint, kind: CheckpointKind) => Promise<void>;
   /** Continue from here instead of starting fresh. */
   resume?: Checkpoint;
   /** Weights to start from (spec.model.initialWeights, loaded by the host), matched by name and shape. */
@@ -215,9 +215,11 @@ export class Trainer {
       writeWeights(this.model, this.bestWeights, 'exact');
       message += `; restored the weights of epoch ${(this.earlyStopping?.best?.epoch ?? 0) + 1}`;
     }
-    if (reason !== 'error' && this.options.saveCheckpoint) {
-      await this.options.saveCheckpoint(await this.snapshot(), 'final');
-      const ev = { type: 'checkpoint' as const, epoch: this.epoch, step: this.step, kind: 'final' as const, time: this.now() };
+    // A run that failed or diverged has no weights worth keeping; the last good checkpoint stands.
+    if ((reason === 'completed' || reason === 'earlyStopped' || reason === 'stopped') && this.options.saveCheckpoint) {
+      const kind: CheckpointKind = reason === 'stopped' ? 'interrupted' : 'final';
+      await this.options.saveCheckpoint(await this.snapshot(), kind);
+      const ev = { type: 'checkpoint' as const, epoch: this.epoch, step: this.step, kind, time: this.now() };
       this.emit(ev);
       await this.callbacks('onCheckpoint', ev);
     }

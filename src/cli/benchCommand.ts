@@ -1,0 +1,151 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { dirname } from 'node:path';
+import { parseArgs } from 'node:util';
+import { syntheticSource } from '../core/data/syntheticSource.ts';
+import { buildModel } from '../core/models/index.ts';
+import { parseRunSpec, type Architecture, type RunSpec } from '../core/spec/runSpec.ts';
+import { prepareData } from '../core/train/prepareData.ts';
+import { Trainer } from '../core/train/trainer.ts';
+import { initNodeBackend, type NodeBackendName } from '../node/backend.ts';
+import { backendOption } from './trainCommand.ts';
+
+interface BenchCase {
+  architecture: Architecture;
+  width: number;
+  inputSize: number;
+  batchSize: number;
+}
+
+interface BenchRow extends BenchCase {
+  backend: string;
+  samples: number;
+  studioSamplesPerSec: number;
+  fitSamplesPerSec: number;
+  /** studio ÷ model.fit: above 1 the studio's loop is faster. */
+  ratio: number;
+}
+
+const QUICK: BenchCase[] = [
+  { architecture: 'smallCnn', width: 1, inputSize: 32, batchSize: 32 },
+  { architecture: 'mobilenetV2', width: 0.35, inputSize: 32, batchSize: 32 },
+];
+const FULL: BenchCase[] = [
+  ...QUICK,
+  { architecture: 'resnet18', width: 0.5, inputSize: 32, batchSize: 32 },
+  { architecture: 'efficientnetB0', width: 0.5, inputSize: 32, batchSize: 32 },
+  { architecture: 'smallCnn', width: 1, inputSize: 64, batchSize: 64 },
+];
+
+function specFor(c: BenchCase, samples: number, epochs: number): RunSpec {
+  return parseRunSpec({
+    version: 1,
+    name: `bench-${c.architecture}`,
+    data: {
+      source: { kind: 'synthetic', generator: 'shapes', classes: 4, perClass: Math.ceil(samples / 4) },
+      imageSize: c.inputSize,
+      split: { train: 1, val: 0, test: 0 },
+    },
+    model: { architecture: c.architecture, width: c.width, inputSize: c.inputSize },
+    task: { kind: 'classification' },
+    loss: { type: 'crossEntropy' },
+    optimizer: { type: 'adam', lr: 1e-3 },
+    // A long log window: the bench measures the loop, not per-step read-backs.
+    training: { epochs, batchSize: c.batchSize, seed: 1, logEverySteps: 1000, checkpoint: { everyEpochs: 0, keepBest: false } },
+  });
+}
+
+/** The studio's Trainer: one warm-up epoch, then the timed epochs. */
+async function timeStudio(c: BenchCase, spec: RunSpec, backend: string): Promise<number> {
+  const src = spec.data.source as Extract<RunSpec['data']['source'], { kind: 'synthetic' }>;
+  const data = await prepareData(
+    syntheticSource({ generator: 'shapes', classes: src.classes, perClass: src.perClass, imageSize: c.inputSize, seed: 1 }),
+    spec,
+  );
+  const durations: number[] = [];
+  const trainer = new Trainer({
+    spec,
+    data,
+    backend,
+    onEvent: (e) => {
+      if (e.type === 'epoch') durations.push(e.durationSec);
+    },
+  });
+  await trainer.fit();
+  trainer.dispose();
+  const timed = durations.slice(1);
+  const seconds = timed.reduce((a, b) => a + b, 0);
+  return (timed.length * Math.floor(data.split.train.length / c.batchSize) * c.batchSize) / seconds;
+}
+
+/** Stock tfjs: model.fit on the same architecture, batch and number of samples. */
+async function timeFit(c: BenchCase, samples: number, epochs: number): Promise<number> {
+  const spec = specFor(c, samples, epochs);
+  const model = buildModel({ model: spec.model, channels: 3, task: spec.task, numClasses: 4, seed: 1 });
+  const n = Math.floor(samples / c.batchSize) * c.batchSize;
+  const x = tf.randomUniform([n, c.inputSize, c.inputSize, 3]);
+  const y = tf.oneHot(tf.tensor1d(Array.from({ length: n }, (_, i) => i % 4), 'int32'), 4);
+  model.compile({
+    optimizer: tf.train.adam(1e-3),
+    loss: (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.losses.softmaxCrossEntropy(yTrue, yPred),
+  });
+  const durations: number[] = [];
+  let started = 0;
+  await model.fit(x, y, {
+    batchSize: c.batchSize,
+    epochs,
+    shuffle: true,
+    verbose: 0,
+    callbacks: {
+      onEpochBegin: async () => {
+        started = performance.now();
+      },
+      onEpochEnd: async () => {
+        durations.push((performance.now() - started) / 1000);
+      },
+    },
+  });
+  tf.dispose([x, y]);
+  model.dispose();
+  const timed = durations.slice(1);
+  return (timed.length * n) / timed.reduce((a, b) => a + b, 0);
+}
+
+export async function benchCommand(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      backend: { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      samples: { type: 'string', default: '256' },
+      epochs: { type: 'string', default: '3' },
+      out: { type: 'string', default: 'bench-results/bench.json' },
+    },
+  });
+  const backend: NodeBackendName = backendOption(values.backend);
+  const info = await initNodeBackend(backend);
+  const samples = Number(values.samples);
+  const epochs = Number(values.epochs);
+  const cases = values.quick ? QUICK : FULL;
+  const rows: BenchRow[] = [];
+  console.log(`bench on ${info.backend} (${info.adapter}), ${cpus().length} cores, ${samples} samples x ${epochs - 1} timed epochs`);
+  console.log(['model'.padEnd(26), 'batch'.padStart(5), 'studio img/s'.padStart(13), 'fit img/s'.padStart(10), 'ratio'.padStart(6)].join(' '));
+  for (const c of cases) {
+    const label = `${c.architecture} w${c.width} @${c.inputSize}`;
+    const spec = specFor(c, samples, epochs);
+    const studio = await timeStudio(c, spec, info.backend);
+    const fit = await timeFit(c, samples, epochs);
+    const row = { ...c, backend: `${info.backend} (${info.adapter})`, samples, studioSamplesPerSec: studio, fitSamplesPerSec: fit, ratio: studio / fit };
+    rows.push(row);
+    console.log(
+      [label.padEnd(26), String(c.batchSize).padStart(5), studio.toFixed(1).padStart(13), fit.toFixed(1).padStart(10), row.ratio.toFixed(2).padStart(6)].join(' '),
+    );
+  }
+  await mkdir(dirname(values.out), { recursive: true });
+  await writeFile(
+    values.out,
+    JSON.stringify({ date: new Date().toISOString(), machine: { cpus: cpus()[0]?.model, cores: cpus().length }, rows }, null, 2) + '\n',
+  );
+  console.log(`saved ${values.out}`);
+}

@@ -1,0 +1,53 @@
+import { benchCommand } from './benchCommand.ts';
+import { evalCommand } from './evalCommand.ts';
+import { makeDataCommand } from './makeDataCommand.ts';
+import { scheduleCommand } from './scheduleCommand.ts';
+import { trainCommand } from './trainCommand.ts';
+import { zooCommand } from './zooCommand.ts';
+import { UsageError } from './usageError.ts';
+
+const USAGE = `studio — train image models with the studio's core, headless
+
+Usage:
+  studio train <spec.json> [--data DIR] [--backend cpu|webgpu] [--out DIR]
+  studio train --resume RUN_DIR [--data DIR] [--backend cpu|webgpu]
+  studio schedule <spec.json>                 LR for every optimizer step, as JSON
+  studio zoo [--input 112] [--channels 3] [--classes 10] [--width 1]
+  studio eval <run-dir> [--data DIR] [--split test|val|train] [--backend cpu|webgpu]
+  studio make-data <shapes|boxes|faces> <out-dir> [--classes 3] [--per-class 20] [--size 64]
+  studio bench [--backend cpu|webgpu] [--quick] [--out FILE]
+
+Docs: docs/cli.md and docs/run-spec.md`;
+
+const commands: Record<string, (args: string[]) => Promise<void>> = {
+  train: trainCommand,
+  schedule: scheduleCommand,
+  zoo: zooCommand,
+  eval: evalCommand,
+  'make-data': makeDataCommand,
+  bench: benchCommand,
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(USAGE);
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    console.error(`studio: unknown command "${name}"\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    await command(rest);
+    return 0;
+  } catch (err) {
+    // One clear line for the person at the terminal; STUDIO_DEBUG shows the stack.
+    const message = err instanceof Error ? err.message : String(err);
+    console.error(`studio ${name}: ${message}`);
+    if (process.env.STUDIO_DEBUG && err instanceof Error) console.error(err.stack);
+    return err instanceof UsageError ? 2 : 1;
+  }
+}
+
