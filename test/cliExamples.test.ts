@@ -1,0 +1,127 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import type { RunSpecInput } from '../src/core/spec/runSpec.ts';
+import type { EpochEvent } from '../src/core/train/trainEvent.ts';
+import { readEvents, runCli } from './runCli.ts';
+import { shrinkSpec } from './shrinkSpec.ts';
+
+// Every seed workflow's example spec, cut to a CPU-sized run, trained by the real CLI.
+const examples = readdirSync('examples').filter((f) => /^\d{3}-.*\.json$/.test(f));
+const work = mkdtempSync(join(tmpdir(), 'studio-cli-'));
+// Real training on the pure-JS CPU backend: minutes, not seconds, for the deeper models.
+vi.setConfig({ testTimeout: 400_000 });
+
+function writeShrunk(file: string, epochs = 6): string {
+  const spec = shrinkSpec(JSON.parse(readFileSync(join('examples', file), 'utf8')) as RunSpecInput, epochs);
+  const path = join(work, file);
+  writeFileSync(path, JSON.stringify(spec));
+  return path;
+}
+
+const epochEvents = (dir: string) => readEvents(dir).filter((e): e is EpochEvent => e.type === 'epoch');
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+describe('studio train on every example spec', () => {
+  it('has one example per seed workflow', () => {
+    expect(examples.map((f) => f.slice(0, 3))).toEqual(['000', '001', '002', '003', '004']);
+  });
+
+  for (const file of examples) {
+    it(`trains ${file} with falling loss, a checkpoint and a saved model`, async () => {
+      const out = join(work, `run-${file}`);
+      const r = await runCli(['train', writeShrunk(file), '--out', out]);
+      expect(r.stderr).not.toMatch(/studio train:/);
+      expect(r.code).toBe(0);
+      const epochs = epochEvents(out);
+      expect(epochs.length).toBeGreaterThanOrEqual(4);
+      const losses = epochs.map((e) => e.metrics.loss);
+      // Epoch losses are noisy under augmentation; the last two must sit below the first two.
+      expect(mean(losses.slice(-2))).toBeLessThan(mean(losses.slice(0, 2)));
+      for (const name of ['spec.json', 'summary.json', 'checkpoints/last/checkpoint.json', 'checkpoints/last/checkpoint.bin', 'model/model.json', 'model/weights.bin']) {
+        expect(existsSync(join(out, name)), name).toBe(true);
+      }
+      const ckpt = JSON.parse(readFileSync(join(out, 'checkpoints/last/checkpoint.json'), 'utf8'));
+      expect(ckpt.meta.epoch).toBe(epochs.length);
+      const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+      expect(['completed', 'earlyStopped']).toContain(summary.reason);
+      expect(summary.final.loss).toBe(losses.at(-1));
+    });
+  }
+});
+
+describe('studio train --resume', () => {
+  it('continues an interrupted run onto the curve of an uninterrupted one', async () => {
+    const spec = writeShrunk('002-transfer-classification.json', 5);
+    const full = join(work, 'full');
+    expect((await runCli(['train', spec, '--out', full])).code).toBe(0);
+
+    const cut = join(work, 'cut');
+    let sent = false;
+    const first = await runCli(['train', spec, '--out', cut], {
+      onStderr: (text, kill) => {
+        if (!sent && /^epoch 2\/5/m.test(text)) {
+          sent = true;
+          kill('SIGINT');
+        }
+      },
+    });
+    expect(first.code).toBe(0);
+    expect(first.stderr).toContain('stopped: interrupted; resume with: studio train --resume');
+    const before = epochEvents(cut).length;
+    expect(before).toBeLessThan(5);
+
+    const resumed = await runCli(['train', '--resume', cut]);
+    expect(resumed.code).toBe(0);
+    expect(resumed.stderr).toMatch(/resuming at epoch \d/);
+    const a = epochEvents(full);
+    const b = epochEvents(cut);
+    expect(b.map((e) => e.epoch)).toEqual([0, 1, 2, 3, 4]);
+    b.forEach((e, i) => {
+      for (const [k, v] of Object.entries(a[i].metrics)) expect(e.metrics[k], `${k} at epoch ${i}`).toBeCloseTo(v, 5);
+    });
+  });
+});
+
+describe('studio eval, schedule, zoo and errors', () => {
+  it('evaluates a finished run on its test split', async () => {
+    const out = join(work, 'run-002-transfer-classification.json');
+    const r = await runCli(['eval', out, '--split', 'val']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.split).toBe('val');
+    expect(report.metrics.acc).toBeGreaterThanOrEqual(0);
+    expect(report.metrics).toHaveProperty('loss');
+  });
+
+  it('prints the learning rate of every step', async () => {
+    const r = await runCli(['schedule', 'examples/004-expression-efficientnet.json']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { stepsPerEpoch: number; epochs: number; lr: number[] };
+    expect(out.lr).toHaveLength(out.stepsPerEpoch * out.epochs);
+    // OneCycle: starts at maxLr / divFactor, peaks at maxLr, ends far below the start.
+    expect(out.lr[0]).toBeCloseTo(0.0003 / 25, 10);
+    expect(Math.max(...out.lr)).toBeCloseTo(0.0003, 10);
+    expect(out.lr.at(-1)!).toBeLessThan(out.lr[0] / 100);
+  });
+
+  it('prints the zoo cost table', async () => {
+    const r = await runCli(['zoo', '--input', '32', '--width', '0.25', '--json']);
+    expect(r.code).toBe(0);
+    const rows = JSON.parse(r.stdout) as { architecture: string; params: number; flops: number }[];
+    expect(rows.map((x) => x.architecture)).toContain('iresnet50Lite');
+    for (const row of rows) expect(row.params).toBeGreaterThan(0);
+  });
+
+  it('says in one line what is wrong with a spec, and exits non-zero', async () => {
+    const bad = join(work, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ ...JSON.parse(readFileSync('examples/shapes-demo.json', 'utf8')), model: { architecture: 'smallCnn', width: -1, inputSize: 32 } }));
+    const r = await runCli(['train', bad, '--out', join(work, 'bad-run')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe(`studio train: ${bad}: invalid run spec: model.width: must be > 0, got -1`);
+    const missing = await runCli(['train', join(work, 'nope.json')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.trim()).toMatch(/nope\.json: no such file$/);
+  });
+});
