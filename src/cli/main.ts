@@ -1,5 +1,6 @@
 import { benchCommand } from './benchCommand.ts';
 import { evalCommand } from './evalCommand.ts';
+import { lrFindCommand } from './lrFindCommand.ts';
 import { makeDataCommand } from './makeDataCommand.ts';
 import { scheduleCommand } from './scheduleCommand.ts';
 import { trainCommand } from './trainCommand.ts';
@@ -12,6 +13,7 @@ Usage:
   studio train <spec.json> [--data DIR] [--backend cpu|webgpu] [--out DIR]
   studio train --resume RUN_DIR [--data DIR] [--backend cpu|webgpu]
   studio schedule <spec.json>                 LR for every optimizer step, as JSON
+  studio lr-find <spec.json> [--data DIR] [--steps 100]   LR range test, suggested lr
   studio zoo [--input 112] [--channels 3] [--classes 10] [--width 1]
   studio eval <run-dir> [--data DIR] [--split test|val|train] [--backend cpu|webgpu]
   studio make-data <shapes|boxes|faces> <out-dir> [--classes 3] [--per-class 20] [--size 64]
@@ -25,6 +27,7 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   zoo: zooCommand,
   eval: evalCommand,
   'make-data': makeDataCommand,
+  'lr-find': lrFindCommand,
   bench: benchCommand,
 };
 

@@ -83,7 +83,10 @@ const splitSchema = z
     /** 'auto': stratified by class for classification/detection, identity-disjoint for embeddings. */
     by: z.enum(['auto', 'stratified', 'identity']).default('auto'),
   })
-  .refine((s) => Math.abs(s.train + s.val + s.test - 1) < 1e-6, { error: 'train + val + test must sum to 1' })
+  .superRefine((s, ctx) => {
+    const sum = s.train + s.val + s.test;
+    if (Math.abs(sum - 1) > 1e-6) ctx.addIssue({ code: 'custom', message: `train + val + test must sum to 1, got ${Number(sum.toFixed(6))}` });
+  })
   .default({ train: 0.7, val: 0.15, test: 0.15, by: 'auto' });
 
 const dataSchema = z.object({
@@ -345,6 +348,9 @@ function describe(value: unknown): string {
  * dotted path and a plain reason that names the offending value.
  */
 export function validateRunSpec(input: unknown): SpecResult {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    return { ok: false, problems: [{ path: '(spec)', message: `must be a JSON object, got ${describe(input)}` }] };
+  }
   const parsed = runSpecSchema.safeParse(input);
   if (parsed.success) return { ok: true, spec: parsed.data, problems: [] };
   const problems = parsed.error.issues.map((issue): SpecProblem => {

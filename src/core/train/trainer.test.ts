@@ -149,6 +149,26 @@ describe('Trainer', () => {
     expect(r.end.message).toContain('restored the weights of epoch 1');
   });
 
+  it('runs an LR range test on the run\'s data and leaves the run untouched', async () => {
+    const input = tinySpec({}, { epochs: 2 });
+    const plain = await run(input);
+    const spec = parseRunSpec(input);
+    const data = await dataFor(input);
+    const losses: number[] = [];
+    const trainer = new Trainer({ spec, data, backend: 'cpu', onEvent: (e) => e.type === 'step' && losses.push(e.loss) });
+    const before = tf.memory().numTensors;
+    const found = await trainer.findLearningRate({ startLr: 1e-5, endLr: 10, steps: 12 });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(found.lrs[0]).toBeCloseTo(1e-5, 12);
+    expect(found.losses.length).toBe(found.lrs.length);
+    expect(found.suggestedLr).toBeGreaterThan(1e-5);
+    expect(found.suggestedLr).toBeLessThan(10);
+    // Trained after the test, the run follows the exact curve of a run that never had one.
+    await trainer.fit();
+    trainer.dispose();
+    expect(losses).toEqual(plain.steps.map((s) => s.loss));
+  });
+
   it('pauses at a batch boundary and resumes', async () => {
     const spec = parseRunSpec(tinySpec({}, { epochs: 2 }));
     const data = await dataFor(tinySpec());

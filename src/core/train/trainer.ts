@@ -2,7 +2,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { augmentBatch, batches, mixup, normalizationParams, normalize, type Batch, type ImageCache } from '../data/index.ts';
 import { buildModel, modelCost, SeededDropout } from '../models/index.ts';
-import { clipByGlobalNorm, createOptimizer, GradientAccumulator, type Optimizer } from '../optim/index.ts';
+import {
+  clipByGlobalNorm,
+  createOptimizer,
+  GradientAccumulator,
+  lrRangeTest,
+  type LrRangeTestOptions,
+  type LrRangeTestResult,
+  type Optimizer,
+} from '../optim/index.ts';
 import { createSchedule, type LrSchedule } from '../optim/schedules/index.ts';
 import type { RunSpec } from '../spec/runSpec.ts';
 import { Rng } from '../util/rng.ts';
@@ -288,6 +296,67 @@ export class Trainer {
     });
   }
 
+  /** Loss and gradients (ordered as `variables`) of one augmented training batch; the caller disposes them. */
+  private gradients(batch: Batch): { value: tf.Scalar; grads: tf.Tensor[]; correct: tf.Scalar; parts: Record<string, tf.Scalar> } {
+    const input = this.prepareBatch(batch, true);
+    let kept: { correct: tf.Scalar; parts: Record<string, tf.Scalar> } | undefined;
+    const { value, grads } = tf.variableGrads(() => {
+      const r = this.objective.compute(this.model.apply(input.x, { training: true }) as tf.Tensor | tf.Tensor[], input);
+      // variableGrads frees everything but the loss; keep what the window sums need.
+      kept = {
+        correct: tf.keep(r.correct),
+        parts: Object.fromEntries(Object.entries(r.parts).map(([k, p]) => [k, tf.keep(p)])),
+      };
+      return r.total;
+    }, this.variables);
+    tf.dispose([input.x, input.labels, ...(input.soft ? [input.soft] : []), ...(input.boxes ? [input.boxes] : [])]);
+    return { value, grads: this.variables.map((v) => grads[v.name]), correct: kept!.correct, parts: kept!.parts };
+  }
+
+  /**
+   * LR range test on this run's training data (the "LR finder"): one update per step at a
+   * growing learning rate, then every weight, optimizer slot and random state is put back,
+   * so the run itself starts exactly as if the test had never happened.
+   */
+  async findLearningRate(options: LrRangeTestOptions = {}): Promise<LrRangeTestResult> {
+    const { data, spec } = this.options;
+    const saved = {
+      weights: await readWeights(this.model),
+      extra: await readVariables(this.objective.variables),
+      optimizer: await this.optimizer.getState(),
+      rng: this.rng.getState(),
+      dropout: this.dropoutLayers().map((l) => l.calls),
+    };
+    const { dropLast } = this.plan();
+    let stream: AsyncGenerator<Batch> | undefined;
+    const nextBatch = async (): Promise<Batch> => {
+      for (;;) {
+        stream ??= batches(data.cache, data.split.train, { batchSize: spec.training.batchSize, shuffle: true, rng: this.rng, dropLast });
+        const r = await stream.next();
+        if (!r.done) return r.value;
+        stream = undefined;
+      }
+    };
+    try {
+      return await lrRangeTest(options, async (lr) => {
+        const batch = await nextBatch();
+        const { value, grads, correct, parts } = this.gradients(batch);
+        batch.x.dispose();
+        this.optimizer.step(grads, lr);
+        const loss = (await value.data())[0];
+        tf.dispose([value, correct, ...grads, ...Object.values(parts)]);
+        return loss;
+      });
+    } finally {
+      await stream?.return(undefined);
+      writeWeights(this.model, saved.weights, 'exact');
+      writeVariables(this.objective.variables, saved.extra);
+      this.optimizer.setState(saved.optimizer);
+      this.rng.setState(saved.rng);
+      this.dropoutLayers().forEach((l, i) => (l.calls = saved.dropout[i]));
+    }
+  }
+
   /** One epoch; returns a message when early stopping ends the run after it. */
   private async runEpoch(): Promise<string | undefined> {
     const { spec, data } = this.options;
@@ -316,33 +385,21 @@ export class Trainer {
           await this.checkpointGate();
           if (accumulator.count === 0) await this.callbacks('onBatchBegin', this.epoch, this.step);
           lr = this.schedule(this.step);
-          const input = this.prepareBatch(batch, true);
           const size = batch.labels.length;
-          let kept: { correct: tf.Scalar; parts: Record<string, tf.Scalar> } | undefined;
-          const { value, grads } = tf.variableGrads(() => {
-            const r = this.objective.compute(this.model.apply(input.x, { training: true }) as tf.Tensor | tf.Tensor[], input);
-            // variableGrads frees everything but the loss; keep what the window sums need.
-            kept = {
-              correct: tf.keep(r.correct),
-              parts: Object.fromEntries(Object.entries(r.parts).map(([k, p]) => [k, tf.keep(p)])),
-            };
-            return r.total;
-          }, this.variables);
-          tf.dispose([input.x, input.labels, ...(input.soft ? [input.soft] : []), ...(input.boxes ? [input.boxes] : [])]);
-          const ordered = this.variables.map((v) => grads[v.name]);
+          const { value, grads: ordered, correct, parts } = this.gradients(batch);
           accumulator.add(ordered);
           tf.dispose(ordered);
           const prev = window;
           window = {
             ...prev,
             loss: tf.tidy(() => tf.add(prev.loss, tf.mul(value, size))),
-            correct: tf.tidy(() => tf.add(prev.correct, kept!.correct)),
+            correct: tf.tidy(() => tf.add(prev.correct, correct)),
             parts: Object.fromEntries(
-              Object.entries(kept!.parts).map(([k, p]) => [k, tf.tidy(() => tf.add(prev.parts[k] ?? tf.scalar(0), tf.mul(p, size)))]),
+              Object.entries(parts).map(([k, p]) => [k, tf.tidy(() => tf.add(prev.parts[k] ?? tf.scalar(0), tf.mul(p, size)))]),
             ),
             samples: prev.samples + size,
           };
-          tf.dispose([prev.loss, prev.correct, ...Object.values(prev.parts), value, kept!.correct, ...Object.values(kept!.parts)]);
+          tf.dispose([prev.loss, prev.correct, ...Object.values(prev.parts), value, correct, ...Object.values(parts)]);
           microIndex++;
           if (accumulator.count < t.gradientAccumulation && microIndex < micro) continue;
           const mean = accumulator.mean();

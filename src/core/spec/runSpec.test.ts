@@ -1,0 +1,59 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseRunSpec, validateRunSpec } from './runSpec.ts';
+
+const example = (name: string) => JSON.parse(readFileSync(`examples/${name}`, 'utf8')) as Record<string, unknown>;
+const problems = (input: unknown) => {
+  const r = validateRunSpec(input);
+  return r.ok ? [] : r.problems.map((p) => `${p.path}: ${p.message}`);
+};
+
+describe('validateRunSpec', () => {
+  it('accepts every shipped example and fills defaults', () => {
+    for (const file of readdirSync('examples').filter((f) => f.endsWith('.json'))) {
+      expect(problems(example(file)), file).toEqual([]);
+    }
+    const spec = parseRunSpec(example('shapes-demo.json'));
+    expect(spec.data.split).toEqual({ train: 0.7, val: 0.15, test: 0.15, by: 'auto' });
+    expect(spec.training.gradientAccumulation).toBe(1);
+    expect(spec.optimizer).toMatchObject({ betas: [0.9, 0.999], eps: 1e-8 });
+  });
+
+  it('names every bad field with its value', () => {
+    const base = example('shapes-demo.json') as { model: object; optimizer: object; training: object; data: object };
+    const bad = {
+      ...base,
+      model: { ...base.model, width: -1, architecture: 'resnet99' },
+      optimizer: { type: 'adam', lr: 0 },
+      training: { ...base.training, batchSize: 2.5 },
+    };
+    expect(problems(bad)).toEqual([
+      expect.stringMatching(/^model\.architecture: must be one of mlp, .*, got "resnet99"$/),
+      'model.width: must be > 0, got -1',
+      'optimizer.lr: must be > 0, got 0',
+      'training.batchSize: must be an integer, got 2.5',
+    ]);
+  });
+
+  it('checks the rules that join fields', () => {
+    const base = example('shapes-demo.json') as Record<string, Record<string, unknown>>;
+    expect(problems({ ...base, model: { ...base.model, inputSize: 64 } })).toEqual([
+      'model.inputSize: must equal data.imageSize (32), got 64',
+    ]);
+    expect(problems({ ...base, loss: { type: 'arcface' } })).toEqual(['loss.type: arcface needs task.kind "embedding", got "classification"']);
+    expect(problems({ ...base, task: { kind: 'embedding' }, loss: { type: 'crossEntropy' } })).toEqual([
+      'loss.type: an embedding task needs arcface, cosface or cdml, got crossEntropy',
+      'model.embeddingSize: is required for an embedding task',
+    ]);
+    expect(problems({ ...base, data: { ...base.data, split: { train: 0.8, val: 0.3, test: 0 } } })).toEqual([
+      'data.split: train + val + test must sum to 1, got 1.1',
+    ]);
+    expect(problems({ ...base, schedule: { type: 'multiStep', milestones: [5, 3] } })).toEqual(['schedule.milestones: must be strictly increasing']);
+  });
+
+  it('rejects what is not a spec at all', () => {
+    expect(problems(null)).toEqual(['(spec): must be a JSON object, got null']);
+    expect(problems([1])).toEqual(['(spec): must be a JSON object, got [1]']);
+    expect(problems({ version: 2 })[0]).toBe('version: must be 1, got 2');
+  });
+});
