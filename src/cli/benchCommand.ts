@@ -27,15 +27,15 @@ interface BenchRow extends BenchCase {
   ratio: number;
 }
 
+// Sized for the pure-JS CPU backend and SwiftShader, which are slow; pass --samples for more.
 const QUICK: BenchCase[] = [
-  { architecture: 'smallCnn', width: 1, inputSize: 32, batchSize: 32 },
+  { architecture: 'smallCnn', width: 0.25, inputSize: 32, batchSize: 32 },
   { architecture: 'mobilenetV2', width: 0.35, inputSize: 32, batchSize: 32 },
 ];
 const FULL: BenchCase[] = [
   ...QUICK,
-  { architecture: 'resnet18', width: 0.5, inputSize: 32, batchSize: 32 },
-  { architecture: 'efficientnetB0', width: 0.5, inputSize: 32, batchSize: 32 },
-  { architecture: 'smallCnn', width: 1, inputSize: 64, batchSize: 64 },
+  { architecture: 'resnet18', width: 0.25, inputSize: 32, batchSize: 32 },
+  { architecture: 'efficientnetB0', width: 0.25, inputSize: 32, batchSize: 32 },
 ];
 
 function specFor(c: BenchCase, samples: number, epochs: number): RunSpec {
@@ -118,29 +118,38 @@ export async function benchCommand(args: string[]): Promise<void> {
     options: {
       backend: { type: 'string' },
       quick: { type: 'boolean', default: false },
-      samples: { type: 'string', default: '256' },
+      samples: { type: 'string', default: '128' },
       epochs: { type: 'string', default: '3' },
       out: { type: 'string', default: 'bench-results/bench.json' },
     },
   });
-  const backend: NodeBackendName = backendOption(values.backend);
-  const info = await initNodeBackend(backend);
+  const backends: NodeBackendName[] = !values.backend || values.backend === 'all' ? ['cpu', 'webgpu'] : [backendOption(values.backend)];
   const samples = Number(values.samples);
   const epochs = Number(values.epochs);
   const cases = values.quick ? QUICK : FULL;
   const rows: BenchRow[] = [];
-  console.log(`bench on ${info.backend} (${info.adapter}), ${cpus().length} cores, ${samples} samples x ${epochs - 1} timed epochs`);
-  console.log(['model'.padEnd(26), 'batch'.padStart(5), 'studio img/s'.padStart(13), 'fit img/s'.padStart(10), 'ratio'.padStart(6)].join(' '));
-  for (const c of cases) {
-    const label = `${c.architecture} w${c.width} @${c.inputSize}`;
-    const spec = specFor(c, samples, epochs);
-    const studio = await timeStudio(c, spec, info.backend);
-    const fit = await timeFit(c, samples, epochs);
-    const row = { ...c, backend: `${info.backend} (${info.adapter})`, samples, studioSamplesPerSec: studio, fitSamplesPerSec: fit, ratio: studio / fit };
-    rows.push(row);
-    console.log(
-      [label.padEnd(26), String(c.batchSize).padStart(5), studio.toFixed(1).padStart(13), fit.toFixed(1).padStart(10), row.ratio.toFixed(2).padStart(6)].join(' '),
-    );
+  console.log(`${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), ${samples} samples, ${epochs - 1} timed epochs after one warm-up`);
+  console.log(['backend'.padEnd(22), 'model'.padEnd(26), 'batch'.padStart(5), 'studio img/s'.padStart(13), 'fit img/s'.padStart(10), 'ratio'.padStart(6)].join(' '));
+  for (const backend of backends) {
+    let info;
+    try {
+      info = await initNodeBackend(backend);
+    } catch (err) {
+      console.log(`${backend}: not available here (${(err as Error).message})`);
+      continue;
+    }
+    const name = `${info.backend} (${info.adapter})`;
+    for (const c of cases) {
+      const label = `${c.architecture} w${c.width} @${c.inputSize}`;
+      const spec = specFor(c, samples, epochs);
+      const studio = await timeStudio(c, spec, info.backend);
+      const fit = await timeFit(c, samples, epochs);
+      const row = { ...c, backend: name, samples, studioSamplesPerSec: studio, fitSamplesPerSec: fit, ratio: studio / fit };
+      rows.push(row);
+      console.log(
+        [name.padEnd(22), label.padEnd(26), String(c.batchSize).padStart(5), studio.toFixed(1).padStart(13), fit.toFixed(1).padStart(10), row.ratio.toFixed(2).padStart(6)].join(' '),
+      );
+    }
   }
   await mkdir(dirname(values.out), { recursive: true });
   await writeFile(

@@ -4,6 +4,7 @@ import '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
 import { boxLoss } from './boxLoss.ts';
 import type { BoxLossKind } from './boxLoss.ts';
+import { expectClose } from '../../../test/expectClose.ts';
 
 // reference: test/reference/losses_boxLoss.py (torch 1.13, float64): 'seed001' is seed 001's
 // localization_loss transcribed to torch, 'giou' torchvision.ops.generalized_box_iou_loss
@@ -27,16 +28,6 @@ const REF: Record<BoxLossKind, { loss: number; grad: number[][] }> = {
   giou: { loss: 0.7503250944101084, grad: [[0.5568599402404733, -0.40084656211366093, -0.5568599402404733, 0.40084656211366093], [0.5104164539931442, 0.2812498828125488, -0.5104164539931442, -0.2812498828125488], [0.1211072496737371, 0.1211072496737371, -0.05088536803355094, -0.05088536803355094], [-0.2203854968418031, -0.2693600516955372, 0.2203854968418031, 0.2693600516955372]] },
   l1: { loss: 0.1825, grad: [[0.0625, -0.0625, -0.0625, 0.0625], [0.0625, 0.0625, -0.0625, -0.0625], [0.0625, 0.0625, 0.0625, 0.0625], [-0.0625, -0.0625, 0.0625, 0.0625]] },
 };
-
-function expectClose(actual: ArrayLike<number>, expected: number[], rtol = 1e-5, atol = 1e-6): void {
-  expect(actual.length).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    const tolerance = atol + rtol * Math.abs(expected[i]);
-    if (!(Math.abs(actual[i] - expected[i]) <= tolerance)) {
-      expect.fail(`element ${i}: got ${actual[i]}, expected ${expected[i]} ± ${tolerance}`);
-    }
-  }
-}
 
 describe('boxLoss', () => {
   it.each(['seed001', 'giou', 'l1'] as const)('%s matches torch in value and gradient', (kind) => {

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { boxLoss } from './boxLoss.ts';
 import { multiTaskLoss } from './multiTaskLoss.ts';
 import { softmaxCrossEntropy } from './softmaxCrossEntropy.ts';
+import { expectClose } from '../../../test/expectClose.ts';
 
 // reference: test/reference/losses_multiTaskLoss.py (torch 1.13, float64): seed 001's
 // localization_loss + 0.5 · torch.nn.CrossEntropyLoss.
@@ -29,16 +30,6 @@ const CLASS_LOGITS = [
 const CLASS_LABELS = [0, 2, 2, 1];
 
 const REF = { total: 0.9325735670163446, loc: 0.6315999999999999, class: 0.6019471340326894, gradBoxes: [[0.14000000000000007, -0.20000000000000018, -0.10000000000000009, 0.16000000000000014], [0.3599999999999999, 0.2600000000000001, -0.2599999999999999, -0.22000000000000008], [0.7000000000000001, 0.8, 0.29999999999999993, 0.2], [-0.5000000000000001, -0.3999999999999999, 0.30000000000000004, 0.29999999999999993]], gradLogits: [[-0.026800370676340515, 0.004889071658835931, 0.021911299017504587], [0.044201889340812726, 0.05398830955675928, -0.09819019889757202], [0.0040867025154024276, 0.030196874145949532, -0.03428357666135197], [0.020531453453135975, -0.032984409460925776, 0.012452956007789787]] };
-
-function expectClose(actual: ArrayLike<number>, expected: number[], rtol = 1e-5, atol = 1e-6): void {
-  expect(actual.length).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    const tolerance = atol + rtol * Math.abs(expected[i]);
-    if (!(Math.abs(actual[i] - expected[i]) <= tolerance)) {
-      expect.fail(`element ${i}: got ${actual[i]}, expected ${expected[i]} ± ${tolerance}`);
-    }
-  }
-}
 
 describe('multiTaskLoss', () => {
   it('weights seed 001’s terms as loc + 0.5·class, keeps unweighted parts, and matches torch gradients', () => {

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
 import { softmaxCrossEntropy } from './softmaxCrossEntropy.ts';
+import { expectClose } from '../../../test/expectClose.ts';
 
 // reference: test/reference/losses_softmaxCrossEntropy.py, torch.nn.CrossEntropyLoss (torch 1.13, float64)
 const LOGITS = [
@@ -31,16 +32,6 @@ const REF = {
   soft_s02: { loss: 2.299065795610916, grad: [[0.051230284387211944, -0.0008418709095954369, -0.0451056241108711, 0.0006021979758113194, -0.005884987342556728], [-0.14379561341424107, -0.000541298300060667, 0.1362448076865238, -0.0073214329130612535, 0.01541353694083921], [0.11085362395191556, 0.0354320414584705, -0.06742017588752715, -0.04298731099444459, -0.035878178528414344], [0.0012451325558155745, 0.015026502749290665, 0.05155526402353328, 0.12699375944853322, -0.19482065877717272]] },
   large_s0: { loss: 6.063486704971095, grad: [[0.44039853898894116, -0.4403985389889412, 0.0], [0.0, 0.4999773010656488, -0.4999773010656488]] },
 };
-
-function expectClose(actual: ArrayLike<number>, expected: number[], rtol = 1e-5, atol = 1e-6): void {
-  expect(actual.length).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    const tolerance = atol + rtol * Math.abs(expected[i]);
-    if (!(Math.abs(actual[i] - expected[i]) <= tolerance)) {
-      expect.fail(`element ${i}: got ${actual[i]}, expected ${expected[i]} ± ${tolerance}`);
-    }
-  }
-}
 
 function lossAndGrad(labels: () => tf.Tensor, logits: number[][], smoothing: number): { loss: number; grad: Float32Array } {
   const x = tf.tidy(() => tf.variable(tf.tensor2d(logits)));
