@@ -387,8 +387,14 @@ export class Trainer {
           lr = this.schedule(this.step);
           const size = batch.labels.length;
           const { value, grads: ordered, correct, parts } = this.gradients(batch);
-          accumulator.add(ordered);
-          tf.dispose(ordered);
+          // Without accumulation the batch's own gradients are the update: no copies.
+          let update: tf.Tensor[] | undefined;
+          if (t.gradientAccumulation === 1) {
+            update = ordered;
+          } else {
+            accumulator.add(ordered);
+            tf.dispose(ordered);
+          }
           const prev = window;
           window = {
             ...prev,
@@ -401,8 +407,8 @@ export class Trainer {
           };
           tf.dispose([prev.loss, prev.correct, ...Object.values(prev.parts), value, correct, ...Object.values(parts)]);
           microIndex++;
-          if (accumulator.count < t.gradientAccumulation && microIndex < micro) continue;
-          const mean = accumulator.mean();
+          if (!update && accumulator.count < t.gradientAccumulation && microIndex < micro) continue;
+          const mean = update ?? accumulator.mean();
           accumulator.reset();
           if (t.clipNorm !== undefined) {
             const clipped = clipByGlobalNorm(mean, t.clipNorm);
