@@ -87,6 +87,8 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
   const data = await prepareData(source, spec, options.onLoadProgress);
   const initialWeights = !resume && spec.model.initialWeights ? await loadInitialWeights(spec.model.initialWeights) : undefined;
   let lastEpochMetrics: Record<string, number> = {};
+  // Events are appended in order through this queue, so the loop never waits on the disk.
+  let pending: Promise<void> = Promise.resolve();
   const trainer = new Trainer({
     spec,
     data,
@@ -95,7 +97,6 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
     ...(initialWeights ? { initialWeights } : {}),
     onEvent: (event) => {
       if (event.type === 'epoch') lastEpochMetrics = event.metrics;
-      // Events are appended in order; the write queue keeps them ordered without blocking the loop.
       pending = pending.then(() => dir.appendEvent(event));
       options.onEvent?.(event);
     },
@@ -107,7 +108,6 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
       if (kind === 'final' || kind === 'interrupted') await dir.writeCheckpoint(checkpoint, 'final');
     },
   });
-  let pending: Promise<void> = Promise.resolve();
   options.onTrainer?.(trainer);
   try {
     const end = await trainer.fit();
