@@ -1,10 +1,7 @@
 import { parseArgs } from 'node:util';
 import { parseRunSpec } from '../core/spec/runSpec.ts';
-import { prepareData } from '../core/train/prepareData.ts';
-import { Trainer } from '../core/train/trainer.ts';
-import { initNodeBackend } from '../node/backend.ts';
+import { openTrainer } from '../node/openTrainer.ts';
 import { RunDirectory } from '../node/runDirectory.ts';
-import { openSource } from '../node/trainRun.ts';
 import { backendOption } from './trainCommand.ts';
 import { UsageError } from './usageError.ts';
 
@@ -28,9 +25,12 @@ export async function evalCommand(args: string[]): Promise<void> {
   const spec = parseRunSpec(await run.readSpec());
   const name = values.checkpoint ?? (run.hasCheckpoint('final') ? 'final' : 'last');
   const checkpoint = await run.readCheckpoint(name);
-  const info = await initNodeBackend(backendOption(values.backend));
-  const data = await prepareData(openSource(spec, values.data), spec, undefined);
-  const trainer = new Trainer({ spec, data, backend: info.backend, resume: checkpoint });
+  const { trainer, data } = await openTrainer({
+    spec,
+    backend: backendOption(values.backend),
+    resume: checkpoint,
+    ...(values.data ? { dataDir: values.data } : {}),
+  });
   try {
     const metrics = await trainer.evaluate(data.split[split], '');
     console.log(

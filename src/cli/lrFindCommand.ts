@@ -1,8 +1,5 @@
 import { parseArgs } from 'node:util';
-import { prepareData } from '../core/train/prepareData.ts';
-import { Trainer } from '../core/train/trainer.ts';
-import { initNodeBackend } from '../node/backend.ts';
-import { openSource } from '../node/trainRun.ts';
+import { openTrainer } from '../node/openTrainer.ts';
 import { readSpecFile } from './readSpecFile.ts';
 import { backendOption } from './trainCommand.ts';
 
@@ -20,9 +17,7 @@ export async function lrFindCommand(args: string[]): Promise<void> {
     },
   });
   const spec = await readSpecFile(positionals[0]);
-  const info = await initNodeBackend(backendOption(values.backend));
-  const data = await prepareData(openSource(spec, values.data), spec);
-  const trainer = new Trainer({ spec, data, backend: info.backend });
+  const { trainer } = await openTrainer({ spec, backend: backendOption(values.backend), ...(values.data ? { dataDir: values.data } : {}) });
   try {
     const result = await trainer.findLearningRate({
       steps: Number(values.steps),

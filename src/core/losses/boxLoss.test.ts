@@ -5,23 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { boxLoss } from './boxLoss.ts';
 import type { BoxLossKind } from './boxLoss.ts';
 import { expectClose } from '../../../test/expectClose.ts';
+import { Y_PRED, Y_TRUE } from './fixtures/boxPairs.ts';
 
 // reference: test/reference/losses_boxLoss.py (torch 1.13, float64): 'seed001' is seed 001's
 // localization_loss transcribed to torch, 'giou' torchvision.ops.generalized_box_iou_loss
 // (torchvision 0.14, reduction='mean'), 'l1' torch.nn.L1Loss.
-const Y_TRUE = [
-  [0.1, 0.2, 0.5, 0.6],
-  [0.3, 0.3, 0.7, 0.9],
-  [0.05, 0.1, 0.25, 0.35],
-  [0.4, 0.45, 0.8, 0.75],
-];
-// Overlapping, inside the true box, disjoint from it, enclosing it.
-const Y_PRED = [
-  [0.12, 0.18, 0.47, 0.66],
-  [0.35, 0.32, 0.62, 0.81],
-  [0.55, 0.6, 0.9, 0.95],
-  [0.3, 0.4, 0.85, 0.85],
-];
 
 const REF: Record<BoxLossKind, { loss: number; grad: number[][] }> = {
   seed001: { loss: 0.6315999999999999, grad: [[0.14000000000000007, -0.20000000000000018, -0.10000000000000009, 0.16000000000000014], [0.3599999999999999, 0.2600000000000001, -0.2599999999999999, -0.22000000000000008], [0.7000000000000001, 0.8, 0.29999999999999993, 0.2], [-0.5000000000000001, -0.3999999999999999, 0.30000000000000004, 0.29999999999999993]] },

@@ -6,21 +6,10 @@ import { boxLoss } from './boxLoss.ts';
 import { multiTaskLoss } from './multiTaskLoss.ts';
 import { softmaxCrossEntropy } from './softmaxCrossEntropy.ts';
 import { expectClose } from '../../../test/expectClose.ts';
+import { Y_PRED, Y_TRUE } from './fixtures/boxPairs.ts';
 
 // reference: test/reference/losses_multiTaskLoss.py (torch 1.13, float64): seed 001's
 // localization_loss + 0.5 · torch.nn.CrossEntropyLoss.
-const Y_TRUE = [
-  [0.1, 0.2, 0.5, 0.6],
-  [0.3, 0.3, 0.7, 0.9],
-  [0.05, 0.1, 0.25, 0.35],
-  [0.4, 0.45, 0.8, 0.75],
-];
-const Y_PRED = [
-  [0.12, 0.18, 0.47, 0.66],
-  [0.35, 0.32, 0.62, 0.81],
-  [0.55, 0.6, 0.9, 0.95],
-  [0.3, 0.4, 0.85, 0.85],
-];
 const CLASS_LOGITS = [
   [2.0, -1.0, 0.5],
   [0.1, 0.3, -0.4],

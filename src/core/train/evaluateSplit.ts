@@ -64,9 +64,14 @@ export async function predictSplit({ spec, model, objective, cache, indices }: P
       return { outputs: shown, loss, parts };
     });
     batch.x.dispose();
-    const [first, ...rest] = await Promise.all(outputs.map((t) => t.data() as Promise<Float32Array>));
-    if (loss) lossSum += (await loss.data())[0];
-    for (const [k, v] of Object.entries(parts)) out.partSums[k] = (out.partSums[k] ?? 0) + (await v.data())[0];
+    // One read-back per batch for outputs, loss and loss parts together.
+    const partNames = Object.keys(parts);
+    const sums = [...(loss ? [loss] : []), ...partNames.map((k) => parts[k])];
+    const values = await Promise.all([...outputs, ...sums].map((t) => t.data() as Promise<Float32Array>));
+    const [first, ...rest] = values.slice(0, outputs.length);
+    const sumValues = values.slice(outputs.length);
+    if (loss) lossSum += sumValues.shift()![0];
+    partNames.forEach((k, i) => (out.partSums[k] = (out.partSums[k] ?? 0) + sumValues[i][0]));
     tf.dispose([...outputs, ...(loss ? [loss] : []), ...Object.values(parts)]);
     const width = first.length / n;
     if (spec.task.kind === 'embedding') {
