@@ -44,6 +44,7 @@ export { evaluateSplit, metricsFromPredictions, predictSplit, type Predictions }
 export { verificationPairs, cosineAt, type Pair } from './train/verificationPairs.ts';
 export { readWeights, writeWeights } from './train/weightTransfer.ts';
 export type * from './train/trainEvent.ts';
+export { eventsUpTo } from './train/eventsUpTo.ts';
 
 // Metrics.
 export * from './metrics/index.ts';

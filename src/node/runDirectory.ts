@@ -4,6 +4,7 @@ import { appendFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/prom
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeCheckpoint, encodeCheckpoint, type Checkpoint, type CheckpointManifest } from '../core/train/checkpoint.ts';
+import { eventsUpTo } from '../core/train/eventsUpTo.ts';
 import type { TrainEvent } from '../core/train/trainEvent.ts';
 
 /**
@@ -57,11 +58,7 @@ export class RunDirectory {
    * run's curve continues from the checkpoint without a duplicated stretch.
    */
   async truncateEventsTo(checkpoint: Pick<Checkpoint, 'epoch' | 'step'>): Promise<void> {
-    const kept = (await this.readEvents()).filter((e) => {
-      if (e.type === 'step') return e.step <= checkpoint.step && e.epoch < checkpoint.epoch;
-      if (e.type === 'epoch' || e.type === 'checkpoint') return e.step <= checkpoint.step;
-      return e.type === 'trainBegin';
-    });
+    const kept = eventsUpTo(await this.readEvents(), checkpoint);
     await atomicWrite(this.eventsPath, kept.map((e) => JSON.stringify(e) + '\n').join(''));
   }
 
