@@ -45,6 +45,15 @@ export default tseslint.config(
     rules: reactHooks.configs.recommended.rules,
   },
   {
+    // Only src/storage talks to IndexedDB; everything else goes through its repositories.
+    files: ['src/**/*.{ts,tsx}'],
+    ignores: ['src/storage/**', 'src/core/**'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'idb', message: 'IndexedDB lives behind src/storage.' }] }],
+      'no-restricted-globals': ['error', { name: 'indexedDB', message: 'IndexedDB lives behind src/storage.' }],
+    },
+  },
+  {
     files: ['src/core/**/*.ts'],
     ignores: ['src/core/**/*.test.ts'],
     languageOptions: { globals: { ...globals.es2022 } },

@@ -1,0 +1,146 @@
+import type { Box } from '../core/data/sampleSource.ts';
+import type { RunSpec } from '../core/spec/runSpec.ts';
+import type { CheckpointManifest } from '../core/train/checkpoint.ts';
+import type { TrainEvent } from '../core/train/trainEvent.ts';
+
+/**
+ * The shapes the studio keeps in IndexedDB, and the repositories that read and write
+ * them. Everything outside src/storage sees only these types; the object stores, indexes
+ * and schema upgrades stay behind `openStudioDb`.
+ */
+
+/** Where a dataset came from, shown in the Datasets list. */
+export type DatasetOrigin = 'import' | 'demo' | 'merge' | 'webcam' | 'companion';
+
+export interface DatasetRecord {
+  id: string;
+  name: string;
+  createdAt: number;
+  updatedAt: number;
+  /**
+   * Content version: a stable hash over every sample's (hash, className, identity, bbox),
+   * in a canonical order. It changes whenever pixels or labels change; runs record it.
+   */
+  version: string;
+  sampleCount: number;
+  classCounts: Record<string, number>;
+  /** Samples carrying a bounding box (detection datasets). */
+  boxCount: number;
+  origin: DatasetOrigin;
+  description?: string;
+}
+
+/** One image in one dataset. The pixels live once, in the blob store, keyed by `hash`. */
+export interface SampleRecord {
+  datasetId: string;
+  /** Unique within the dataset: the content hash (a dataset holds each image once). */
+  id: string;
+  /** SHA-256 of the encoded bytes, lowercase hex. */
+  hash: string;
+  /** Original file name or path, for display and error messages. */
+  name: string;
+  className: string;
+  identity?: string;
+  bbox?: Box;
+  width: number;
+  height: number;
+  addedAt: number;
+}
+
+/** Encoded image bytes, shared by every sample (in any dataset) with the same hash. */
+export interface BlobRecord {
+  hash: string;
+  /** MIME type of `bytes` (image/png, image/jpeg, image/webp, image/bmp, image/x-portable-anymap ...). */
+  type: string;
+  bytes: ArrayBuffer;
+  width: number;
+  height: number;
+}
+
+/** A small preview (longest side 96 px, WebP or PNG) so the grid never reads full images. */
+export interface ThumbRecord {
+  hash: string;
+  type: string;
+  bytes: ArrayBuffer;
+}
+
+/** What an import stages before committing: the sample without dataset or time. */
+export type StagedSample = Omit<SampleRecord, 'datasetId' | 'addedAt'>;
+
+export type RunStatus =
+  | 'queued'
+  | 'loading'
+  | 'running'
+  | 'paused'
+  | 'completed'
+  | 'earlyStopped'
+  | 'stopped'
+  | 'nonFiniteLoss'
+  | 'failed'
+  /** The page holding the run went away (reload, crash) before it ended; resumable. */
+  | 'interrupted';
+
+export interface RunRecord {
+  id: string;
+  name: string;
+  tags: string[];
+  /** The validated spec (defaults filled in). */
+  spec: RunSpec;
+  specHash: string;
+  datasetId?: string;
+  datasetName?: string;
+  /** The dataset version the run trained on (see DatasetRecord.version). */
+  datasetVersion?: string;
+  architecture: string;
+  status: RunStatus;
+  /** Why it ended or failed, in words. */
+  message?: string;
+  backend?: string;
+  adapter?: string;
+  createdAt: number;
+  startedAt?: number;
+  endedAt?: number;
+  /** Seconds spent training, summed over every session of the run (pauses excluded). */
+  activeSec: number;
+  /** Epochs completed and optimizer steps done, from the latest event. */
+  epochsDone: number;
+  step: number;
+  totalSteps?: number;
+  /** The latest epoch's metrics (loss, acc, val_loss, val_acc, ...). */
+  lastMetrics?: Record<string, number>;
+  best?: { epoch: number; monitor: string; value: number };
+  /** Metrics on the test split, written when the run ends. */
+  test?: Record<string, number>;
+  classNames?: string[];
+  /** The epoch boundary the run resumes from, when a checkpoint exists. */
+  resumeFrom?: { epoch: number; step: number };
+  /** Set when a companion worker trains the run (issue 5). */
+  remote?: { url: string; jobId: string };
+}
+
+/** One emitted event, in emission order within its run. */
+export interface EventRecord {
+  runId: string;
+  seq: number;
+  event: TrainEvent;
+}
+
+/** last: the newest epoch boundary (what resume reads); best: best on the monitor; final: where the run ended. */
+export type CheckpointSlot = 'last' | 'best' | 'final';
+
+export interface CheckpointRecord {
+  runId: string;
+  slot: CheckpointSlot;
+  epoch: number;
+  step: number;
+  time: number;
+  manifest: CheckpointManifest;
+  data: ArrayBuffer;
+}
+
+/** Usage and quota as the browser reports them (navigator.storage.estimate()). */
+export interface StorageEstimate {
+  usage: number;
+  quota: number;
+  persisted: boolean;
+}
