@@ -116,6 +116,16 @@ describe('Trainer', () => {
     });
   });
 
+  it('refuses a checkpoint of another spec and releases the model it built', async () => {
+    const spec = parseRunSpec(tinySpec());
+    const data = await dataFor(tinySpec());
+    const foreign = { format: 'studio-checkpoint/1', specHash: 'not-this-spec', epoch: 1, step: 1, rngState: 1, weights: [], extraWeights: [], optimizer: { type: 'adam', step: 0, slots: [] }, classNames: [], time: 0 } as unknown as Checkpoint;
+    const before = tf.memory().numTensors;
+    expect(() => new Trainer({ spec, data, backend: 'cpu', resume: foreign })).toThrow(/checkpoint belongs to spec not-this-spec/);
+    expect(tf.memory().numTensors).toBe(before);
+    data.cache.dispose?.();
+  });
+
   it('averages accumulated micro-batches into the same update as one large batch', async () => {
     // 48 training images: 3 batches of 16, or 6 micro-batches of 8 folded in pairs.
     const data = { source: { kind: 'synthetic', generator: 'shapes', classes: 3, perClass: 16 }, imageSize: 16, split: { train: 1, val: 0, test: 0 } };

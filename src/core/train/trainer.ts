@@ -116,8 +116,15 @@ export class Trainer {
     if (es) this.earlyStopping = new EarlyStopping(es);
     const ck = spec.training.checkpoint;
     this.bestTracker = new EarlyStopping({ monitor: ck.monitor, mode: ck.mode, patience: Infinity, minDelta: 0 });
-    if (options.initialWeights) writeWeights(this.model, options.initialWeights, 'matching');
-    if (options.resume) this.restore(options.resume);
+    try {
+      if (options.initialWeights) writeWeights(this.model, options.initialWeights, 'matching');
+      if (options.resume) this.restore(options.resume);
+    } catch (e) {
+      // A checkpoint from another spec or class list is refused here; the caller never
+      // gets a Trainer to dispose, so the weights built above are released now.
+      this.dispose();
+      throw e;
+    }
   }
 
   private plan(): EpochPlan {
