@@ -158,6 +158,24 @@ describe('RunRepo checkpoints', () => {
   });
 });
 
+describe('RunRepo.reset', () => {
+  it('replaces the record and drops every event and checkpoint of the earlier attempt, and only that run\'s', async () => {
+    await runs.create(run('r', { status: 'stopped', startedAt: 5, resumeFrom: { epoch: 2, step: 8 } }));
+    await runs.create(run('other'));
+    await runs.appendEvents('r', interrupted);
+    await runs.appendEvents('other', interrupted.slice(0, 2));
+    await runs.putCheckpoint('r', 'last', checkpoint());
+    await runs.putCheckpoint('other', 'last', checkpoint());
+    await runs.reset(run('r', { status: 'queued' }));
+    expect(await runs.get('r')).toEqual(run('r', { status: 'queued' }));
+    expect(await runs.events('r')).toEqual([]);
+    expect(await runs.hasCheckpoint('r', 'last')).toBe(false);
+    expect(await runs.events('other')).toEqual(interrupted.slice(0, 2));
+    expect(await runs.hasCheckpoint('other', 'last')).toBe(true);
+    await expect(runs.reset(run('ghost'))).rejects.toThrow(/no run with id "ghost"; nothing was reset/);
+  });
+});
+
 describe('RunRepo.markInterrupted', () => {
   it('marks runs no engine holds any more, with how resume will continue', async () => {
     const statuses: [string, RunStatus, Partial<RunRecord>][] = [

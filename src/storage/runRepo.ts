@@ -55,6 +55,23 @@ export class RunRepo {
       ]);
     });
   }
+  /**
+   * Puts `record` in place of the stored run and drops the run's events and checkpoints,
+   * in one transaction: a fresh start of a run that trained before keeps nothing of the
+   * earlier attempt, and a failure leaves the old attempt whole.
+   */
+  async reset(record: RunRecord): Promise<RunRecord> {
+    const id = record.id;
+    await writeTransaction(this.db, ['runs', 'events', 'checkpoints'], `restarting run ${id}`, async (tx) => {
+      if ((await tx.objectStore('runs').getKey(id)) === undefined) throw noRun(id, 'nothing was reset');
+      await Promise.all([
+        tx.objectStore('runs').put(record),
+        tx.objectStore('events').delete(ownedBy(id)),
+        tx.objectStore('checkpoints').delete(ownedBy(id)),
+      ]);
+    });
+    return record;
+  }
   /** Appends events after the run's last one (sequence numbers assigned here). */
   async appendEvents(runId: string, events: TrainEvent[]): Promise<void> {
     if (events.length === 0) return;
