@@ -3,86 +3,82 @@ import '@tensorflow/tfjs-backend-webgpu';
 import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { syntheticSource } from '../core/data/syntheticSource.ts';
-import { parseRunSpec } from '../core/spec/runSpec.ts';
-import { prepareData } from '../core/train/prepareData.ts';
-import { Trainer } from '../core/train/trainer.ts';
-import type { FromEngine, ToEngine } from './protocol.ts';
+import { browserDecoder } from '../import/browserDecoder.ts';
+import { openStudioStorage, type StudioStorage } from '../storage/studioStorage.ts';
+import { createEngineHost, type SelectedBackend } from './engineHost.ts';
+import { runLockName, type BackendPreference, type FromEngine, type ToEngine } from './protocol.ts';
 
 /**
- * The worker that hosts the training core in the browser. It is a switch around pure core
- * code: the page never runs training on the main thread, so the UI stays responsive.
+ * The worker that hosts the training core in the browser: a thin shell that supplies the
+ * host's backend choice, storage, image decoder and Web Locks. The page never trains on
+ * the main thread, so the UI stays responsive.
  */
 declare const self: DedicatedWorkerGlobalScope;
 
-const post = (message: FromEngine) => self.postMessage(message);
-const trainers = new Map<string, Trainer>();
-let backendLabel = 'cpu';
+interface WebGpuBackendLike {
+  adapterInfo?: { vendor?: string; architecture?: string };
+  device?: { limits?: { maxBufferSize?: number; maxStorageBufferBindingSize?: number } };
+}
 
-async function init(prefer: string[]): Promise<void> {
+/** "vendor architecture — description" from a fresh adapter; tfjs keeps only vendor and architecture. */
+async function webgpuAdapterLabel(backend: WebGpuBackendLike): Promise<string> {
+  const fallback = [backend.adapterInfo?.vendor, backend.adapterInfo?.architecture].filter(Boolean).join(' ');
+  try {
+    // Browsers moved from requestAdapterInfo() to the `info` attribute; the installed types know only the former.
+    const adapter = (await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' })) as (GPUAdapter & { info?: GPUAdapterInfo }) | null;
+    const info = adapter?.info ?? (await adapter?.requestAdapterInfo?.());
+    const head = [info?.vendor, info?.architecture].filter(Boolean).join(' ') || fallback;
+    const label = [head, info?.description].filter(Boolean).join(' — ');
+    return label || 'unknown WebGPU adapter';
+  } catch {
+    return fallback || 'unknown WebGPU adapter';
+  }
+}
+
+async function selectBackend(prefer: BackendPreference[]): Promise<SelectedBackend> {
+  const failures: string[] = [];
   for (const name of prefer) {
     try {
-      if (await tf.setBackend(name)) {
-        await tf.ready();
-        const info = (tf.backend() as unknown as { adapterInfo?: { vendor?: string; architecture?: string } }).adapterInfo;
-        const adapter = name === 'webgpu' ? [info?.vendor, info?.architecture].filter(Boolean).join(' ') || 'unknown adapter' : name;
-        backendLabel = name;
-        post({ type: 'ready', backend: name, adapter });
-        return;
+      if (!(await tf.setBackend(name))) {
+        failures.push(`${name}: not available here`);
+        continue;
       }
-    } catch {
-      // Try the next backend: WebGPU is missing in many browsers, WebGL in some workers.
+      await tf.ready();
+      if (name !== 'webgpu') return { backend: name, adapter: name };
+      const backend = tf.backend() as unknown as WebGpuBackendLike;
+      const limits = backend.device?.limits;
+      return {
+        backend: name,
+        adapter: await webgpuAdapterLabel(backend),
+        ...(limits ? { limits: { maxBufferSize: limits.maxBufferSize, maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize } } : {}),
+      };
+    } catch (err) {
+      // WebGPU is missing in many browsers, WebGL in some workers: try the next one.
+      failures.push(`${name}: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
-  post({ type: 'error', message: `none of the backends ${prefer.join(', ')} could start` });
+  throw new Error(`none of the backends ${prefer.join(', ')} could start (${failures.join('; ')})`);
 }
 
-async function train(runId: string, input: unknown): Promise<void> {
-  const spec = parseRunSpec(input);
-  const src = spec.data.source;
-  if (src.kind !== 'synthetic') throw new Error(`this build trains generated datasets only; got data.source.kind "${src.kind}"`);
-  const source = syntheticSource({
-    generator: src.generator,
-    classes: src.classes,
-    perClass: src.perClass,
-    imageSize: spec.data.imageSize,
-    seed: spec.training.seed,
+let storage: Promise<StudioStorage> | undefined;
+
+/** One connection for the worker's life, reopened after a failed open or after another tab upgraded the schema. */
+function studioStorage(): Promise<StudioStorage> {
+  storage ??= openStudioStorage(undefined, { onClosedForUpgrade: () => (storage = undefined) }).catch((err: unknown) => {
+    storage = undefined;
+    throw err;
   });
-  const data = await prepareData(source, spec, (done, total) => post({ type: 'loadProgress', runId, done, total }));
-  const trainer = new Trainer({ spec, data, backend: backendLabel, onEvent: (event) => post({ type: 'event', runId, event }) });
-  trainers.set(runId, trainer);
-  try {
-    await trainer.fit();
-  } finally {
-    trainers.delete(runId);
-    trainer.dispose();
-    data.cache.dispose?.();
-  }
+  return storage;
 }
 
-self.onmessage = (e: MessageEvent<ToEngine>) => {
-  const msg = e.data;
-  switch (msg.type) {
-    case 'init':
-      void init(msg.prefer);
-      break;
-    case 'train':
-      train(msg.runId, msg.spec).catch((err: unknown) =>
-        post({ type: 'error', runId: msg.runId, message: err instanceof Error ? err.message : String(err) }),
-      );
-      break;
-    case 'pause':
-      void trainers.get(msg.runId)?.pause().then(() => post({ type: 'paused', runId: msg.runId }));
-      break;
-    case 'resume':
-      trainers.get(msg.runId)?.resume();
-      break;
-    case 'stop':
-      trainers.get(msg.runId)?.stop();
-      break;
-    default: {
-      const never: never = msg;
-      post({ type: 'error', message: `unknown message ${JSON.stringify(never)}` });
-    }
-  }
-};
+const host = createEngineHost({
+  storage: studioStorage,
+  decoder: browserDecoder,
+  selectBackend,
+  lockRun: async (runId, work) => {
+    await navigator.locks.request(runLockName(runId), work);
+  },
+  post: (message: FromEngine) => self.postMessage(message),
+});
+
+self.onmessage = (e: MessageEvent<ToEngine>) => void host.handle(e.data);

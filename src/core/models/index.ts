@@ -8,3 +8,5 @@ export { L2Normalize } from './l2Normalize.ts';
 export { HardSigmoid, HardSwish } from './hardActivations.ts';
 export { SeededDropout } from './seededDropout.ts';
 export { makeDivisible } from './makeDivisible.ts';
+export { trainingMemory } from './trainingMemory.ts';
+export type { TrainingMemory, TrainingMemoryOptions } from './trainingMemory.ts';

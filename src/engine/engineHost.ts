@@ -1,0 +1,205 @@
+import type { ImageDecoder } from '../core/data/sampleSource.ts';
+import { buildModel } from '../core/models/buildModel.ts';
+import { trainingMemory, type TrainingMemory } from '../core/models/trainingMemory.ts';
+import { parseRunSpec, type RunSpec } from '../core/spec/runSpec.ts';
+import { createObjective } from '../core/train/createObjective.ts';
+import { prepareData, type PreparedData } from '../core/train/prepareData.ts';
+import { Trainer } from '../core/train/trainer.ts';
+import type { StudioStorage } from '../storage/studioStorage.ts';
+import { openBrowserSource } from './openBrowserSource.ts';
+import type { BackendPreference, FromEngine, MemoryEstimate, ToEngine } from './protocol.ts';
+import { RunSession } from './runSession.ts';
+
+/** The backend an engine trains on, as `selectBackend` started it. */
+export interface SelectedBackend {
+  backend: string;
+  /** The adapter in words ("nvidia ampere — NVIDIA GeForce RTX 3080", "cpu"). */
+  adapter: string;
+  limits?: { maxBufferSize?: number; maxStorageBufferBindingSize?: number };
+}
+
+export interface EngineHostOptions {
+  storage: () => Promise<Pick<StudioStorage, 'datasets' | 'runs'>>;
+  decoder: ImageDecoder;
+  /** Starts the first backend of `prefer` that works; rejects, saying why, when none does. */
+  selectBackend: (prefer: BackendPreference[]) => Promise<SelectedBackend>;
+  /** Holds a lock named after the run while `work` runs, so another page can tell the run is alive. */
+  lockRun?: (runId: string, work: () => Promise<void>) => Promise<void>;
+  post: (message: FromEngine) => void;
+}
+
+export interface EngineHost {
+  /** Acts on one message; resolves when its work is done (a run: when it ends). Never rejects: errors are posted. */
+  handle(message: ToEngine): Promise<void>;
+}
+
+/** What the engine is busy with: one job trains at a time, so runs and LR tests do not share the GPU's memory. */
+type Job = { kind: 'run'; runId: string; session?: RunSession; early: Control[] } | { kind: 'lrFind'; requestId: string };
+type Control = 'pause' | 'resume' | 'stop';
+
+const errorMessage = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+/**
+ * The engine's message switch, free of any worker global so it runs (and is tested) in
+ * Node: the worker only supplies storage, an image decoder, backend selection and Web Locks.
+ */
+export function createEngineHost(o: EngineHostOptions): EngineHost {
+  let selected: Promise<SelectedBackend> | undefined;
+  let job: Job | undefined;
+  const lockRun = o.lockRun ?? ((_runId, work) => work());
+
+  function backend(): Promise<SelectedBackend> {
+    if (!selected) return Promise.reject(new Error('the engine has no backend yet: the page must send "init" first'));
+    return selected;
+  }
+
+  function busyWith(current: Job): string {
+    return current.kind === 'run' ? `run ${current.runId} is training` : 'the LR finder is running';
+  }
+
+  async function init(prefer: BackendPreference[]): Promise<void> {
+    if (job) return o.post({ type: 'error', message: `the backend cannot change now: ${busyWith(job)}` });
+    selected = o.selectBackend(prefer);
+    try {
+      const s = await selected;
+      o.post({ type: 'ready', backend: s.backend, adapter: s.adapter, ...(s.limits ? { limits: s.limits } : {}) });
+    } catch (err) {
+      selected = undefined;
+      o.post({ type: 'error', message: errorMessage(err) });
+    }
+  }
+
+  async function train(runId: string, resume: boolean): Promise<void> {
+    if (job) {
+      const what = resume ? 'resumed' : 'started';
+      return o.post({ type: 'error', runId, message: `run ${runId} was not ${what}: ${busyWith(job)}, and one run trains at a time` });
+    }
+    const current: Job = { kind: 'run', runId, early: [] };
+    job = current;
+    try {
+      await lockRun(runId, async () => {
+        const [s, { runs, datasets }] = await Promise.all([backend(), o.storage()]);
+        current.session = new RunSession({
+          runs,
+          runId,
+          openSource: (spec) => openBrowserSource(spec, datasets, o.decoder),
+          backend: s.backend,
+          adapter: s.adapter,
+          resume,
+          post: o.post,
+        });
+        const running = current.session.run();
+        // Controls that came while storage and backend were still opening apply now, in order.
+        for (const verb of current.early) apply(current.session, verb);
+        await running;
+      });
+    } catch (err) {
+      o.post({ type: 'error', runId, message: `run ${runId} could not start: ${errorMessage(err)}` });
+    } finally {
+      job = undefined;
+    }
+  }
+
+  function apply(session: RunSession, verb: Control): void {
+    if (verb === 'pause') void session.pause();
+    else if (verb === 'resume') session.resume();
+    else session.stop();
+  }
+
+  function control(runId: string, verb: Control): void {
+    if (job?.kind !== 'run' || job.runId !== runId) {
+      return o.post({ type: 'error', runId, message: `run ${runId} is not training in this engine, so there is nothing to ${verb}` });
+    }
+    if (job.session) apply(job.session, verb);
+    else job.early.push(verb);
+  }
+
+  async function lrFind(msg: Extract<ToEngine, { type: 'lrFind' }>): Promise<void> {
+    const { requestId } = msg;
+    if (job) return o.post({ type: 'error', requestId, message: `the LR finder cannot run now: ${busyWith(job)}; try again when it ends` });
+    job = { kind: 'lrFind', requestId };
+    let data: PreparedData | undefined;
+    let trainer: Trainer | undefined;
+    try {
+      const s = await backend();
+      const spec = parseRunSpec(msg.spec);
+      const { datasets } = await o.storage();
+      data = await prepareData(openBrowserSource(spec, datasets, o.decoder, msg.datasetId), spec);
+      trainer = new Trainer({ spec, data, backend: s.backend });
+      const result = await trainer.findLearningRate(msg.options ?? {});
+      o.post({ type: 'lrFindResult', requestId, result });
+    } catch (err) {
+      o.post({ type: 'error', requestId, message: `the LR finder failed: ${errorMessage(err)}` });
+    } finally {
+      trainer?.dispose();
+      data?.cache.dispose?.();
+      job = undefined;
+    }
+  }
+
+  /** Classes the model's head needs: generated data says, a stored dataset's record counts them. */
+  async function classCount(spec: RunSpec): Promise<number> {
+    const src = spec.data.source;
+    if (src.kind === 'synthetic') return src.classes;
+    if (src.kind !== 'indexeddb') {
+      throw new Error(`data.source "${src.kind}" cannot be read in the browser, so its class count is unknown; estimate the spec on a stored or generated dataset`);
+    }
+    const dataset = await (await o.storage()).datasets.get(src.datasetId);
+    if (!dataset) throw new Error(`there is no dataset with id "${src.datasetId}"; it may have been deleted`);
+    return Object.keys(dataset.classCounts).length;
+  }
+
+  async function estimate(msg: Extract<ToEngine, { type: 'estimate' }>): Promise<void> {
+    const { requestId } = msg;
+    try {
+      const s = await backend();
+      const spec = parseRunSpec(msg.spec);
+      const numClasses = await classCount(spec);
+      const objective = createObjective(spec, numClasses, spec.training.seed);
+      const extraTrainableParams = objective.variables.reduce((n, v) => n + v.size, 0);
+      objective.dispose();
+      const model = buildModel({ model: spec.model, channels: spec.data.channels, task: spec.task, numClasses, seed: spec.training.seed });
+      let memory: TrainingMemory;
+      try {
+        memory = trainingMemory(model, {
+          batchSize: spec.training.batchSize,
+          optimizer: spec.optimizer,
+          extraTrainableParams,
+          gradientAccumulation: spec.training.gradientAccumulation,
+        });
+      } finally {
+        model.dispose();
+      }
+      const limits = [s.limits?.maxBufferSize, s.limits?.maxStorageBufferBindingSize].filter((n): n is number => n !== undefined);
+      const estimate: MemoryEstimate = { ...memory, ...(limits.length > 0 ? { deviceLimitBytes: Math.min(...limits) } : {}) };
+      o.post({ type: 'estimateResult', requestId, estimate });
+    } catch (err) {
+      o.post({ type: 'error', requestId, message: `the memory estimate failed: ${errorMessage(err)}` });
+    }
+  }
+
+  return {
+    async handle(msg: ToEngine): Promise<void> {
+      switch (msg.type) {
+        case 'init':
+          return init(msg.prefer);
+        case 'train':
+          return train(msg.runId, false);
+        case 'resumeRun':
+          return train(msg.runId, true);
+        case 'pause':
+        case 'resume':
+        case 'stop':
+          return control(msg.runId, msg.type);
+        case 'lrFind':
+          return lrFind(msg);
+        case 'estimate':
+          return estimate(msg);
+        default: {
+          const unknown: never = msg;
+          o.post({ type: 'error', message: `the engine does not understand message ${JSON.stringify(unknown)}` });
+        }
+      }
+    },
+  };
+}
