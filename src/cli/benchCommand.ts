@@ -8,6 +8,7 @@ import { buildModel } from '../core/models/index.ts';
 import { parseRunSpec, type Architecture, type RunSpec } from '../core/spec/runSpec.ts';
 import { prepareData } from '../core/train/prepareData.ts';
 import { Trainer } from '../core/train/trainer.ts';
+import { fastCpuKernelsRegistered, registerFastCpuKernels, unregisterFastCpuKernels } from '../kernels/cpu/registerFastCpuKernels.ts';
 import { initNodeBackend, type NodeBackendName } from '../node/backend.ts';
 import { backendOption } from './trainCommand.ts';
 
@@ -26,6 +27,26 @@ interface BenchRow extends BenchCase {
   /** studio ÷ model.fit: above 1 the studio's loop is faster. */
   ratio: number;
 }
+
+interface KernelRow extends BenchCase {
+  stockTimedSteps: number;
+  fastTimedSteps: number;
+  stockSamplesPerSec: number;
+  fastSamplesPerSec: number;
+  /** fast ÷ stock: how many times faster the fast cpu kernels train (issue 6's target: 10). */
+  speedup: number;
+}
+
+// Issue 6's two models. Stock tfjs-cpu takes seconds per step on them, so this comparison
+// times a few steps rather than epochs of --samples.
+const KERNEL_CASES: BenchCase[] = [
+  { architecture: 'smallCnn', width: 0.25, inputSize: 32, batchSize: 16 },
+  { architecture: 'resnet18', width: 0.25, inputSize: 32, batchSize: 16 },
+];
+const KERNEL_STEPS = 3;
+const QUICK_KERNEL_STEPS = 1;
+/** The fast kernels run this many times the stock steps: a fraction of a second per step is too short to time alone. */
+const FAST_STEP_FACTOR = 8;
 
 // Sized for the pure-JS CPU backend and SwiftShader, which are slow; pass --samples for more.
 const QUICK: BenchCase[] = [
@@ -112,6 +133,37 @@ async function timeFit(c: BenchCase, samples: number, epochs: number): Promise<n
   return (timed.length * n) / timed.reduce((a, b) => a + b, 0);
 }
 
+/**
+ * The studio's Trainer on the cpu backend, once on stock tfjs-cpu kernels and once on the
+ * fast ones, each with one warm-up epoch and one timed epoch of the same number of steps
+ * (`steps` for stock, FAST_STEP_FACTOR times that for fast). The kernel registration found
+ * on entry is put back.
+ */
+async function compareCpuKernels(steps: number): Promise<KernelRow[]> {
+  const wasFast = fastCpuKernelsRegistered();
+  const fastSteps = steps * FAST_STEP_FACTOR;
+  const rows: KernelRow[] = [];
+  console.log(`cpu kernels, stock tfjs vs fast: studio Trainer, ${steps} (stock) / ${fastSteps} (fast) timed steps after as many warm-up steps`);
+  console.log(['model'.padEnd(26), 'batch'.padStart(5), 'stock img/s'.padStart(12), 'fast img/s'.padStart(11), 'speedup'.padStart(8)].join(' '));
+  try {
+    for (const c of KERNEL_CASES) {
+      unregisterFastCpuKernels();
+      const stock = await timeStudio(c, specFor(c, c.batchSize * steps, 2), 'cpu');
+      registerFastCpuKernels();
+      const fast = await timeStudio(c, specFor(c, c.batchSize * fastSteps, 2), 'cpu');
+      const row = { ...c, stockTimedSteps: steps, fastTimedSteps: fastSteps, stockSamplesPerSec: stock, fastSamplesPerSec: fast, speedup: fast / stock };
+      rows.push(row);
+      const label = `${c.architecture} w${c.width} @${c.inputSize}`;
+      console.log([label.padEnd(26), String(c.batchSize).padStart(5), stock.toFixed(1).padStart(12), fast.toFixed(1).padStart(11), `${row.speedup.toFixed(1)}×`.padStart(8)].join(' '));
+    }
+  } finally {
+    if (wasFast) registerFastCpuKernels();
+    else unregisterFastCpuKernels();
+  }
+  console.log('');
+  return rows;
+}
+
 export async function benchCommand(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
@@ -128,7 +180,13 @@ export async function benchCommand(args: string[]): Promise<void> {
   const epochs = Number(values.epochs);
   const cases = values.quick ? QUICK : FULL;
   const rows: BenchRow[] = [];
-  console.log(`${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), ${samples} samples, ${epochs - 1} timed epochs after one warm-up`);
+  let kernels: KernelRow[] = [];
+  console.log(`${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.versions.node}`);
+  if (backends.includes('cpu')) {
+    await initNodeBackend('cpu');
+    kernels = await compareCpuKernels(values.quick ? QUICK_KERNEL_STEPS : KERNEL_STEPS);
+  }
+  console.log(`studio Trainer vs model.fit: ${samples} samples, ${epochs - 1} timed epochs after one warm-up`);
   console.log(['backend'.padEnd(22), 'model'.padEnd(26), 'batch'.padStart(5), 'studio img/s'.padStart(13), 'fit img/s'.padStart(10), 'ratio'.padStart(6)].join(' '));
   for (const backend of backends) {
     let info;
@@ -154,7 +212,7 @@ export async function benchCommand(args: string[]): Promise<void> {
   await mkdir(dirname(values.out), { recursive: true });
   await writeFile(
     values.out,
-    JSON.stringify({ date: new Date().toISOString(), machine: { cpus: cpus()[0]?.model, cores: cpus().length }, rows }, null, 2) + '\n',
+    JSON.stringify({ date: new Date().toISOString(), machine: { cpus: cpus()[0]?.model, cores: cpus().length, node: process.versions.node }, kernels, rows }, null, 2) + '\n',
   );
   console.log(`saved ${values.out}`);
 }

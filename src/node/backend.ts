@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { existsSync } from 'node:fs';
+import { registerFastCpuKernels, unregisterFastCpuKernels } from '../kernels/cpu/registerFastCpuKernels.ts';
 
 export type NodeBackendName = 'cpu' | 'webgpu';
 
 export interface BackendInfo {
   backend: NodeBackendName;
-  /** Adapter as WebGPU reports it (vendor / architecture), or 'cpu'. */
+  /** Adapter as WebGPU reports it (vendor / architecture); on cpu, which kernels run ('fast kernels' or 'stock kernels'). */
   adapter: string;
 }
 
@@ -52,11 +53,15 @@ export async function initNodeBackend(name: NodeBackendName): Promise<BackendInf
     return { backend: 'webgpu', adapter: [info?.vendor, info?.architecture].filter(Boolean).join(' ') || 'unknown' };
   }
   await import('@tensorflow/tfjs-backend-cpu');
+  // The fast kernels (issue 6) are the default; STUDIO_STOCK_KERNELS=1 trains on stock tfjs-cpu.
+  const stock = process.env.STUDIO_STOCK_KERNELS === '1';
+  if (stock) unregisterFastCpuKernels();
+  else registerFastCpuKernels();
   // The CPU backend greets Node users with advice to install tfjs-node, which downloads
   // libtensorflow at install time and is not what this project runs on; prod mode mutes it.
   tf.enableProdMode();
   const ok = await tf.setBackend('cpu');
   if (!ok) throw new Error('CPU backend failed to start');
   await tf.ready();
-  return { backend: 'cpu', adapter: 'cpu' };
+  return { backend: 'cpu', adapter: stock ? 'stock kernels' : 'fast kernels' };
 }

@@ -1,0 +1,45 @@
+import { Conv2DBackpropInput } from '@tensorflow/tfjs-core';
+import type { backend_util, Conv2DBackpropInputAttrs } from '@tensorflow/tfjs-core';
+import type { FastKernel } from './fastKernel.ts';
+import { float32Values } from './fastKernel.ts';
+import { gemmAccumulate } from './gemm.ts';
+import { col2im, patchBlockRows, patchesAreInput, patchScratch } from './im2col.ts';
+import { supportedConvInfo } from './supportedConvInfo.ts';
+
+/**
+ * `dx = col2im(dy · filterᵀ)`: the gradient of each patch-matrix entry, added back onto
+ * the input pixel it came from. Any stride and padding, with no zero-stuffing of dy.
+ */
+function conv2dBackpropInput(dy: Float32Array, filter: Float32Array, info: backend_util.Conv2DInfo): Float32Array {
+  const m = info.batchSize * info.outHeight * info.outWidth;
+  const n = info.outChannels;
+  const k = info.filterHeight * info.filterWidth * info.inChannels;
+  const dx = new Float32Array(info.batchSize * info.inHeight * info.inWidth * info.inChannels);
+  const filterT = { data: filter, offset: 0, rowStride: 1, colStride: n };
+  if (patchesAreInput(info)) {
+    gemmAccumulate(m, k, n, { data: dy, offset: 0, rowStride: n, colStride: 1 }, filterT, { data: dx, offset: 0, rowStride: k, colStride: 1 });
+    return dx;
+  }
+  const blockRows = patchBlockRows(k);
+  const patchGrads = patchScratch(blockRows * k);
+  for (let m0 = 0; m0 < m; m0 += blockRows) {
+    const rows = Math.min(blockRows, m - m0);
+    patchGrads.fill(0, 0, rows * k);
+    gemmAccumulate(rows, k, n, { data: dy, offset: m0 * n, rowStride: n, colStride: 1 }, filterT, { data: patchGrads, offset: 0, rowStride: k, colStride: 1 });
+    col2im(patchGrads, info, m0, rows, dx);
+  }
+  return dx;
+}
+
+export const fastConv2DBackpropInput: FastKernel = {
+  kernelName: Conv2DBackpropInput,
+  run({ inputs, backend, attrs }) {
+    const { dy, filter } = inputs;
+    const a = attrs as unknown as Conv2DBackpropInputAttrs;
+    const info = supportedConvInfo(a.inputShape, filter.shape, a, false);
+    const dyValues = float32Values(backend, dy);
+    const filterValues = float32Values(backend, filter);
+    if (!info || !dyValues || !filterValues) return undefined;
+    return backend.makeTensorInfo(info.inShape, 'float32', conv2dBackpropInput(dyValues, filterValues, info));
+  },
+};

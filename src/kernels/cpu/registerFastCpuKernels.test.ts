@@ -1,0 +1,89 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { relativeError, seeded, stockAndFast } from './kernelParity.testkit.ts';
+import { FAST_CPU_KERNEL_NAMES, fastCpuKernelsRegistered, registerFastCpuKernels, unregisterFastCpuKernels } from './registerFastCpuKernels.ts';
+
+const initiallyRegistered = fastCpuKernelsRegistered();
+afterAll(() => (initiallyRegistered ? registerFastCpuKernels() : unregisterFastCpuKernels()));
+
+describe('registerFastCpuKernels', () => {
+  it('replaces every listed cpu kernel and unregister puts the very same stock configs back', () => {
+    unregisterFastCpuKernels();
+    const stock = FAST_CPU_KERNEL_NAMES.map((name) => tf.getKernel(name, 'cpu'));
+    expect(stock.every((config) => config !== undefined)).toBe(true);
+
+    registerFastCpuKernels();
+    expect(fastCpuKernelsRegistered()).toBe(true);
+    FAST_CPU_KERNEL_NAMES.forEach((name, i) => {
+      const config = tf.getKernel(name, 'cpu');
+      expect(config.kernelFunc, name).not.toBe(stock[i].kernelFunc);
+      expect(config.backendName).toBe('cpu');
+    });
+
+    // A second call must not wrap the fast kernels again (the stock ones would be lost).
+    registerFastCpuKernels();
+    unregisterFastCpuKernels();
+    expect(fastCpuKernelsRegistered()).toBe(false);
+    FAST_CPU_KERNEL_NAMES.forEach((name, i) => expect(tf.getKernel(name, 'cpu'), name).toBe(stock[i]));
+  });
+
+  it('covers the kernels a convnet training step spends its time in', () => {
+    expect([...FAST_CPU_KERNEL_NAMES].sort()).toEqual(
+      [
+        'Add',
+        'Conv2D',
+        'Conv2DBackpropFilter',
+        'Conv2DBackpropInput',
+        'DepthwiseConv2dNative',
+        'DepthwiseConv2dNativeBackpropFilter',
+        'DepthwiseConv2dNativeBackpropInput',
+        'FusedConv2D',
+        'MaxPoolGrad',
+        'Mean',
+        'Multiply',
+        'RealDiv',
+        'Sub',
+        'Sum',
+        'Tile',
+      ].sort(),
+    );
+  });
+});
+
+describe('gradients of a small convnet', () => {
+  // conv 3×3 (fused, as tfjs-layers calls it) + bias → ReLU → max-pool → depthwise 3×3/2 →
+  // conv 1×1 → batch-norm-style centring → global average pool → dense → loss.
+  const x = seeded([2, 9, 9, 3], 1);
+  const w1 = seeded([3, 3, 3, 6], 2);
+  const b1 = seeded([6], 3);
+  const dw = seeded([3, 3, 6, 2], 4);
+  const w2 = seeded([1, 1, 12, 5], 5);
+  const dense = seeded([5, 4], 6);
+  const params = [x, w1, b1, dw, w2, dense];
+  afterAll(() => tf.dispose(params));
+
+  const loss = (xs: tf.Tensor, k1: tf.Tensor, bias: tf.Tensor, depth: tf.Tensor, k2: tf.Tensor, fc: tf.Tensor): tf.Scalar => {
+    let h = tf.relu(tf.fused.conv2d({ x: xs as tf.Tensor4D, filter: k1 as tf.Tensor4D, strides: 1, pad: 'same', bias }));
+    h = tf.maxPool(h as tf.Tensor4D, 2, 2, 'same');
+    h = tf.depthwiseConv2d(h as tf.Tensor4D, depth as tf.Tensor4D, 2, 'same');
+    h = tf.conv2d(h as tf.Tensor4D, k2 as tf.Tensor4D, 1, 'valid');
+    h = tf.sub(h, tf.mean(h, [0, 1, 2]));
+    const logits = tf.matMul(tf.mean(h, [1, 2]) as tf.Tensor2D, fc as tf.Tensor2D);
+    return tf.sum(tf.square(logits));
+  };
+  const grads = tf.grads((xs, k1, bias, depth, k2, fc) => loss(xs, k1, bias, depth, k2, fc));
+
+  it.each(['input', 'conv kernel', 'bias', 'depthwise kernel', '1×1 kernel', 'dense kernel'].map((name, index) => ({ name, index })))(
+    'd loss / d $name with fast kernels matches stock within 1e-4',
+    ({ index }) => {
+      const { stock, fast } = stockAndFast(() => {
+        const all = grads(params);
+        const mine = all[index];
+        tf.dispose(all.filter((_, i) => i !== index));
+        return mine;
+      });
+      expect(stock.some((v) => v !== 0)).toBe(true);
+      expect(relativeError(fast, stock)).toBeLessThan(1e-4);
+    },
+  );
+});

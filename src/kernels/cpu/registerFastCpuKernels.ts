@@ -1,0 +1,82 @@
+import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import type { FastKernel, FastKernelArgs } from './fastKernel.ts';
+import { fastConv2D, fastFusedConv2D } from './fastConv2D.ts';
+import { fastConv2DBackpropFilter } from './fastConv2DBackpropFilter.ts';
+import { fastConv2DBackpropInput } from './fastConv2DBackpropInput.ts';
+import { fastDepthwiseConv2D, fastDepthwiseConv2DBackpropFilter, fastDepthwiseConv2DBackpropInput } from './fastDepthwiseConv2D.ts';
+import { fastAdd, fastMultiply, fastRealDiv, fastSub } from './fastBinary.ts';
+import { fastMaxPoolGrad } from './fastMaxPoolGrad.ts';
+import { fastMean, fastSum } from './fastReduce.ts';
+import { fastTile } from './fastTile.ts';
+
+const FAST_KERNELS: FastKernel[] = [
+  fastConv2D,
+  fastFusedConv2D,
+  fastConv2DBackpropInput,
+  fastConv2DBackpropFilter,
+  fastDepthwiseConv2D,
+  fastDepthwiseConv2DBackpropInput,
+  fastDepthwiseConv2DBackpropFilter,
+  fastAdd,
+  fastSub,
+  fastMultiply,
+  fastRealDiv,
+  fastSum,
+  fastMean,
+  fastTile,
+  fastMaxPoolGrad,
+];
+
+/** The stock configs replaced by `registerFastCpuKernels`, by kernel name; undefined while the stock ones are in place. */
+let stockConfigs: Map<string, KernelConfig> | undefined;
+
+/** Names of the cpu kernels that `registerFastCpuKernels` replaces. */
+export const FAST_CPU_KERNEL_NAMES: readonly string[] = FAST_KERNELS.map((k) => k.kernelName);
+
+export function fastCpuKernelsRegistered(): boolean {
+  return stockConfigs !== undefined;
+}
+
+/**
+ * Replaces the tfjs-backend-cpu kernels a convnet training step spends its time in (issue 6):
+ * convolutions and their gradients (im2col + blocked GEMM), depthwise convolutions, and the
+ * broadcasting arithmetic, reductions, Tile and MaxPoolGrad of batch norm and Adam. Results
+ * equal stock to float32 rounding (the element-wise ones bit for bit); a training step runs
+ * tens of times faster. Each fast kernel hands a case it does not cover back to the stock
+ * kernel it replaced. Idempotent; `@tensorflow/tfjs-backend-cpu` must have been imported
+ * first. Hosts decide whether to call it (the Node hosts skip it when STUDIO_STOCK_KERNELS=1).
+ */
+export function registerFastCpuKernels(): void {
+  if (stockConfigs) return;
+  const stock = new Map<string, KernelConfig>();
+  for (const fast of FAST_KERNELS) {
+    const config = getKernel(fast.kernelName, 'cpu');
+    if (!config) {
+      throw new Error(
+        `registerFastCpuKernels: the cpu backend has no '${fast.kernelName}' kernel to replace; import '@tensorflow/tfjs-backend-cpu' first (nothing was registered)`,
+      );
+    }
+    stock.set(fast.kernelName, config);
+  }
+  for (const fast of FAST_KERNELS) {
+    const config = stock.get(fast.kernelName) as KernelConfig;
+    unregisterKernel(fast.kernelName, 'cpu');
+    registerKernel({ ...config, kernelFunc: withFallback(fast, config.kernelFunc) });
+  }
+  stockConfigs = stock;
+}
+
+/** Puts the stock kernels back exactly as they were. A no-op when the fast ones are not registered. */
+export function unregisterFastCpuKernels(): void {
+  if (!stockConfigs) return;
+  for (const [name, config] of stockConfigs) {
+    unregisterKernel(name, 'cpu');
+    registerKernel(config);
+  }
+  stockConfigs = undefined;
+}
+
+function withFallback(fast: FastKernel, stock: KernelFunc): KernelFunc {
+  return (args) => fast.run(args as unknown as FastKernelArgs) ?? (stock(args) as TensorInfo);
+}
