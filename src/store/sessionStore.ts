@@ -1,0 +1,116 @@
+import { create } from 'zustand';
+import demoSpec from '../../examples/shapes-demo.json';
+import type { RunSpecInput } from '../core/spec/runSpec.ts';
+import { EngineClient } from '../engine/engineClient.ts';
+import { estimateStorage } from '../storage/storageQuota.ts';
+
+export type PageId = 'home' | 'datasets' | 'models' | 'train' | 'runs';
+export const pageIds: readonly PageId[] = ['home', 'datasets', 'models', 'train', 'runs'];
+
+export interface Toast {
+  id: number;
+  message: string;
+  kind: 'info' | 'error';
+}
+
+export interface SessionState {
+  page: PageId;
+  /** Also reflected in location.hash (#/train), so a reload and the back button keep the page. */
+  navigate(page: PageId): void;
+  /** From the engine's 'ready'. */
+  backend?: string;
+  adapter?: string;
+  engineError?: string;
+  storage?: { usage: number; quota: number; persisted: boolean };
+  refreshStorage(): Promise<void>;
+  /** What the Train page edits; kept in localStorage so a reload does not lose it. */
+  draftSpec: RunSpecInput;
+  draftDatasetId?: string;
+  setDraft(spec: RunSpecInput, datasetId?: string): void;
+  /** The one engine worker, created on first call. */
+  engine(): EngineClient;
+  toasts: Toast[];
+  notify(message: string, kind?: 'info' | 'error'): void;
+  dismissToast(id: number): void;
+}
+
+const DRAFT_KEY = 'studio.draft';
+const INFO_TOAST_MS = 6000;
+
+/** The shapes demo as a draft over a stored dataset still to be chosen. */
+const defaultDraft: RunSpecInput = {
+  ...(demoSpec as RunSpecInput),
+  data: { ...(demoSpec as RunSpecInput).data, source: { kind: 'indexeddb', datasetId: '' } },
+};
+
+export function pageFromHash(hash: string): PageId {
+  const name = hash.replace(/^#\/?/, '').split(/[/?]/)[0];
+  return (pageIds as readonly string[]).includes(name) ? (name as PageId) : 'home';
+}
+
+function readDraft(): { spec: RunSpecInput; datasetId?: string } {
+  try {
+    const text = globalThis.localStorage?.getItem(DRAFT_KEY);
+    if (text) return JSON.parse(text) as { spec: RunSpecInput; datasetId?: string };
+  } catch {
+    // A corrupt or blocked localStorage only costs the saved draft: start from the demo.
+  }
+  return { spec: defaultDraft };
+}
+
+function writeDraft(spec: RunSpecInput, datasetId?: string): void {
+  try {
+    globalThis.localStorage?.setItem(DRAFT_KEY, JSON.stringify({ spec, datasetId }));
+  } catch {
+    // Private mode or a full quota: the draft still lives for this session.
+  }
+}
+
+let client: EngineClient | undefined;
+let nextToastId = 1;
+const savedDraft = readDraft();
+
+export const useSessionStore = create<SessionState>()((set, get) => ({
+  page: typeof location === 'undefined' ? 'home' : pageFromHash(location.hash),
+  navigate(page) {
+    if (typeof location !== 'undefined' && pageFromHash(location.hash) !== page) location.hash = `#/${page}`;
+    set({ page });
+  },
+  async refreshStorage() {
+    set({ storage: await estimateStorage() });
+  },
+  draftSpec: savedDraft.spec,
+  draftDatasetId: savedDraft.datasetId,
+  setDraft(spec, datasetId) {
+    writeDraft(spec, datasetId);
+    set({ draftSpec: spec, draftDatasetId: datasetId });
+  },
+  engine() {
+    if (!client) {
+      const worker = new Worker(new URL('../engine/engineWorker.ts', import.meta.url), { type: 'module' });
+      const engine = new EngineClient(worker);
+      engine.subscribe((message) => {
+        if (message.type === 'ready') set({ backend: message.backend, adapter: message.adapter, engineError: undefined });
+        // Errors naming a run or a request reach whoever owns it; only the engine's own failures land here.
+        if (message.type === 'error' && message.runId === undefined && message.requestId === undefined) {
+          set({ engineError: message.message });
+          get().notify(`The training engine failed: ${message.message}`, 'error');
+        }
+      });
+      engine.init(['webgpu', 'webgl', 'cpu']);
+      client = engine;
+    }
+    return client;
+  },
+  toasts: [],
+  notify(message, kind = 'info') {
+    const id = nextToastId++;
+    set((s) => ({ toasts: [...s.toasts, { id, message, kind }] }));
+    // Errors stay until dismissed: they usually say what to do next.
+    if (kind === 'info') setTimeout(() => get().dismissToast(id), INFO_TOAST_MS);
+  },
+  dismissToast(id) {
+    set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) }));
+  },
+}));
+

@@ -1,0 +1,75 @@
+import type { MemoryEstimate } from '../../engine/protocol.ts';
+import { formatBytes } from '../../storage/formatBytes.ts';
+import { formatCount, memoryWarnings } from './ModelCostFormat.ts';
+import type { ModelInfo } from './ModelCatalog.ts';
+
+export type CardEstimate = { state: 'loading' } | { state: 'done'; estimate: MemoryEstimate } | { state: 'failed'; message: string };
+
+export interface ModelCardProps {
+  info: ModelInfo;
+  /** "at 96 px, batch 32, width 0.5": what the figures are for. */
+  settingsLabel: string;
+  /** False when the input size is below what this model builds at. */
+  fits: boolean;
+  estimate: CardEstimate | undefined;
+  onEstimate(): void;
+  onUse(): void;
+}
+
+/** One architecture of the zoo: what it is, and its cost at the chosen settings once estimated. */
+export function ModelCard({ info, settingsLabel, fits, estimate, onEstimate, onUse }: ModelCardProps) {
+  const e = estimate?.state === 'done' ? estimate.estimate : undefined;
+  const warnings = e ? memoryWarnings(e) : [];
+  return (
+    <article className="ds-panel md-card" data-testid={`models.card.${info.architecture}`} aria-label={info.title}>
+      <h3>{info.title}</h3>
+      <div className="md-tags">
+        <span className="md-tag">{info.family}</span>
+        {info.seeds.map((s) => (
+          <span key={s} className="md-tag">
+            {s === 'demo' ? 'shapes demo' : `seed ${s}`}
+          </span>
+        ))}
+      </div>
+      <p className="ds-muted ds-note">{info.description}</p>
+      {!fits ? (
+        <p className="md-warning">Needs an input of at least {info.minInput} px.</p>
+      ) : e ? (
+        <dl data-testid="models.cost">
+          <dt>params</dt>
+          <dd>{formatCount(e.params)}</dd>
+          <dt>size</dt>
+          <dd>{(e.weightBytes / 1e6).toFixed(1)} MB</dd>
+          <dt>FLOPs / image</dt>
+          <dd>{formatCount(e.flops)}</dd>
+          <dt>training memory</dt>
+          <dd title={`weights + gradients + optimizer ${formatBytes(e.optimizerBytes)}, activations ${formatBytes(e.activationBytes)}`}>{formatBytes(e.totalBytes)}</dd>
+        </dl>
+      ) : estimate?.state === 'loading' ? (
+        <p role="status" className="ds-muted">
+          Building it in the engine…
+        </p>
+      ) : estimate?.state === 'failed' ? (
+        <p className="ds-error" role="alert">
+          {estimate.message}
+        </p>
+      ) : (
+        <p className="ds-muted ds-note">Cost not estimated yet.</p>
+      )}
+      {e && <p className="ds-muted ds-note">{settingsLabel}</p>}
+      {warnings.map((w) => (
+        <p key={w} className="md-warning" role="note">
+          ⚠ {w}
+        </p>
+      ))}
+      <div className="md-card-actions">
+        <button type="button" className="ds-button-quiet" disabled={!fits || estimate?.state === 'loading'} onClick={onEstimate} data-testid="models.estimate">
+          {e ? 'Re-estimate' : 'Estimate cost'}
+        </button>
+        <button type="button" disabled={!fits} onClick={onUse} data-testid="models.use">
+          Use in Train
+        </button>
+      </div>
+    </article>
+  );
+}

@@ -1,0 +1,93 @@
+import { describe, expect, it, vi } from 'vitest';
+import { splitSamples } from '../../core/data/splitSamples.ts';
+import { buildModel } from '../../core/models/buildModel.ts';
+import { modelCost } from '../../core/models/modelCost.ts';
+import { validateRunSpec, type RunSpec } from '../../core/spec/runSpec.ts';
+import { demoDatasetKinds } from '../../import/demoDatasets.ts';
+import { presetSpecFor, seedPresets } from './seedPresets.ts';
+
+// The presets module pulls in the stores (applyPreset); these tests only read the data.
+vi.mock('../../store/datasetsStore.ts', () => ({ useDatasetsStore: {} }));
+vi.mock('../../store/sessionStore.ts', () => ({ useSessionStore: {} }));
+
+const demoDefaults = (kind: string) => demoDatasetKinds.find((k) => k.kind === kind)!.defaults;
+
+function validated(id: string): RunSpec {
+  const preset = seedPresets.find((p) => p.id === id)!;
+  const result = validateRunSpec(presetSpecFor(preset, { id: 'dataset-1', version: 'v1' }));
+  if (!result.ok) throw new Error(`${id}: ${result.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
+  return result.spec;
+}
+
+describe('seed presets', () => {
+  it('has the shapes demo and the five seed workflows, each once', () => {
+    expect(seedPresets.map((p) => p.id)).toEqual(['shapes', '000-arcface', '001-tracker', '002-transfer', '003-cdml', '004-expression']);
+  });
+
+  it.each(seedPresets.map((p) => p.id))('%s is a valid RunSpec once a dataset is filled in', (id) => {
+    const spec = validated(id);
+    expect(spec.data.source).toEqual({ kind: 'indexeddb', datasetId: 'dataset-1', version: 'v1' });
+  });
+
+  it('leaves the dataset empty until it is used', () => {
+    for (const p of seedPresets) expect(p.spec.data.source).toEqual({ kind: 'indexeddb', datasetId: '' });
+  });
+
+  it.each(seedPresets.map((p) => [p.id, p.demo] as const))('%s trains on a demo that suits its task (%s)', (id, demo) => {
+    const spec = validated(id);
+    // Boxes carry the bbox a detection head needs; faces carry identities for verification.
+    const expected = { detection: 'boxes', embedding: 'faces', classification: 'shapes' }[spec.task.kind];
+    expect(demo).toBe(expected);
+    expect(spec.data.labels === 'json').toBe(spec.task.kind === 'detection');
+    // Trained at the size the demo is generated at: nothing is resampled.
+    expect(spec.data.imageSize).toBe(demoDefaults(demo).imageSize);
+  });
+
+  it.each(seedPresets.filter((p) => p.demo === 'faces').map((p) => p.id))('%s validates on pairs of different people', (id) => {
+    const spec = validated(id);
+    const { classes, perClass } = demoDefaults('faces');
+    const refs = Array.from({ length: classes * perClass }, (_, i) => ({ id: `s${i}`, className: `id_${i % classes}`, identity: `id_${i % classes}` }));
+    const by = spec.data.split.by === 'auto' ? 'identity' : spec.data.split.by;
+    const split = splitSamples(refs, { ...spec.data.split, by }, spec.training.seed);
+    // Verification needs negative pairs: at least two identities in validation and in test.
+    for (const part of [split.val, split.test]) expect(new Set(part.map((i) => refs[i].identity)).size).toBeGreaterThanOrEqual(2);
+  });
+
+  it('keeps each seed workflow recognisable', () => {
+    const kinds = Object.fromEntries(seedPresets.map((p) => [p.id, validated(p.id)]));
+    expect([kinds['000-arcface'].loss.type, kinds['000-arcface'].optimizer.type, kinds['000-arcface'].schedule.type]).toEqual(['arcface', 'adamw', 'cosine']);
+    expect([kinds['001-tracker'].model.architecture, kinds['001-tracker'].loss.type, kinds['001-tracker'].schedule.type]).toEqual(['vgg16', 'multiTask', 'exponential']);
+    expect([kinds['002-transfer'].model.architecture, kinds['002-transfer'].model.head.batchNorm, kinds['002-transfer'].schedule.type]).toEqual(['mobilenetV2', true, 'step']);
+    expect([kinds['003-cdml'].model.architecture, kinds['003-cdml'].loss.type, kinds['003-cdml'].optimizer.type, kinds['003-cdml'].schedule.type]).toEqual([
+      'iresnet18Lite',
+      'cdml',
+      'sgd',
+      'multiStep',
+    ]);
+    const e = kinds['004-expression'];
+    expect([e.model.architecture, e.schedule.type, e.training.gradientAccumulation > 1, e.training.clipNorm, e.data.augmentation.mixup?.alpha]).toEqual([
+      'efficientnetB0',
+      'oneCycle',
+      true,
+      1,
+      0.3,
+    ]);
+  });
+
+  it.each(seedPresets.map((p) => p.id))('%s is small enough to train in minutes in a browser', (id) => {
+    const spec = validated(id);
+    const preset = seedPresets.find((p) => p.id === id)!;
+    const demo = demoDefaults(preset.demo);
+    const model = buildModel({ model: spec.model, channels: spec.data.channels, task: spec.task, numClasses: demo.classes, seed: 0 });
+    try {
+      const { flops, params } = modelCost(model);
+      // Forward + backward ≈ 3 × the forward FLOPs per training image (the usual rule of thumb).
+      const trainFlops = 3 * flops * demo.classes * demo.perClass * spec.data.split.train * spec.training.epochs;
+      // 100 GFLOP: seconds on any WebGPU device, a few minutes on SwiftShader's CPU path.
+      expect(trainFlops).toBeLessThan(1e11);
+      expect(params).toBeLessThan(5e6);
+    } finally {
+      model.dispose();
+    }
+  });
+});
