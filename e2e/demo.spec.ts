@@ -1,15 +1,34 @@
 import { expect, test } from '@playwright/test';
 
-// The studio shell in a real browser: the engine worker finds WebGPU (SwiftShader here),
-// trains the generated shapes demo through the shared core, and the loss chart gains points.
-test('trains the shapes demo on WebGPU in a worker', async ({ page }) => {
+// The studio in a real browser: the engine worker finds WebGPU (SwiftShader here), the
+// one-click demo generates the shapes dataset, trains it through the shared core, and the
+// three live charts gain points.
+test('Home → Shapes in a minute trains on WebGPU with live charts', async ({ page }) => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto('/');
   await expect(page.getByTestId('status.backend')).toHaveText(/^WebGPU · /);
-  await page.getByTestId('demo.start').click();
-  const chart = page.getByTestId('chart.loss');
-  await expect.poll(async () => Number(await chart.getAttribute('data-points')), { timeout: 180_000 }).toBeGreaterThan(3);
-  await expect(page.getByTestId('demo.metrics')).toContainText('val_acc');
+  await expect(page.getByTestId('home.compute')).toContainText('WebGPU');
+  await page.getByTestId('home.demo').click();
+
+  await expect(page).toHaveURL(/#\/train$/);
+  const points = (id: string) => async () => Number(await page.getByTestId(id).getAttribute('data-points'));
+  await expect.poll(points('chart.loss'), { timeout: 180_000 }).toBeGreaterThan(3);
+  await expect.poll(points('chart.lr')).toBeGreaterThan(3);
+  await expect.poll(points('chart.acc')).toBeGreaterThan(3);
+  // The status strip shows the run in progress from every page.
+  await expect(page.getByTestId('status.run')).toBeVisible();
+  // Keyboard: ? lists the shortcuts; space pauses and resumes the run in progress.
+  await page.keyboard.press('?');
+  await expect(page.getByTestId('shortcuts.dialog')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('shortcuts.dialog')).toHaveCount(0);
+  const status = page.getByTestId('train.status');
+  await page.keyboard.press(' ');
+  await expect(status).toHaveText('paused', { timeout: 60_000 });
+  await page.keyboard.press(' ');
+  await expect(status).toHaveText(/running|completed/);
+  await expect(page.getByTestId('train.metrics')).toContainText('val_acc', { timeout: 180_000 });
+  await expect(status).toHaveText('completed', { timeout: 180_000 });
   expect(errors).toEqual([]);
 });

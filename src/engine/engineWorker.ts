@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-backend-webgpu';
 import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
+import { registerFastCpuKernels } from '../kernels/cpu/registerFastCpuKernels.ts';
 import { browserDecoder } from '../import/browserDecoder.ts';
 import { openStudioStorage, type StudioStorage } from '../storage/studioStorage.ts';
 import { createEngineHost, type SelectedBackend } from './engineHost.ts';
@@ -14,6 +15,9 @@ import { runLockName, type BackendPreference, type FromEngine, type ToEngine } f
  * the main thread, so the UI stays responsive.
  */
 declare const self: DedicatedWorkerGlobalScope;
+
+// Browsers with neither WebGPU nor WebGL still train at a usable speed on the CPU.
+registerFastCpuKernels();
 
 interface WebGpuBackendLike {
   adapterInfo?: { vendor?: string; architecture?: string };

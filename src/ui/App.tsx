@@ -1,59 +1,93 @@
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import demoSpec from '../../examples/shapes-demo.json';
-import type { RunSpecInput } from '../core/spec/runSpec.ts';
-import { useEngine } from './useEngine.ts';
+import { useEffect, useState } from 'react';
+import { inProgressStatuses, useRunsStore } from '../store/runsStore.ts';
+import { pageFromHash, useSessionStore, type PageId } from '../store/sessionStore.ts';
+import { ShortcutsDialog } from './components/ShortcutsDialog.tsx';
+import { StatusStrip } from './components/StatusStrip.tsx';
+import { Toasts } from './components/Toasts.tsx';
+import { DatasetsPage } from './pages/DatasetsPage.tsx';
+import { HomePage } from './pages/HomePage.tsx';
+import { ModelsPage } from './pages/ModelsPage.tsx';
+import { RunsPage } from './pages/RunsPage.tsx';
+import { TrainPage } from './pages/TrainPage.tsx';
 
-/**
- * The studio's first page: it says which compute it found and trains the generated
- * shapes demo in the engine worker with a live loss curve. The full studio (datasets,
- * runs, evaluation) builds on this shell.
- */
+const nav: { id: PageId; title: string }[] = [
+  { id: 'home', title: 'Home' },
+  { id: 'datasets', title: 'Datasets' },
+  { id: 'models', title: 'Models' },
+  { id: 'train', title: 'Train' },
+  { id: 'runs', title: 'Runs' },
+];
+
+/** Keys typed here belong to the control, not to the studio's shortcuts. */
+function isInteractive(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT', 'BUTTON', 'A'].includes(target.tagName);
+}
+
+/** Space pauses or resumes the run in progress. */
+function togglePause(): void {
+  const { runs, activeRunId, pause, resume } = useRunsStore.getState();
+  const run = runs.find((r) => r.id === activeRunId && inProgressStatuses.has(r.status));
+  if (run?.status === 'running') pause(run.id);
+  else if (run?.status === 'paused') resume(run.id);
+}
+
+/** The studio shell: top nav, status strip, the page, notifications and keyboard shortcuts. */
 export function App() {
-  const engine = useEngine();
-  const busy = engine.status === 'loading' || engine.status === 'training' || engine.status === 'starting';
-  const last = engine.epochs.at(-1);
+  const page = useSessionStore((s) => s.page);
+  const [shortcutsOpen, setShortcutsOpen] = useState(false);
+
+  useEffect(() => {
+    const session = useSessionStore.getState();
+    session.engine();
+    void session.refreshStorage();
+    void useRunsStore.getState().start();
+    const onHash = () => useSessionStore.setState({ page: pageFromHash(location.hash) });
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.ctrlKey || e.metaKey || e.altKey || isInteractive(e.target)) return;
+      if (e.key === ' ') {
+        e.preventDefault();
+        togglePause();
+      } else if (e.key === '?') {
+        setShortcutsOpen(true);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
   return (
-    <main className="app">
+    <div className="app">
       <header className="app-header">
-        <h1>WebGPU Training Studio</h1>
-        <p className="status" data-testid="status.backend" aria-label="compute backend">
-          {engine.backend ? `${engine.backend === 'webgpu' ? 'WebGPU' : engine.backend.toUpperCase()} · ${engine.adapter}` : 'looking for a GPU…'}
-        </p>
-      </header>
-      <section className="panel">
-        <h2>Shapes in a minute</h2>
-        <p>A generated dataset of coloured shapes, a small CNN, trained right here on your own GPU.</p>
-        <button type="button" data-testid="demo.start" disabled={busy} onClick={() => engine.train(demoSpec as RunSpecInput)}>
-          Train the demo
+        <h1>
+          <a href="#/home">WebGPU Training Studio</a>
+        </h1>
+        <nav aria-label="Pages">
+          {nav.map((item) => (
+            <a key={item.id} href={`#/${item.id}`} data-testid={`nav.${item.id}`} aria-current={page === item.id ? 'page' : undefined}>
+              {item.title}
+            </a>
+          ))}
+        </nav>
+        <button type="button" className="link shortcuts-button" aria-label="Keyboard shortcuts" onClick={() => setShortcutsOpen(true)}>
+          ?
         </button>
-        <p data-testid="demo.status" role="status">
-          {engine.error
-            ? `Error: ${engine.error}`
-            : engine.end
-              ? `${engine.end.reason}: ${engine.end.message}`
-              : engine.status === 'training'
-                ? `training, step ${engine.steps.at(-1)?.step ?? 0}`
-                : engine.status}
-        </p>
-        {last && (
-          <p data-testid="demo.metrics">
-            epoch {last.epoch + 1}: {Object.entries(last.metrics).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(' · ')}
-          </p>
-        )}
-        <div className="chart" data-testid="chart.loss" data-points={engine.steps.length}>
-          <ResponsiveContainer width="100%" height={260}>
-            <LineChart data={engine.steps.map((s) => ({ step: s.step, loss: s.loss, acc: s.metrics.acc }))}>
-              <CartesianGrid strokeDasharray="3 3" />
-              <XAxis dataKey="step" />
-              <YAxis />
-              <Tooltip />
-              <Legend />
-              <Line type="monotone" dataKey="loss" stroke="#1f6feb" dot={false} isAnimationActive={false} />
-              <Line type="monotone" dataKey="acc" stroke="#2da44e" strokeDasharray="4 2" dot={false} isAnimationActive={false} />
-            </LineChart>
-          </ResponsiveContainer>
-        </div>
-      </section>
-    </main>
+      </header>
+      <StatusStrip />
+      <main className="page" aria-label={nav.find((n) => n.id === page)?.title}>
+        {page === 'home' && <HomePage />}
+        {page === 'datasets' && <DatasetsPage />}
+        {page === 'models' && <ModelsPage />}
+        {page === 'train' && <TrainPage />}
+        {page === 'runs' && <RunsPage />}
+      </main>
+      <Toasts />
+      {shortcutsOpen && <ShortcutsDialog onClose={() => setShortcutsOpen(false)} />}
+    </div>
   );
 }

@@ -1,0 +1,107 @@
+import type { RunRecord } from '../../storage/storageRecords.ts';
+import { formatBytes } from '../../storage/formatBytes.ts';
+import { inProgressStatuses, runSeries, useRunsStore } from '../../store/runsStore.ts';
+import { useSessionStore } from '../../store/sessionStore.ts';
+import { formatMetric } from './formatMetric.ts';
+import { ProgressBar } from './ProgressBar.tsx';
+import { RunPicker } from './RunPicker.tsx';
+import { useRunProgress } from './useRunProgress.ts';
+
+interface TrainControlsProps {
+  /** The run the page shows. */
+  run: RunRecord | undefined;
+  /** Why Start is not possible now, or undefined when it is. */
+  startBlocked?: string;
+  onStart(): void;
+}
+
+const fail = (e: unknown) => useSessionStore.getState().notify(e instanceof Error ? e.message : String(e), 'error');
+
+/** Start / pause / resume / stop, the focused run's progress, throughput and memory, and the resume banner. */
+export function TrainControls({ run, startBlocked, onStart }: TrainControlsProps) {
+  const activeRunId = useRunsStore((s) => s.activeRunId);
+  const backend = useSessionStore((s) => s.backend);
+  const progress = useRunProgress(run);
+  const runs = useRunsStore.getState();
+  const active = run !== undefined && run.id === activeRunId && inProgressStatuses.has(run.status);
+  const last = run ? runSeries(run.id)?.lastStep : undefined;
+  const resumable =
+    run !== undefined && !active && activeRunId === undefined && (run.status === 'interrupted' || (run.status === 'stopped' && run.resumeFrom !== undefined));
+
+  return (
+    <section className="panel train-controls" aria-label="Training controls">
+      <div className="button-row">
+        <button type="button" data-testid="train.start" disabled={startBlocked !== undefined} title={startBlocked} onClick={onStart}>
+          Start training
+        </button>
+        {active && run.status !== 'paused' && (
+          <button type="button" className="secondary" data-testid="train.pause" disabled={run.status !== 'running'} onClick={() => runs.pause(run.id)}>
+            Pause
+          </button>
+        )}
+        {active && run.status === 'paused' && (
+          <button type="button" className="secondary" data-testid="train.resume" onClick={() => runs.resume(run.id)}>
+            Resume
+          </button>
+        )}
+        {active && (
+          <button type="button" className="danger" data-testid="train.stop" onClick={() => runs.stop(run.id)}>
+            Stop
+          </button>
+        )}
+        {startBlocked && <span className="muted">{startBlocked}</span>}
+        <RunPicker />
+      </div>
+
+      {resumable && (
+        <div className="banner" role="status">
+          <span>
+            {run.status === 'interrupted' ? 'Interrupted' : 'Stopped'} at epoch {run.resumeFrom?.epoch ?? run.epochsDone}
+            {run.resumeFrom ? '' : ' (no checkpoint yet: resuming starts over)'}
+          </span>
+          <button type="button" data-testid="train.resumeRun" onClick={() => runs.resumeRun(run.id).catch(fail)}>
+            Resume
+          </button>
+        </div>
+      )}
+
+      {run && progress && (
+        <div className="run-progress" data-testid="train.progress" data-run-id={run.id} data-status={run.status} data-epoch={run.epochsDone}>
+          <div className="run-progress-line">
+            <strong>{run.name}</strong>
+            <span data-testid="train.status" className={`status-pill status-${run.status}`}>
+              {run.status}
+            </span>
+            <span>{progress.text}</span>
+          </div>
+          <ProgressBar fraction={progress.fraction} label={`Progress of run ${run.name}`} />
+          <dl className="figures">
+            <div>
+              <dt>Throughput</dt>
+              <dd>{last ? `${formatMetric(last.samplesPerSec)} samples/s` : '—'}</dd>
+            </div>
+            <div>
+              <dt>GPU memory</dt>
+              <dd>{last?.memory.numBytesInGPU !== undefined ? formatBytes(last.memory.numBytesInGPU) : '—'}</dd>
+            </div>
+            <div>
+              <dt>Backend</dt>
+              <dd>{run.backend ?? backend ?? '—'}</dd>
+            </div>
+            <div>
+              <dt>Last epoch</dt>
+              <dd data-testid="train.metrics">
+                {run.lastMetrics
+                  ? Object.entries(run.lastMetrics)
+                      .map(([k, v]) => `${k} ${formatMetric(v)}`)
+                      .join(' · ')
+                  : '—'}
+              </dd>
+            </div>
+          </dl>
+          {run.message && !active && <p className="muted">{run.message}</p>}
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,101 @@
+import { useState } from 'react';
+import { useRunsStore } from '../../store/runsStore.ts';
+import { useSessionStore } from '../../store/sessionStore.ts';
+import { backendLabel } from '../components/backendLabel.ts';
+import { seedPresets, applyPreset, type SeedPreset } from '../presets/seedPresets.ts';
+
+const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** First screen: the compute found, the one-click demo, the recipes, and the way to bring your own images. */
+export function HomePage() {
+  const backend = useSessionStore((s) => s.backend);
+  const adapter = useSessionStore((s) => s.adapter);
+  const engineError = useSessionStore((s) => s.engineError);
+  const navigate = useSessionStore((s) => s.navigate);
+  const [busy, setBusy] = useState<string>();
+  const shapes = seedPresets.find((p) => p.id === 'shapes');
+  const recipes = seedPresets.filter((p) => p.id !== 'shapes');
+
+  const run = async (what: string, action: () => Promise<void>) => {
+    setBusy(what);
+    try {
+      await action();
+    } catch (e) {
+      useSessionStore.getState().notify(`${what} failed: ${errorText(e)}`, 'error');
+    } finally {
+      setBusy(undefined);
+    }
+  };
+  // The demo is one click: make (or reuse) the shapes dataset, load its recipe, train.
+  const demo = (preset: SeedPreset) =>
+    run('The shapes demo', async () => {
+      await applyPreset(preset);
+      const { draftSpec, draftDatasetId } = useSessionStore.getState();
+      await useRunsStore.getState().startRun(draftSpec, draftDatasetId);
+    });
+
+  return (
+    <div className="home">
+      <section className="panel hero">
+        <h2>Train image models on your own GPU, in this tab</h2>
+        <p className="compute" data-testid="home.compute">
+          {backend ? (
+            <>
+              Compute found: <strong>{backendLabel(backend, adapter)}</strong>
+              {backend !== 'webgpu' && ' — no WebGPU here, so training falls back to a slower backend.'}
+            </>
+          ) : engineError ? (
+            <span className="field-problem">No backend could start: {engineError}</span>
+          ) : (
+            'Looking for a GPU…'
+          )}
+        </p>
+        <div className="hero-actions">
+          {shapes && (
+            <button type="button" data-testid="home.demo" disabled={busy !== undefined || !backend} onClick={() => void demo(shapes)}>
+              {busy === 'The shapes demo' ? 'Preparing the demo…' : 'Shapes in a minute'}
+            </button>
+          )}
+          <button type="button" className="secondary" data-testid="home.ownImages" onClick={() => navigate('datasets')}>
+            Start from my own images
+          </button>
+        </div>
+        {shapes && <p className="muted">{shapes.description}</p>}
+      </section>
+
+      <section aria-labelledby="recipes-title">
+        <h2 id="recipes-title">Recipes</h2>
+        <ul className="recipe-grid">
+          {recipes.map((preset) => (
+            <li key={preset.id} className="panel recipe">
+              <h3>{preset.title}</h3>
+              <p>{preset.description}</p>
+              <p className="muted">
+                {preset.spec.model.architecture} · {preset.spec.loss.type} · {preset.spec.optimizer.type} · trains on the {preset.demo} demo
+              </p>
+              <button
+                type="button"
+                className="secondary"
+                data-testid={`home.recipe.${preset.id}`}
+                disabled={busy !== undefined}
+                aria-label={`Use the recipe ${preset.title}`}
+                onClick={() => void run(`The recipe ${preset.title}`, () => applyPreset(preset))}
+              >
+                Use this recipe
+              </button>
+            </li>
+          ))}
+          {shapes && (
+            <li className="panel recipe">
+              <h3>{shapes.title} (set up only)</h3>
+              <p>The demo's recipe on the Train page, to change before it trains.</p>
+              <button type="button" className="secondary" data-testid="home.recipe.shapes" disabled={busy !== undefined} onClick={() => void run('The shapes recipe', () => applyPreset(shapes))}>
+                Use this recipe
+              </button>
+            </li>
+          )}
+        </ul>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,124 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { RunRecord } from '../../storage/storageRecords.ts';
+import { runSeries, useRunsStore } from '../../store/runsStore.ts';
+import { useSessionStore } from '../../store/sessionStore.ts';
+import type { ChartSeries } from '../components/chartLines.ts';
+import { MetricChart, type XAxisMode } from '../components/MetricChart.tsx';
+import { lossLines } from '../components/runChartSeries.ts';
+import { runColor } from '../components/runColor.ts';
+import { RunsTable, type RunsTableActions } from '../components/RunsTable.tsx';
+import { specDiff } from '../components/specDiff.ts';
+import { useConfirm } from '../components/useConfirm.tsx';
+
+const fail = (e: unknown) => useSessionStore.getState().notify(e instanceof Error ? e.message : String(e), 'error');
+
+function SpecDiffTable({ runs }: { runs: RunRecord[] }) {
+  const rows = useMemo(() => specDiff(runs.map((r) => r.spec)), [runs]);
+  if (rows.length === 0) return <p className="muted">The selected runs have the same spec.</p>;
+  return (
+    <div className="table-wrap">
+      <table className="diff-table" data-testid="runs.diff">
+        <thead>
+          <tr>
+            <th scope="col">Field</th>
+            {runs.map((r) => (
+              <th key={r.id} scope="col">
+                <span className="swatch" style={{ background: runColor(r.id) }} aria-hidden="true" /> {r.name}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={row.path}>
+              <th scope="row">
+                <code>{row.path}</code>
+              </th>
+              {row.values.map((v, i) => (
+                <td key={runs[i].id}>{v || '—'}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** The loss and validation loss of every selected run on one chart, each run in its own colour. */
+function RunsOverlay({ runs }: { runs: RunRecord[] }) {
+  const version = useRunsStore((s) => runs.map((r) => s.seriesVersion[r.id] ?? -1).join(','));
+  useEffect(() => {
+    for (const r of runs) void useRunsStore.getState().loadSeries(r.id).catch(fail);
+  }, [runs]);
+  const lines = useCallback(
+    (axis: XAxisMode): ChartSeries[] =>
+      runs.flatMap((r) => lossLines(runSeries(r.id), axis, runColor(r.id), r.id).map((line) => ({ ...line, label: `${r.name} ${line.kind === 'val' ? 'val loss' : 'loss'}` }))),
+    [runs],
+  );
+  return <MetricChart testId="runs.overlay" title="Loss of the selected runs" series={lines} version={version} axisToggle height={280} />;
+}
+
+/** Every run this browser holds: compare, rename, tag, export, delete. */
+export function RunsPage() {
+  const runs = useRunsStore((s) => s.runs);
+  const loaded = useRunsStore((s) => s.loaded);
+  const [selectedIds, setSelectedIds] = useState<ReadonlySet<string>>(new Set());
+  const [confirmDialog, confirm] = useConfirm();
+  const selected = useMemo(() => runs.filter((r) => selectedIds.has(r.id)), [runs, selectedIds]);
+  const store = useRunsStore.getState();
+
+  const actions: RunsTableActions = {
+    open: (run) => {
+      store.focus(run.id);
+      useSessionStore.getState().navigate('train');
+    },
+    rename: (run, name) => void store.rename(run.id, name).catch(fail),
+    setTags: (run, tags) => void store.setTags(run.id, tags).catch(fail),
+    remove: (run) =>
+      void store
+        .deleteRun(run.id, confirm)
+        .then((deleted) => {
+          if (deleted) setSelectedIds((s) => new Set([...s].filter((id) => id !== run.id)));
+        })
+        .catch(fail),
+    exportRun: (run, format) => void store.exportRun(run.id, format).catch(fail),
+  };
+  const select = (runId: string, on: boolean) =>
+    setSelectedIds((s) => {
+      const next = new Set(s);
+      if (on) next.add(runId);
+      else next.delete(runId);
+      return next;
+    });
+
+  return (
+    <div className="runs-page">
+      <section className="panel">
+        <h2>Runs</h2>
+        {!loaded ? (
+          <p className="muted">Loading runs…</p>
+        ) : runs.length === 0 ? (
+          <p className="muted">No runs yet. Start one on the Train page, or try the shapes demo from Home.</p>
+        ) : (
+          <>
+            <p className="muted">Select runs to overlay their curves and compare their specs.</p>
+            <RunsTable runs={runs} selected={selectedIds} onSelect={select} actions={actions} />
+          </>
+        )}
+      </section>
+      {selected.length > 0 && (
+        <section className="panel" aria-label="Comparison of the selected runs">
+          <RunsOverlay runs={selected} />
+          {selected.length > 1 && (
+            <>
+              <h3>What differs</h3>
+              <SpecDiffTable runs={selected} />
+            </>
+          )}
+        </section>
+      )}
+      {confirmDialog}
+    </div>
+  );
+}

@@ -1,0 +1,149 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { validateRunSpec, type RunSpecInput } from '../../core/spec/runSpec.ts';
+import type { DatasetRecord } from '../../storage/storageRecords.ts';
+import { useDatasetsStore } from '../../store/datasetsStore.ts';
+import { inProgressStatuses, useRunsStore } from '../../store/runsStore.ts';
+import { useSessionStore } from '../../store/sessionStore.ts';
+import { LrFinderPanel } from '../components/LrFinderPanel.tsx';
+import { RunCharts } from '../components/RunCharts.tsx';
+import { RunForm } from '../components/RunForm.tsx';
+import { SchedulePanel } from '../components/SchedulePanel.tsx';
+import { SpecJsonEditor } from '../components/SpecJsonEditor.tsx';
+import { setAt } from '../components/specPath.ts';
+import { TrainControls } from '../components/TrainControls.tsx';
+import { seedPresets, applyPreset } from '../presets/seedPresets.ts';
+
+const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** How many images the draft trains on, as far as the page can tell before loading them. */
+function sampleCountOf(spec: RunSpecInput, dataset: DatasetRecord | undefined): number | undefined {
+  const source = spec.data?.source;
+  if (source?.kind === 'synthetic') return (source.classes ?? 3) * (source.perClass ?? 20);
+  return dataset?.sampleCount;
+}
+
+/** The Train page: the draft run (form or JSON), its schedule, the LR finder, the controls and the live charts. */
+export function TrainPage() {
+  const draft = useSessionStore((s) => s.draftSpec);
+  const draftDatasetId = useSessionStore((s) => s.draftDatasetId);
+  const datasets = useDatasetsStore((s) => s.datasets);
+  const datasetsLoaded = useDatasetsStore((s) => s.loaded);
+  const focusRun = useRunsStore((s) => s.runs.find((r) => r.id === s.focusRunId));
+  const activeRun = useRunsStore((s) => s.runs.find((r) => r.id === s.activeRunId && inProgressStatuses.has(r.status)));
+  const [mode, setMode] = useState<'form' | 'json'>('form');
+  const [starting, setStarting] = useState(false);
+
+  useEffect(() => {
+    if (!datasetsLoaded) void useDatasetsStore.getState().refresh();
+  }, [datasetsLoaded]);
+
+  const source = draft.data?.source;
+  const datasetId = source?.kind === 'indexeddb' ? source.datasetId || draftDatasetId : undefined;
+  const dataset = datasets.find((d) => d.id === datasetId);
+  // Validated as it would be trained: with the chosen dataset filled in.
+  const validation = useMemo(
+    () => validateRunSpec(dataset ? setAt(draft, 'data.source', { kind: 'indexeddb', datasetId: dataset.id, version: dataset.version }) : draft),
+    [draft, dataset],
+  );
+  // Stable, so the memoized form and panels skip the redraws a training run causes.
+  const setDraft = useCallback((spec: RunSpecInput) => useSessionStore.getState().setDraft(spec, useSessionStore.getState().draftDatasetId), []);
+  const takeLr = useCallback((lr: number) => setDraft(setAt(useSessionStore.getState().draftSpec, 'optimizer.lr', lr)), [setDraft]);
+
+  const chooseDataset = (id: string) => {
+    const chosen = datasets.find((d) => d.id === id);
+    const spec = setAt(draft, 'data.source', chosen ? { kind: 'indexeddb', datasetId: chosen.id, version: chosen.version } : { kind: 'indexeddb', datasetId: '' });
+    useSessionStore.getState().setDraft(spec, chosen?.id);
+  };
+  const choosePreset = (id: string) => {
+    const preset = seedPresets.find((p) => p.id === id);
+    if (preset) applyPreset(preset).catch((e: unknown) => useSessionStore.getState().notify(`Could not use the recipe: ${errorText(e)}`, 'error'));
+  };
+  const start = async () => {
+    setStarting(true);
+    try {
+      await useRunsStore.getState().startRun(draft, dataset?.id);
+    } catch (e) {
+      useSessionStore.getState().notify(`Could not start: ${errorText(e)}`, 'error');
+    } finally {
+      setStarting(false);
+    }
+  };
+
+  const startBlocked = activeRun
+    ? `Run ${activeRun.name} is ${activeRun.status}.`
+    : source?.kind === 'indexeddb' && !dataset
+      ? 'Choose a dataset first.'
+      : !validation.ok
+        ? `Fix ${validation.problems.length} problem${validation.problems.length === 1 ? '' : 's'} first.`
+        : starting
+          ? 'Starting…'
+          : undefined;
+
+  return (
+    <div className="train-page">
+      <section className="panel train-setup" aria-label="Run setup">
+        <div className="pickers">
+          <label>
+            Dataset
+            <select data-testid="train.dataset" value={dataset?.id ?? ''} onChange={(e) => chooseDataset(e.target.value)} disabled={source !== undefined && source.kind !== 'indexeddb'}>
+              <option value="">{source && source.kind !== 'indexeddb' ? `(the spec's own ${source.kind} source)` : '— choose a dataset —'}</option>
+              {datasets.map((d) => (
+                <option key={d.id} value={d.id}>
+                  {d.name} · {d.sampleCount} images · v{d.version.slice(0, 6)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Recipe
+            <select data-testid="train.preset" value="" onChange={(e) => choosePreset(e.target.value)}>
+              <option value="">— load a recipe —</option>
+              {seedPresets.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.title}
+                </option>
+              ))}
+            </select>
+          </label>
+          <span role="radiogroup" aria-label="Edit the run as" className="segmented">
+            <label>
+              <input type="radio" name="spec-mode" checked={mode === 'form'} onChange={() => setMode('form')} /> Form
+            </label>
+            <label>
+              <input type="radio" name="spec-mode" data-testid="train.editJson" checked={mode === 'json'} onChange={() => setMode('json')} /> Edit as JSON
+            </label>
+          </span>
+        </div>
+        {!validation.ok && (
+          <div className="problems" role="alert" data-testid="train.problems">
+            <strong>
+              {validation.problems.length} problem{validation.problems.length === 1 ? '' : 's'} to fix before training:
+            </strong>
+            <ul>
+              {validation.problems.map((p) => (
+                <li key={`${p.path}:${p.message}`}>
+                  <code>{p.path}</code> {p.message}
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
+        {mode === 'form' ? <RunForm spec={draft} problems={validation.problems} onChange={setDraft} /> : <SpecJsonEditor spec={draft} onChange={setDraft} />}
+      </section>
+
+      <div className="train-main">
+        <TrainControls run={focusRun} startBlocked={startBlocked} onStart={() => void start()} />
+        {focusRun ? <RunCharts runId={focusRun.id} /> : <p className="panel muted">Start a run to see its loss, accuracy and learning rate here as it trains.</p>}
+        <div className="train-tools">
+          <SchedulePanel spec={validation.ok ? validation.spec : undefined} sampleCount={sampleCountOf(draft, dataset)} />
+          <LrFinderPanel
+            spec={validation.ok ? validation.spec : draft}
+            datasetId={dataset?.id}
+            disabled={!validation.ok || activeRun !== undefined}
+            onUse={takeLr}
+          />
+        </div>
+      </div>
+    </div>
+  );
+}
