@@ -1,5 +1,5 @@
 import type { ImageDecoder, SampleSource } from '../core/data/sampleSource.ts';
-import { syntheticSource } from '../core/data/syntheticSource.ts';
+import { syntheticSourceForSpec } from '../core/data/syntheticSource.ts';
 import type { RunSpec } from '../core/spec/runSpec.ts';
 import type { DatasetRepo } from '../storage/datasetRepo.ts';
 import { IndexedDbSource } from '../storage/indexedDbSource.ts';
@@ -16,13 +16,7 @@ export function openBrowserSource(spec: RunSpec, datasets: DatasetRepo, decoder:
     case 'indexeddb':
       return new IndexedDbSource(datasets, src.datasetId, decoder, src.version !== undefined ? { expectedVersion: src.version } : {});
     case 'synthetic':
-      return syntheticSource({
-        generator: src.generator,
-        classes: src.classes,
-        perClass: src.perClass,
-        imageSize: spec.data.imageSize,
-        seed: spec.training.seed,
-      });
+      return syntheticSourceForSpec(spec, src);
     case 'folder':
     case 'memory':
       throw new Error(

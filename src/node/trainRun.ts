@@ -1,4 +1,4 @@
-import { syntheticSource } from '../core/data/syntheticSource.ts';
+import { syntheticSourceForSpec } from '../core/data/syntheticSource.ts';
 import type { SampleSource } from '../core/data/sampleSource.ts';
 import { parseRunSpec, type RunSpec } from '../core/spec/runSpec.ts';
 import type { Checkpoint } from '../core/train/checkpoint.ts';
@@ -50,13 +50,7 @@ export function openSource(spec: RunSpec, dataDir?: string): SampleSource {
     case 'folder':
       return new FolderSource(src.path, { labels: spec.data.labels });
     case 'synthetic':
-      return syntheticSource({
-        generator: src.generator,
-        classes: src.classes,
-        perClass: src.perClass,
-        imageSize: spec.data.imageSize,
-        seed: spec.training.seed,
-      });
+      return syntheticSourceForSpec(spec, src);
     case 'indexeddb':
       throw new Error('data.source "indexeddb" lives in the browser studio; pass --data DIR to train from a folder here');
     case 'memory':

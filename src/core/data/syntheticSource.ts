@@ -1,3 +1,4 @@
+import type { RunSpec } from '../spec/runSpec.ts';
 import { Rng } from '../util/rng.ts';
 import { MemorySource, type MemorySample } from './memorySource.ts';
 import { hsv, PixelCanvas, place, type Rgb } from './pixelCanvas.ts';
@@ -180,4 +181,18 @@ export function syntheticSource(options: SyntheticOptions): MemorySource {
   }
   const description = `synthetic '${generator}' (${classes} classes × ${perClass}, ${imageSize}px, seed ${seed})`;
   return new MemorySource(samples, description);
+}
+
+/**
+ * The generated data a spec names (data.source kind "synthetic"), drawn at the spec's image
+ * size with its training seed, so every host generates the very same images for a spec.
+ */
+export function syntheticSourceForSpec(spec: RunSpec, source: Extract<RunSpec['data']['source'], { kind: 'synthetic' }>): MemorySource {
+  return syntheticSource({
+    generator: source.generator,
+    classes: source.classes,
+    perClass: source.perClass,
+    imageSize: spec.data.imageSize,
+    seed: spec.training.seed,
+  });
 }
