@@ -81,6 +81,14 @@ describe('importFiles: layouts', () => {
     });
     expect(burst.imported).toBe(2);
     expect(burst.dataset.classCounts).toEqual({ anna: 2, ben: 1, carl: 2 });
+    expect(burst.dataset.origin).toBe('import');
+
+    const webcam = await importFiles(storage.datasets, [entry('shot-3.png', pngOf(22))], {
+      target: { newName: 'Webcam', origin: 'webcam' },
+      defaultClass: 'dana',
+      probe: sharpProbe,
+    });
+    expect(webcam.dataset.origin).toBe('webcam');
   });
 });
 

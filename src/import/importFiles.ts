@@ -3,7 +3,7 @@ import type { DatasetRepo } from '../storage/datasetRepo.ts';
 import { sampleProblem } from '../storage/sampleProblem.ts';
 import { StorageFullError } from '../storage/storageFullError.ts';
 import { ensureSpace } from '../storage/storageQuota.ts';
-import type { DatasetRecord, StagedSample } from '../storage/storageRecords.ts';
+import type { DatasetOrigin, DatasetRecord, StagedSample } from '../storage/storageRecords.ts';
 import { expandEntries } from './expandEntries.ts';
 import type { ImageProbe, ProbedImage } from './imageProbe.ts';
 import { planImport, type ImageJob } from './planImport.ts';
@@ -47,7 +47,8 @@ export interface ImportReport {
 
 export interface ImportOptions {
   /** Add to this dataset, or create a new one with this name. */
-  target: { datasetId: string } | { newName: string };
+  /** Add to this dataset, or create a new one with this name (origin 'import' unless told, e.g. 'webcam'). */
+  target: { datasetId: string } | { newName: string; origin?: DatasetOrigin };
   /** Class for loose images with no folder and no JSON label (webcam bursts, a single dropped image). */
   defaultClass?: string;
   onProgress?: (progress: ImportProgress) => void;
@@ -102,7 +103,7 @@ export async function importFiles(repo: DatasetRepo, entries: ImportEntry[], opt
     dataset = found;
   } else {
     if (target.newName.trim() === '') throw new Error('cannot import into a new dataset with an empty name; nothing was imported');
-    dataset = await repo.create(target.newName, 'import');
+    dataset = await repo.create(target.newName, target.origin ?? 'import');
   }
   const unchanged = 'newName' in target ? `no dataset '${dataset.name}' was created` : `dataset '${dataset.name}' is unchanged`;
 

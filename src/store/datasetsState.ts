@@ -31,7 +31,7 @@ export interface ImportState {
   error?: string;
 }
 
-export type ImportTarget = { datasetId: string } | { newName: string };
+export type ImportTarget = ImportOptions['target'];
 
 export interface DatasetsState {
   datasets: DatasetRecord[];

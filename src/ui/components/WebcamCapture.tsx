@@ -81,7 +81,7 @@ export function WebcamCapture({ selected }: { selected: DatasetRecord | undefine
     if (frames.length === 0) return;
     const stamp = Date.now();
     const entries = frames.map((file, i) => ({ path: `webcam-${stamp}-${String(i).padStart(3, '0')}.png`, file }));
-    await useDatasetsStore.getState().importEntries(entries, selected ? { datasetId: selected.id } : { newName: 'Webcam' }, className.trim());
+    await useDatasetsStore.getState().importEntries(entries, selected ? { datasetId: selected.id } : { newName: 'Webcam', origin: 'webcam' }, className.trim());
   }
 
   async function capture(count: number, every: number, keepGoing: () => boolean) {
