@@ -28,6 +28,10 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
+    files: ['build/serviceWorker.js'],
+    languageOptions: { globals: { ...globals.serviceworker } },
+  },
+  {
     files: ['bin/**/*.mjs'],
     languageOptions: { globals: { ...globals.node } },
   },

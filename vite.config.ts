@@ -1,12 +1,13 @@
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
+import { offlinePlugin } from './build/offlinePlugin.ts';
 
 // One config for the studio build and for Vitest. Unit tests run the core on the
 // tfjs CPU backend; the `webgpu` project runs the same core on the real WebGPU
 // backend through Dawn (SwiftShader when there is no GPU), one file at a time
 // because a Dawn device per worker is heavy.
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), offlinePlugin()],
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
   worker: { format: 'es' },
   test: {
