@@ -1,10 +1,8 @@
 import { Conv2DBackpropFilter } from '@tensorflow/tfjs-core';
 import type { backend_util, Conv2DBackpropFilterAttrs } from '@tensorflow/tfjs-core';
-import type { FastKernel } from './fastKernel.ts';
-import { float32Values } from './fastKernel.ts';
+import { convKernel } from './convKernel.ts';
 import { gemmAccumulate } from './gemm.ts';
 import { im2col, patchBlockRows, patchesAreInput, patchScratch } from './im2col.ts';
-import { supportedConvInfo } from './supportedConvInfo.ts';
 
 /** `dW = patches(x)ᵀ · dy`, summed over blocks of output pixels so the patch matrix is never whole. */
 function conv2dBackpropFilter(x: Float32Array, dy: Float32Array, info: backend_util.Conv2DInfo): Float32Array {
@@ -27,15 +25,11 @@ function conv2dBackpropFilter(x: Float32Array, dy: Float32Array, info: backend_u
   return dw;
 }
 
-export const fastConv2DBackpropFilter: FastKernel = {
+export const fastConv2DBackpropFilter = convKernel({
   kernelName: Conv2DBackpropFilter,
-  run({ inputs, backend, attrs }) {
-    const { x, dy } = inputs;
-    const a = attrs as unknown as Conv2DBackpropFilterAttrs;
-    const info = supportedConvInfo(x.shape, a.filterShape, a, false);
-    const xValues = float32Values(backend, x);
-    const dyValues = float32Values(backend, dy);
-    if (!info || !xValues || !dyValues) return undefined;
-    return backend.makeTensorInfo(info.filterShape, 'float32', conv2dBackpropFilter(xValues, dyValues, info));
-  },
-};
+  depthwise: false,
+  operands: ({ x, dy }) => [x, dy],
+  shapes: ({ inputs, attrs }) => ({ inShape: inputs.x.shape, filterShape: (attrs as unknown as Conv2DBackpropFilterAttrs).filterShape }),
+  outShape: (info) => info.filterShape,
+  compute: conv2dBackpropFilter,
+});

@@ -1,10 +1,8 @@
 import { Conv2DBackpropInput } from '@tensorflow/tfjs-core';
 import type { backend_util, Conv2DBackpropInputAttrs } from '@tensorflow/tfjs-core';
-import type { FastKernel } from './fastKernel.ts';
-import { float32Values } from './fastKernel.ts';
+import { convKernel } from './convKernel.ts';
 import { gemmAccumulate } from './gemm.ts';
 import { col2im, patchBlockRows, patchesAreInput, patchScratch } from './im2col.ts';
-import { supportedConvInfo } from './supportedConvInfo.ts';
 
 /**
  * `dx = col2im(dy · filterᵀ)`: the gradient of each patch-matrix entry, added back onto
@@ -31,15 +29,11 @@ function conv2dBackpropInput(dy: Float32Array, filter: Float32Array, info: backe
   return dx;
 }
 
-export const fastConv2DBackpropInput: FastKernel = {
+export const fastConv2DBackpropInput = convKernel({
   kernelName: Conv2DBackpropInput,
-  run({ inputs, backend, attrs }) {
-    const { dy, filter } = inputs;
-    const a = attrs as unknown as Conv2DBackpropInputAttrs;
-    const info = supportedConvInfo(a.inputShape, filter.shape, a, false);
-    const dyValues = float32Values(backend, dy);
-    const filterValues = float32Values(backend, filter);
-    if (!info || !dyValues || !filterValues) return undefined;
-    return backend.makeTensorInfo(info.inShape, 'float32', conv2dBackpropInput(dyValues, filterValues, info));
-  },
-};
+  depthwise: false,
+  operands: ({ dy, filter }) => [dy, filter],
+  shapes: ({ inputs, attrs }) => ({ inShape: (attrs as unknown as Conv2DBackpropInputAttrs).inputShape, filterShape: inputs.filter.shape }),
+  outShape: (info) => info.inShape,
+  compute: conv2dBackpropInput,
+});

@@ -1,13 +1,10 @@
 import { DepthwiseConv2dNative, DepthwiseConv2dNativeBackpropFilter, DepthwiseConv2dNativeBackpropInput } from '@tensorflow/tfjs-core';
 import type {
   backend_util,
-  DepthwiseConv2dNativeAttrs,
   DepthwiseConv2dNativeBackpropFilterAttrs,
   DepthwiseConv2dNativeBackpropInputAttrs,
 } from '@tensorflow/tfjs-core';
-import type { FastKernel } from './fastKernel.ts';
-import { float32Values } from './fastKernel.ts';
-import { supportedConvInfo } from './supportedConvInfo.ts';
+import { convKernel } from './convKernel.ts';
 
 // Depthwise convolutions have too little reuse for a GEMM; what the stock kernels lose is
 // loop order. These walk channels innermost (contiguous in NHWC and in the
@@ -113,40 +110,29 @@ function depthwiseBackpropFilter(x: Float32Array, dy: Float32Array, info: backen
   return Float32Array.from(acc);
 }
 
-export const fastDepthwiseConv2D: FastKernel = {
+export const fastDepthwiseConv2D = convKernel({
   kernelName: DepthwiseConv2dNative,
-  run({ inputs, backend, attrs }) {
-    const { x, filter } = inputs;
-    const info = supportedConvInfo(x.shape, filter.shape, attrs as unknown as DepthwiseConv2dNativeAttrs, true);
-    const xValues = float32Values(backend, x);
-    const filterValues = float32Values(backend, filter);
-    if (!info || !xValues || !filterValues) return undefined;
-    return backend.makeTensorInfo(info.outShape, 'float32', depthwiseForward(xValues, filterValues, info));
-  },
-};
+  depthwise: true,
+  operands: ({ x, filter }) => [x, filter],
+  shapes: ({ inputs }) => ({ inShape: inputs.x.shape, filterShape: inputs.filter.shape }),
+  outShape: (info) => info.outShape,
+  compute: depthwiseForward,
+});
 
-export const fastDepthwiseConv2DBackpropInput: FastKernel = {
+export const fastDepthwiseConv2DBackpropInput = convKernel({
   kernelName: DepthwiseConv2dNativeBackpropInput,
-  run({ inputs, backend, attrs }) {
-    const { dy, filter } = inputs;
-    const a = attrs as unknown as DepthwiseConv2dNativeBackpropInputAttrs;
-    const info = supportedConvInfo(a.inputShape, filter.shape, a, true);
-    const dyValues = float32Values(backend, dy);
-    const filterValues = float32Values(backend, filter);
-    if (!info || !dyValues || !filterValues) return undefined;
-    return backend.makeTensorInfo(info.inShape, 'float32', depthwiseBackpropInput(dyValues, filterValues, info));
-  },
-};
+  depthwise: true,
+  operands: ({ dy, filter }) => [dy, filter],
+  shapes: ({ inputs, attrs }) => ({ inShape: (attrs as unknown as DepthwiseConv2dNativeBackpropInputAttrs).inputShape, filterShape: inputs.filter.shape }),
+  outShape: (info) => info.inShape,
+  compute: depthwiseBackpropInput,
+});
 
-export const fastDepthwiseConv2DBackpropFilter: FastKernel = {
+export const fastDepthwiseConv2DBackpropFilter = convKernel({
   kernelName: DepthwiseConv2dNativeBackpropFilter,
-  run({ inputs, backend, attrs }) {
-    const { x, dy } = inputs;
-    const a = attrs as unknown as DepthwiseConv2dNativeBackpropFilterAttrs;
-    const info = supportedConvInfo(x.shape, a.filterShape, a, true);
-    const xValues = float32Values(backend, x);
-    const dyValues = float32Values(backend, dy);
-    if (!info || !xValues || !dyValues) return undefined;
-    return backend.makeTensorInfo(info.filterShape, 'float32', depthwiseBackpropFilter(xValues, dyValues, info));
-  },
-};
+  depthwise: true,
+  operands: ({ x, dy }) => [x, dy],
+  shapes: ({ inputs, attrs }) => ({ inShape: inputs.x.shape, filterShape: (attrs as unknown as DepthwiseConv2dNativeBackpropFilterAttrs).filterShape }),
+  outShape: (info) => info.filterShape,
+  compute: depthwiseBackpropFilter,
+});
