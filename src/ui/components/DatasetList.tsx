@@ -100,7 +100,7 @@ export function DatasetList() {
           <thead>
             <tr>
               <th scope="col">
-                <span className="ds-sr">merge</span>
+                <span className="visually-hidden">merge</span>
               </th>
               <th scope="col">name</th>
               <th scope="col">origin</th>
@@ -109,7 +109,7 @@ export function DatasetList() {
               <th scope="col">version</th>
               <th scope="col">updated</th>
               <th scope="col">
-                <span className="ds-sr">actions</span>
+                <span className="visually-hidden">actions</span>
               </th>
             </tr>
           </thead>

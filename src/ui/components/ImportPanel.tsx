@@ -1,4 +1,4 @@
-import { useState, type DragEvent } from 'react';
+import { useState, type ChangeEvent, type DragEvent } from 'react';
 import { entriesFromDataTransfer } from '../../import/entriesFromDataTransfer.ts';
 import { entriesFromFileList } from '../../import/entriesFromFileList.ts';
 import type { ImportEntry } from '../../import/importFiles.ts';
@@ -31,6 +31,12 @@ export function ImportPanel({ selected }: { selected: DatasetRecord | undefined 
     if (entries.length === 0) return;
     const target = useSelected ? { datasetId: selected.id } : { newName: newName.trim() || suggestedName(entries) };
     void useDatasetsStore.getState().importEntries(entries, target);
+  }
+
+  function importPicked(e: ChangeEvent<HTMLInputElement>) {
+    start(entriesFromFileList(e.target.files ?? []));
+    // Cleared so picking the same folder again (after fixing files in it) fires a change.
+    e.target.value = '';
   }
 
   function onDrop(e: DragEvent) {
@@ -90,10 +96,7 @@ export function ImportPanel({ selected }: { selected: DatasetRecord | undefined 
               aria-label="import a folder"
               data-testid="datasets.importFolder"
               disabled={imports.running}
-              onChange={(e) => {
-                start(entriesFromFileList(e.target.files ?? []));
-                e.target.value = '';
-              }}
+              onChange={importPicked}
             />
           </label>
           <label className="ds-file-button">
@@ -105,10 +108,7 @@ export function ImportPanel({ selected }: { selected: DatasetRecord | undefined 
               aria-label="import files or a zip archive"
               data-testid="datasets.importFiles"
               disabled={imports.running}
-              onChange={(e) => {
-                start(entriesFromFileList(e.target.files ?? []));
-                e.target.value = '';
-              }}
+              onChange={importPicked}
             />
           </label>
         </div>
