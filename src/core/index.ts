@@ -49,6 +49,19 @@ export { eventsUpTo } from './train/eventsUpTo.ts';
 // Metrics.
 export * from './metrics/index.ts';
 
+// Evaluation and export of a trained model.
+export { modelFromCheckpoint } from './train/modelFromCheckpoint.ts';
+export { evaluateCheckpoint, type CheckpointEvaluation, type EvaluateCheckpointOptions } from './train/evaluateCheckpoint.ts';
+export { Predictor, type EnrolledIdentity, type Prediction } from './train/predictor.ts';
+export { evaluatePredictions, evaluateClassification, evaluateDetection, evaluateVerification } from './evaluate/evaluatePredictions.ts';
+export type * from './evaluate/evaluationReport.ts';
+export { bandsAt, detectionAt, verificationAt } from './evaluate/thresholdView.ts';
+export { parseLfwPairs, type PairSample } from './evaluate/lfwPairs.ts';
+export { exportModel, type ExportFile } from './export/exportModel.ts';
+export { exportOnnx } from './export/exportOnnx.ts';
+export { exportTfjs } from './export/exportTfjs.ts';
+export { preprocessingSpec, type PreprocessingSpec } from './export/preprocessingSpec.ts';
+
 // Utilities hosts need for reproducibility.
 export { Rng } from './util/rng.ts';
 export { stableHash, canonicalJson } from './util/stableHash.ts';
