@@ -9,6 +9,7 @@ export { flipAndRotate, flipAndRotateBoxes, type FlipRotate } from './flipAndRot
 export { adjustColors, colorJitter, drawColorFactors, type ColorFactors, type ColorJitterStrength } from './colorJitter.ts';
 export { mixup, type MixupResult } from './mixup.ts';
 export { ImageCache, type ImageCacheOptions } from './imageCache.ts';
+export { toTrainingPixels } from './toTrainingPixels.ts';
 export { assembleBatch, batches, type Batch, type BatchOptions } from './batches.ts';
 
 // Sources written alongside the pipeline: in-memory samples and generated demo data.
