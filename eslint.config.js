@@ -58,8 +58,9 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/core/**/*.ts'],
-    ignores: ['src/core/**/*.test.ts'],
+    // src/report turns an evaluation into strings (SVG, HTML, CSV) in the worker, the page and the CLI alike: as pure as the core.
+    files: ['src/core/**/*.ts', 'src/report/**/*.ts'],
+    ignores: ['src/core/**/*.test.ts', 'src/report/**/*.test.ts'],
     languageOptions: { globals: { ...globals.es2022 } },
     rules: {
       'no-restricted-imports': ['error', coreForbidden],

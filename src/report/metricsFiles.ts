@@ -1,0 +1,75 @@
+import type { EvaluationReport } from '../core/evaluate/evaluationReport.ts';
+
+/** The headline numbers of a report as [name, value] rows: what metrics.csv lists and metrics.json summarizes. */
+export function summaryMetrics(report: EvaluationReport): [string, number][] {
+  const r = report.result;
+  const rows: [string, number][] = [];
+  const classification = r.kind === 'classification' ? r : r.kind === 'detection' ? r.classification : undefined;
+  if (r.kind === 'verification') {
+    rows.push(
+      ['pairs', r.pairs.length],
+      ['genuine_pairs', r.pairs.filter((p) => p.same === 1).length],
+      ['auc', r.auc],
+      ['eer', r.eer.eer],
+      ['eer_threshold', r.eer.threshold],
+      ['youden_threshold', r.youden.threshold],
+      ['youden_tpr', r.youden.tpr],
+      ['youden_fpr', r.youden.fpr],
+      ['tenfold_accuracy', r.tenFold.mean],
+      ['tenfold_accuracy_std', r.tenFold.std],
+    );
+    for (const f of r.atFar) rows.push([`threshold_at_far_${f.far}`, f.threshold], [`frr_at_far_${f.far}`, f.frr]);
+  }
+  if (r.kind === 'detection') {
+    rows.push(['mean_iou', r.meanIou], ['precision_iou50', r.precisionAtIou50], ['confidence_threshold', r.confidenceThreshold]);
+  }
+  if (classification) {
+    rows.push(['samples', classification.samples]);
+    for (const t of classification.topK) rows.push([`top${t.k}_accuracy`, t.accuracy]);
+    rows.push(
+      ['macro_precision', classification.report.macro.precision],
+      ['macro_recall', classification.report.macro.recall],
+      ['macro_f1', classification.report.macro.f1],
+      ['weighted_f1', classification.report.weighted.f1],
+      ['ece', classification.calibration.ece],
+    );
+  } else {
+    rows.push(['samples', r.samples]);
+  }
+  return rows;
+}
+
+/** Everything of the report as pretty JSON: where it came from, the summary, and the full result (curves and tables). */
+export function metricsJson(report: EvaluationReport): string {
+  const { sampleIds, ...meta } = report.meta;
+  return `${JSON.stringify({ meta: { ...meta, samples: sampleIds.length }, summary: Object.fromEntries(summaryMetrics(report)), result: report.result, sampleIds }, null, 2)}\n`;
+}
+
+/** RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled. */
+function csvField(value: string | number): string {
+  const s = String(value);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+const csvLine = (fields: (string | number)[]): string => fields.map(csvField).join(',');
+
+/** `metric,value` rows, then (for classifiers and the tracker's class head) a per-class table after a blank line. */
+export function metricsCsv(report: EvaluationReport): string {
+  const m = report.meta;
+  const lines = [
+    csvLine(['metric', 'value']),
+    csvLine(['run_id', m.runId]),
+    csvLine(['run_name', m.runName]),
+    csvLine(['checkpoint', `${m.checkpoint.slot}@epoch${m.checkpoint.epoch}`]),
+    csvLine(['dataset_version', m.datasetVersion ?? '']),
+    csvLine(['split', m.split]),
+    ...summaryMetrics(report).map(([k, v]) => csvLine([k, v])),
+  ];
+  const r = report.result;
+  const classification = r.kind === 'classification' ? r : r.kind === 'detection' ? r.classification : undefined;
+  if (classification) {
+    lines.push('', csvLine(['class', 'precision', 'recall', 'f1', 'support']));
+    classification.report.perClass.forEach((c, i) => lines.push(csvLine([m.classNames[i], c.precision, c.recall, c.f1, c.support])));
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}
