@@ -1,6 +1,11 @@
 import type { RunSpecInput } from '../core/spec/runSpec.ts';
 import type { LrRangeTestOptions, LrRangeTestResult } from '../core/optim/index.ts';
-import type { BackendPreference, FromEngine, MemoryEstimate, ToEngine } from './protocol.ts';
+import type { DecodedImage } from '../core/data/sampleSource.ts';
+import type { EvaluationReport } from '../core/evaluate/evaluationReport.ts';
+import type { ExportFile } from '../core/export/exportModel.ts';
+import type { Prediction } from '../core/train/predictor.ts';
+import type { CheckpointSlot } from '../storage/storageRecords.ts';
+import type { BackendPreference, EvalSplit, ExportFormat, FromEngine, MemoryEstimate, PredictorInfo, ToEngine } from './protocol.ts';
 
 /** The part of a Worker (or a MessagePort in tests) the client needs. */
 export interface EnginePort {
@@ -11,7 +16,11 @@ export interface EnginePort {
   terminate?(): void;
 }
 
-type Reply = Extract<FromEngine, { type: 'lrFindResult' | 'estimateResult' }>;
+type Reply = Extract<FromEngine, { type: 'lrFindResult' | 'estimateResult' | 'evaluateResult' | 'exportResult' | 'predictorReady' | 'predictResult' }>;
+type ReplyOf<T extends Reply['type']> = Extract<Reply, { type: T }>;
+type Request = Extract<ToEngine, { requestId: string }>;
+/** A request as the caller writes it: the client adds the id. */
+type RequestBody = Request extends infer R ? (R extends Request ? Omit<R, 'requestId'> : never) : never;
 
 interface Pending {
   expects: Reply['type'];
@@ -21,7 +30,8 @@ interface Pending {
 
 /**
  * The main thread's handle on the engine worker: typed messages out, a listener list in,
- * and promises for request/response messages (LR finder, memory estimate).
+ * and promises for request/response messages (LR finder, memory estimate, evaluation,
+ * export, predictions).
  */
 export class EngineClient {
   private readonly listeners = new Set<(message: FromEngine) => void>();
@@ -48,19 +58,37 @@ export class EngineClient {
   }
 
   async lrFind(spec: RunSpecInput, datasetId?: string, options?: LrRangeTestOptions): Promise<LrRangeTestResult> {
-    const reply = await this.request('lrFindResult', (requestId) => ({
+    const reply = await this.request('lrFindResult', {
       type: 'lrFind',
-      requestId,
       spec,
       ...(datasetId !== undefined ? { datasetId } : {}),
       ...(options ? { options } : {}),
-    }));
-    return (reply as Extract<Reply, { type: 'lrFindResult' }>).result;
+    });
+    return reply.result;
   }
 
   async estimate(spec: RunSpecInput): Promise<MemoryEstimate> {
-    const reply = await this.request('estimateResult', (requestId) => ({ type: 'estimate', requestId, spec }));
-    return (reply as Extract<Reply, { type: 'estimateResult' }>).estimate;
+    return (await this.request('estimateResult', { type: 'estimate', spec })).estimate;
+  }
+
+  evaluate(runId: string, opts: { slot?: CheckpointSlot; split?: EvalSplit; pairsText?: string } = {}): Promise<{ report: EvaluationReport; pairProblems?: string[] }> {
+    return this.request('evaluateResult', { type: 'evaluate', runId, ...opts });
+  }
+
+  async exportModel(runId: string, format: ExportFormat, slot?: CheckpointSlot): Promise<ExportFile[]> {
+    return (await this.request('exportResult', { type: 'export', runId, format, ...(slot ? { slot } : {}) })).files;
+  }
+
+  async loadPredictor(runId: string, slot?: CheckpointSlot): Promise<PredictorInfo> {
+    return (await this.request('predictorReady', { type: 'loadPredictor', runId, ...(slot ? { slot } : {}) })).info;
+  }
+
+  async predict(image: DecodedImage): Promise<Prediction> {
+    return (await this.request('predictResult', { type: 'predict', image })).prediction;
+  }
+
+  async enroll(name: string, image: DecodedImage): Promise<PredictorInfo> {
+    return (await this.request('predictorReady', { type: 'enroll', name, image })).info;
   }
 
   /** Stops the worker; requests still waiting reject, since no answer can come. */
@@ -70,11 +98,11 @@ export class EngineClient {
     this.pending.clear();
   }
 
-  private request(expects: Reply['type'], message: (requestId: string) => ToEngine): Promise<Reply> {
-    const requestId = `${expects === 'lrFindResult' ? 'lrFind' : 'estimate'}-${++this.requests}`;
-    return new Promise<Reply>((resolve, reject) => {
-      this.pending.set(requestId, { expects, resolve, reject });
-      this.send(message(requestId));
+  private request<T extends Reply['type']>(expects: T, body: RequestBody): Promise<ReplyOf<T>> {
+    const requestId = `${body.type}-${++this.requests}`;
+    return new Promise<ReplyOf<T>>((resolve, reject) => {
+      this.pending.set(requestId, { expects, resolve: resolve as (reply: Reply) => void, reject });
+      this.send({ ...body, requestId } as Request);
     });
   }
 

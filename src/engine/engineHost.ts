@@ -6,6 +6,7 @@ import { createObjective } from '../core/train/createObjective.ts';
 import { prepareData, type PreparedData } from '../core/train/prepareData.ts';
 import { Trainer } from '../core/train/trainer.ts';
 import type { StudioStorage } from '../storage/studioStorage.ts';
+import { createModelJobs } from './modelJobs.ts';
 import { openBrowserSource } from './openBrowserSource.ts';
 import type { BackendPreference, FromEngine, MemoryEstimate, ToEngine } from './protocol.ts';
 import { RunSession } from './runSession.ts';
@@ -26,6 +27,8 @@ export interface EngineHostOptions {
   /** Holds a lock named after the run while `work` runs, so another page can tell the run is alive. */
   lockRun?: (runId: string, work: () => Promise<void>) => Promise<void>;
   post: (message: FromEngine) => void;
+  /** A clock in ms (performance.now), for the inference latency an evaluation measures. */
+  now?: () => number;
 }
 
 export interface EngineHost {
@@ -33,8 +36,15 @@ export interface EngineHost {
   handle(message: ToEngine): Promise<void>;
 }
 
-/** What the engine is busy with: one job trains at a time, so runs and LR tests do not share the GPU's memory. */
-type Job = { kind: 'run'; runId: string; session?: RunSession; early: Control[] } | { kind: 'lrFind'; requestId: string };
+/**
+ * What the engine is busy with: one job that loads a dataset runs at a time (a run, the
+ * LR finder, an evaluation), so two never hold a dataset and a model in the GPU's memory
+ * together. Exports and single-image predictions are small and go on beside them.
+ */
+type Job =
+  | { kind: 'run'; runId: string; session?: RunSession; early: Control[] }
+  | { kind: 'lrFind'; requestId: string }
+  | { kind: 'model'; what: string };
 type Control = 'pause' | 'resume' | 'stop';
 
 const errorMessage = (err: unknown): string => (err instanceof Error ? err.message : String(err));
@@ -54,7 +64,25 @@ export function createEngineHost(o: EngineHostOptions): EngineHost {
   }
 
   function busyWith(current: Job): string {
-    return current.kind === 'run' ? `run ${current.runId} is training` : 'the LR finder is running';
+    if (current.kind === 'run') return `run ${current.runId} is training`;
+    return current.kind === 'lrFind' ? 'the LR finder is running' : `${current.what} is running`;
+  }
+
+  const models = createModelJobs({ storage: o.storage, decoder: o.decoder, backend, post: o.post, ...(o.now ? { now: o.now } : {}) });
+
+  /** Runs a model job and posts its failure against the request; `exclusive` jobs wait for no one and refuse when busy. */
+  async function modelJob(requestId: string | undefined, what: string, exclusive: boolean, work: () => Promise<void>): Promise<void> {
+    if (exclusive && job) return o.post({ type: 'error', ...(requestId ? { requestId } : {}), message: `${what} cannot start now: ${busyWith(job)}; try again when it ends` });
+    const mine: Job | undefined = exclusive ? { kind: 'model', what } : undefined;
+    if (mine) job = mine;
+    try {
+      await backend();
+      await work();
+    } catch (err) {
+      o.post({ type: 'error', ...(requestId ? { requestId } : {}), message: `${what} failed: ${errorMessage(err)}` });
+    } finally {
+      if (mine && job === mine) job = undefined;
+    }
   }
 
   async function init(prefer: BackendPreference[]): Promise<void> {
@@ -195,6 +223,18 @@ export function createEngineHost(o: EngineHostOptions): EngineHost {
           return lrFind(msg);
         case 'estimate':
           return estimate(msg);
+        case 'evaluate':
+          return modelJob(msg.requestId, 'the evaluation', true, () => models.evaluate(msg));
+        case 'loadPredictor':
+          return modelJob(msg.requestId, 'loading the model for Try it', true, () => models.loadPredictor(msg));
+        case 'export':
+          return modelJob(msg.requestId, `the ${msg.format} export`, false, () => models.exportFiles(msg));
+        case 'predict':
+          return modelJob(msg.requestId, 'the prediction', false, () => models.predict(msg));
+        case 'enroll':
+          return modelJob(msg.requestId, 'enrolling', false, () => models.enroll(msg));
+        case 'unloadPredictor':
+          return models.unload();
         default: {
           const unknown: never = msg;
           o.post({ type: 'error', message: `the engine does not understand message ${JSON.stringify(unknown)}` });

@@ -83,6 +83,7 @@ const host = createEngineHost({
     await navigator.locks.request(runLockName(runId), work);
   },
   post: (message: FromEngine) => self.postMessage(message),
+  now: () => performance.now(),
 });
 
 self.onmessage = (e: MessageEvent<ToEngine>) => void host.handle(e.data);

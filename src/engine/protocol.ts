@@ -2,7 +2,11 @@ import type { RunSpecInput } from '../core/spec/runSpec.ts';
 import type { TrainingMemory } from '../core/models/trainingMemory.ts';
 import type { LrRangeTestOptions, LrRangeTestResult } from '../core/optim/index.ts';
 import type { TrainEvent } from '../core/train/trainEvent.ts';
-import type { RunStatus } from '../storage/storageRecords.ts';
+import type { EvaluationReport } from '../core/evaluate/evaluationReport.ts';
+import type { ExportFile } from '../core/export/exportModel.ts';
+import type { DecodedImage } from '../core/data/sampleSource.ts';
+import type { Prediction } from '../core/train/predictor.ts';
+import type { CheckpointSlot, RunStatus } from '../storage/storageRecords.ts';
 
 export type BackendPreference = 'webgpu' | 'webgl' | 'cpu';
 
@@ -27,7 +31,36 @@ export type ToEngine =
   | { type: 'stop'; runId: string }
   /** LR range test on the spec's data (or on dataset `datasetId`); `options` defaults to lrRangeTest's. */
   | { type: 'lrFind'; requestId: string; spec: RunSpecInput; datasetId?: string; options?: LrRangeTestOptions }
-  | { type: 'estimate'; requestId: string; spec: RunSpecInput };
+  | { type: 'estimate'; requestId: string; spec: RunSpecInput }
+  /**
+   * Evaluates a run's checkpoint (default: final, else best, else last) on a split of its
+   * data (default: test). `pairsText`, an LFW-style pairs file, replaces the generated
+   * verification pairs of an embedding run.
+   */
+  | { type: 'evaluate'; requestId: string; runId: string; slot?: CheckpointSlot; split?: EvalSplit; pairsText?: string }
+  /** The model of a run's checkpoint as files: tfjs (model.json + weights) or ONNX, each with preprocessing.json. */
+  | { type: 'export'; requestId: string; runId: string; slot?: CheckpointSlot; format: ExportFormat }
+  /** Keeps a run's model ready for single images (Try it); an embedding run enrolls its test identities. */
+  | { type: 'loadPredictor'; requestId: string; runId: string; slot?: CheckpointSlot }
+  | { type: 'predict'; requestId: string; image: DecodedImage }
+  /** Adds a person to the loaded embedding model's gallery from one image. */
+  | { type: 'enroll'; requestId: string; name: string; image: DecodedImage }
+  | { type: 'unloadPredictor' };
+
+export type EvalSplit = 'train' | 'val' | 'test';
+export type ExportFormat = 'tfjs' | 'onnx';
+
+/** What a loaded predictor is for, so the page can label its answers. */
+export interface PredictorInfo {
+  runId: string;
+  slot: CheckpointSlot;
+  task: 'classification' | 'embedding' | 'detection';
+  classNames: string[];
+  inputSize: number;
+  channels: 1 | 3;
+  /** Enrolled identities (embedding runs). */
+  enrolled: string[];
+}
 
 /** Messages the engine worker sends back. */
 export type FromEngine =
@@ -38,6 +71,10 @@ export type FromEngine =
   | { type: 'badSamples'; runId: string; samples: { id: string; reason: string }[] }
   | { type: 'lrFindResult'; requestId: string; result: LrRangeTestResult }
   | { type: 'estimateResult'; requestId: string; estimate: MemoryEstimate }
+  | { type: 'evaluateResult'; requestId: string; report: EvaluationReport; pairProblems?: string[] }
+  | { type: 'exportResult'; requestId: string; files: ExportFile[] }
+  | { type: 'predictorReady'; requestId: string; info: PredictorInfo }
+  | { type: 'predictResult'; requestId: string; prediction: Prediction }
   | { type: 'error'; runId?: string; requestId?: string; message: string };
 
 /** Name of the Web Lock an engine holds while it trains a run; a run whose lock is free after a reload was interrupted. */
