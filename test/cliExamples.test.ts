@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
 import { describe, expect, it, vi } from 'vitest';
 import type { RunSpecInput } from '../src/core/spec/runSpec.ts';
 import type { EpochEvent } from '../src/core/train/trainEvent.ts';
@@ -93,6 +94,42 @@ describe('studio eval, schedule, zoo and errors', () => {
     expect(report.split).toBe('val');
     expect(report.metrics.acc).toBeGreaterThanOrEqual(0);
     expect(report.metrics).toHaveProperty('loss');
+  });
+
+  it('writes the HTML report and metrics of a run, with the accuracy eval prints', async () => {
+    const out = join(work, 'run-002-transfer-classification.json');
+    const html = join(work, 'report.html');
+    const csv = join(work, 'metrics.csv');
+    const r = await runCli(['eval', out, '--report', html, '--metrics', csv]);
+    expect(r.code).toBe(0);
+    const printed = JSON.parse(r.stdout) as { metrics: { acc: number } };
+    const rows = Object.fromEntries(readFileSync(csv, 'utf8').trim().split('\r\n').map((l) => l.split(',')));
+    expect(Number(rows['top1_accuracy'])).toBeCloseTo(printed.metrics.acc, 10);
+    expect(rows['split']).toBe('test');
+    const page = readFileSync(html, 'utf8');
+    expect(page).toContain('Where these numbers come from');
+    expect(page).toContain('<svg');
+    const bad = await runCli(['eval', out, '--metrics', join(work, 'metrics.txt')]);
+    expect([bad.code, bad.stderr.trim()]).toEqual([2, 'studio eval: --metrics must name a .json or .csv file, got "' + join(work, 'metrics.txt') + '"']);
+  });
+
+  it('exports a run as ONNX that onnxruntime runs, and as tfjs, and refuses to overwrite', async () => {
+    const out = join(work, 'run-002-transfer-classification.json');
+    const dir = join(work, 'exported');
+    const r = await runCli(['export', out, '--format', 'onnx', '--out', dir]);
+    expect(r.code).toBe(0);
+    const preprocessing = JSON.parse(readFileSync(join(dir, 'preprocessing.json'), 'utf8')) as { labels: string[]; input: { height: number; channels: number } };
+    const session = await ort.InferenceSession.create(readFileSync(join(dir, 'model.onnx')));
+    const { height, channels } = preprocessing.input;
+    const result = await session.run({ input: new ort.Tensor('float32', new Float32Array(channels * height * height).fill(0.1), [1, channels, height, height]) });
+    expect(result[session.outputNames[0]].dims).toEqual([1, preprocessing.labels.length]);
+    const again = await runCli(['export', out, '--format', 'onnx', '--out', dir]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('already holds model.onnx, preprocessing.json; nothing was written (use --force to replace them)');
+    expect((await runCli(['export', out, '--format', 'tfjs', '--out', dir])).code).toBe(0);
+    expect(existsSync(join(dir, 'model.json'))).toBe(true);
+    const bad = await runCli(['export', out, '--format', 'keras', '--out', dir]);
+    expect([bad.code, bad.stderr.trim()]).toEqual([2, 'studio export: --format must be tfjs or onnx, got "keras"']);
   });
 
   it('prints the learning rate of every step', async () => {

@@ -1,5 +1,6 @@
 import { benchCommand } from './benchCommand.ts';
 import { evalCommand } from './evalCommand.ts';
+import { exportCommand } from './exportCommand.ts';
 import { lrFindCommand } from './lrFindCommand.ts';
 import { makeDataCommand } from './makeDataCommand.ts';
 import { scheduleCommand } from './scheduleCommand.ts';
@@ -16,6 +17,8 @@ Usage:
   studio lr-find <spec.json> [--data DIR] [--steps 100]   LR range test, suggested lr
   studio zoo [--input 112] [--channels 3] [--classes 10] [--width 1]
   studio eval <run-dir> [--data DIR] [--split test|val|train] [--backend cpu|webgpu]
+              [--report FILE.html] [--metrics FILE.json|FILE.csv]
+  studio export <run-dir> --format tfjs|onnx --out DIR [--checkpoint final|best|last] [--force]
   studio make-data <shapes|boxes|faces> <out-dir> [--classes 3] [--per-class 20] [--size 64]
   studio bench [--backend cpu|webgpu] [--quick] [--out FILE]
 
@@ -26,6 +29,7 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   schedule: scheduleCommand,
   zoo: zooCommand,
   eval: evalCommand,
+  export: exportCommand,
   'make-data': makeDataCommand,
   'lr-find': lrFindCommand,
   bench: benchCommand,
