@@ -11,7 +11,7 @@ export interface ExportFile {
 }
 
 /** A run's name made safe as a file name on every OS. */
-function fileStem(run: Pick<RunRecord, 'name' | 'id'>): string {
+export function fileStem(run: Pick<RunRecord, 'name' | 'id'>): string {
   const stem = run.name.replace(/[^\w.-]+/g, '_').replace(/^[._]+|_+$/g, '');
   return stem || `run-${run.id.slice(0, 8)}`;
 }

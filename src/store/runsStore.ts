@@ -5,6 +5,7 @@ import { stableHash } from '../core/util/stableHash.ts';
 import { runLockName, type FromEngine } from '../engine/protocol.ts';
 import type { DatasetRecord, RunRecord, RunStatus } from '../storage/storageRecords.ts';
 import { runExportFile, type RunExportFormat } from './runExportFile.ts';
+import { downloadBlob } from './downloadBlob.ts';
 import { RunSeries } from './runSeries.ts';
 import { useSessionStore } from './sessionStore.ts';
 import { studioStorage } from './studioStorageHandle.ts';
@@ -181,9 +182,14 @@ export const useRunsStore = create<RunsState>()((set, get) => {
         }
         break;
       }
+      // Answers to requests: their callers' promises settle them.
       case 'ready':
       case 'lrFindResult':
       case 'estimateResult':
+      case 'evaluateResult':
+      case 'exportResult':
+      case 'predictorReady':
+      case 'predictResult':
         break;
       default: {
         const unknown: never = message;
@@ -345,13 +351,7 @@ export const useRunsStore = create<RunsState>()((set, get) => {
       if (!run) throw new Error(`there is no run ${runId}; nothing was exported`);
       const events = format === 'spec' ? [] : await storage.runs.events(runId);
       const file = runExportFile(run, events, format);
-      const url = URL.createObjectURL(new Blob([file.text], { type: file.type }));
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = file.fileName;
-      link.click();
-      // The download has taken its copy by the next task; revoking at once can cancel it in some browsers.
-      setTimeout(() => URL.revokeObjectURL(url), 1000);
+      downloadBlob(new Blob([file.text], { type: file.type }), file.fileName);
     },
   };
 });

@@ -4,8 +4,8 @@ import type { RunSpecInput } from '../core/spec/runSpec.ts';
 import { EngineClient } from '../engine/engineClient.ts';
 import { estimateStorage } from '../storage/storageQuota.ts';
 
-export type PageId = 'home' | 'datasets' | 'models' | 'train' | 'runs';
-export const pageIds: readonly PageId[] = ['home', 'datasets', 'models', 'train', 'runs'];
+export type PageId = 'home' | 'datasets' | 'models' | 'train' | 'runs' | 'evaluate';
+export const pageIds: readonly PageId[] = ['home', 'datasets', 'models', 'train', 'runs', 'evaluate'];
 
 export interface Toast {
   id: number;

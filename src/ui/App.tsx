@@ -5,6 +5,7 @@ import { ShortcutsDialog } from './components/ShortcutsDialog.tsx';
 import { StatusStrip } from './components/StatusStrip.tsx';
 import { Toasts } from './components/Toasts.tsx';
 import { DatasetsPage } from './pages/DatasetsPage.tsx';
+import { EvaluatePage } from './pages/EvaluatePage.tsx';
 import { HomePage } from './pages/HomePage.tsx';
 import { ModelsPage } from './pages/ModelsPage.tsx';
 import { RunsPage } from './pages/RunsPage.tsx';
@@ -16,6 +17,7 @@ const nav: { id: PageId; title: string }[] = [
   { id: 'models', title: 'Models' },
   { id: 'train', title: 'Train' },
   { id: 'runs', title: 'Runs' },
+  { id: 'evaluate', title: 'Evaluate' },
 ];
 
 /** Keys typed here belong to the control, not to the studio's shortcuts. */
@@ -85,6 +87,7 @@ export function App() {
         {page === 'models' && <ModelsPage />}
         {page === 'train' && <TrainPage />}
         {page === 'runs' && <RunsPage />}
+        {page === 'evaluate' && <EvaluatePage />}
       </main>
       <Toasts />
       {shortcutsOpen && <ShortcutsDialog onClose={() => setShortcutsOpen(false)} />}

@@ -6,6 +6,7 @@ import { runsColumns, sortRuns } from './runsTableColumns.ts';
 
 export interface RunsTableActions {
   open(run: RunRecord): void;
+  evaluate(run: RunRecord): void;
   rename(run: RunRecord, name: string): void;
   setTags(run: RunRecord, tags: string[]): void;
   remove(run: RunRecord): void;
@@ -126,6 +127,9 @@ export function RunsTable({ runs, selected, onSelect, actions }: RunsTableProps)
               <td className="row-actions">
                 <button type="button" className="link" aria-label={`Open run ${run.name} on the Train page`} onClick={() => actions.open(run)}>
                   open
+                </button>
+                <button type="button" className="link" aria-label={`Evaluate run ${run.name}`} data-testid="runs.evaluate" onClick={() => actions.evaluate(run)}>
+                  evaluate
                 </button>
                 <button type="button" className="link" aria-label={`Download the spec of run ${run.name}`} onClick={() => actions.exportRun(run, 'spec')}>
                   spec

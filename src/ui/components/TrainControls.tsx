@@ -1,5 +1,6 @@
 import type { RunRecord } from '../../storage/storageRecords.ts';
 import { formatBytes } from '../../storage/formatBytes.ts';
+import { useEvaluateStore } from '../../store/evaluateStore.ts';
 import { inProgressStatuses, runSeries, useRunsStore } from '../../store/runsStore.ts';
 import { useSessionStore } from '../../store/sessionStore.ts';
 import { formatMetric } from './formatMetric.ts';
@@ -13,6 +14,12 @@ interface TrainControlsProps {
   /** Why Start is not possible now, or undefined when it is. */
   startBlocked?: string;
   onStart(): void;
+}
+
+/** Opens the Evaluate page on a run: where a finished run's real numbers are. */
+function evaluate(runId: string): void {
+  useEvaluateStore.getState().select(runId);
+  useSessionStore.getState().navigate('evaluate');
 }
 
 const fail = (e: unknown) => useSessionStore.getState().notify(e instanceof Error ? e.message : String(e), 'error');
@@ -47,6 +54,11 @@ export function TrainControls({ run, startBlocked, onStart }: TrainControlsProps
         {active && (
           <button type="button" className="danger" data-testid="train.stop" onClick={() => runs.stop(run.id)}>
             Stop
+          </button>
+        )}
+        {run && !active && run.epochsDone > 0 && (
+          <button type="button" className="secondary" data-testid="train.evaluate" onClick={() => evaluate(run.id)}>
+            Evaluate this run
           </button>
         )}
         {startBlocked && <span className="muted">{startBlocked}</span>}

@@ -1,20 +1,12 @@
 import { useEffect, useRef, useState } from 'react';
 import { useDatasetsStore } from '../../store/datasetsStore.ts';
 import type { DatasetRecord } from '../../storage/storageRecords.ts';
+import { cameraError } from './cameraError.ts';
 
 /** Captured frames are square crops of this side: large enough for any zoo model's input. */
 const FRAME_SIDE = 224;
 /** Frames per second while "hold to record" is held. */
 const HOLD_FPS = 8;
-
-/** Says what went wrong with the camera in words a person can act on. */
-function cameraError(e: unknown): string {
-  const name = e instanceof DOMException ? e.name : '';
-  if (name === 'NotAllowedError' || name === 'SecurityError') return 'Camera permission was denied. Allow the camera for this site (the icon in the address bar), then start it again.';
-  if (name === 'NotFoundError' || name === 'OverconstrainedError') return 'No camera was found. Connect one, or import images instead.';
-  if (name === 'NotReadableError' || name === 'AbortError') return 'The camera is busy or failed to start (another application may be using it).';
-  return `The camera could not start: ${e instanceof Error ? e.message : String(e)}`;
-}
 
 /** Draws the centre square of the current video frame at FRAME_SIDE px and encodes it as PNG. */
 function grabFrame(video: HTMLVideoElement, canvas: HTMLCanvasElement): Promise<Blob> {

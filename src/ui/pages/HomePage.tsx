@@ -73,6 +73,9 @@ export function HomePage() {
               <p className="muted">
                 {preset.spec.model.architecture} · {preset.spec.loss.type} · {preset.spec.optimizer.type} · trains on the {preset.demo} demo
               </p>
+              <p className="recipe-evaluation">
+                <strong>Then evaluate:</strong> {preset.evaluation}
+              </p>
               <button
                 type="button"
                 className="secondary"

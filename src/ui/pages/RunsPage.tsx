@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { RunRecord } from '../../storage/storageRecords.ts';
 import { runSeries, useRunsStore } from '../../store/runsStore.ts';
+import { useEvaluateStore } from '../../store/evaluateStore.ts';
 import { useSessionStore } from '../../store/sessionStore.ts';
 import type { ChartSeries } from '../components/chartLines.ts';
 import { MetricChart, type XAxisMode } from '../components/MetricChart.tsx';
@@ -72,6 +73,10 @@ export function RunsPage() {
     open: (run) => {
       store.focus(run.id);
       useSessionStore.getState().navigate('train');
+    },
+    evaluate: (run) => {
+      useEvaluateStore.getState().select(run.id);
+      useSessionStore.getState().navigate('evaluate');
     },
     rename: (run, name) => void store.rename(run.id, name).catch(fail),
     setTags: (run, tags) => void store.setTags(run.id, tags).catch(fail),

@@ -20,8 +20,14 @@ function validated(id: string): RunSpec {
 }
 
 describe('seed presets', () => {
-  it('has the shapes demo and the five seed workflows, each once', () => {
-    expect(seedPresets.map((p) => p.id)).toEqual(['shapes', '000-arcface', '001-tracker', '002-transfer', '003-cdml', '004-expression']);
+  it('has the shapes demo and the five seed workflows (002 with its ResNet-18 comparison side), each once', () => {
+    expect(seedPresets.map((p) => p.id)).toEqual(['shapes', '000-arcface', '001-tracker', '002-transfer', '002-transfer-resnet18', '003-cdml', '004-expression']);
+  });
+
+  it('pairs the 002 recipes so the runs differ only in the backbone they compare', () => {
+    const [a, b] = [validated('002-transfer'), validated('002-transfer-resnet18')];
+    expect([a.model.architecture, b.model.architecture]).toEqual(['mobilenetV2', 'resnet18']);
+    expect({ ...b, name: a.name, model: { ...b.model, architecture: a.model.architecture, width: a.model.width } }).toEqual(a);
   });
 
   it.each(seedPresets.map((p) => p.id))('%s is a valid RunSpec once a dataset is filled in', (id) => {

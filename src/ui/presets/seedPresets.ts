@@ -13,6 +13,8 @@ export interface SeedPreset {
   demo: DemoKind;
   /** A whole RunSpec; data.source is filled with the demo dataset when the preset is used. */
   spec: RunSpecInput;
+  /** What the Evaluate page shows for the trained run, in the seed's own terms. */
+  evaluation: string;
 }
 
 /** Filled in by applyPreset with the demo dataset's id and version. */
@@ -36,6 +38,7 @@ export const seedPresets: SeedPreset[] = [
     title: 'Shapes in a minute',
     description: 'A small CNN learns three generated shapes: the quickest way to see the studio train (examples/shapes-demo.json).',
     demo: 'shapes',
+    evaluation: 'Confusion matrix, per-class scores and the images behind each cell.',
     spec: {
       version: 1,
       name: 'shapes-demo',
@@ -59,6 +62,7 @@ export const seedPresets: SeedPreset[] = [
     title: 'ArcFace face verification',
     description: 'Seed 000: a ResNet-50 embedding trained with ArcFace (s 30, m 0.4), AdamW and warmup + cosine, scored by EER on unseen identities.',
     demo: 'faces',
+    evaluation: 'Verification on unseen identities: similarity histograms, ROC and AUC, DET, EER and the threshold slider (FAR / FRR).',
     spec: {
       version: 1,
       name: '000-arcface-verification',
@@ -89,6 +93,7 @@ export const seedPresets: SeedPreset[] = [
     title: 'Two-head face tracker',
     description: 'Seed 001: a VGG-16 with a class head and a box head, trained on box + 0.5 · class loss with Adam and exponential decay.',
     demo: 'boxes',
+    evaluation: 'Predicted vs true boxes over the images, IoU histogram, precision at IoU ≥ 0.5 above the 0.9 class-confidence cut.',
     spec: {
       version: 1,
       name: '001-face-tracker',
@@ -114,6 +119,7 @@ export const seedPresets: SeedPreset[] = [
     title: 'Transfer-learning classifier',
     description: 'Seed 002: MobileNetV2 with a BN + LeakyReLU + dropout head, AdamW, StepLR and early stopping on val_loss.',
     demo: 'shapes',
+    evaluation: 'Confusion matrix and per-class scores; train the ResNet-18 recipe too and overlay both in Runs.',
     spec: {
       version: 1,
       name: '002-transfer-classification',
@@ -146,10 +152,48 @@ export const seedPresets: SeedPreset[] = [
     },
   },
   {
+    id: '002-transfer-resnet18',
+    title: 'Transfer-learning classifier: ResNet-18 side',
+    description: 'Seed 002 compares backbones: the same head, data and schedule on ResNet-18, to overlay with the MobileNetV2 run in Runs.',
+    demo: 'shapes',
+    evaluation: 'The same views as the MobileNetV2 run; select both in Runs to compare curves and the spec difference (the backbone).',
+    spec: {
+      version: 1,
+      name: '002-transfer-resnet18',
+      data: {
+        source: unsetSource,
+        imageSize: 32,
+        channels: 3,
+        split: { train: 0.7, val: 0.15, test: 0.15, by: 'stratified' },
+        normalization: { preset: 'imagenet' },
+        augmentation: { flip: { horizontal: true, p: 0.5 }, rotation: { degrees: 15 } },
+      },
+      model: {
+        architecture: 'resnet18',
+        width: 0.25,
+        inputSize: 32,
+        head: { hidden: [64], dropout: 0.3, batchNorm: true, activation: 'leakyRelu' },
+        frozenLayers: 0,
+      },
+      task: { kind: 'classification' },
+      loss: { type: 'crossEntropy', labelSmoothing: 0 },
+      optimizer: { type: 'adamw', lr: 0.001, weightDecay: 0.0001 },
+      schedule: { type: 'step', stepSize: 5, gamma: 0.1 },
+      training: {
+        epochs: 8,
+        batchSize: 16,
+        seed: 42,
+        earlyStopping: { monitor: 'val_loss', mode: 'min', patience: 3, restoreBestWeights: true },
+        checkpoint: { everyEpochs: 1, monitor: 'val_acc', mode: 'max' },
+      },
+    },
+  },
+  {
     id: '003-cdml',
     title: 'CDML on IResNet-lite',
     description: 'Seed 003: an IResNet-18-lite embedding trained with the dynamic-margin CDML loss, SGD + momentum, MultiStepLR and clipping.',
     demo: 'faces',
+    evaluation: 'Verification: EER, 10-fold accuracy, DET; the model cost table (params, FLOPs, latency on this device).',
     spec: {
       version: 1,
       name: '003-cdml-iresnet',
@@ -185,6 +229,7 @@ export const seedPresets: SeedPreset[] = [
     title: 'EfficientNet expression model',
     description: 'Seed 004: EfficientNet-B0 with mixup, label smoothing, OneCycle, gradient accumulation and clipping.',
     demo: 'shapes',
+    evaluation: 'Confidence bands (use ≥ 90 %, caution 70–90 %, review), reliability diagram with ECE, then ONNX export.',
     spec: {
       version: 1,
       name: '004-expression-efficientnet',

@@ -1,0 +1,132 @@
+import { useMemo } from 'react';
+import type { EvaluationReport, VerificationEvaluation } from '../../../core/evaluate/evaluationReport.ts';
+import { verificationAt } from '../../../core/evaluate/thresholdView.ts';
+import { detChart, rocChart, similarityHistogramChart } from '../../../report/svgCharts.ts';
+import { useEvaluateStore } from '../../../store/evaluateStore.ts';
+import { formatPercent } from './formatPercent.ts';
+import { SvgFigure } from './SvgFigure.tsx';
+
+const SLIDER_STEP = 0.001;
+
+/** Verification of an embedding model: similarity distributions, ROC, DET, and a threshold the user moves. */
+export function VerificationView({ result, stem }: { report: EvaluationReport; result: VerificationEvaluation; stem: string }) {
+  const stored = useEvaluateStore((s) => s.thresholds.verification);
+  const setThresholds = useEvaluateStore((s) => s.setThresholds);
+  const threshold = stored ?? result.eer.threshold;
+  const at = useMemo(() => verificationAt(result, threshold), [result, threshold]);
+  const histogram = useMemo(() => similarityHistogramChart(result.histogram, { threshold }), [result, threshold]);
+  const roc = useMemo(() => rocChart(result.roc, result.auc, { marker: { fpr: at.far, tpr: 1 - at.frr } }), [result, at]);
+  const det = useMemo(() => detChart(result.det, { marker: { far: at.far, frr: at.frr } }), [result, at]);
+  const presets: { label: string; value: number; testId: string }[] = [
+    { label: `EER (${result.eer.threshold.toFixed(3)})`, value: result.eer.threshold, testId: 'evaluate.threshold.eer' },
+    { label: `Youden (${result.youden.threshold.toFixed(3)})`, value: result.youden.threshold, testId: 'evaluate.threshold.youden' },
+    ...result.atFar.map((f) => ({ label: `FAR ${formatPercent(f.far, 1)} (${f.threshold.toFixed(3)})`, value: f.threshold, testId: `evaluate.threshold.far${f.far}` })),
+  ];
+  const genuine = result.pairs.filter((p) => p.same === 1).length;
+  return (
+    <>
+      <section className="panel" aria-label="Summary">
+        <dl className="eval-summary" data-testid="evaluate.summary">
+          <div data-testid="evaluate.auc" data-value={result.auc}>
+            <dt>ROC AUC</dt>
+            <dd>{result.auc.toFixed(4)}</dd>
+          </div>
+          <div data-testid="evaluate.eer" data-value={result.eer.eer}>
+            <dt>Equal error rate</dt>
+            <dd>
+              {formatPercent(result.eer.eer, 2)} at {result.eer.threshold.toFixed(3)}
+            </dd>
+          </div>
+          <div data-testid="evaluate.tenFold" data-value={result.tenFold.mean}>
+            <dt>10-fold accuracy (LFW protocol)</dt>
+            <dd>
+              {formatPercent(result.tenFold.mean, 2)} ± {formatPercent(result.tenFold.std, 2)}
+            </dd>
+          </div>
+          <div>
+            <dt>Pairs</dt>
+            <dd>
+              {genuine} genuine, {result.pairs.length - genuine} impostor ({result.pairSource === 'imported' ? 'from the pairs file' : `from ${result.identities} identities`})
+            </dd>
+          </div>
+        </dl>
+      </section>
+      <section className="panel" aria-label="Decision threshold">
+        <h3>Decision threshold</h3>
+        <label className="eval-slider">
+          Cosine similarity threshold <output data-testid="evaluate.threshold.value">{threshold.toFixed(3)}</output>
+          <input
+            type="range"
+            min={-1}
+            max={1}
+            step={SLIDER_STEP}
+            value={threshold}
+            data-testid="evaluate.threshold"
+            aria-valuetext={threshold.toFixed(3)}
+            onChange={(e) => setThresholds({ verification: e.target.valueAsNumber })}
+          />
+        </label>
+        <div className="eval-presets">
+          {presets.map((p) => (
+            <button key={p.testId} type="button" data-testid={p.testId} onClick={() => setThresholds({ verification: p.value })}>
+              {p.label}
+            </button>
+          ))}
+        </div>
+        <dl className="eval-summary" aria-live="polite">
+          <div data-testid="evaluate.far" data-value={at.far}>
+            <dt>False accepts (FAR)</dt>
+            <dd>{formatPercent(at.far, 2)}</dd>
+          </div>
+          <div data-testid="evaluate.frr" data-value={at.frr}>
+            <dt>False rejects (FRR)</dt>
+            <dd>{formatPercent(at.frr, 2)}</dd>
+          </div>
+          <div data-testid="evaluate.accuracy" data-value={at.accuracy}>
+            <dt>Accuracy</dt>
+            <dd>{formatPercent(at.accuracy, 2)}</dd>
+          </div>
+        </dl>
+      </section>
+      <section className="panel eval-three" aria-label="Verification charts">
+        <SvgFigure svg={histogram} testId="evaluate.chart.histogram" fileName={`${stem}-similarity`} caption="Genuine and impostor similarities" />
+        <SvgFigure svg={roc} testId="evaluate.chart.roc" fileName={`${stem}-roc`} caption="ROC curve" />
+        <SvgFigure svg={det} testId="evaluate.chart.det" fileName={`${stem}-det`} caption="DET curve (log axes)" />
+      </section>
+      <section className="panel" aria-label="Operating points">
+        <h3>Operating points</h3>
+        <table className="eval-table" data-testid="evaluate.operatingPoints">
+          <thead>
+            <tr>
+              <th scope="col">Point</th>
+              <th scope="col">Threshold</th>
+              <th scope="col">FAR</th>
+              <th scope="col">FRR</th>
+            </tr>
+          </thead>
+          <tbody>
+            <tr>
+              <th scope="row">Equal error rate</th>
+              <td>{result.eer.threshold.toFixed(4)}</td>
+              <td colSpan={2}>{formatPercent(result.eer.eer, 2)}</td>
+            </tr>
+            <tr>
+              <th scope="row">Youden-optimal</th>
+              <td>{result.youden.threshold.toFixed(4)}</td>
+              <td>{formatPercent(result.youden.fpr, 2)}</td>
+              <td>{formatPercent(1 - result.youden.tpr, 2)}</td>
+            </tr>
+            {result.atFar.map((f) => (
+              <tr key={f.far}>
+                <th scope="row">At FAR {formatPercent(f.far, 1)}</th>
+                <td>{f.threshold.toFixed(4)}</td>
+                <td>{formatPercent(f.far, 2)}</td>
+                <td>{formatPercent(f.frr, 2)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+    </>
+  );
+}
