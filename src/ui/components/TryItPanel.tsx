@@ -5,7 +5,7 @@ import type { Prediction } from '../../core/train/predictor.ts';
 import type { PredictorInfo } from '../../engine/protocol.ts';
 import type { CheckpointSlot } from '../../storage/storageRecords.ts';
 import { useSessionStore } from '../../store/sessionStore.ts';
-import { cameraError } from './cameraError.ts';
+import { openCamera } from './openCamera.ts';
 import { bandOf, bandWords, centreSquare, topClasses } from './tryItView.ts';
 
 /** Side of the square sent to the engine: above every zoo input size, small enough for a message per frame. */
@@ -130,18 +130,12 @@ export function TryItPanel({ runId, slot, bands }: { runId: string; slot?: Check
 
   async function startCamera() {
     setError(undefined);
-    if (!navigator.mediaDevices?.getUserMedia) return setError('This browser gives no camera access here: the page must be served over HTTPS or from localhost.');
     try {
-      const s = await navigator.mediaDevices.getUserMedia({ video: { width: { ideal: 640 }, height: { ideal: 480 } }, audio: false });
-      stream.current = s;
-      if (video.current) {
-        video.current.srcObject = s;
-        await video.current.play();
-      }
+      stream.current = await openCamera(video.current);
       setPreview(undefined);
       setLive(true);
     } catch (e) {
-      setError(cameraError(e));
+      setError(errorText(e));
     }
   }
 

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useDatasetsStore } from '../../store/datasetsStore.ts';
 import type { DatasetRecord } from '../../storage/storageRecords.ts';
-import { cameraError } from './cameraError.ts';
+import { openCamera } from './openCamera.ts';
 
 /** Captured frames are square crops of this side: large enough for any zoo model's input. */
 const FRAME_SIDE = 224;
@@ -51,21 +51,12 @@ export function WebcamCapture({ selected }: { selected: DatasetRecord | undefine
 
   async function start() {
     setError(undefined);
-    if (!navigator.mediaDevices?.getUserMedia) {
-      setError('This browser gives no camera access here: the page must be served over HTTPS or from localhost.');
-      return;
-    }
     try {
-      const s = await navigator.mediaDevices.getUserMedia({ video: { width: { ideal: 640 }, height: { ideal: 480 } }, audio: false });
-      stream.current = s;
-      if (video.current) {
-        video.current.srcObject = s;
-        await video.current.play();
-      }
+      stream.current = await openCamera(video.current);
       setLive(true);
     } catch (e) {
       stop();
-      setError(cameraError(e));
+      setError(e instanceof Error ? e.message : String(e));
     }
   }
 

@@ -152,43 +152,6 @@ export const seedPresets: SeedPreset[] = [
     },
   },
   {
-    id: '002-transfer-resnet18',
-    title: 'Transfer-learning classifier: ResNet-18 side',
-    description: 'Seed 002 compares backbones: the same head, data and schedule on ResNet-18, to overlay with the MobileNetV2 run in Runs.',
-    demo: 'shapes',
-    evaluation: 'The same views as the MobileNetV2 run; select both in Runs to compare curves and the spec difference (the backbone).',
-    spec: {
-      version: 1,
-      name: '002-transfer-resnet18',
-      data: {
-        source: unsetSource,
-        imageSize: 32,
-        channels: 3,
-        split: { train: 0.7, val: 0.15, test: 0.15, by: 'stratified' },
-        normalization: { preset: 'imagenet' },
-        augmentation: { flip: { horizontal: true, p: 0.5 }, rotation: { degrees: 15 } },
-      },
-      model: {
-        architecture: 'resnet18',
-        width: 0.25,
-        inputSize: 32,
-        head: { hidden: [64], dropout: 0.3, batchNorm: true, activation: 'leakyRelu' },
-        frozenLayers: 0,
-      },
-      task: { kind: 'classification' },
-      loss: { type: 'crossEntropy', labelSmoothing: 0 },
-      optimizer: { type: 'adamw', lr: 0.001, weightDecay: 0.0001 },
-      schedule: { type: 'step', stepSize: 5, gamma: 0.1 },
-      training: {
-        epochs: 8,
-        batchSize: 16,
-        seed: 42,
-        earlyStopping: { monitor: 'val_loss', mode: 'min', patience: 3, restoreBestWeights: true },
-        checkpoint: { everyEpochs: 1, monitor: 'val_acc', mode: 'max' },
-      },
-    },
-  },
-  {
     id: '003-cdml',
     title: 'CDML on IResNet-lite',
     description: 'Seed 003: an IResNet-18-lite embedding trained with the dynamic-margin CDML loss, SGD + momentum, MultiStepLR and clipping.',
@@ -258,6 +221,22 @@ export const seedPresets: SeedPreset[] = [
     },
   },
 ];
+
+/**
+ * Seed 002 compares backbones: its second recipe is the first with ResNet-18 in place of
+ * MobileNetV2 (and a width that keeps it browser-sized), everything else equal.
+ */
+function withBackbone(preset: SeedPreset, id: string, architecture: 'resnet18', width: number): SeedPreset {
+  return {
+    ...preset,
+    id,
+    title: `${preset.title}: ResNet-18 side`,
+    description: 'Seed 002 compares backbones: the same head, data and schedule on ResNet-18, to overlay with the MobileNetV2 run in Runs.',
+    evaluation: 'The same views as the MobileNetV2 run; select both in Runs to compare curves and the spec difference (the backbone).',
+    spec: { ...preset.spec, name: id, model: { ...preset.spec.model, architecture, width } },
+  };
+}
+seedPresets.splice(seedPresets.findIndex((p) => p.id === '002-transfer') + 1, 0, withBackbone(seedPresets.find((p) => p.id === '002-transfer')!, '002-transfer-resnet18', 'resnet18', 0.25));
 
 /** The preset's spec over a stored dataset, pinned to the version it has now. */
 export function presetSpecFor(preset: SeedPreset, dataset: { id: string; version: string }): RunSpecInput {
