@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { unzipSync } from 'fflate';
 import * as ort from 'onnxruntime-node';
+import sharp from 'sharp';
 
 /** Trains the draft the recipe left on the Train page, made small, and returns the run id once it completed. */
 async function trainSmall(page: Page, fields: Record<string, string>): Promise<string> {
@@ -90,6 +91,36 @@ test('evaluate a classifier: confusion cells open their images; ONNX and report 
   expect(html).toContain('<svg');
   const csv = await download(page, 'evaluate.export.csv');
   expect(csv.bytes.toString('utf8').split('\n').length).toBeGreaterThan(3);
+
+  // Try it on a picture: the panel answers with a class of the model and its band.
+  await page.getByTestId('evaluate.tryit').click();
+  await expect(page.getByTestId('tryit.status')).toContainText('Classifier · classes: circle');
+  await page.getByTestId('tryit.file').setInputFiles({ name: 'red.png', mimeType: 'image/png', buffer: await sharp({ create: { width: 40, height: 30, channels: 3, background: '#d22' } }).png().toBuffer() });
+  const result = page.getByTestId('tryit.result');
+  await expect(result).toHaveAttribute('data-top-class', /^(circle|square|triangle)$/);
+  expect(Number(await result.getAttribute('data-confidence'))).toBeGreaterThan(1 / 3 - 1e-6);
+  expect(errors).toEqual([]);
+});
+
+// Seed 001's tracker, made tiny: boxes judged by IoU, and the confidence cut decides which count.
+test('evaluate the two-head tracker: IoU, and a confidence cut that keeps fewer images as it rises', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto('/');
+  await page.getByTestId('home.recipe.001-tracker').click();
+  await trainSmall(page, { 'model.architecture': 'smallCnn', 'training.epochs': '1' });
+  await evaluate(page);
+  const meanIou = Number(await page.getByTestId('evaluate.meanIou').getAttribute('data-value'));
+  expect(meanIou).toBeGreaterThanOrEqual(0);
+  expect(meanIou).toBeLessThanOrEqual(1);
+  await expect(page.getByTestId('evaluate.boxes').locator('figure').first()).toBeVisible();
+  const kept = async () => Number(await page.getByTestId('evaluate.kept').getAttribute('data-value'));
+  const cut = page.getByTestId('evaluate.detectionCut');
+  await cut.fill('0');
+  const all = await kept();
+  await cut.fill('1');
+  await expect.poll(kept).toBe(0);
+  expect(all).toBeGreaterThan(0);
   expect(errors).toEqual([]);
 });
 

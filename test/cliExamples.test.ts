@@ -126,7 +126,8 @@ describe('studio eval, schedule, zoo and errors', () => {
     const again = await runCli(['export', out, '--format', 'onnx', '--out', dir]);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('already holds model.onnx, preprocessing.json; nothing was written (use --force to replace them)');
-    expect((await runCli(['export', out, '--format', 'tfjs', '--out', dir])).code).toBe(0);
+    // preprocessing.json is there already: a second format goes to its own directory, or replaces with --force.
+    expect((await runCli(['export', out, '--format', 'tfjs', '--out', dir, '--force'])).code).toBe(0);
     expect(existsSync(join(dir, 'model.json'))).toBe(true);
     const bad = await runCli(['export', out, '--format', 'keras', '--out', dir]);
     expect([bad.code, bad.stderr.trim()]).toEqual([2, 'studio export: --format must be tfjs or onnx, got "keras"']);
