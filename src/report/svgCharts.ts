@@ -51,7 +51,7 @@ export function detChart(det: Pick<DetCurve, 'fpr' | 'fnr'>, opts: { marker?: { 
     axes(f, xa, ya) +
     polyline(curve, CHART_COLORS.a) +
     legend(f, [{ label: 'DET', color: CHART_COLORS.a }]) +
-    (clamped ? text(f.right, f.top - 4, `rates below ${logPercent(DET_FLOOR)} drawn at the axis`, { anchor: 'end', size: 9, color: CHART_COLORS.muted }) : '') +
+    (clamped ? text(f.right, f.top - 22, `rates below ${logPercent(DET_FLOOR)} drawn at the axis`, { anchor: 'end', size: 9, color: CHART_COLORS.muted }) : '') +
     (opts.marker ? marker(f.x(clamp(opts.marker.far)), f.y(clamp(opts.marker.frr)), 'threshold') : '');
   return svgDocument(W, H, 'DET curve', body);
 }

@@ -26,7 +26,7 @@ export interface Frame {
   bottom: number;
 }
 
-const MARGIN = { left: 56, right: 16, top: 34, bottom: 44 };
+const MARGIN = { left: 56, right: 16, top: 44, bottom: 44 };
 
 function scale(axis: Axis, from: number, to: number): (v: number) => number {
   const f = axis.log ? Math.log10 : (v: number) => v;
@@ -80,7 +80,7 @@ export function legend(f: Frame, entries: { label: string; color: string }[]): s
   let x = f.left;
   return entries
     .map(({ label, color }) => {
-      const item = `<rect x="${x}" y="${f.top - 14}" width="10" height="3" fill="${color}"/>${text(x + 14, f.top - 10, label, { size: 10, color: CHART_COLORS.muted })}`;
+      const item = `<rect x="${x}" y="${f.top - 12}" width="10" height="3" fill="${color}"/>${text(x + 14, f.top - 8, label, { size: 10, color: CHART_COLORS.muted })}`;
       x += 24 + label.length * 5.6;
       return item;
     })

@@ -108,7 +108,8 @@ export function VerificationView({ result, stem }: { report: EvaluationReport; r
             <tr>
               <th scope="row">Equal error rate</th>
               <td>{result.eer.threshold.toFixed(4)}</td>
-              <td colSpan={2}>{formatPercent(result.eer.eer, 2)}</td>
+              <td>{formatPercent(result.eer.eer, 2)}</td>
+              <td>{formatPercent(result.eer.eer, 2)}</td>
             </tr>
             <tr>
               <th scope="row">Youden-optimal</th>
