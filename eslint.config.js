@@ -24,7 +24,7 @@ const coreForbidden = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist', 'node_modules', 'playwright-report', 'test-results', 'runs', 'bench-results', '.tmp'] },
+  { ignores: ['dist', 'node_modules', 'playwright-report', 'test-results', 'runs', 'bench-results', '.tmp', 'companion-data'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
