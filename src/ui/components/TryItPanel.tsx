@@ -6,7 +6,7 @@ import type { PredictorInfo } from '../../engine/protocol.ts';
 import type { CheckpointSlot } from '../../storage/storageRecords.ts';
 import { useSessionStore } from '../../store/sessionStore.ts';
 import { openCamera } from './openCamera.ts';
-import { bandOf, bandWords, centreSquare, topClasses } from './tryItView.ts';
+import { bandOf, bandWords, boxRect, centreSquare, nextRate, topClasses } from './tryItView.ts';
 
 /** Side of the square sent to the engine: above every zoo input size, small enough for a message per frame. */
 const SEND_SIDE = 224;
@@ -44,6 +44,7 @@ function Result({ prediction, info, bands }: { prediction: Prediction; info: Pre
     );
   }
   const top = topClasses(prediction.probs, info.classNames, 3);
+  if (top.length === 0) return <p role="alert">The model gave no class probabilities for this picture.</p>;
   const band = bandOf(top[0].p, bands);
   return (
     <div className="tryit-result" data-testid="tryit.result" data-top-class={top[0].name} data-confidence={top[0].p}>
@@ -98,9 +99,12 @@ export function TryItPanel({ runId, slot, bands }: { runId: string; slot?: Check
   useEffect(() => () => stream.current?.getTracks().forEach((t) => t.stop()), []);
   useEffect(() => () => (preview ? URL.revokeObjectURL(preview) : undefined), [preview]);
 
+  // Keyed on "loaded", not on info: enrolling replaces info, and restarting the loop then would put a second prediction in flight.
+  const loaded = info !== undefined;
+
   // The live loop: grab, predict, show, next frame, while the camera runs.
   useEffect(() => {
-    if (!live || !info) return;
+    if (!live || !loaded) return;
     let running = true;
     const engine = useSessionStore.getState().engine();
     void (async () => {
@@ -112,13 +116,18 @@ export function TryItPanel({ runId, slot, bands }: { runId: string; slot?: Check
             const image = grab(v, v.videoWidth, v.videoHeight, canvas.current);
             lastImage.current = image;
             const p = await engine.predict(image);
-            if (running) setPrediction(p);
-            setFps(1000 / Math.max(1, performance.now() - started));
+            if (!running) return;
+            setPrediction(p);
+            const elapsed = performance.now() - started;
+            setFps((previous) => nextRate(previous, elapsed));
           } else {
             await new Promise((r) => setTimeout(r, 50));
           }
         } catch (e) {
-          if (running) setError(errorText(e));
+          if (running) {
+            setError(`Live prediction stopped: ${errorText(e)}`);
+            stopCamera();
+          }
           return;
         }
       }
@@ -126,12 +135,15 @@ export function TryItPanel({ runId, slot, bands }: { runId: string; slot?: Check
     return () => {
       running = false;
     };
-  }, [live, info]);
+  }, [live, loaded]);
 
   async function startCamera() {
     setError(undefined);
     try {
-      stream.current = await openCamera(video.current);
+      const opened = await openCamera(video.current);
+      stream.current = opened;
+      // Unplugged, or access revoked in the browser: the loop must not keep predicting on a frozen frame.
+      opened.getVideoTracks().forEach((t) => t.addEventListener('ended', () => stream.current === opened && stopCamera()));
       setPreview(undefined);
       setLive(true);
     } catch (e) {
@@ -147,7 +159,7 @@ export function TryItPanel({ runId, slot, bands }: { runId: string; slot?: Check
   }
 
   async function tryFile(file: File | undefined) {
-    if (!file || !canvas.current) return;
+    if (!file || !canvas.current || !info) return;
     setError(undefined);
     stopCamera();
     try {
@@ -166,9 +178,12 @@ export function TryItPanel({ runId, slot, bands }: { runId: string; slot?: Check
 
   async function enroll() {
     const image = lastImage.current;
+    const name = enrollName.trim();
     if (!image) return setError('Take a picture first: start the camera or choose an image.');
+    if (!name) return;
+    setError(undefined);
     try {
-      setInfo(await useSessionStore.getState().engine().enroll(enrollName, image));
+      setInfo(await useSessionStore.getState().engine().enroll(name, image));
       setEnrollName('');
       if (!live) setPrediction(await useSessionStore.getState().engine().predict(image));
     } catch (e) {
@@ -176,11 +191,12 @@ export function TryItPanel({ runId, slot, bands }: { runId: string; slot?: Check
     }
   }
 
-  const box = prediction?.kind === 'detection' ? prediction.box : undefined;
+  // The box belongs to the picture it was predicted on: none over the empty view.
+  const box = prediction?.kind === 'detection' && (live || preview) ? boxRect(prediction.box, 100) : undefined;
   return (
     <div className="tryit" data-testid="tryit.panel" onDragOver={(e) => e.preventDefault()} onDrop={(e) => (e.preventDefault(), void tryFile(e.dataTransfer.files[0]))}>
       <p className="muted" data-testid="tryit.status" role="status">
-        {!info && !error && 'Loading the model…'}
+        {!info && !error && 'Loading model…'}
         {info &&
           (info.task === 'embedding'
             ? `Embedding model · ${info.enrolled.length} people enrolled: ${info.enrolled.join(', ') || 'none yet'}`
@@ -195,7 +211,7 @@ export function TryItPanel({ runId, slot, bands }: { runId: string; slot?: Check
           {!live && !preview && <div className="tryit-empty">Start the camera, or drop or choose an image</div>}
           {box && (
             <svg className="tryit-box" viewBox="0 0 100 100" preserveAspectRatio="none" aria-label="predicted box">
-              <rect x={box[0] * 100} y={box[1] * 100} width={Math.max(0, box[2] - box[0]) * 100} height={Math.max(0, box[3] - box[1]) * 100} />
+              <rect {...box} />
             </svg>
           )}
           <canvas ref={canvas} hidden />
@@ -213,20 +229,36 @@ export function TryItPanel({ runId, slot, bands }: { runId: string; slot?: Check
             )}
             <label className="file-button">
               Choose image
-              <input type="file" accept="image/*" disabled={!info} data-testid="tryit.file" onChange={(e) => void tryFile(e.target.files?.[0])} />
+              <input
+                type="file"
+                accept="image/*"
+                disabled={!info}
+                data-testid="tryit.file"
+                onChange={(e) => {
+                  void tryFile(e.target.files?.[0]);
+                  // Cleared so that choosing the same file again tries it again.
+                  e.target.value = '';
+                }}
+              />
             </label>
           </div>
           {prediction && info && <Result prediction={prediction} info={info} bands={bands} />}
           {info?.task === 'embedding' && (
-            <div className="tryit-enroll">
+            <form
+              className="tryit-enroll"
+              onSubmit={(e) => {
+                e.preventDefault();
+                void enroll();
+              }}
+            >
               <label>
                 Enroll as
                 <input value={enrollName} onChange={(e) => setEnrollName(e.target.value)} placeholder="name" data-testid="tryit.enrollName" />
               </label>
-              <button type="button" disabled={enrollName.trim() === ''} onClick={() => void enroll()} data-testid="tryit.enroll">
+              <button type="submit" disabled={enrollName.trim() === ''} data-testid="tryit.enroll">
                 Enroll this picture
               </button>
-            </div>
+            </form>
           )}
         </div>
       </div>
