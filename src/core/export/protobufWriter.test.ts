@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { protobufReference as reference } from './fixtures/protobufReference.ts';
 import { ProtobufWriter } from './protobufWriter.ts';
 
 // Expected bytes derived by hand from the protobuf encoding guide
@@ -36,5 +37,23 @@ describe('ProtobufWriter', () => {
 
   it('refuses a non-integer where an integer goes', () => {
     expect(() => new ProtobufWriter().varint(1, 1.5)).toThrow('field 1: 1.5 is not an integer');
+  });
+});
+
+describe('ProtobufWriter against Google protobuf', () => {
+  // Bytes from python3-protobuf serializing the same values (test/reference/export_protobuf.py).
+  const cases: Record<string, () => ProtobufWriter> = {
+    'int64 1 = 2^53 - 1': () => new ProtobufWriter().varint(1, Number.MAX_SAFE_INTEGER),
+    'int64 1 = -1': () => new ProtobufWriter().varint(1, -1),
+    'int64 1 = -123456789': () => new ProtobufWriter().varint(1, -123456789),
+    'int64 1 = 2^63 - 1': () => new ProtobufWriter().varint(1, 2n ** 63n - 1n),
+    'float 2 = -0.1': () => new ProtobufWriter().float(2, -0.1),
+    'string 3 = ünïcode': () => new ProtobufWriter().string(3, 'ünïcode'),
+    'message 4 { int64 1 = 300 }': () => new ProtobufWriter().message(4, new ProtobufWriter().varint(1, 300)),
+    'packed floats 7 = [0.5, -1e-7, 3.4e38, 0]': () => new ProtobufWriter().packedFloats(7, [0.5, -1e-7, 3.4e38, 0]),
+    'packed int64 8 = [0, -2, 2^40, 127, 128]': () => new ProtobufWriter().packedVarints(8, [0, -2, 2 ** 40, 127, 128]),
+  };
+  it.each(Object.keys(reference))('%s', (name) => {
+    expect(hex(cases[name]())).toBe(reference[name]);
   });
 });
