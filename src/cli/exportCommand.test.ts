@@ -103,6 +103,11 @@ describe('studio export', () => {
     const noRun = await runCli(['export', '--format', 'onnx', '--out', work]);
     expect(noRun.code).toBe(2);
     expect(noRun.stderr).toContain('give a run directory');
+    const badSlot = await runCli(['export', runDir, '--format', 'onnx', '--out', work, '--checkpoint', 'epoch-3']);
+    expect([badSlot.code, badSlot.stderr.trim()]).toEqual([2, 'studio export: --checkpoint must be final, best or last, got "epoch-3"']);
+    const unknown = await runCli(['export', runDir, '--format', 'onnx', '--out', work, '--opset', '13']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("Unknown option '--opset'");
     const missing = await runCli(['export', runDir, '--format', 'onnx', '--out', join(work, 'x'), '--checkpoint', 'final']);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('no checkpoint "final"');

@@ -1,8 +1,8 @@
-import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { appendFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { exportTfjs } from '../core/export/exportTfjs.ts';
 import { decodeCheckpoint, encodeCheckpoint, type Checkpoint, type CheckpointManifest } from '../core/train/checkpoint.ts';
 import { eventsUpTo } from '../core/train/eventsUpTo.ts';
 import type { TrainEvent } from '../core/train/trainEvent.ts';
@@ -90,34 +90,19 @@ export class RunDirectory {
     await atomicWrite(join(this.root, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
   }
 
-  /** Saves the model in the tfjs LayersModel format (model.json + weights.bin). */
+  /** Saves the model in the tfjs LayersModel format (model.json + weights.bin), as `studio export --format tfjs` writes it. */
   async saveModel(model: tfl.LayersModel, dirName = 'model'): Promise<string> {
     const dir = join(this.root, dirName);
     await mkdir(dir, { recursive: true });
-    await model.save(
-      tf.io.withSaveHandler(async (artifacts) => {
-        const weightData = artifacts.weightData;
-        if (!weightData) throw new Error('model has no weights to save');
-        const buffers = Array.isArray(weightData) ? weightData : [weightData];
-        const bytes = Buffer.concat(buffers.map((b) => Buffer.from(b)));
-        await writeFile(join(dir, 'weights.bin'), bytes);
-        const modelJson = {
-          format: artifacts.format,
-          generatedBy: artifacts.generatedBy,
-          convertedBy: artifacts.convertedBy,
-          modelTopology: artifacts.modelTopology,
-          weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }],
-        };
-        await atomicWrite(join(dir, 'model.json'), JSON.stringify(modelJson));
-        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: bytes.length } };
-      }),
-    );
+    // model.json last: once it is there, the weights it names are complete.
+    const files = (await exportTfjs(model)).sort((a, b) => Number(a.name === 'model.json') - Number(b.name === 'model.json'));
+    for (const f of files) await atomicWrite(join(dir, f.name), f.bytes);
     return dir;
   }
 }
 
-async function atomicWrite(path: string, text: string): Promise<void> {
+async function atomicWrite(path: string, data: string | Uint8Array): Promise<void> {
   const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, text);
+  await writeFile(tmp, data);
   await rename(tmp, path);
 }

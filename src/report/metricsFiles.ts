@@ -1,10 +1,16 @@
-import type { EvaluationReport } from '../core/evaluate/evaluationReport.ts';
+import type { ClassificationEvaluation, EvaluationReport } from '../core/evaluate/evaluationReport.ts';
+
+/** The class head's evaluation: a classifier's, or the tracker's. */
+function classificationOf(report: EvaluationReport): ClassificationEvaluation | undefined {
+  const r = report.result;
+  return r.kind === 'classification' ? r : r.kind === 'detection' ? r.classification : undefined;
+}
 
 /** The headline numbers of a report as [name, value] rows: what metrics.csv lists and metrics.json summarizes. */
 export function summaryMetrics(report: EvaluationReport): [string, number][] {
   const r = report.result;
   const rows: [string, number][] = [];
-  const classification = r.kind === 'classification' ? r : r.kind === 'detection' ? r.classification : undefined;
+  const classification = classificationOf(report);
   if (r.kind === 'verification') {
     rows.push(
       ['pairs', r.pairs.length],
@@ -18,7 +24,7 @@ export function summaryMetrics(report: EvaluationReport): [string, number][] {
       ['tenfold_accuracy', r.tenFold.mean],
       ['tenfold_accuracy_std', r.tenFold.std],
     );
-    for (const f of r.atFar) rows.push([`threshold_at_far_${f.far}`, f.threshold], [`frr_at_far_${f.far}`, f.frr]);
+    for (const f of r.atFar) rows.push([`threshold_at_far_${f.target}`, f.threshold], [`far_at_far_${f.target}`, f.far], [`frr_at_far_${f.target}`, f.frr]);
   }
   if (r.kind === 'detection') {
     rows.push(['mean_iou', r.meanIou], ['precision_iou50', r.precisionAtIou50], ['confidence_threshold', r.confidenceThreshold]);
@@ -39,10 +45,17 @@ export function summaryMetrics(report: EvaluationReport): [string, number][] {
   return rows;
 }
 
-/** Everything of the report as pretty JSON: where it came from, the summary, and the full result (curves and tables). */
+/**
+ * Everything of the report as pretty JSON: where it came from, the summary, a per-class
+ * table with the class names (classifiers and the tracker's class head), and the full
+ * result (curves, pairs, per-sample predictions). JSON has no Infinity: the ROC's
+ * accept-nothing threshold and an unreachable FAR target's threshold are written as null.
+ */
 export function metricsJson(report: EvaluationReport): string {
   const { sampleIds, ...meta } = report.meta;
-  return `${JSON.stringify({ meta: { ...meta, samples: sampleIds.length }, summary: Object.fromEntries(summaryMetrics(report)), result: report.result, sampleIds }, null, 2)}\n`;
+  const classification = classificationOf(report);
+  const perClass = classification?.report.perClass.map((c, i) => ({ class: meta.classNames[i], ...c }));
+  return `${JSON.stringify({ meta: { ...meta, samples: sampleIds.length }, summary: Object.fromEntries(summaryMetrics(report)), ...(perClass ? { perClass } : {}), result: report.result, sampleIds }, null, 2)}\n`;
 }
 
 /** RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled. */
@@ -53,20 +66,25 @@ function csvField(value: string | number): string {
 
 const csvLine = (fields: (string | number)[]): string => fields.map(csvField).join(',');
 
-/** `metric,value` rows, then (for classifiers and the tracker's class head) a per-class table after a blank line. */
+/** Where the numbers came from and `metric,value` rows (full precision), then (for classifiers and the tracker's class head) a per-class table after a blank line. */
 export function metricsCsv(report: EvaluationReport): string {
   const m = report.meta;
   const lines = [
     csvLine(['metric', 'value']),
     csvLine(['run_id', m.runId]),
     csvLine(['run_name', m.runName]),
-    csvLine(['checkpoint', `${m.checkpoint.slot}@epoch${m.checkpoint.epoch}`]),
+    csvLine(['architecture', m.architecture]),
+    csvLine(['checkpoint', m.checkpoint.slot]),
+    csvLine(['checkpoint_epoch', m.checkpoint.epoch]),
+    csvLine(['checkpoint_step', m.checkpoint.step]),
+    csvLine(['dataset_id', m.datasetId ?? '']),
+    csvLine(['dataset_name', m.datasetName ?? '']),
     csvLine(['dataset_version', m.datasetVersion ?? '']),
     csvLine(['split', m.split]),
+    csvLine(['backend', [m.backend, m.adapter].filter(Boolean).join(' / ')]),
     ...summaryMetrics(report).map(([k, v]) => csvLine([k, v])),
   ];
-  const r = report.result;
-  const classification = r.kind === 'classification' ? r : r.kind === 'detection' ? r.classification : undefined;
+  const classification = classificationOf(report);
   if (classification) {
     lines.push('', csvLine(['class', 'precision', 'recall', 'f1', 'support']));
     classification.report.perClass.forEach((c, i) => lines.push(csvLine([m.classNames[i], c.precision, c.recall, c.f1, c.support])));

@@ -1,8 +1,11 @@
-import { bandsAt, detectionAt, verificationAt } from '../core/evaluate/thresholdView.ts';
+import type { Box } from '../core/data/sampleSource.ts';
+import { FAR_TARGETS } from '../core/evaluate/evaluatePredictions.ts';
 import type { ClassificationEvaluation, DetectionEvaluation, EvaluationReport, VerificationEvaluation } from '../core/evaluate/evaluationReport.ts';
+import { bandsAt, detectionAt, verificationAt } from '../core/evaluate/thresholdView.ts';
 import type { BandThresholds } from '../core/metrics/index.ts';
 import { escapeXml as esc } from './escapeXml.ts';
 import { summaryMetrics } from './metricsFiles.ts';
+import { CHART_COLORS } from './svgFrame.ts';
 import { classMetricsChart, confusionChart, detChart, iouHistogramChart, reliabilityChart, rocChart, similarityHistogramChart } from './svgCharts.ts';
 
 export interface ReportOptions {
@@ -13,12 +16,20 @@ export interface ReportOptions {
 }
 
 const pct = (v: number, digits = 1): string => (Number.isFinite(v) ? `${(v * 100).toFixed(digits)} %` : '—');
+/** A threshold: Infinity is "accept nothing" (what thresholdAtFar answers when no score keeps FAR low enough). */
+const thr = (v: number): string => (Number.isFinite(v) ? v.toFixed(4) : v > 0 ? '∞ (accept none)' : '—');
+/** A summary number as the report prints it; metricsCsv keeps the full precision. */
+const formatSummaryValue = (v: number): string => (Number.isInteger(v) ? String(v) : Number.isFinite(v) ? v.toFixed(4) : '—');
+
+/** Only pictures carried inside the file: the report must render offline and fetch nothing. */
+const embeddable = (url: string | undefined): url is string => url !== undefined && /^data:image\/[a-z0-9.+-]+[;,]/i.test(url);
 const CSS = `body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;color:#1f2328;background:#f6f8fa;margin:0;padding:24px;line-height:1.45}
 main{max-width:1100px;margin:auto}section{background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:16px;margin:12px 0}
 h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:0}table{border-collapse:collapse;font-variant-numeric:tabular-nums}
-th,td{padding:3px 10px;border-bottom:1px solid #e6e9ed;text-align:right}th:first-child{text-align:left}
+th,td{padding:3px 10px;border-bottom:1px solid #e6e9ed;text-align:right}th:first-child,td:first-child{text-align:left}
 .charts{display:flex;flex-wrap:wrap;gap:12px}.gallery{display:flex;flex-wrap:wrap;gap:8px}
 figure{margin:0;width:112px;font-size:12px;color:#59636e}figure img{width:112px;height:112px;object-fit:cover;display:block}
+.boxed{position:relative;width:112px;height:112px}.boxed img{object-fit:fill}.boxed svg{position:absolute;inset:0;width:100%;height:100%}
 .muted{color:#59636e}dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px}dt{color:#59636e}dd{margin:0}`;
 
 function table(head: string[], rows: (string | number)[][]): string {
@@ -33,7 +44,7 @@ function provenance(report: EvaluationReport): string {
     ['Run', `${m.runName} (${m.runId})`],
     ['Model', m.architecture],
     ['Checkpoint', `${m.checkpoint.slot}, epoch ${m.checkpoint.epoch}, step ${m.checkpoint.step}`],
-    ['Dataset', m.datasetName ? `${m.datasetName} (${m.datasetId ?? ''})` : 'generated data'],
+    ['Dataset', m.datasetName !== undefined ? `${m.datasetName}${m.datasetId !== undefined ? ` (${m.datasetId})` : ''}` : (m.datasetId ?? 'generated data')],
     ['Dataset version', m.datasetVersion ?? '—'],
     ['Split', `${m.split}, ${m.sampleIds.length} images`],
     ['Predicted on', [m.backend, m.adapter].filter(Boolean).join(' · ')],
@@ -42,18 +53,41 @@ function provenance(report: EvaluationReport): string {
   if (m.cost) {
     rows.push(
       ['Parameters', `${m.cost.params.toLocaleString('en')} (${m.cost.trainableParams.toLocaleString('en')} trainable)`],
-      ['Size', `${(m.cost.bytes / 1e6).toFixed(2)} MB (float32)`],
-      ['FLOPs per image', m.cost.flops.toLocaleString('en')],
+      ['Size', `${m.cost.bytes >= 1e6 ? `${(m.cost.bytes / 1e6).toFixed(2)} MB` : `${(m.cost.bytes / 1e3).toFixed(1)} kB`} (float32)`],
+      ['FLOPs per image', `${m.cost.flops.toLocaleString('en')} (${m.cost.macs.toLocaleString('en')} multiply-adds)`],
       ['Latency (1 image)', m.cost.latencyMs !== undefined ? `${m.cost.latencyMs.toFixed(1)} ms` : '—'],
     );
   }
   return `<section><h2>Where these numbers come from</h2><dl class="meta">${rows.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('')}</dl></section>`;
 }
 
-function gallery(items: { id: string; caption: string }[], images: Record<string, string>): string {
-  const shown = items.filter((i) => images[i.id]);
+interface GalleryItem {
+  id: string;
+  caption: string;
+  /** True and predicted box, drawn over the picture (normalized [x1, y1, x2, y2]). */
+  boxes?: { truth: Box; predicted: Box };
+}
+
+/** The Evaluate page's box colours (src/ui/evaluate.css): green the truth, orange the prediction. */
+const BOX_COLORS = { truth: CHART_COLORS.c, predicted: '#d4560b' };
+
+/** Boxes as an SVG laid over the picture; the picture is stretched to the square the model saw, so the boxes line up. */
+function boxOverlay({ truth, predicted }: { truth: Box; predicted: Box }): string {
+  const rect = (b: Box, color: string) =>
+    `<rect x="${(b[0] * 100).toFixed(2)}" y="${(b[1] * 100).toFixed(2)}" width="${((b[2] - b[0]) * 100).toFixed(2)}" height="${((b[3] - b[1]) * 100).toFixed(2)}" fill="none" stroke="${color}" stroke-width="1.5" vector-effect="non-scaling-stroke"/>`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100" preserveAspectRatio="none" aria-hidden="true">${rect(truth, BOX_COLORS.truth)}${rect(predicted, BOX_COLORS.predicted)}</svg>`;
+}
+
+function gallery(items: GalleryItem[], images: Record<string, string>): string {
+  const shown = items.filter((i) => embeddable(images[i.id]));
   if (shown.length === 0) return '';
-  return `<div class="gallery">${shown.map((i) => `<figure><img src="${esc(images[i.id])}" alt="${esc(i.caption)}"><figcaption>${esc(i.caption)}</figcaption></figure>`).join('')}</div>`;
+  const figure = (i: GalleryItem) => {
+    const img = `<img src="${esc(images[i.id])}" alt="${esc(i.caption)}">`;
+    const picture = i.boxes ? `<div class="boxed">${img}${boxOverlay(i.boxes)}</div>` : img;
+    return `<figure>${picture}<figcaption>${esc(i.caption)}</figcaption></figure>`;
+  };
+  const key = shown.some((i) => i.boxes) ? `<p class="muted">Green: true box · orange: predicted box.</p>` : '';
+  return `${key}<div class="gallery">${shown.map(figure).join('')}</div>`;
 }
 
 function classificationSections(report: EvaluationReport, r: ClassificationEvaluation, opts: ReportOptions): string {
@@ -77,21 +111,28 @@ function classificationSections(report: EvaluationReport, r: ClassificationEvalu
   );
 }
 
+/** Says why a FAR target has no row: with N impostor pairs no rate between 0 and 1/N can be measured. */
+function unresolved(r: VerificationEvaluation): string {
+  if (r.atFar.length === FAR_TARGETS.length) return '';
+  const impostors = r.pairs.filter((p) => p.same === 0).length;
+  return `<p class="muted">Thresholds at a FAR below 1 in ${impostors} (one impostor pair) cannot be measured on these pairs and are not listed.</p>`;
+}
+
 function verificationSections(r: VerificationEvaluation, opts: ReportOptions): string {
   const threshold = opts.thresholds?.verification ?? r.eer.threshold;
   const at = verificationAt(r, threshold);
   return (
-    `<section><h2>Verification at threshold ${threshold.toFixed(4)}</h2>` +
+    `<section><h2>Verification at threshold ${thr(threshold)}</h2>` +
     table(['FAR', 'FRR', 'accuracy'], [[pct(at.far, 2), pct(at.frr, 2), pct(at.accuracy, 2)]]) +
     `<div class="charts">${similarityHistogramChart(r.histogram, { threshold })}${rocChart(r.roc, r.auc, { marker: { fpr: at.far, tpr: 1 - at.frr } })}${detChart(r.det, { marker: { far: at.far, frr: at.frr } })}</div></section>` +
     `<section><h2>Operating points</h2>${table(
       ['point', 'threshold', 'FAR', 'FRR'],
       [
-        ['equal error rate', r.eer.threshold.toFixed(4), pct(r.eer.eer, 2), pct(r.eer.eer, 2)],
-        ['Youden-optimal', r.youden.threshold.toFixed(4), pct(r.youden.fpr, 2), pct(1 - r.youden.tpr, 2)],
-        ...r.atFar.map((f) => [`FAR ${pct(f.far, 1)}`, f.threshold.toFixed(4), pct(f.far, 2), pct(f.frr, 2)]),
+        ['equal error rate', thr(r.eer.threshold), pct(r.eer.eer, 2), pct(r.eer.eer, 2)],
+        ['Youden-optimal', thr(r.youden.threshold), pct(r.youden.fpr, 2), pct(1 - r.youden.tpr, 2)],
+        ...r.atFar.map((f) => [`FAR ≤ ${pct(f.target, 1)}`, thr(f.threshold), pct(f.far, 2), pct(f.frr, 2)]),
       ],
-    )}<p>LFW 10-fold accuracy: ${pct(r.tenFold.mean, 2)} ± ${pct(r.tenFold.std, 2)}; ${r.pairs.length} pairs (${r.pairSource === 'imported' ? 'from a pairs file' : `generated from ${r.identities} identities`}).</p></section>`
+    )}<p>LFW 10-fold accuracy: ${pct(r.tenFold.mean, 2)} ± ${pct(r.tenFold.std, 2)}; ${r.pairs.length} pairs (${r.pairSource === 'imported' ? 'from a pairs file' : `generated from ${r.identities} identities`}).</p>${unresolved(r)}</section>`
   );
 }
 
@@ -103,7 +144,10 @@ function detectionSections(report: EvaluationReport, r: DetectionEvaluation, opt
   return (
     `<section><h2>Boxes</h2>${table(['mean IoU', 'confidence cut', 'images above the cut', 'precision at IoU ≥ 0.5'], [[r.meanIou.toFixed(3), pct(cut, 0), `${at.kept} of ${r.samples}`, pct(at.precisionAtIou50)]])}` +
     `<div class="charts">${iouHistogramChart(r.iouHistogram, { threshold: 0.5 })}</div>` +
-    gallery(worst.map((i) => ({ id: report.meta.sampleIds[i.index], caption: `IoU ${i.iou.toFixed(2)} · ${names[i.predicted]}` })), opts.images ?? {}) +
+    gallery(
+      worst.map((i) => ({ id: report.meta.sampleIds[i.index], caption: `IoU ${i.iou.toFixed(2)} · ${names[i.predicted]} ${pct(i.confidence, 0)}`, boxes: { truth: i.trueBox, predicted: i.predictedBox } })),
+      opts.images ?? {},
+    ) +
     `</section>` +
     classificationSections(report, r.classification, opts)
   );
@@ -119,7 +163,7 @@ export function reportHtml(report: EvaluationReport, opts: ReportOptions = {}): 
   const r = report.result;
   const summary = table(
     ['metric', 'value'],
-    summaryMetrics(report).map(([k, v]) => [k, Number.isInteger(v) ? v : v.toFixed(4)]),
+    summaryMetrics(report).map(([k, v]) => [k, formatSummaryValue(v)]),
   );
   const body = r.kind === 'classification' ? classificationSections(report, r, opts) : r.kind === 'verification' ? verificationSections(r, opts) : detectionSections(report, r, opts);
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(title)}</title><style>${CSS}</style></head><body><main><h1>${esc(title)}</h1>${provenance(report)}<section><h2>Summary</h2>${summary}</section>${body}<p class="muted">Made by the WebGPU Training Studio from the model's predictions on the ${esc(report.meta.split)} split.</p></main></body></html>\n`;

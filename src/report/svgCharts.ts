@@ -1,5 +1,5 @@
 import type { ClassificationReport, DetCurve, ExpectedCalibrationError, RocCurve } from '../core/metrics/index.ts';
-import { axes, CHART_COLORS, frame, legend, linearTicks, percent, polyline, svgDocument, text, type Axis } from './svgFrame.ts';
+import { axes, CHART_COLORS, countTicks, frame, legend, linearTicks, percent, polyline, svgDocument, text, type Axis } from './svgFrame.ts';
 
 /**
  * The evaluation charts as standalone SVG strings: the Evaluate page shows them, the PNG
@@ -7,8 +7,10 @@ import { axes, CHART_COLORS, frame, legend, linearTicks, percent, polyline, svgD
  */
 const W = 420;
 const H = 300;
-/** The DET axes start here: a rate of 0 cannot sit on a log axis, so it is drawn at the floor. */
-export const DET_FLOOR = 1e-3;
+/** The coarsest DET axis floor: at least three decades are drawn. */
+const DET_MAX_FLOOR = 1e-3;
+/** The finest: below one in a million the rates come from more pairs than a browser scores. */
+const DET_MIN_FLOOR = 1e-6;
 
 const unitAxis = (label: string): Axis => ({ label, min: 0, max: 1, ticks: linearTicks(0, 1, 5), format: percent });
 
@@ -31,36 +33,56 @@ export function rocChart(roc: Pick<RocCurve, 'fpr' | 'tpr'>, auc: number, opts: 
 }
 
 /** Decades from the floor to 1, the ticks of a log axis. */
-export function decadeTicks(floor = DET_FLOOR): number[] {
+export function decadeTicks(floor: number): number[] {
   const ticks: number[] = [];
-  for (let e = Math.round(Math.log10(floor)); e <= 0; e++) ticks.push(10 ** e);
+  // Number('1e-5') is the double nearest 10⁻⁵; 10 ** -5 is not, and would print as 0.000009999…
+  for (let e = Math.round(Math.log10(floor)); e <= 0; e++) ticks.push(Number(`1e${e}`));
   return ticks;
+}
+
+/**
+ * Where a DET plot's log axes start: the decade holding the smallest non-zero rate, so
+ * every measured point is drawn where it is (1e-3 at least, 1e-6 at most). A rate of 0
+ * has no place on a log axis; it is drawn on the axis, and the chart says so.
+ */
+export function detAxisFloor(det: Pick<DetCurve, 'fpr' | 'fnr'>): number {
+  let smallest = 1;
+  for (const v of [...det.fpr, ...det.fnr]) if (v > 0 && v < smallest) smallest = v;
+  const decade = Number(`1e${Math.floor(Math.log10(smallest) + 1e-9)}`);
+  return Math.min(DET_MAX_FLOOR, Math.max(DET_MIN_FLOOR, decade));
 }
 
 const logPercent = (v: number): string => (v >= 0.01 ? `${+(v * 100).toFixed(0)}%` : `${+(v * 100).toPrecision(1)}%`);
 
 export function detChart(det: Pick<DetCurve, 'fpr' | 'fnr'>, opts: { marker?: { far: number; frr: number } } = {}): string {
-  const ticks = decadeTicks();
-  const xa: Axis = { label: 'false accept rate (log)', min: DET_FLOOR, max: 1, log: true, ticks, format: logPercent };
-  const ya: Axis = { label: 'false reject rate (log)', min: DET_FLOOR, max: 1, log: true, ticks, format: logPercent };
+  const floor = detAxisFloor(det);
+  const ticks = decadeTicks(floor);
+  const xa: Axis = { label: 'false accept rate (log)', min: floor, max: 1, log: true, ticks, format: logPercent };
+  const ya: Axis = { label: 'false reject rate (log)', min: floor, max: 1, log: true, ticks, format: logPercent };
   const f = frame(W, H, xa, ya);
-  const clamp = (v: number) => Math.max(DET_FLOOR, v);
-  const clamped = det.fpr.some((v, i) => v < DET_FLOOR || det.fnr[i] < DET_FLOOR);
+  const clamp = (v: number) => Math.max(floor, v);
+  const clamped = det.fpr.some((v, i) => v < floor || det.fnr[i] < floor);
   const curve = det.fpr.map((x, i) => [f.x(clamp(x)), f.y(clamp(det.fnr[i]))] as [number, number]);
   const body =
     axes(f, xa, ya) +
     polyline(curve, CHART_COLORS.a) +
     legend(f, [{ label: 'DET', color: CHART_COLORS.a }]) +
-    (clamped ? text(f.right, f.top - 22, `rates below ${logPercent(DET_FLOOR)} drawn at the axis`, { anchor: 'end', size: 9, color: CHART_COLORS.muted }) : '') +
+    (clamped ? text(f.right, f.top - 8, `rates of 0 drawn on the axis (${logPercent(floor)})`, { anchor: 'end', size: 9, color: CHART_COLORS.muted }) : '') +
     (opts.marker ? marker(f.x(clamp(opts.marker.far)), f.y(clamp(opts.marker.frr)), 'threshold') : '');
   return svgDocument(W, H, 'DET curve', body);
 }
 
 /** Bars of one or two histograms over shared edges, with an optional vertical threshold line. */
-function histogramBody(edges: number[], series: { counts: number[]; color: string; label: string }[], xLabel: string, threshold: number | undefined, xFormat?: (v: number) => string): string {
-  const max = Math.max(1, ...series.flatMap((s) => s.counts));
-  const xa: Axis = { label: xLabel, min: edges[0], max: edges[edges.length - 1], ticks: linearTicks(edges[0], edges[edges.length - 1], 4), format: xFormat ?? ((v) => v.toFixed(1)) };
-  const ya: Axis = { label: 'pairs / images', min: 0, max, ticks: linearTicks(0, max, 4), format: (v) => String(Math.round(v)) };
+function histogramBody(
+  edges: number[],
+  series: { counts: number[]; color: string; label: string }[],
+  labels: { x: string; y: string },
+  threshold: number | undefined,
+  xFormat?: (v: number) => string,
+): string {
+  const yTicks = countTicks(Math.max(1, ...series.flatMap((s) => s.counts)));
+  const xa: Axis = { label: labels.x, min: edges[0], max: edges[edges.length - 1], ticks: linearTicks(edges[0], edges[edges.length - 1], 4), format: xFormat ?? ((v) => v.toFixed(1)) };
+  const ya: Axis = { label: labels.y, min: 0, max: yTicks[yTicks.length - 1], ticks: yTicks, format: String };
   const f = frame(W, H, xa, ya);
   const bars = series
     .map((s) =>
@@ -88,14 +110,14 @@ export function similarityHistogramChart(h: { edges: number[]; genuine: number[]
       { counts: h.impostor, color: CHART_COLORS.b, label: 'impostor pairs' },
       { counts: h.genuine, color: CHART_COLORS.c, label: 'genuine pairs' },
     ],
-    'cosine similarity',
+    { x: 'cosine similarity', y: 'pairs' },
     opts.threshold,
   );
   return svgDocument(W, H, 'Similarity of genuine and impostor pairs', body);
 }
 
 export function iouHistogramChart(h: { edges: number[]; counts: number[] }, opts: { threshold?: number } = {}): string {
-  const body = histogramBody(h.edges, [{ counts: h.counts, color: CHART_COLORS.a, label: 'images' }], 'IoU of predicted and true box', opts.threshold, (v) => v.toFixed(2));
+  const body = histogramBody(h.edges, [{ counts: h.counts, color: CHART_COLORS.a, label: 'images' }], { x: 'IoU of predicted and true box', y: 'images' }, opts.threshold, (v) => v.toFixed(2));
   return svgDocument(W, H, 'Box IoU', body);
 }
 
@@ -122,6 +144,12 @@ export function reliabilityChart(cal: ExpectedCalibrationError): string {
   return svgDocument(W, H, `Reliability diagram, ECE ${(cal.ece * 100).toFixed(2)}%`, body);
 }
 
+/** A class name cut to fit beside the chart (by code point, so no emoji is halved); the whole name is the label's tooltip. */
+function shortName(s: string): string {
+  const chars = [...s];
+  return chars.length > 14 ? `${chars.slice(0, 13).join('')}…` : s;
+}
+
 /** Counts in cells, colour by share of the true class's row (so a small class still shows its errors). */
 export function confusionChart(confusion: number[][], classNames: string[]): string {
   const n = classNames.length;
@@ -131,10 +159,10 @@ export function confusionChart(confusion: number[][], classNames: string[]): str
   const height = 40 + labelSpace + n * cell;
   const top = 30 + labelSpace;
   const parts: string[] = [];
-  const short = (s: string) => (s.length > 14 ? `${s.slice(0, 13)}…` : s);
+
   confusion.forEach((row, t) => {
     const total = row.reduce((a, b) => a + b, 0) || 1;
-    parts.push(text(labelSpace - 6, top + t * cell + cell / 2 + 4, short(classNames[t]), { anchor: 'end', size: 10 }));
+    parts.push(text(labelSpace - 6, top + t * cell + cell / 2 + 4, shortName(classNames[t]), { anchor: 'end', size: 10, tooltip: classNames[t] }));
     row.forEach((count, p) => {
       const share = count / total;
       const hue = t === p ? 140 : 0;
@@ -146,7 +174,7 @@ export function confusionChart(confusion: number[][], classNames: string[]): str
   });
   classNames.forEach((c, p) => {
     const x = labelSpace + p * cell + cell / 2 + 4;
-    parts.push(text(x, top - 6, short(c), { size: 10, rotate: true }));
+    parts.push(text(x, top - 6, shortName(c), { size: 10, rotate: true, tooltip: c }));
   });
   parts.push(text(labelSpace, 30, 'columns: predicted · rows: true', { size: 10, color: CHART_COLORS.muted }));
   return svgDocument(width, height, 'Confusion matrix', parts.join(''));
@@ -171,7 +199,7 @@ export function classMetricsChart(report: ClassificationReport, classNames: stri
   }
   report.perClass.forEach((c, i) => {
     const y = 40 + i * rowHeight;
-    parts.push(text(left - 6, y + 13, classNames[i].length > 14 ? `${classNames[i].slice(0, 13)}…` : classNames[i], { anchor: 'end', size: 10 }));
+    parts.push(text(left - 6, y + 13, shortName(classNames[i]), { anchor: 'end', size: 10, tooltip: classNames[i] }));
     series.forEach((s, k) => parts.push(`<rect x="${left}" y="${y + k * 7}" width="${Math.max(0, x(c[s.key]) - left).toFixed(1)}" height="6" fill="${s.color}"/>`));
   });
   let lx = left;

@@ -43,9 +43,20 @@ export function frame(width: number, height: number, xAxis: Axis, yAxis: Axis): 
   return { width, height, left, right, top, bottom, x: scale(xAxis, left, right), y: scale(yAxis, bottom, top) };
 }
 
-export function text(x: number, y: number, content: string, opts: { anchor?: 'start' | 'middle' | 'end'; size?: number; color?: string; rotate?: boolean; weight?: number } = {}): string {
+export interface TextOptions {
+  anchor?: 'start' | 'middle' | 'end';
+  size?: number;
+  color?: string;
+  rotate?: boolean;
+  weight?: number;
+  /** Shown on hover where the label had to be shortened. */
+  tooltip?: string;
+}
+
+export function text(x: number, y: number, content: string, opts: TextOptions = {}): string {
   const transform = opts.rotate ? ` transform="rotate(-90 ${x.toFixed(1)} ${y.toFixed(1)})"` : '';
-  return `<text x="${x.toFixed(1)}" y="${y.toFixed(1)}" text-anchor="${opts.anchor ?? 'start'}" font-size="${opts.size ?? 11}" fill="${opts.color ?? CHART_COLORS.text}"${opts.weight ? ` font-weight="${opts.weight}"` : ''}${transform}>${escapeXml(content)}</text>`;
+  const tooltip = opts.tooltip !== undefined && opts.tooltip !== content ? `<title>${escapeXml(opts.tooltip)}</title>` : '';
+  return `<text x="${x.toFixed(1)}" y="${y.toFixed(1)}" text-anchor="${opts.anchor ?? 'start'}" font-size="${opts.size ?? 11}" fill="${opts.color ?? CHART_COLORS.text}"${opts.weight ? ` font-weight="${opts.weight}"` : ''}${transform}>${tooltip}${escapeXml(content)}</text>`;
 }
 
 export function polyline(points: [number, number][], color: string, opts: { width?: number; dash?: string } = {}): string {
@@ -101,6 +112,18 @@ export function svgDocument(width: number, height: number, title: string, body: 
 /** Evenly spaced ticks min..max in `count` steps. */
 export function linearTicks(min: number, max: number, count: number): number[] {
   return Array.from({ length: count + 1 }, (_, i) => min + ((max - min) * i) / count);
+}
+
+/**
+ * Whole-number ticks from 0 past `max` in steps of 1, 2 or 5 × 10^k, about `count` of
+ * them: a count axis reads 0, 10, 20, 30, 40 rather than 0, 8.25, 16.5 …
+ */
+export function countTicks(max: number, count = 4): number[] {
+  const raw = Math.max(1, max / count);
+  const magnitude = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * magnitude).find((s) => s >= raw) ?? 10 * magnitude;
+  const steps = Math.max(1, Math.ceil(max / step));
+  return Array.from({ length: steps + 1 }, (_, i) => i * step);
 }
 
 export const percent = (v: number): string => `${Math.round(v * 100)}%`;

@@ -1,9 +1,15 @@
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import type { Box } from '../data/sampleSource.ts';
-import { rates } from '../metrics/index.ts';
+import { syntheticSource } from '../data/syntheticSource.ts';
+import { equalErrorRate, rocAuc, rocCurve, thresholdAtFar, verificationAccuracy, youdenThreshold } from '../metrics/index.ts';
+import { buildModel } from '../models/buildModel.ts';
+import { parseRunSpec, type RunSpecInput } from '../spec/runSpec.ts';
+import { metricsFromPredictions, predictSplit, type Predictions } from '../train/evaluateSplit.ts';
+import { prepareData } from '../train/prepareData.ts';
+import { Rng } from '../util/rng.ts';
 import { evaluateClassification, evaluateDetection, evaluatePredictions, evaluateVerification } from './evaluatePredictions.ts';
 import { evaluateReference as ref } from './fixtures/evaluateReference.ts';
-import { bandsAt, detectionAt, verificationAt } from './thresholdView.ts';
 
 // Reference values: test/reference/evaluate_predictions.py (scikit-learn 1.2 / numpy from Debian).
 const names = ['a', 'b', 'c', 'd'];
@@ -38,15 +44,6 @@ describe('evaluateClassification', () => {
     for (let i = 1; i < result.mistakes.length; i++) expect(result.mistakes[i - 1].confidence).toBeGreaterThanOrEqual(result.mistakes[i].confidence);
   });
 
-  it('puts every sample in one confidence band whatever the thresholds', () => {
-    for (const t of [{ use: 0.9, caution: 0.7 }, { use: 0.5, caution: 0.5 }, { use: 1, caution: 0 }]) {
-      const b = bandsAt(result, t);
-      expect(b.use.count + b.caution.count + b.review.count).toBe(ref.labels.length);
-    }
-    const strict = bandsAt(result, { use: 0.9, caution: 0.7 });
-    expect(strict.use.count).toBe(result.confidence.filter((c) => c > 0.9).length);
-  });
-
   it('refuses predictions that do not fit the classes', () => {
     expect(() => evaluateClassification(ref.probs, ref.labels, ['a', 'b'])).toThrow('the model predicts 4 classes, the data names 2');
     expect(() => evaluateClassification([[0.5, 0.5]], [2], ['a', 'b'])).toThrow('label 2 of sample 0 is not a class index below 2');
@@ -68,19 +65,56 @@ describe('evaluateVerification', () => {
     expect(result.identities).toBe(4);
   });
 
-  it('gives the slider the same rates as the metric at any threshold', () => {
-    const scores = result.pairs.map((p) => p.score);
-    const same = result.pairs.map((p) => p.same);
-    for (const t of [-1, result.eer.threshold, 0.3, 1]) expect(verificationAt(result, t)).toEqual(rates(scores, same, t));
-    expect(verificationAt(result, -1.01).far).toBe(1);
-  });
-
   it('quotes only false-accept rates the impostor count can resolve', () => {
     // 6 impostor pairs: 10 % is below one pair too, so none.
     expect(result.atFar).toEqual([]);
+  });
+
+  it('builds balanced pairs from the identities when none are imported, and agrees with the metric functions on them', () => {
     const generated = evaluateVerification(embeddings, ref.identities, 3);
     expect(generated.pairSource).toBe('generated');
-    expect(generated.pairs.length).toBeGreaterThan(0);
+    const scores = generated.pairs.map((p) => p.score);
+    const same = generated.pairs.map((p) => p.same);
+    const genuine = same.filter((s) => s === 1).length;
+    // 4 identities of 3 images: 4 · 3 genuine pairs, as many impostors.
+    expect([genuine, generated.pairs.length]).toEqual([12, 24]);
+    for (const p of generated.pairs) expect(ref.identities[p.a] === ref.identities[p.b]).toBe(p.same === 1);
+    expect(generated.auc).toBe(rocAuc(scores, same));
+    expect(generated.eer).toEqual(equalErrorRate(scores, same));
+    expect(generated.youden).toEqual(youdenThreshold(scores, same));
+    expect(generated.tenFold).toEqual(verificationAccuracy(scores, same, 10));
+    // 12 impostors resolve 10 % (one pair) but not 1 %.
+    expect(generated.atFar).toEqual([{ target: 0.1, ...thresholdAtFar(scores, same, 0.1) }]);
+    expect(generated.atFar[0].far).toBeLessThanOrEqual(0.1);
+    expect(generated.histogram.genuine.reduce((a, b) => a + b, 0)).toBe(genuine);
+    expect(generated.histogram.impostor.reduce((a, b) => a + b, 0)).toBe(24 - genuine);
+  });
+
+  it('stores at most 2000 points of a long ROC or DET curve, the ends and the area intact', () => {
+    const rng = new Rng(2);
+    const n = 400;
+    const dim = 4;
+    const data = Float32Array.from({ length: n * dim }, () => rng.normal());
+    const identities = Array.from({ length: n }, (_, i) => i % 50);
+    const many = Array.from({ length: 6000 }, () => {
+      const a = rng.int(n);
+      const b = rng.int(n);
+      return { a, b, same: (identities[a] === identities[b] ? 1 : 0) as 0 | 1 };
+    }).concat(Array.from({ length: 3000 }, (_, i) => ({ a: i % n, b: (i % n) + (i % n < n - 50 ? 50 : -50), same: 1 as const })));
+    const r = evaluateVerification({ data, dim }, identities, 0, many);
+    const full = rocCurve(r.pairs.map((p) => p.score), r.pairs.map((p) => p.same));
+    expect(full.fpr.length).toBeGreaterThan(2000);
+    expect(r.roc.fpr).toHaveLength(2000);
+    expect(r.det.fpr.length).toBeLessThanOrEqual(2000);
+    expect([r.roc.fpr[0], r.roc.tpr[0], r.roc.fpr.at(-1), r.roc.tpr.at(-1)]).toEqual([0, 0, 1, 1]);
+    const area = r.roc.fpr.slice(1).reduce((s, x, i) => s + ((x - r.roc.fpr[i]) * (r.roc.tpr[i + 1] + r.roc.tpr[i])) / 2, 0);
+    expect(area).toBeCloseTo(r.auc, 4);
+  });
+
+  it('refuses pairs it cannot score', () => {
+    expect(() => evaluateVerification(embeddings, ref.identities, 1, [{ a: 0, b: 12, same: 1 }])).toThrow('pair (0, 12) points past the 12 evaluated samples');
+    expect(() => evaluateVerification(embeddings, ref.identities, 1, pairs.filter((p) => p.same === 1))).toThrow('got 6 genuine of 6');
+    expect(() => evaluateVerification({ data: embeddings.data, dim: 5 }, ref.identities, 1, pairs)).toThrow('72 embedding values are not 12 samples of 5 dimensions');
   });
 });
 
@@ -111,8 +145,6 @@ describe('evaluateDetection', () => {
     expect(result.meanIou).toBeCloseTo((1 + 0 + 0.5 + 0.875) / 4, 12);
     // Above 0.9: samples 0 and 1; only 0 overlaps enough. Precision counts all 4 images.
     expect(result.precisionAtIou50).toBe(0.25);
-    expect(detectionAt(result, 0.9)).toEqual({ kept: 2, precisionAtIou50: 0.25, meanIou: 0.5 });
-    expect(detectionAt(result, 0)).toEqual({ kept: 4, precisionAtIou50: 0.75, meanIou: expect.closeTo(2.375 / 4, 12) });
     expect(result.iouHistogram.counts.reduce((a, b) => a + b, 0)).toBe(4);
     expect(result.iouHistogram.counts.at(-1)).toBe(1);
   });
@@ -126,5 +158,70 @@ describe('evaluateDetection', () => {
     });
     expect(viaTask.kind).toBe('detection');
     expect(() => evaluatePredictions({ task: 'embedding', predictions: { labels: new Int32Array(1), partSums: {} }, classNames: [], seed: 0 })).toThrow('needs embeddings');
+  });
+});
+
+/** An untrained tiny model's real predictions on the test split of generated data. */
+async function predictTest(input: RunSpecInput): Promise<{ spec: ReturnType<typeof parseRunSpec>; predictions: Predictions; classNames: string[] }> {
+  const spec = parseRunSpec(input);
+  const src = spec.data.source as { generator: 'shapes' | 'faces' | 'boxes'; classes: number; perClass: number };
+  const data = await prepareData(syntheticSource({ ...src, imageSize: spec.data.imageSize, seed: 5 }), spec);
+  const model = buildModel({ model: spec.model, channels: spec.data.channels, task: spec.task, numClasses: data.cache.classNames.length, seed: 9 });
+  try {
+    const predictions = await predictSplit({ spec, model, cache: data.cache, indices: data.split.test });
+    return { spec, predictions, classNames: data.cache.classNames };
+  } finally {
+    model.dispose();
+    data.cache.dispose?.();
+  }
+}
+
+const tiny = (task: RunSpecInput['task'], source: Record<string, unknown>, extra: Partial<RunSpecInput> = {}): RunSpecInput =>
+  ({
+    version: 1,
+    data: { source: { kind: 'synthetic', ...source }, imageSize: 12, ...(task.kind === 'detection' ? { labels: 'json' } : {}) },
+    model: { architecture: 'mlp', inputSize: 12, embeddingSize: 8, head: { hidden: [16] } },
+    task,
+    loss: { type: task.kind === 'embedding' ? 'arcface' : task.kind === 'detection' ? 'multiTask' : 'crossEntropy' },
+    optimizer: { type: 'adam', lr: 0.001 },
+    training: { epochs: 1, batchSize: 8, seed: 3 },
+    ...extra,
+  }) as RunSpecInput;
+
+describe('evaluatePredictions on a real model', () => {
+  it('reports a classifier as the training loop’s own metrics see it', async () => {
+    const before = tf.memory().numTensors;
+    const { spec, predictions, classNames } = await predictTest(tiny({ kind: 'classification' }, { generator: 'shapes', classes: 3, perClass: 14 }));
+    expect(tf.memory().numTensors).toBe(before);
+    const r = evaluatePredictions({ task: 'classification', predictions, classNames, seed: 3 });
+    if (r.kind !== 'classification') throw new Error('expected classification');
+    const n = predictions.labels.length;
+    expect(r.samples).toBe(n);
+    expect(r.topK[0].accuracy).toBe(metricsFromPredictions(spec, predictions, 'test_', 3).test_acc);
+    expect(r.cells.flat(2).sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => i));
+    r.cells.forEach((row, t) => row.forEach((members, p) => members.forEach((i) => expect([predictions.labels[i], r.predicted[i]]).toEqual([t, p]))));
+    expect(r.mistakes.length).toBe(Math.min(48, r.predicted.filter((p, i) => p !== predictions.labels[i]).length));
+  });
+
+  it('reports an embedding model on pairs of the split’s identities, as the training loop does', async () => {
+    const { spec, predictions, classNames } = await predictTest(
+      tiny({ kind: 'embedding' }, { generator: 'faces', classes: 8, perClass: 6 }, { data: { source: { kind: 'synthetic', generator: 'faces', classes: 8, perClass: 6 }, imageSize: 12, split: { train: 0.5, val: 0.25, test: 0.25 } } } as Partial<RunSpecInput>),
+    );
+    const r = evaluatePredictions({ task: 'embedding', predictions, classNames, seed: 3 });
+    if (r.kind !== 'verification') throw new Error('expected verification');
+    const m = metricsFromPredictions(spec, predictions, 'test_', 3);
+    expect(r.auc).toBe(m.test_auc);
+    expect(r.eer.eer).toBe(m.test_eer);
+    expect(r.histogram.genuine.reduce((a, b) => a + b, 0) + r.histogram.impostor.reduce((a, b) => a + b, 0)).toBe(r.pairs.length);
+  });
+
+  it('reports the tracker’s boxes at the spec’s cut as the training loop does', async () => {
+    const { spec, predictions, classNames } = await predictTest(tiny({ kind: 'detection', confidenceThreshold: 0.5 } as RunSpecInput['task'], { generator: 'boxes', classes: 2, perClass: 12 }));
+    const r = evaluatePredictions({ task: 'detection', predictions, classNames, seed: 3, confidenceThreshold: 0.5 });
+    if (r.kind !== 'detection') throw new Error('expected detection');
+    const m = metricsFromPredictions(spec, predictions, 'test_', 3);
+    expect(r.meanIou).toBeCloseTo(m.test_iou, 12);
+    expect(r.precisionAtIou50).toBe(m.test_precision_iou50);
+    expect(r.iouHistogram.counts.reduce((a, b) => a + b, 0)).toBe(predictions.labels.length);
   });
 });

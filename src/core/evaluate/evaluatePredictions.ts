@@ -21,6 +21,7 @@ import type { Predictions } from '../train/evaluateSplit.ts';
 import { cosineAt, verificationPairs, type Pair } from '../train/verificationPairs.ts';
 import type { ClassificationEvaluation, DetectionEvaluation, EvaluationReport, VerificationEvaluation } from './evaluationReport.ts';
 import { histogram } from './histogram.ts';
+import { thinCurve } from './thinCurve.ts';
 
 export interface EvaluatePredictionsInput {
   task: 'classification' | 'embedding' | 'detection';
@@ -38,9 +39,9 @@ const MISTAKES = 48;
 const CALIBRATION_BINS = 10;
 const SIMILARITY_BINS = 40;
 const IOU_BINS = 20;
-/** False-accept rates a verification report quotes thresholds at. */
-const FAR_TARGETS = [0.1, 0.01, 0.001];
-/** A curve is kept whole up to this many points, thinned beyond (it is stored and drawn). */
+/** False-accept rates a verification report quotes thresholds at (those the impostor count resolves). */
+export const FAR_TARGETS: readonly number[] = [0.1, 0.01, 0.001];
+/** A curve is kept whole up to this many points, thinned beyond by its drawn shape (thinCurve.ts): it is stored and drawn. */
 const MAX_CURVE_POINTS = 2000;
 const DEFAULT_DETECTION_CUT = 0.9;
 
@@ -48,20 +49,6 @@ function argmax(row: ArrayLike<number>): number {
   let best = 0;
   for (let j = 1; j < row.length; j++) if (row[j] > row[best]) best = j;
   return best;
-}
-
-/**
- * Keeps every `step`-th point plus the first and the last. ROC and DET points are sorted
- * by threshold, so an even thinning keeps the curve's shape; the ends are the (0,0)/(1,1)
- * anchors the area and the axes need.
- */
-function thin<T extends Record<string, number[]>>(curve: T): T {
-  const keys = Object.keys(curve) as (keyof T)[];
-  const n = curve[keys[0]].length;
-  if (n <= MAX_CURVE_POINTS) return curve;
-  const step = (n - 1) / (MAX_CURVE_POINTS - 1);
-  const picks = Array.from({ length: MAX_CURVE_POINTS }, (_, i) => Math.round(i * step));
-  return Object.fromEntries(keys.map((k) => [k, picks.map((i) => curve[k][i])])) as T;
 }
 
 /** Classification judged from class probabilities: every figure of the Evaluate page's classifier view. */
@@ -107,6 +94,9 @@ export function evaluateVerification(
 ): VerificationEvaluation {
   const n = labels.length;
   if (n === 0) throw new Error('there are no embeddings to evaluate: the split is empty');
+  if (embeddings.data.length !== n * embeddings.dim) {
+    throw new Error(`${embeddings.data.length} embedding values are not ${n} samples of ${embeddings.dim} dimensions`);
+  }
   const chosen = imported ?? verificationPairs(labels, seed);
   const outOfRange = chosen.find((p) => p.a < 0 || p.b < 0 || p.a >= n || p.b >= n);
   if (outOfRange) throw new Error(`pair (${outOfRange.a}, ${outOfRange.b}) points past the ${n} evaluated samples`);
@@ -126,13 +116,13 @@ export function evaluateVerification(
     identities: new Set(Array.from(labels)).size,
     pairSource: imported ? 'imported' : 'generated',
     pairs,
-    roc: thin({ fpr: roc.fpr, tpr: roc.tpr, thresholds: roc.thresholds }),
+    roc: thinCurve({ fpr: roc.fpr, tpr: roc.tpr, thresholds: roc.thresholds }, 'fpr', 'tpr', MAX_CURVE_POINTS),
     auc: rocAuc(scores, same),
-    det: thin({ fpr: det.fpr, fnr: det.fnr, thresholds: det.thresholds }),
+    det: thinCurve({ fpr: det.fpr, fnr: det.fnr, thresholds: det.thresholds }, 'fpr', 'fnr', MAX_CURVE_POINTS, 'log'),
     eer: equalErrorRate(scores, same),
     youden: youdenThreshold(scores, same),
-    // A FAR below one impostor pair cannot be measured, so such targets are left out.
-    atFar: FAR_TARGETS.filter((far) => far * (pairs.length - genuine) >= 1).map((far) => thresholdAtFar(scores, same, far)),
+    // A target below one impostor pair (target × impostors < 1) is met only at FAR 0, which says nothing about it: left out.
+    atFar: FAR_TARGETS.filter((far) => far * (pairs.length - genuine) >= 1).map((target) => ({ target, ...thresholdAtFar(scores, same, target) })),
     tenFold: verificationAccuracy(scores, same, Math.min(10, pairs.length)),
     histogram: {
       edges,

@@ -89,8 +89,12 @@ export interface VerificationEvaluation {
   det: DetCurve;
   eer: EqualErrorRate;
   youden: YoudenThreshold;
-  /** Thresholds at false-accept rates 10%, 1%, 0.1%. */
-  atFar: ThresholdAtFar[];
+  /**
+   * Thresholds at the false-accept-rate targets 10%, 1%, 0.1% that the impostor count can
+   * resolve (a target below one impostor pair is left out); `far` is the rate reached,
+   * at most `target`.
+   */
+  atFar: (ThresholdAtFar & { target: number })[];
   /** LFW protocol: 10 folds, threshold chosen on nine, accuracy on the tenth. */
   tenFold: VerificationAccuracy;
   /** Cosine-similarity histograms over [-1, 1]: edges has bins + 1 entries. */

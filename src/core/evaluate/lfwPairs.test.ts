@@ -31,8 +31,22 @@ describe('parseLfwPairs', () => {
     ]);
   });
 
+  it('takes LFW numbers from the file name, so a gap in them is a missing image, not the next file', () => {
+    const numbered = [
+      { id: 'c1', identity: 'Cy', fileName: 'people/Cy/Cy_0003.jpg' },
+      { id: 'c0', identity: 'Cy', fileName: 'people/Cy/Cy_0001.jpg' },
+      { id: 'd0', identity: 'Di', fileName: 'x.png' },
+    ];
+    const { pairs, problems } = parseLfwPairs('10\t300\nCy\t1\t3\nCy 1 2\nCy 0 Di 1\nCy 3 Di 1\n', numbered);
+    expect(pairs).toEqual([
+      { a: 1, b: 0, same: 1 },
+      { a: 0, b: 2, same: 0 },
+    ]);
+    expect(problems).toEqual(['line 3: "Cy" has no file numbered 0002 among their 2 images', 'line 4: image numbers start at 1, got 0 for "Cy"']);
+  });
+
   it('is an error when nothing in the file can be used', () => {
-    expect(() => parseLfwPairs('10 300\nCy 1 2\n', samples)).toThrow('the pairs file has no usable pair (1 lines skipped; first: line 2: no person "Cy"');
+    expect(() => parseLfwPairs('10 300\nCy 1 2\n', samples)).toThrow('the pairs file has no usable pair (1 line skipped; first: line 2: no person "Cy"');
     expect(() => parseLfwPairs('', samples)).toThrow('it is empty');
   });
 });

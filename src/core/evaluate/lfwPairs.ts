@@ -6,14 +6,22 @@ export interface PairSample {
   fileName: string;
 }
 
+/** `Name_0001.jpg` → 1: LFW numbers each person's images in the file name. */
+function lfwNumber(fileName: string): number | undefined {
+  const base = fileName.slice(fileName.lastIndexOf('/') + 1);
+  const m = /_(\d{4,})(?:\.[^.]*)?$/.exec(base);
+  return m ? Number(m[1]) : undefined;
+}
+
 /**
  * Reads an LFW-style pairs file against the evaluated samples. After an optional header
  * ("10 300" or "300"), each line is a genuine pair `name i j` or an impostor pair
- * `name1 i name2 j`; image i of a person is the file named `<anything>_000i.<ext>` when
- * the person has one, else their i-th file by name (1-based, LFW's Name_0001.jpg
- * convention). Lines that point at people or images the samples lack are listed in
- * `problems` with their line numbers; the rest are used. Pairs are positions into
- * `samples`.
+ * `name1 i name2 j`, images numbered from 1. When a person's files carry LFW numbers
+ * (`Name_0001.jpg`), image i is the file numbered i, so a gap in the numbers is a missing
+ * image rather than a silent shift to the next file; otherwise it is the person's i-th
+ * file in file-name order. Lines that point at people or images the samples lack are
+ * listed in `problems` with their line numbers; the rest are used. Pairs are positions
+ * into `samples`.
  */
 export function parseLfwPairs(text: string, samples: PairSample[]): { pairs: Pair[]; problems: string[] } {
   const byIdentity = new Map<string, number[]>();
@@ -27,10 +35,12 @@ export function parseLfwPairs(text: string, samples: PairSample[]): { pairs: Pai
   const image = (name: string, n: number): number | string => {
     const members = byIdentity.get(name);
     if (!members) return `no person "${name}" among the ${byIdentity.size} identities evaluated`;
-    const suffix = `_${String(n).padStart(4, '0')}.`;
-    const named = members.find((i) => samples[i].fileName.includes(suffix));
-    if (named !== undefined) return named;
-    if (n >= 1 && n <= members.length) return members[n - 1];
+    if (n < 1) return `image numbers start at 1, got ${n} for "${name}"`;
+    if (members.some((i) => lfwNumber(samples[i].fileName) !== undefined)) {
+      const numbered = members.find((i) => lfwNumber(samples[i].fileName) === n);
+      return numbered ?? `"${name}" has no file numbered ${String(n).padStart(4, '0')} among their ${members.length} images`;
+    }
+    if (n <= members.length) return members[n - 1];
     return `"${name}" has ${members.length} images, so there is no image ${n}`;
   };
 
@@ -66,7 +76,8 @@ export function parseLfwPairs(text: string, samples: PairSample[]): { pairs: Pai
     pairs.push({ a, b, same });
   });
   if (pairs.length === 0) {
-    throw new Error(`the pairs file has no usable pair${problems.length > 0 ? ` (${problems.length} lines skipped; first: ${problems[0]})` : ': it is empty'}`);
+    const skipped = `${problems.length} line${problems.length === 1 ? '' : 's'} skipped`;
+    throw new Error(`the pairs file has no usable pair${problems.length > 0 ? ` (${skipped}; first: ${problems[0]})` : ': it is empty'}`);
   }
   return { pairs, problems };
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type * as tfl from '@tensorflow/tfjs-layers';
+import * as tfl from '@tensorflow/tfjs-layers';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { normalizationParams, normalize } from '../data/normalization.ts';
@@ -49,6 +49,8 @@ async function images(channels: 1 | 3, preset: 'imagenet' | 'half'): Promise<tf.
   return tf.tidy(() => normalize(tf.tensor4d(pixels, [refs.length, SIZE, SIZE, channels]), normalizationParams({ preset }, channels)));
 }
 
+const OUTPUT_NAMES: Record<TaskSpec['kind'], string[]> = { classification: ['logits'], embedding: ['embedding'], detection: ['class_logits', 'box'] };
+
 async function expectSameOutputs(model: tfl.LayersModel, task: TaskSpec, channels: 1 | 3 = 3): Promise<void> {
   const classifier = parseRunSpec({
     version: 1,
@@ -62,26 +64,26 @@ async function expectSameOutputs(model: tfl.LayersModel, task: TaskSpec, channel
   // Only the task and the input side matter to the preprocessing spec.
   const spec = { ...classifier, task };
   const bytes = await exportOnnx(model, { preprocessing: preprocessingSpec(spec, ['a', 'b', 'c']) });
-  const x = await images(channels, 'imagenet');
-  const expected = tf.tidy(() => {
-    const out = model.predict(x) as tf.Tensor | tf.Tensor[];
-    return Array.isArray(out) ? out : [out];
-  });
-  const nchw = tf.transpose(x, [0, 3, 1, 2]);
   const session = await ort.InferenceSession.create(bytes);
-  const feeds = { [session.inputNames[0]]: new ort.Tensor('float32', (await nchw.data()) as Float32Array, nchw.shape) };
-  const results = await session.run(feeds);
-  expect(session.outputNames).toEqual(model.outputNames);
-  for (const [i, name] of session.outputNames.entries()) {
-    const want = (await expected[i].data()) as Float32Array;
-    const got = results[name].data as Float32Array;
-    expect(results[name].dims).toEqual(expected[i].shape);
-    let worst = 0;
-    for (let k = 0; k < want.length; k++) worst = Math.max(worst, Math.abs(want[k] - got[k]) / Math.max(1, Math.abs(want[k])));
-    // Absolute within 1e-4 for values up to 1, relative beyond (logits of deep nets can be large).
-    expect(worst, `${model.name} output ${name}`).toBeLessThan(TOLERANCE);
+  expect(session.inputNames).toEqual(['input']);
+  expect(session.outputNames).toEqual(OUTPUT_NAMES[task.kind]);
+  const all = await images(channels, 'imagenet');
+  // The whole batch, then one image alone: the batch dimension is symbolic.
+  for (const x of [all, tf.slice(all, 1, 1)]) {
+    const expected = tf.tidy(() => [model.predict(x)].flat() as tf.Tensor[]);
+    const nchw = tf.transpose(x, [0, 3, 1, 2]);
+    const results = await session.run({ input: new ort.Tensor('float32', (await nchw.data()) as Float32Array, nchw.shape) });
+    for (const [i, name] of session.outputNames.entries()) {
+      const want = (await expected[i].data()) as Float32Array;
+      const got = results[name].data as Float32Array;
+      expect(results[name].dims).toEqual(expected[i].shape);
+      let worst = 0;
+      for (let k = 0; k < want.length; k++) worst = Math.max(worst, Math.abs(want[k] - got[k]) / Math.max(1, Math.abs(want[k])));
+      // Absolute within 1e-4 for values up to 1, relative beyond (logits of deep nets can be large).
+      expect(worst, `${model.name} output ${name}, batch ${x.shape[0]}`).toBeLessThan(TOLERANCE);
+    }
+    tf.dispose([x, nchw, ...expected]);
   }
-  tf.dispose([x, nchw, ...expected]);
   await session.release();
 }
 
@@ -126,7 +128,35 @@ describe('exportOnnx, checked by onnxruntime', () => {
     }
   }, 120_000);
 
-  it('carries the preprocessing spec in the metadata and names what it cannot export', async () => {
+  it('names the layer and class it cannot export', async () => {
+    const input = tfl.input({ shape: [8, 8, 3] });
+    const pooled = tfl.layers.averagePooling2d({ poolSize: 2, name: 'odd_pool' }).apply(input) as tfl.SymbolicTensor;
+    const model = tfl.model({ inputs: input, outputs: tfl.layers.globalAveragePooling2d({}).apply(pooled) as tfl.SymbolicTensor });
+    try {
+      await expect(exportOnnx(model, { preprocessing: {} as never })).rejects.toThrow('layer odd_pool (AveragePooling2D) has no ONNX export');
+    } finally {
+      model.dispose();
+    }
+  });
+
+  it('refuses layer settings it would convert wrongly (dilation, a non-channel batch-norm axis)', async () => {
+    const cases: [tfl.layers.Layer, string][] = [
+      [tfl.layers.conv2d({ filters: 4, kernelSize: 3, dilationRate: 2, name: 'wide' }), 'layer wide (Conv2D): dilation [2,2] has no ONNX export'],
+      [tfl.layers.batchNormalization({ axis: 1, name: 'rows_bn' }), 'layer rows_bn (BatchNormalization): normalizing axis 1 has no ONNX export; only the channel (last) axis'],
+    ];
+    for (const [layer, message] of cases) {
+      const input = tfl.input({ shape: [8, 8, 3] });
+      const y = tfl.layers.globalAveragePooling2d({}).apply(layer.apply(input)) as tfl.SymbolicTensor;
+      const model = tfl.model({ inputs: input, outputs: y });
+      try {
+        await expect(exportOnnx(model, { preprocessing: {} as never })).rejects.toThrow(message);
+      } finally {
+        model.dispose();
+      }
+    }
+  });
+
+  it('carries the preprocessing spec in the metadata', async () => {
     const model = buildModel({ model: modelSpec('smallCnn'), channels: 3, task: { kind: 'classification' }, numClasses: 3, seed: 1 });
     try {
       const bytes = await exportOnnx(model, { preprocessing: { format: 'studio-preprocessing/1', labels: ['x,y'] } as never });

@@ -20,6 +20,9 @@ interface LayerConfig {
   epsilon?: number;
   targetShape?: number[];
   sharedAxes?: number[];
+  axis?: number | number[];
+  dataFormat?: string;
+  dilationRate?: number | number[];
 }
 
 /**
@@ -77,13 +80,16 @@ class OnnxGraphBuilder {
       if (!v) throw new Error(`internal: tensor ${t.name} is used before it is made`);
       return v;
     };
+    if (this.model.inputs.length !== 1) throw new Error(`the model has ${this.model.inputs.length} inputs; exported models take one image`);
     const inputs: string[] = [];
     for (const layer of this.model.layers) {
       const node = layer.inboundNodes[0];
       const outTensors = node.outputTensors;
       if (outTensors.length !== 1) throw new Error(`layer ${layer.name} has ${outTensors.length} outputs; exported layers have one`);
-      const out = layer.name;
-      if (layer.getClassName() === 'InputLayer') {
+      const isInput = layer.getClassName() === 'InputLayer';
+      // The input is "input" whatever the layer is called: the name ONNX users feed.
+      const out = isInput ? 'input' : layer.name;
+      if (isInput) {
         const shape = outTensors[0].shape;
         if (shape.length !== 4) throw new Error(`the model's input ${layer.name} has rank ${shape.length}; image models take [batch, height, width, channels]`);
         inputs.push(out);
@@ -157,6 +163,10 @@ class OnnxGraphBuilder {
     const x = inputs[0];
     const name = layer.name;
     const w = () => this.weights(layer);
+    // Weights are converted for channels-last, undilated layers (all the zoo makes); any
+    // other kind would export without complaint and compute something else.
+    if (cfg.dataFormat !== undefined && cfg.dataFormat !== 'channelsLast') throw new Error(`layer ${name} (${cls}): data format ${cfg.dataFormat} has no ONNX export; use channelsLast`);
+    if ([cfg.dilationRate ?? 1].flat().some((d) => d !== 1)) throw new Error(`layer ${name} (${cls}): dilation ${JSON.stringify(cfg.dilationRate)} has no ONNX export`);
     switch (cls) {
       case 'Conv2D': {
         const { kernel, bias } = Object.fromEntries(w());
@@ -205,6 +215,8 @@ class OnnxGraphBuilder {
         const beta = ws.get('beta')?.data ?? new Float32Array(c);
         const eps = cfg.epsilon ?? 1e-3;
         const r = this.rankOf(x);
+        const axis = [cfg.axis ?? -1].flat();
+        if (axis.length !== 1 || (axis[0] !== -1 && axis[0] !== r - 1)) throw new Error(`layer ${name} (${cls}): normalizing axis ${JSON.stringify(cfg.axis)} has no ONNX export; only the channel (last) axis`);
         if (r === 4) {
           this.node(
             'BatchNormalization',

@@ -20,7 +20,7 @@ export function VerificationView({ result, stem }: { report: EvaluationReport; r
   const presets: { label: string; value: number; testId: string }[] = [
     { label: `EER (${result.eer.threshold.toFixed(3)})`, value: result.eer.threshold, testId: 'evaluate.threshold.eer' },
     { label: `Youden (${result.youden.threshold.toFixed(3)})`, value: result.youden.threshold, testId: 'evaluate.threshold.youden' },
-    ...result.atFar.map((f) => ({ label: `FAR ${formatPercent(f.far, 1)} (${f.threshold.toFixed(3)})`, value: f.threshold, testId: `evaluate.threshold.far${f.far}` })),
+    ...result.atFar.map((f) => ({ label: `FAR ≤ ${formatPercent(f.target, 1)} (${f.threshold.toFixed(3)})`, value: f.threshold, testId: `evaluate.threshold.far${f.target}` })),
   ];
   const genuine = result.pairs.filter((p) => p.same === 1).length;
   return (
@@ -118,8 +118,8 @@ export function VerificationView({ result, stem }: { report: EvaluationReport; r
               <td>{formatPercent(1 - result.youden.tpr, 2)}</td>
             </tr>
             {result.atFar.map((f) => (
-              <tr key={f.far}>
-                <th scope="row">At FAR {formatPercent(f.far, 1)}</th>
+              <tr key={f.target}>
+                <th scope="row">At FAR ≤ {formatPercent(f.target, 1)}</th>
                 <td>{f.threshold.toFixed(4)}</td>
                 <td>{formatPercent(f.far, 2)}</td>
                 <td>{formatPercent(f.frr, 2)}</td>
