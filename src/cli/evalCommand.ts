@@ -44,7 +44,7 @@ export async function evalCommand(args: string[]): Promise<void> {
   if (values.metrics !== undefined && !/\.(json|csv)$/i.test(values.metrics)) throw new UsageError(`--metrics must name a .json or .csv file, got "${values.metrics}"`);
   try {
     if (values.report !== undefined || values.metrics !== undefined) {
-      const { report } = await evaluateCheckpoint({
+      const report = await evaluateCheckpoint({
         spec,
         checkpoint,
         data,

@@ -51,8 +51,8 @@ export * from './metrics/index.ts';
 
 // Evaluation and export of a trained model.
 export { modelFromCheckpoint } from './train/modelFromCheckpoint.ts';
-export { evaluateCheckpoint, type CheckpointEvaluation, type EvaluateCheckpointOptions } from './train/evaluateCheckpoint.ts';
-export { Predictor, type EnrolledIdentity, type Prediction } from './train/predictor.ts';
+export { evaluateCheckpoint, type EvaluateCheckpointOptions } from './train/evaluateCheckpoint.ts';
+export { Predictor, identityCentres, type EnrolledIdentity, type Prediction } from './train/predictor.ts';
 export { evaluatePredictions, evaluateClassification, evaluateDetection, evaluateVerification } from './evaluate/evaluatePredictions.ts';
 export type * from './evaluate/evaluationReport.ts';
 export { bandsAt, detectionAt, verificationAt } from './evaluate/thresholdView.ts';

@@ -6,7 +6,8 @@ import { parseRunSpec, type RunSpec } from '../core/spec/runSpec.ts';
 import type { Checkpoint } from '../core/train/checkpoint.ts';
 import { evaluateCheckpoint } from '../core/train/evaluateCheckpoint.ts';
 import { modelFromCheckpoint } from '../core/train/modelFromCheckpoint.ts';
-import { Predictor } from '../core/train/predictor.ts';
+import { predictSplit } from '../core/train/evaluateSplit.ts';
+import { identityCentres, Predictor } from '../core/train/predictor.ts';
 import { prepareData, type PreparedData } from '../core/train/prepareData.ts';
 import type { Pair } from '../core/train/verificationPairs.ts';
 import type { StudioStorage } from '../storage/studioStorage.ts';
@@ -95,7 +96,7 @@ export function createModelJobs(o: ModelJobsOptions) {
         ({ pairs, problems: pairProblems } = await importedPairs(spec, data, data.split[split], msg.pairsText));
       }
       const device = await o.backend();
-      const { report } = await evaluateCheckpoint({
+      const report = await evaluateCheckpoint({
         spec,
         checkpoint,
         data,
@@ -140,14 +141,8 @@ export function createModelJobs(o: ModelJobsOptions) {
         // The people Try-it recognises: the test split's identities, as the evaluation saw them.
         const data = await runData(spec);
         try {
-          const { gallery } = await evaluateCheckpoint({
-            spec,
-            checkpoint,
-            data,
-            split: 'test',
-            meta: { runId: record.id, runName: record.name, backend: (await o.backend()).backend, slot },
-          });
-          predictor.enroll(gallery ?? []);
+          const p = await predictSplit({ spec, model: predictor.model, cache: data.cache, indices: data.split.test });
+          if (p.embeddings) predictor.enroll(identityCentres(p.embeddings, p.labels, data.cache.classNames));
         } finally {
           data.cache.dispose();
         }

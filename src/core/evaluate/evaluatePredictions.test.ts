@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import type { Box } from '../data/sampleSource.ts';
 import { syntheticSource } from '../data/syntheticSource.ts';
 import { equalErrorRate, rocAuc, rocCurve, thresholdAtFar, verificationAccuracy, youdenThreshold } from '../metrics/index.ts';
 import { buildModel } from '../models/buildModel.ts';
@@ -9,6 +8,7 @@ import { metricsFromPredictions, predictSplit, type Predictions } from '../train
 import { prepareData } from '../train/prepareData.ts';
 import { Rng } from '../util/rng.ts';
 import { evaluateClassification, evaluateDetection, evaluatePredictions, evaluateVerification } from './evaluatePredictions.ts';
+import { detectionCase } from './fixtures/detectionCase.ts';
 import { evaluateReference as ref } from './fixtures/evaluateReference.ts';
 
 // Reference values: test/reference/evaluate_predictions.py (scikit-learn 1.2 / numpy from Debian).
@@ -119,25 +119,8 @@ describe('evaluateVerification', () => {
 });
 
 describe('evaluateDetection', () => {
-  const truth: Box[] = [
-    [0.1, 0.1, 0.5, 0.5],
-    [0.2, 0.2, 0.6, 0.6],
-    [0, 0, 1, 1],
-    [0.5, 0.5, 0.9, 0.9],
-  ];
-  const predicted: Box[] = [
-    [0.1, 0.1, 0.5, 0.5],
-    [0.6, 0.6, 0.9, 0.9],
-    [0, 0, 0.5, 1],
-    [0.5, 0.5, 0.85, 0.9],
-  ];
-  const probs = [
-    [0.95, 0.05],
-    [0.97, 0.03],
-    [0.2, 0.8],
-    [0.6, 0.4],
-  ];
-  const result = evaluateDetection(probs, [0, 0, 1, 0], predicted, truth, ['face', 'none'], 0.9);
+  const { truth, predicted, probs, labels, classNames } = detectionCase;
+  const result = evaluateDetection(probs, labels, predicted, truth, classNames, 0.9);
 
   it('measures each box and precision at IoU 0.5 above the cut', () => {
     // IoUs by hand: identical 1; disjoint 0; half the image 0.5; 0.35·0.4 / 0.4·0.4 = 0.875.
@@ -152,8 +135,8 @@ describe('evaluateDetection', () => {
   it('goes through evaluatePredictions by task', () => {
     const viaTask = evaluatePredictions({
       task: 'detection',
-      predictions: { probs: probs.map((r) => Float32Array.from(r)), labels: Int32Array.from([0, 0, 1, 0]), boxes: predicted, trueBoxes: truth, partSums: {} },
-      classNames: ['face', 'none'],
+      predictions: { probs: probs.map((r) => Float32Array.from(r)), labels: Int32Array.from(labels), boxes: predicted, trueBoxes: truth, partSums: {} },
+      classNames,
       seed: 0,
     });
     expect(viaTask.kind).toBe('detection');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Box } from '../data/sampleSource.ts';
 import { confidenceBands, precisionAtIou, rates } from '../metrics/index.ts';
 import { evaluateClassification, evaluateDetection, evaluateVerification } from './evaluatePredictions.ts';
+import { detectionCase } from './fixtures/detectionCase.ts';
 import { evaluateReference as ref } from './fixtures/evaluateReference.ts';
 import { bandsAt, detectionAt, verificationAt } from './thresholdView.ts';
 
@@ -23,25 +23,8 @@ describe('verificationAt', () => {
 });
 
 describe('detectionAt', () => {
-  const truth: Box[] = [
-    [0.1, 0.1, 0.5, 0.5],
-    [0.2, 0.2, 0.6, 0.6],
-    [0, 0, 1, 1],
-    [0.5, 0.5, 0.9, 0.9],
-  ];
-  const predicted: Box[] = [
-    [0.1, 0.1, 0.5, 0.5],
-    [0.6, 0.6, 0.9, 0.9],
-    [0, 0, 0.5, 1],
-    [0.5, 0.5, 0.85, 0.9],
-  ];
-  const probs = [
-    [0.95, 0.05],
-    [0.97, 0.03],
-    [0.2, 0.8],
-    [0.6, 0.4],
-  ];
-  const result = evaluateDetection(probs, [0, 0, 1, 0], predicted, truth, ['face', 'none'], 0.9);
+  const { truth, predicted, probs, labels, classNames } = detectionCase;
+  const result = evaluateDetection(probs, labels, predicted, truth, classNames, 0.9);
 
   it('keeps the images above the cut and scores boxes as precisionAtIou does', () => {
     // IoUs 1, 0, 0.5, 0.875; confidences 0.95, 0.97, 0.8, 0.6.

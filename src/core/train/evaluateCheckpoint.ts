@@ -5,10 +5,9 @@ import type { EvaluationMeta, EvaluationReport } from '../evaluate/evaluationRep
 import { modelCost } from '../models/modelCost.ts';
 import type { RunSpec } from '../spec/runSpec.ts';
 import type { Checkpoint } from './checkpoint.ts';
-import { predictSplit, type Predictions } from './evaluateSplit.ts';
+import { predictSplit } from './evaluateSplit.ts';
 import { modelFromCheckpoint } from './modelFromCheckpoint.ts';
 import type { PreparedData } from './prepareData.ts';
-import type { EnrolledIdentity } from './predictor.ts';
 import type { Pair } from './verificationPairs.ts';
 
 /** Inference calls timed for the latency figure, after warm-up calls that compile kernels. */
@@ -30,19 +29,13 @@ export interface EvaluateCheckpointOptions {
   now?: () => number;
 }
 
-export interface CheckpointEvaluation {
-  report: EvaluationReport;
-  /** Mean embedding per identity of the split (embedding runs): what Try-it compares a face with. */
-  gallery?: EnrolledIdentity[];
-}
-
 /**
  * Evaluates a checkpoint on one split of its run's data: rebuilds the model, predicts
  * every sample of the split in inference mode, and turns the predictions into the
  * report every view and file reads. The split is the one training used (prepareData
  * with the run's seed), so "test" never holds an image the model trained on.
  */
-export async function evaluateCheckpoint(o: EvaluateCheckpointOptions): Promise<CheckpointEvaluation> {
+export async function evaluateCheckpoint(o: EvaluateCheckpointOptions): Promise<EvaluationReport> {
   const { spec, checkpoint, data, split } = o;
   const names = data.cache.classNames;
   if (checkpoint.classNames.join('\u0000') !== names.join('\u0000')) {
@@ -78,7 +71,7 @@ export async function evaluateCheckpoint(o: EvaluateCheckpointOptions): Promise<
       },
       result,
     };
-    return { report, ...(predictions.embeddings ? { gallery: gallery(predictions, names) } : {}) };
+    return report;
   } finally {
     model.dispose();
   }
@@ -103,16 +96,4 @@ async function latency(model: tfl.LayersModel, spec: RunSpec, now: () => number)
   }
   times.sort((a, b) => a - b);
   return times[Math.floor(times.length / 2)];
-}
-
-/** Each identity's mean embedding (the rows are unit vectors, so the mean points at the identity's centre). */
-function gallery(p: Predictions, names: string[]): EnrolledIdentity[] {
-  const { data, dim } = p.embeddings!;
-  const sums = new Map<number, Float32Array>();
-  for (let i = 0; i < p.labels.length; i++) {
-    const sum = sums.get(p.labels[i]) ?? new Float32Array(dim);
-    for (let k = 0; k < dim; k++) sum[k] += data[i * dim + k];
-    sums.set(p.labels[i], sum);
-  }
-  return [...sums.entries()].sort(([a], [b]) => a - b).map(([label, embedding]) => ({ name: names[label], embedding }));
 }

@@ -32,7 +32,8 @@ export class Predictor {
 
   constructor(
     private readonly spec: RunSpec,
-    private readonly model: tfl.LayersModel,
+    /** Owned by the predictor (disposed with it); readable so a host can run it over a split to enroll identities. */
+    readonly model: tfl.LayersModel,
   ) {
     this.norm = normalizationParams(spec.data.normalization, spec.data.channels);
   }
@@ -94,6 +95,18 @@ export class Predictor {
   dispose(): void {
     this.model.dispose();
   }
+}
+
+/** Each identity's mean embedding over row-major [N, dim] embeddings (rows on the unit sphere, so the mean points at the identity's centre). */
+export function identityCentres(embeddings: { data: Float32Array; dim: number }, labels: ArrayLike<number>, names: string[]): EnrolledIdentity[] {
+  const { data, dim } = embeddings;
+  const sums = new Map<number, Float32Array>();
+  for (let i = 0; i < labels.length; i++) {
+    const sum = sums.get(labels[i]) ?? new Float32Array(dim);
+    for (let k = 0; k < dim; k++) sum[k] += data[i * dim + k];
+    sums.set(labels[i], sum);
+  }
+  return [...sums.entries()].sort(([a], [b]) => a - b).map(([label, embedding]) => ({ name: names[label], embedding }));
 }
 
 function unit(v: Float32Array): Float32Array {
