@@ -1,19 +1,36 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { expandSweep } from '../core/spec/expandSweep.ts';
 import { validateRunSpec } from '../core/spec/runSpec.ts';
-import type { EmbeddedQueue } from './embeddedQueue.ts';
+import { packCheckpoint } from '../core/train/checkpointBundle.ts';
+import type { CheckpointManifest } from '../core/train/checkpoint.ts';
+import type { JobQueue, JobRecord, JobUpdate } from './jobQueue.ts';
+import { jobSourceProblem } from './openJobSource.ts';
+import { UploadError, type UploadStore } from './uploadStore.ts';
 
 export interface CompanionServerOptions {
-  queue: EmbeddedQueue;
+  queue: JobQueue;
+  uploads: UploadStore;
+  /** Where job run directories live (shared with the workers in Redis mode). */
+  runDir: (jobId: string) => string;
   token: string;
   /** Studio origins allowed to call from a browser (CORS); others get no CORS headers and a 403 on preflight. */
   allowedOrigins: string[];
-  /** Largest request body accepted, in bytes (413 beyond). */
+  /** Largest JSON request body accepted (specs, sweeps), in bytes (413 beyond). */
   maxBodyBytes: number;
+  /** Largest upload (one image, or one dataset manifest), in bytes (413 beyond). */
+  maxUploadBytes: number;
   backend: { backend: string; adapter: string };
 }
 
 const JOB_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const SLOTS = new Set(['last', 'best', 'final']);
+/** A sweep's job ids are its id plus "-NNN". */
+const SWEEP_ID = /^[A-Za-z0-9_-]{1,56}$/;
 
 class HttpError extends Error {
   constructor(
@@ -36,7 +53,7 @@ function sameToken(given: string, token: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limit) throw new HttpError(413, `the request body is ${declared} bytes; this companion accepts at most ${limit}`);
   const chunks: Buffer[] = [];
@@ -46,53 +63,133 @@ async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
     if (size > limit) throw new HttpError(413, `the request body is over ${limit} bytes, the most this companion accepts`);
     chunks.push(chunk);
   }
+  return Buffer.concat(chunks);
+}
+
+async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
+  const body = await readBody(req, limit);
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    return JSON.parse(body.toString('utf8'));
   } catch {
     throw new HttpError(400, 'the request body is not valid JSON');
   }
 }
 
+function uploadFailure(err: UploadError): HttpError {
+  const status = err.kind === 'incomplete' ? 409 : err.kind === 'missing' ? 404 : 400;
+  return new HttpError(status, err.message, err.details);
+}
+
+/** A job's id from the client, or a fresh one; 400 when malformed. */
+function jobId(value: unknown): string {
+  const id = value === undefined ? randomUUID() : value;
+  if (typeof id !== 'string' || !JOB_ID.test(id)) throw new HttpError(400, 'id must be 1–64 letters, digits, "-" or "_"');
+  return id;
+}
+
 /**
- * The companion's HTTP API: every request carries the token (401 otherwise), browsers may
- * call only from the configured studio origins, bodies are bounded (413), and a spec is
- * validated before it is queued (400 with every problem). Data paths from clients never
- * reach the disk: a job trains generated data or (soon) an uploaded dataset.
+ * The companion's API. HTTP for jobs and data, one WebSocket (/live) for events. Every
+ * request carries the token (401 otherwise), browsers may call only from the configured
+ * studio origins, bodies are bounded (413), a spec is validated before it is queued (400
+ * with every problem), and nothing a client sends becomes a path on disk: uploads are
+ * named by hashes the server checks, jobs by ids of a fixed alphabet.
  */
 export function createCompanionServer(o: CompanionServerOptions): Server {
+  const checkSpec = (value: unknown) => {
+    const result = validateRunSpec(value);
+    if (!result.ok) throw new HttpError(400, 'the spec is not valid', { problems: result.problems });
+    const problem = jobSourceProblem(result.spec, o.uploads);
+    if (problem) throw new HttpError(result.spec.data.source.kind === 'indexeddb' ? 409 : 400, problem);
+    return result.spec;
+  };
+
+  const sweepJobs = async (sweepId: string): Promise<JobRecord[]> =>
+    (await o.queue.list()).filter((j) => j.sweep?.id === sweepId).sort((a, b) => (a.sweep?.index ?? 0) - (b.sweep?.index ?? 0));
+
   const routes = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     const parts = url.pathname.split('/').filter(Boolean);
+    const route = `${req.method} /${parts[0] ?? ''}`;
     if (req.method === 'GET' && url.pathname === '/health') {
-      return send(res, 200, { ok: true, ...o.backend, queue: o.queue.depth() });
+      return send(res, 200, { ok: true, ...o.backend, queueKind: o.queue.kind, queue: await o.queue.depth() });
     }
-    if (parts[0] !== 'jobs' || parts.length > 3) throw new HttpError(404, `no such endpoint: ${req.method} ${url.pathname}`);
-    if (parts.length === 1 && req.method === 'GET') return send(res, 200, { jobs: o.queue.list() });
+    if (route === 'POST /blobs' && parts[1] === 'missing' && parts.length === 2) {
+      const body = (await readJson(req, o.maxUploadBytes)) as { hashes?: unknown } | null;
+      return send(res, 200, { missing: o.uploads.missing(body?.hashes) });
+    }
+    if (route === 'PUT /blobs' && parts.length === 2) {
+      const created = await o.uploads.putBlob(parts[1], await readBody(req, o.maxUploadBytes));
+      return send(res, created ? 201 : 200, { hash: parts[1], stored: true });
+    }
+    if (parts[0] === 'datasets' && parts.length === 2) {
+      if (req.method === 'PUT') {
+        const { manifest, created } = await o.uploads.putManifest(parts[1], await readJson(req, o.maxUploadBytes));
+        return send(res, created ? 201 : 200, { dataset: { version: manifest.version, name: manifest.name, samples: manifest.samples.length } });
+      }
+      if (req.method === 'GET') {
+        const manifest = await o.uploads.manifest(parts[1]);
+        return send(res, 200, { dataset: { version: manifest.version, name: manifest.name, samples: manifest.samples.length } });
+      }
+    }
+    if (parts[0] === 'sweeps') {
+      if (parts.length === 1 && req.method === 'POST') {
+        const body = (await readJson(req, o.maxBodyBytes)) as { id?: unknown; spec?: unknown; sweep?: unknown } | null;
+        const id = body?.id === undefined ? randomUUID().slice(0, 18) : body.id;
+        if (typeof id !== 'string' || !SWEEP_ID.test(id)) throw new HttpError(400, 'a sweep id must be 1–56 letters, digits, "-" or "_"');
+        const expanded = expandSweep(body?.spec, body?.sweep);
+        if (!expanded.ok) throw new HttpError(400, 'the sweep is not valid', { problems: expanded.problems });
+        for (const config of expanded.configs) checkSpec(config.spec);
+        let created = false;
+        for (const config of expanded.configs) {
+          const result = await o.queue.add(`${id}-${String(config.index).padStart(3, '0')}`, config.spec, {
+            sweep: { id, index: config.index, params: config.params },
+          });
+          created ||= result.created;
+        }
+        return send(res, created ? 201 : 200, { sweep: { id, jobs: await sweepJobs(id) } });
+      }
+      if (parts.length === 2 && req.method === 'GET') {
+        const jobs = await sweepJobs(parts[1]);
+        if (jobs.length === 0) throw new HttpError(404, `there is no sweep "${parts[1]}"`);
+        return send(res, 200, { sweep: { id: parts[1], jobs } });
+      }
+    }
+    if (parts[0] !== 'jobs' || parts.length > 4) throw new HttpError(404, `no such endpoint: ${req.method} ${url.pathname}`);
+    if (parts.length === 1 && req.method === 'GET') return send(res, 200, { jobs: await o.queue.list() });
     if (parts.length === 1 && req.method === 'POST') {
       const body = (await readJson(req, o.maxBodyBytes)) as { id?: unknown; spec?: unknown } | null;
-      const id = body?.id === undefined ? randomUUID() : body.id;
-      if (typeof id !== 'string' || !JOB_ID.test(id)) throw new HttpError(400, 'id must be 1–64 letters, digits, "-" or "_"');
-      const result = validateRunSpec(body?.spec);
-      if (!result.ok) throw new HttpError(400, 'the spec is not valid', { problems: result.problems });
-      const source = result.spec.data.source;
-      if (source.kind !== 'synthetic') {
-        throw new HttpError(400, `data.source "${source.kind}" cannot be trained here: a job names generated data (kind "synthetic"); paths on this machine are not taken from clients`);
-      }
-      const { job, created } = await o.queue.add(id, result.spec);
+      const id = jobId(body?.id);
+      const { job, created } = await o.queue.add(id, checkSpec(body?.spec));
       return send(res, created ? 201 : 200, { job });
     }
-    const job = o.queue.get(parts[1]);
+    const job = await o.queue.get(parts[1]);
     if (!job) throw new HttpError(404, `there is no job "${parts[1]}"`);
     if (parts.length === 2 && req.method === 'GET') return send(res, 200, { job });
     if (parts.length === 2 && req.method === 'DELETE') return send(res, 200, { job: await o.queue.cancel(job.id) });
     if (parts.length === 3 && parts[2] === 'events' && req.method === 'GET') {
       const after = Number(url.searchParams.get('after') ?? -1);
-      const events = await o.queue.events(job.id);
-      return send(res, 200, { job, events: events.slice(Number.isInteger(after) && after >= 0 ? after + 1 : 0) });
+      return send(res, 200, { job, events: await o.queue.events(job.id, Number.isInteger(after) ? after : -1) });
+    }
+    if (parts.length === 4 && parts[2] === 'checkpoints' && req.method === 'GET') {
+      const slot = parts[3];
+      if (!SLOTS.has(slot)) throw new HttpError(404, `a checkpoint slot is last, best or final; got "${slot}"`);
+      const dir = join(o.runDir(job.id), 'checkpoints', slot);
+      if (!existsSync(join(dir, 'checkpoint.json'))) throw new HttpError(404, `job ${job.id} has no "${slot}" checkpoint yet`);
+      // Read both halves back to back; a write replaces the folder whole, so a retry heals a rare torn read.
+      const [manifest, data] = await Promise.all([readFile(join(dir, 'checkpoint.json'), 'utf8'), readFile(join(dir, 'checkpoint.bin'))]);
+      const bundle = packCheckpoint(JSON.parse(manifest) as CheckpointManifest, data);
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': bundle.byteLength });
+      res.end(bundle);
+      return;
     }
     throw new HttpError(404, `no such endpoint: ${req.method} ${url.pathname}`);
   };
 
-  return createServer((req, res) => {
+  const authorized = (req: IncomingMessage, url: URL) => {
+    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? url.searchParams.get('token') ?? '';
+    return sameToken(bearer, o.token);
+  };
+
+  const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://companion');
     const origin = req.headers.origin;
     if (origin !== undefined) {
@@ -102,16 +199,107 @@ export function createCompanionServer(o: CompanionServerOptions): Server {
         res.setHeader('access-control-allow-origin', origin);
         res.setHeader('vary', 'origin');
         if (req.method === 'OPTIONS') {
-          res.writeHead(204, { 'access-control-allow-methods': 'GET, POST, DELETE', 'access-control-allow-headers': 'authorization, content-type', 'access-control-max-age': '600' });
+          res.writeHead(204, {
+            'access-control-allow-methods': 'GET, POST, PUT, DELETE',
+            'access-control-allow-headers': 'authorization, content-type',
+            'access-control-max-age': '600',
+          });
           return res.end();
         }
       }
     }
-    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? url.searchParams.get('token') ?? '';
-    if (!sameToken(bearer, o.token)) return send(res, 401, { error: 'a valid access token is required (Authorization: Bearer <token>)' });
+    if (!authorized(req, url)) return send(res, 401, { error: 'a valid access token is required (Authorization: Bearer <token>)' });
     routes(req, res, url).catch((err: unknown) => {
+      if (res.headersSent) return res.destroy();
       if (err instanceof HttpError) return send(res, err.status, { error: err.message, ...err.extra });
+      if (err instanceof UploadError) {
+        const http = uploadFailure(err);
+        return send(res, http.status, { error: http.message, ...http.extra });
+      }
       send(res, 500, { error: err instanceof Error ? err.message : String(err) });
     });
   });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://companion');
+    const origin = req.headers.origin;
+    const refuse = (status: number, text: string) => {
+      socket.end(`HTTP/1.1 ${status} ${text}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+    };
+    if (url.pathname !== '/live') return refuse(404, 'Not Found');
+    if (origin !== undefined && !o.allowedOrigins.includes(origin)) return refuse(403, 'Forbidden');
+    if (!authorized(req, url)) return refuse(401, 'Unauthorized');
+    wss.handleUpgrade(req, socket, head, (ws) => serveLive(ws, o.queue));
+  });
+  server.on('close', () => wss.close());
+  return server;
+}
+
+/**
+ * One studio's live connection. The client subscribes to jobs with the last seq it has
+ * ("after"); the server replays the log from there, then forwards new entries in order.
+ * Live entries that outrun the replay (or arrive while it is read) are deduplicated by
+ * seq, and a gap makes it read the log again, so a subscriber sees every entry once.
+ */
+function serveLive(ws: WebSocket, queue: JobQueue): void {
+  const sent = new Map<string, number>();
+  const reading = new Set<string>();
+  const readAgain = new Set<string>();
+  const write = (message: unknown) => {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+  };
+  const catchUp = (jobId: string): void => {
+    if (reading.has(jobId)) {
+      readAgain.add(jobId);
+      return;
+    }
+    reading.add(jobId);
+    void (async () => {
+      do {
+        readAgain.delete(jobId);
+        for (const { seq, event } of await queue.events(jobId, sent.get(jobId) ?? -1)) {
+          if (seq <= (sent.get(jobId) ?? -1)) continue;
+          sent.set(jobId, seq);
+          write({ type: 'event', jobId, seq, event });
+        }
+      } while (readAgain.has(jobId));
+    })()
+      .catch((err: unknown) => write({ type: 'error', jobId, message: err instanceof Error ? err.message : String(err) }))
+      .finally(() => reading.delete(jobId));
+  };
+  const unsubscribe = queue.subscribe((update: JobUpdate) => {
+    if (update.type === 'status') {
+      if (sent.has(update.job.id)) write({ type: 'status', job: update.job });
+      return;
+    }
+    const last = sent.get(update.jobId);
+    if (last === undefined) return;
+    if (update.seq === last + 1 && !reading.has(update.jobId)) {
+      sent.set(update.jobId, update.seq);
+      write({ type: 'event', jobId: update.jobId, seq: update.seq, event: update.event });
+    } else if (update.seq > last) {
+      catchUp(update.jobId);
+    }
+  });
+  ws.on('message', (raw) => {
+    void (async () => {
+      let message: { type?: unknown; jobId?: unknown; after?: unknown };
+      try {
+        message = JSON.parse(String(raw)) as typeof message;
+      } catch {
+        return write({ type: 'error', message: 'messages are JSON: {"type":"subscribe","jobId":"…","after":-1}' });
+      }
+      if (message.type !== 'subscribe' || typeof message.jobId !== 'string') {
+        return write({ type: 'error', message: `unknown message; send {"type":"subscribe","jobId":"…","after":N}` });
+      }
+      const job = await queue.get(message.jobId);
+      if (!job) return write({ type: 'error', jobId: message.jobId, message: `there is no job "${message.jobId}"` });
+      const after = typeof message.after === 'number' && Number.isInteger(message.after) ? message.after : -1;
+      sent.set(job.id, after);
+      write({ type: 'status', job });
+      catchUp(job.id);
+    })().catch((err: unknown) => write({ type: 'error', message: err instanceof Error ? err.message : String(err) }));
+  });
+  ws.on('close', unsubscribe);
 }

@@ -1,44 +1,38 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
-import type { TrainEvent } from '../core/train/trainEvent.ts';
+import type { SampleSource } from '../core/data/sampleSource.ts';
+import type { RunSpec } from '../core/spec/runSpec.ts';
 import type { Trainer } from '../core/train/trainer.ts';
-import { RunDirectory } from '../node/runDirectory.ts';
-import { trainRun } from '../node/trainRun.ts';
-
-export type JobStatus = 'queued' | 'active' | 'completed' | 'failed' | 'cancelled';
-
-export interface JobRecord {
-  id: string;
-  /** The validated spec, as submitted. */
-  spec: unknown;
-  status: JobStatus;
-  message?: string;
-  createdAt: number;
-  startedAt?: number;
-  endedAt?: number;
-  /** How many times a worker picked the job up (a restart after a crash counts). */
-  attempts: number;
-}
+import { JobEventLog } from './jobEventLog.ts';
+import type { JobQueue, JobRecord, JobStatus, JobUpdate, LoggedEvent, QueueDepth } from './jobQueue.ts';
+import { runJob } from './runJob.ts';
 
 export interface EmbeddedQueueOptions {
-  /** Jobs, their run directories and the queue's own record live here. */
+  /** Jobs, their run directories, event logs and the queue's own record live here. */
   root: string;
   backend: string;
+  /** Opens a job's data (generated, or a dataset uploaded to this companion). */
+  openSource: (spec: RunSpec) => SampleSource;
 }
 
 /**
  * The one-machine job queue: jobs run one at a time in submission order, each in its own
  * run directory under `root`, and the queue's state is a JSON file written atomically. A
  * companion killed mid-job finds the job still `active` at its next start and continues
- * it from the run's last checkpoint (trainRun's resume), not from scratch. A job id is
- * taken once: submitting it again returns the existing job.
+ * it from the run's last checkpoint, not from scratch. A job id is taken once: submitting
+ * it again returns the existing job.
  */
-export class EmbeddedQueue {
+export class EmbeddedQueue implements JobQueue {
+  readonly kind = 'embedded';
   private jobs: JobRecord[] = [];
   private running?: { id: string; trainer?: Trainer };
-  private readonly listeners = new Set<(jobId: string, event: TrainEvent | { type: 'status'; status: JobStatus; message?: string }) => void>();
+  private readonly listeners = new Set<(update: JobUpdate) => void>();
+  private readonly logs = new Map<string, JobEventLog>();
   private pump: Promise<void> = Promise.resolve();
+  private saving: Promise<void> = Promise.resolve();
+  private closed = false;
 
   constructor(private readonly o: EmbeddedQueueOptions) {}
 
@@ -50,6 +44,12 @@ export class EmbeddedQueue {
     return join(this.o.root, 'runs', jobId);
   }
 
+  private log(jobId: string): JobEventLog {
+    let log = this.logs.get(jobId);
+    if (!log) this.logs.set(jobId, (log = new JobEventLog(join(this.o.root, 'logs', `${jobId}.jsonl`))));
+    return log;
+  }
+
   /** Reads the saved queue; jobs a previous process left active go back to the front, to resume. */
   async open(): Promise<void> {
     await mkdir(join(this.o.root, 'runs'), { recursive: true });
@@ -58,37 +58,43 @@ export class EmbeddedQueue {
     this.schedule();
   }
 
-  private async save(): Promise<void> {
-    const tmp = `${this.statePath}.tmp`;
-    await writeFile(tmp, JSON.stringify(this.jobs, null, 1));
-    await rename(tmp, this.statePath);
+  /** Writes the queue's state; writes are chained, so two changes never race for the temporary file. */
+  private save(): Promise<void> {
+    const text = JSON.stringify(this.jobs, null, 1);
+    const write = this.saving.then(async () => {
+      const tmp = `${this.statePath}.tmp`;
+      await writeFile(tmp, text);
+      await rename(tmp, this.statePath);
+    });
+    this.saving = write.catch(() => undefined);
+    return write;
   }
 
-  on(listener: (jobId: string, event: TrainEvent | { type: 'status'; status: JobStatus; message?: string }) => void): () => void {
+  subscribe(listener: (update: JobUpdate) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
-  list(): JobRecord[] {
+  async list(): Promise<JobRecord[]> {
     return this.jobs.map((j) => ({ ...j }));
   }
 
-  get(id: string): JobRecord | undefined {
+  async get(id: string): Promise<JobRecord | undefined> {
     const job = this.jobs.find((j) => j.id === id);
     return job && { ...job };
   }
 
-  depth(): { queued: number; active: number } {
-    return { queued: this.jobs.filter((j) => j.status === 'queued').length, active: this.running ? 1 : 0 };
+  async depth(): Promise<QueueDepth> {
+    return { queued: this.jobs.filter((j) => j.status === 'queued').length, active: this.running ? 1 : 0, workers: 1 };
   }
 
-  /** Adds a job, or returns the job already holding that id (a retried submit never runs twice). */
-  async add(id: string, spec: unknown): Promise<{ job: JobRecord; created: boolean }> {
-    const existing = this.get(id);
+  async add(id: string, spec: unknown, extra: Pick<JobRecord, 'sweep'> = {}): Promise<{ job: JobRecord; created: boolean }> {
+    const existing = await this.get(id);
     if (existing) return { job: existing, created: false };
-    const job: JobRecord = { id, spec, status: 'queued', createdAt: Date.now(), attempts: 0 };
+    const job: JobRecord = { id, spec, status: 'queued', createdAt: Date.now(), attempts: 0, ...extra };
     this.jobs.push(job);
     await this.save();
+    this.emitStatus(job);
     this.schedule();
     return { job: { ...job }, created: true };
   }
@@ -101,9 +107,8 @@ export class EmbeddedQueue {
     return { ...job };
   }
 
-  async events(id: string): Promise<TrainEvent[]> {
-    const dir = this.runDir(id);
-    return existsSync(dir) ? new RunDirectory(dir).readEvents() : [];
+  events(id: string, after: number): Promise<LoggedEvent[]> {
+    return this.log(id).after(after);
   }
 
   /** Resolves when every queued job has run (tests and shutdown). */
@@ -113,10 +118,18 @@ export class EmbeddedQueue {
       last = this.pump;
       await last;
     } while (last !== this.pump);
+    await Promise.all([...this.logs.values()].map((l) => l.flushed()));
   }
 
-  private emit(jobId: string, event: TrainEvent | { type: 'status'; status: JobStatus; message?: string }): void {
-    for (const l of this.listeners) l(jobId, event);
+  /** Stops taking jobs; the running one is stopped at its next batch and stays resumable. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.running?.trainer?.stop('the companion is shutting down');
+    await this.idle();
+  }
+
+  private emitStatus(job: JobRecord): void {
+    for (const l of this.listeners) l({ type: 'status', job: { ...job } });
   }
 
   private async finish(job: JobRecord, status: JobStatus, message?: string): Promise<void> {
@@ -124,7 +137,7 @@ export class EmbeddedQueue {
     job.endedAt = Date.now();
     if (message !== undefined) job.message = message;
     await this.save();
-    this.emit(job.id, { type: 'status', status, ...(message !== undefined ? { message } : {}) });
+    this.emitStatus(job);
   }
 
   private schedule(): void {
@@ -132,32 +145,40 @@ export class EmbeddedQueue {
   }
 
   private async drain(): Promise<void> {
-    for (let job = this.jobs.find((j) => j.status === 'queued'); job; job = this.jobs.find((j) => j.status === 'queued')) {
+    for (let job = this.nextJob(); job; job = this.nextJob()) {
       job.status = 'active';
       job.attempts += 1;
       job.startedAt ??= Date.now();
+      job.worker = `${hostname()}:${process.pid} (${this.o.backend})`;
       await this.save();
-      this.emit(job.id, { type: 'status', status: 'active' });
-      const dir = this.runDir(job.id);
+      this.emitStatus(job);
+      const log = this.log(job.id);
+      await log.load();
       this.running = { id: job.id };
-      try {
-        const resume = new RunDirectory(dir).hasCheckpoint('last');
-        const { end } = await trainRun({
-          ...(resume ? { resume: true } : { spec: job.spec }),
-          outDir: dir,
-          backend: this.o.backend,
-          onEvent: (e) => this.emit(job!.id, e),
-          onTrainer: (t) => {
-            if (this.running) this.running.trainer = t;
-          },
-        });
-        const cancelled = end.reason === 'stopped';
-        await this.finish(job, cancelled ? 'cancelled' : end.reason === 'error' || end.reason === 'nonFiniteLoss' ? 'failed' : 'completed', end.message);
-      } catch (err) {
-        await this.finish(job, 'failed', err instanceof Error ? err.message : String(err));
-      } finally {
-        this.running = undefined;
-      }
+      const jobId = job.id;
+      const outcome = await runJob({
+        spec: job.spec,
+        runDir: this.runDir(job.id),
+        backend: this.o.backend,
+        openSource: this.o.openSource,
+        onEvent: (event) => {
+          const seq = log.append(event);
+          for (const l of this.listeners) l({ type: 'event', jobId, seq, event });
+        },
+        onTrainer: (t) => {
+          if (this.running) this.running.trainer = t;
+        },
+      });
+      this.running = undefined;
+      await log.flushed();
+      // A shutdown stops the run resumably: the job stays active on disk, to be continued at the next start.
+      if (this.closed && outcome.status === 'cancelled') return;
+      if (outcome.summary) job.summary = outcome.summary;
+      await this.finish(job, outcome.status, outcome.message);
     }
+  }
+
+  private nextJob(): JobRecord | undefined {
+    return this.closed ? undefined : this.jobs.find((j) => j.status === 'queued');
   }
 }

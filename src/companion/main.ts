@@ -1,36 +1,115 @@
 import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { initNodeBackend, type NodeBackendName } from '../node/backend.ts';
+import { initNodeBackend, type BackendInfo } from '../node/backend.ts';
 import { createCompanionServer } from './companionServer.ts';
 import { EmbeddedQueue } from './embeddedQueue.ts';
+import type { JobQueue } from './jobQueue.ts';
+import { openJobSource } from './openJobSource.ts';
+import { RedisQueue } from './redisQueue.ts';
+import { startRedisWorker } from './redisWorker.ts';
+import { UploadStore } from './uploadStore.ts';
+
+const USAGE = `usage:
+  npm run companion [-- options]            one machine: HTTP API + embedded queue + training
+  npm run companion -- --redis URL          gateway only: HTTP API, jobs go to BullMQ on Redis
+  npm run companion -- worker --redis URL   one training worker (start one per GPU)
+
+options:
+  --port 8787  --host 127.0.0.1  --root companion-data (shared by gateway and workers)
+  --backend auto|webgpu|cpu (default auto: WebGPU on a real GPU, else CPU)
+  --origin URL (repeatable; studio origins allowed to call)  --token TOKEN
+  --max-body BYTES (specs; default 1 MiB)  --max-upload BYTES (one image or manifest; default 64 MiB)
+  --lock-ms MS (worker: how soon a dead worker's job is picked up again; default 30000)`;
 
 /**
- * `npm run companion`: one machine, no other setup. Trains on WebGPU (Dawn) when asked
- * and available, else on the CPU, and says which; prints the URL and a fresh access token
- * as Jupyter does.
+ * WebGPU on a real adapter, else the CPU. SwiftShader (a CPU emulation of Vulkan that
+ * Chromium ships) counts as no GPU: the fast CPU kernels train faster than it.
  */
+async function chooseBackend(wanted: string): Promise<BackendInfo> {
+  if (wanted === 'cpu' || wanted === 'webgpu') return initNodeBackend(wanted);
+  if (wanted !== 'auto') throw new Error(`--backend is auto, webgpu or cpu; got "${wanted}"`);
+  try {
+    const info = await initNodeBackend('webgpu');
+    if (!/swiftshader|llvmpipe|lavapipe|cpu/i.test(info.adapter)) return info;
+    console.log(`WebGPU found only a software adapter (${info.adapter}); training on the CPU instead`);
+  } catch (err) {
+    console.log(`no WebGPU adapter (${err instanceof Error ? err.message : String(err)}); training on the CPU`);
+  }
+  return initNodeBackend('cpu');
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
     options: {
       port: { type: 'string', default: '8787' },
       host: { type: 'string', default: '127.0.0.1' },
       root: { type: 'string', default: 'companion-data' },
-      backend: { type: 'string', default: 'cpu' },
+      backend: { type: 'string', default: 'auto' },
       origin: { type: 'string', multiple: true, default: ['http://localhost:5173', 'http://localhost:4173'] },
       token: { type: 'string' },
+      redis: { type: 'string' },
+      prefix: { type: 'string', default: 'studio' },
       'max-body': { type: 'string', default: String(1 << 20) },
+      'max-upload': { type: 'string', default: String(64 << 20) },
+      'lock-ms': { type: 'string', default: '30000' },
+      help: { type: 'boolean', default: false },
     },
   });
-  const info = await initNodeBackend(values.backend as NodeBackendName);
-  const queue = new EmbeddedQueue({ root: resolve(values.root), backend: info.backend });
-  await queue.open();
+  if (values.help) return console.log(USAGE);
+  const role = positionals[0] ?? 'serve';
+  if (role !== 'serve' && role !== 'worker') throw new Error(`unknown command "${role}"\n${USAGE}`);
+  const root = resolve(values.root);
+  const uploads = new UploadStore(join(root, 'uploads'));
+  const runDir = (jobId: string) => join(root, 'runs', jobId);
+
+  if (role === 'worker') {
+    if (!values.redis) throw new Error('a worker takes its jobs from Redis: pass --redis redis://host:6379');
+    const info = await chooseBackend(values.backend);
+    const worker = startRedisWorker({ url: values.redis, prefix: values.prefix, backend: info.backend, runDir, openSource: openJobSource(uploads), lockMs: Number(values['lock-ms']) });
+    console.log(`companion worker ${worker.id} on ${info.backend} (${info.adapter}), runs in ${root}`);
+    const stop = () => void worker.close().then(() => process.exit(0));
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    return;
+  }
+
+  let queue: JobQueue;
+  let info: BackendInfo | { backend: string; adapter: string };
+  if (values.redis) {
+    const redisQueue = new RedisQueue(values.redis, values.prefix);
+    await redisQueue.open();
+    queue = redisQueue;
+    info = { backend: 'workers', adapter: `BullMQ on ${new URL(values.redis).host}` };
+  } else {
+    info = await chooseBackend(values.backend);
+    const embedded = new EmbeddedQueue({ root, backend: info.backend, openSource: openJobSource(uploads) });
+    await embedded.open();
+    queue = embedded;
+  }
   const token = values.token ?? process.env.STUDIO_COMPANION_TOKEN ?? randomBytes(24).toString('hex');
-  const server = createCompanionServer({ queue, token, allowedOrigins: values.origin, maxBodyBytes: Number(values['max-body']), backend: info });
+  const server = createCompanionServer({
+    queue,
+    uploads,
+    runDir,
+    token,
+    allowedOrigins: values.origin,
+    maxBodyBytes: Number(values['max-body']),
+    maxUploadBytes: Number(values['max-upload']),
+    backend: info,
+  });
   server.listen(Number(values.port), values.host, () => {
-    console.log(`companion on ${info.backend} (${info.adapter}), jobs in ${resolve(values.root)}`);
+    const where = values.redis ? `gateway to BullMQ on ${values.redis}` : `${info.backend} (${info.adapter})`;
+    console.log(`companion: ${where}; data in ${root}`);
     console.log(`  http://${values.host}:${values.port}/?token=${token}`);
   });
+  const stop = () => {
+    server.close();
+    void queue.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
 }
 
 main().catch((err: unknown) => {

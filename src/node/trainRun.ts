@@ -14,6 +14,8 @@ export interface TrainRunOptions {
   spec?: unknown;
   /** Overrides data.source for folder specs (the CLI's --data). */
   dataDir?: string;
+  /** Opens the data instead of data.source (the companion's uploaded datasets). */
+  openSource?: (spec: RunSpec) => SampleSource;
   outDir: string;
   resume?: boolean;
   backend: string;
@@ -77,7 +79,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
     await dir.init(spec);
     await dir.truncateEventsTo({ epoch: -1, step: -1 });
   }
-  const source = openSource(spec, options.dataDir);
+  const source = options.openSource ? options.openSource(spec) : openSource(spec, options.dataDir);
   const data = await prepareData(source, spec, options.onLoadProgress);
   const initialWeights = !resume && spec.model.initialWeights ? await loadInitialWeights(spec.model.initialWeights) : undefined;
   let lastEpochMetrics: Record<string, number> = {};

@@ -1,4 +1,4 @@
-import { stableHash } from '../core/util/stableHash.ts';
+import { datasetVersion } from '../core/data/datasetManifest.ts';
 import type { DatasetRecord, SampleRecord } from './storageRecords.ts';
 
 export type SampleSummary = Pick<DatasetRecord, 'version' | 'sampleCount' | 'classCounts' | 'boxCount'>;
@@ -17,6 +17,6 @@ export function summarizeSamples(samples: readonly SampleRecord[]): SampleSummar
     counts.set(s.className, (counts.get(s.className) ?? 0) + 1);
     if (s.bbox) boxCount++;
   }
-  const version = stableHash(sorted.map((s) => [s.hash, s.className, s.identity ?? null, s.bbox ?? null]));
+  const version = datasetVersion(sorted);
   return { version, sampleCount: sorted.length, classCounts: Object.fromEntries(counts), boxCount };
 }

@@ -1,0 +1,109 @@
+import { Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { hostname } from 'node:os';
+import type { SampleSource } from '../core/data/sampleSource.ts';
+import type { RunSpec } from '../core/spec/runSpec.ts';
+import type { Trainer } from '../core/train/trainer.ts';
+import type { JobRecord } from './jobQueue.ts';
+import { BULL_QUEUE } from './redisQueue.ts';
+import { redisKeys } from './redisKeys.ts';
+import { runJob } from './runJob.ts';
+
+export interface RedisWorkerOptions {
+  url: string;
+  prefix?: string;
+  backend: string;
+  /** Run directory of a job; on several machines this is a shared folder, so another worker can resume. */
+  runDir: (jobId: string) => string;
+  openSource: (spec: RunSpec) => SampleSource;
+  /** How long a job's lock lasts without renewal (ms); a killed worker's job is picked up again after it. */
+  lockMs?: number;
+}
+
+/**
+ * One worker process: takes one BullMQ job at a time (tfjs drives one device per
+ * process, so a machine runs one worker per GPU). A job whose worker died stays locked
+ * until its lock lapses; BullMQ's stalled check then puts it back and a worker picks it
+ * up, and runJob continues it from the run's last checkpoint.
+ */
+export function startRedisWorker(o: RedisWorkerOptions): { close(): Promise<void>; id: string } {
+  const keys = redisKeys(o.prefix ?? 'studio');
+  const redis = new Redis(o.url, { maxRetriesPerRequest: null });
+  const sub = new Redis(o.url, { maxRetriesPerRequest: null });
+  const id = `${hostname()}:${process.pid} (${o.backend})`;
+  // ioredis reconnects by itself; say what went wrong rather than crash the worker.
+  for (const client of [redis, sub]) client.on('error', (err: Error) => console.error(`companion worker: redis: ${err.message}`));
+  const running = new Map<string, Trainer>();
+  void sub.subscribe(keys.updates);
+  sub.on('message', (_channel: string, text: string) => {
+    const message = JSON.parse(text) as { type: string; jobId?: string };
+    if (message.type === 'cancel' && message.jobId) running.get(message.jobId)?.stop('cancelled by the user');
+  });
+
+  const update = async (record: JobRecord) => {
+    await redis.set(keys.job(record.id), JSON.stringify(record));
+    await redis.publish(keys.updates, JSON.stringify({ type: 'status', job: record }));
+  };
+
+  const lockMs = o.lockMs ?? 30_000;
+  const worker = new Worker(
+    BULL_QUEUE,
+    async (bull) => {
+      const jobId = (bull.data as { id: string }).id;
+      const text = await redis.get(keys.job(jobId));
+      if (!text) return { skipped: 'no record' };
+      let record = JSON.parse(text) as JobRecord;
+      if (record.status === 'cancelled' || (await redis.exists(keys.cancel(jobId)))) {
+        if (record.status !== 'cancelled') await update({ ...record, status: 'cancelled', message: 'cancelled before it started', endedAt: Date.now() });
+        return { cancelled: true };
+      }
+      record = { ...record, status: 'active', attempts: record.attempts + 1, startedAt: record.startedAt ?? Date.now(), worker: id };
+      await update(record);
+      // Continue the log where the previous attempt left it: seq is the position in the stream.
+      let seq = await redis.xlen(keys.events(jobId));
+      const outcome = await runJob({
+        spec: record.spec,
+        runDir: o.runDir(jobId),
+        backend: o.backend,
+        openSource: o.openSource,
+        onEvent: (event) => {
+          const entry = JSON.stringify({ seq: seq++, event });
+          const live = JSON.stringify({ type: 'event', jobId, seq: seq - 1, event });
+          void redis.multi().xadd(keys.events(jobId), '*', 'e', entry).publish(keys.updates, live).exec();
+        },
+        onTrainer: (t) => {
+          running.set(jobId, t);
+          void redis.exists(keys.cancel(jobId)).then((n) => n && t.stop('cancelled by the user'));
+        },
+      });
+      running.delete(jobId);
+      await update({
+        ...record,
+        status: outcome.status,
+        message: outcome.message,
+        endedAt: Date.now(),
+        ...(outcome.summary ? { summary: outcome.summary } : {}),
+      });
+      return { status: outcome.status };
+    },
+    {
+      connection: { url: o.url, maxRetriesPerRequest: null },
+      prefix: `${o.prefix ?? 'studio'}:bull`,
+      concurrency: 1,
+      lockDuration: lockMs,
+      stalledInterval: Math.max(500, lockMs / 2),
+      // A job is worth resuming however often its workers die; it fails only by itself.
+      maxStalledCount: 1000,
+    },
+  );
+  worker.on('error', (err) => console.error(`companion worker: ${err.message}`));
+  return {
+    id,
+    async close() {
+      for (const t of running.values()) t.stop('the worker is shutting down');
+      await worker.close();
+      sub.disconnect();
+      redis.disconnect();
+    },
+  };
+}

@@ -1,0 +1,143 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { checkDatasetManifest, type DatasetManifest, type ManifestSample } from '../core/data/datasetManifest.ts';
+import type { DecodedImage, SampleRef, SampleSource } from '../core/data/sampleSource.ts';
+import { decodeImageFile } from '../node/decodeImage.ts';
+
+const SHA256 = /^[0-9a-f]{64}$/;
+const VERSION = /^[0-9a-f]{16}$/;
+
+/** Why an upload was refused; the server maps `kind` to its HTTP status. */
+export class UploadError extends Error {
+  constructor(
+    readonly kind: 'invalid' | 'incomplete' | 'missing',
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Datasets uploaded to the companion, content-addressed at two levels: each image is a
+ * blob named by the SHA-256 of its bytes (uploaded once, whichever dataset holds it), and
+ * each dataset version is a manifest named by its version hash. An interrupted upload
+ * resumes by asking which blobs are still missing. Every file is written under a
+ * temporary name and renamed into place only once it is whole and verified, so a broken
+ * upload leaves nothing a job could read; names on disk are hashes the server computed or
+ * checked, never paths from the client.
+ */
+export class UploadStore {
+  constructor(readonly root: string) {}
+
+  private blobPath(hash: string): string {
+    return join(this.root, 'blobs', hash.slice(0, 2), hash);
+  }
+
+  private manifestPath(version: string): string {
+    return join(this.root, 'datasets', `${version}.json`);
+  }
+
+  hasBlob(hash: string): boolean {
+    return SHA256.test(hash) && existsSync(this.blobPath(hash));
+  }
+
+  /** The hashes in `hashes` this store does not hold yet (invalid ones are reported as problems). */
+  missing(hashes: unknown): string[] {
+    if (!Array.isArray(hashes) || hashes.some((h) => typeof h !== 'string' || !SHA256.test(h))) {
+      throw new UploadError('invalid', 'hashes must be an array of lowercase hex SHA-256 digests (64 digits each)');
+    }
+    return [...new Set(hashes as string[])].filter((h) => !this.hasBlob(h));
+  }
+
+  /** Stores one image's bytes under their hash, after checking that they hash to it; returns whether it was new. */
+  async putBlob(hash: string, bytes: Uint8Array): Promise<boolean> {
+    if (!SHA256.test(hash)) throw new UploadError('invalid', `"${hash.slice(0, 80)}" is not a lowercase hex SHA-256 (64 digits)`);
+    const actual = createHash('sha256').update(bytes).digest('hex');
+    if (actual !== hash) {
+      throw new UploadError('invalid', `the ${bytes.length} bytes received hash to ${actual}, not ${hash}: the upload was cut short or changed on the way; nothing was stored`);
+    }
+    if (this.hasBlob(hash)) return false;
+    await atomicWrite(this.blobPath(hash), bytes);
+    return true;
+  }
+
+  /** Stores a dataset version once its manifest checks out and every image it names is here. */
+  async putManifest(version: string, value: unknown): Promise<{ manifest: DatasetManifest; created: boolean }> {
+    const check = checkDatasetManifest(value);
+    if (!check.ok) throw new UploadError('invalid', `the dataset manifest is not valid: ${check.problems.join('; ')}`, { problems: check.problems });
+    const { manifest } = check;
+    if (manifest.version !== version) throw new UploadError('invalid', `the manifest is version ${manifest.version}, but was sent as ${version}`);
+    const missing = this.missing(manifest.samples.map((s) => s.hash));
+    if (missing.length > 0) {
+      throw new UploadError('incomplete', `${missing.length} of the dataset's images have not been uploaded yet (first: ${missing[0]}); upload them, then the manifest`, { missing });
+    }
+    if (existsSync(this.manifestPath(version))) return { manifest, created: false };
+    await atomicWrite(this.manifestPath(version), JSON.stringify(manifest));
+    return { manifest, created: true };
+  }
+
+  hasDataset(version: string): boolean {
+    return VERSION.test(version) && existsSync(this.manifestPath(version));
+  }
+
+  async manifest(version: string): Promise<DatasetManifest> {
+    if (!this.hasDataset(version)) throw new UploadError('missing', `dataset version ${version} has not been uploaded to this companion`);
+    return JSON.parse(await readFile(this.manifestPath(version), 'utf8')) as DatasetManifest;
+  }
+
+  /** The uploaded dataset as the core's SampleSource. */
+  source(version: string): SampleSource {
+    return new UploadedSource(this, version);
+  }
+
+  readBlob(hash: string): Promise<Buffer> {
+    return readFile(this.blobPath(hash));
+  }
+}
+
+/** An uploaded dataset version, listed in id order (as the studio lists it, so splits match). */
+class UploadedSource implements SampleSource {
+  private byId = new Map<string, ManifestSample>();
+  description: string;
+
+  constructor(
+    private readonly store: UploadStore,
+    private readonly version: string,
+  ) {
+    this.description = `uploaded dataset v${version.slice(0, 8)}`;
+  }
+
+  async list(): Promise<SampleRef[]> {
+    const manifest = await this.store.manifest(this.version);
+    this.description = `uploaded dataset '${manifest.name}' (v${this.version.slice(0, 8)})`;
+    const sorted = [...manifest.samples].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    this.byId = new Map(sorted.map((s) => [s.id, s]));
+    return sorted.map((s) => ({
+      id: s.id,
+      className: s.className,
+      ...(s.identity !== undefined ? { identity: s.identity } : {}),
+      ...(s.bbox ? { bbox: s.bbox } : {}),
+    }));
+  }
+
+  async read(ref: SampleRef): Promise<DecodedImage> {
+    const sample = this.byId.get(ref.id);
+    if (!sample) throw new Error(`${this.description} has no sample ${ref.id}`);
+    return decodeImageFile(new Uint8Array(await this.store.readBlob(sample.hash)), sample.name);
+  }
+}
+
+async function atomicWrite(path: string, data: string | Uint8Array): Promise<void> {
+  await mkdir(join(path, '..'), { recursive: true });
+  const tmp = `${path}.${randomBytes(6).toString('hex')}.part`;
+  try {
+    await writeFile(tmp, data);
+    await rename(tmp, path);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+}
