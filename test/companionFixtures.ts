@@ -7,8 +7,8 @@ import { encodePgm } from '../src/node/writeDataset.ts';
  * per image and the manifest naming them by SHA-256): class "light" images are bright
  * with a dark bar, class "dark" the reverse, so a tiny model can learn them.
  */
-export function uploadableDataset(perClass = 6, size = 8): { manifest: DatasetManifest; blobs: Map<string, Uint8Array> } {
-  const blobs = new Map<string, Uint8Array>();
+export function uploadableDataset(perClass = 6, size = 8): { manifest: DatasetManifest; blobs: Map<string, Uint8Array<ArrayBuffer>> } {
+  const blobs = new Map<string, Uint8Array<ArrayBuffer>>();
   const samples: DatasetManifest['samples'] = [];
   for (const className of ['light', 'dark']) {
     for (let i = 0; i < perClass; i++) {
@@ -20,7 +20,7 @@ export function uploadableDataset(perClass = 6, size = 8): { manifest: DatasetMa
       }
       const bytes = encodePgm({ width: size, height: size, channels: 1, data });
       const hash = createHash('sha256').update(bytes).digest('hex');
-      blobs.set(hash, bytes);
+      blobs.set(hash, new Uint8Array(bytes));
       samples.push({ id: hash, hash, name: `${className}-${i}.pgm`, className });
     }
   }

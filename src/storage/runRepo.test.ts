@@ -185,6 +185,8 @@ describe('RunRepo.markInterrupted', () => {
       ['live', 'loading', {}],
       ['done', 'completed', {}],
       ['failed', 'failed', { message: 'out of memory' }],
+      // A companion trains this one: closing the page interrupts nothing.
+      ['remote', 'running', { remote: { url: 'http://gpu:8787', jobId: 'remote' } }],
     ];
     for (const [id, status, extra] of statuses) await runs.create(run(id, { status, ...extra }));
     const asked: string[] = [];
@@ -202,6 +204,7 @@ describe('RunRepo.markInterrupted', () => {
     expect(byId.paused).toMatchObject({ status: 'interrupted', message: expect.stringMatching(/resume starts from the start/) });
     expect(byId.queued).toMatchObject({ status: 'interrupted', message: expect.stringMatching(/before the run started/) });
     expect(byId.live.status).toBe('loading');
+    expect(byId.remote.status).toBe('running');
     expect(byId.done.status).toBe('completed');
     expect(byId.failed).toMatchObject({ status: 'failed', message: 'out of memory' });
     // Marked runs are no longer in progress, so a second pass (here with a synchronous isLive) finds nothing new.

@@ -122,7 +122,8 @@ export class RunRepo {
    * browser host answers from Web Locks). Returns the runs it marked.
    */
   async markInterrupted(isLive: (runId: string) => boolean | Promise<boolean>): Promise<RunRecord[]> {
-    const candidates = (await this.db.getAll('runs')).filter((r) => IN_PROGRESS.has(r.status));
+    // A companion trains remote runs; the page only watches them, so closing it interrupts nothing.
+    const candidates = (await this.db.getAll('runs')).filter((r) => IN_PROGRESS.has(r.status) && !r.remote);
     // isLive may await Web Locks, which would end a transaction, so it is asked before the write.
     const live = await Promise.all(candidates.map((r) => isLive(r.id)));
     const orphaned = new Set(candidates.filter((_, i) => !live[i]).map((r) => r.id));

@@ -114,8 +114,8 @@ export interface RunRecord {
   classNames?: string[];
   /** The epoch boundary the run resumes from, when a checkpoint exists. */
   resumeFrom?: { epoch: number; step: number };
-  /** Set when a companion worker trains the run (issue 5). */
-  remote?: { url: string; jobId: string };
+  /** Set when a companion trains the run: where, which job, and the last event seq stored here. */
+  remote?: { url: string; jobId: string; lastSeq?: number; sweepId?: string; params?: Record<string, number | string | boolean> };
 }
 
 /** One emitted event, in emission order within its run. */

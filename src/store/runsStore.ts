@@ -42,6 +42,10 @@ export interface RunsState {
   /** Deletes after `confirm` agrees to a question naming what goes; resolves whether it deleted. */
   deleteRun(runId: string, confirm: (question: string) => boolean | Promise<boolean>): Promise<boolean>;
   exportRun(runId: string, format: RunExportFormat): Promise<void>;
+  /** Shows runs a companion trains (already stored); the first one gets the focus. */
+  addRemoteRuns(records: RunRecord[]): void;
+  /** A remote run's progress, in the engine's message shapes, so it charts like a local run. */
+  remoteMessage(message: FromEngine): void;
 }
 
 const FOCUS_KEY = 'studio.focusRun';
@@ -87,6 +91,43 @@ async function heldLocks(): Promise<Set<string>> {
 
 const notify = (message: string, kind?: 'info' | 'error') => useSessionStore.getState().notify(message, kind);
 const engine = () => useSessionStore.getState().engine();
+
+/**
+ * A queued RunRecord for a draft: validated (every problem in the message), with the
+ * chosen dataset's current version pinned into the spec. Not stored yet.
+ */
+export async function newRunRecord(input: RunSpecInput, datasetId?: string, id: string = crypto.randomUUID()): Promise<RunRecord> {
+  const storage = await studioStorage();
+  let spec = input;
+  let dataset: DatasetRecord | undefined;
+  const source = input.data?.source;
+  if (source?.kind === 'indexeddb') {
+    const chosen = datasetId ?? source.datasetId;
+    if (!chosen) throw new Error('no dataset chosen: pick one to train on (data.source.datasetId is empty); nothing was started');
+    dataset = await storage.datasets.get(chosen);
+    if (!dataset) throw new Error(`dataset ${chosen} no longer exists; pick another one (nothing was started)`);
+    spec = { ...input, data: { ...input.data, source: { kind: 'indexeddb', datasetId: chosen, version: dataset.version } } };
+  }
+  const result = validateRunSpec(spec);
+  if (!result.ok) {
+    const lines = result.problems.map((p) => `${p.path}: ${p.message}`).join('; ');
+    throw new Error(`the run spec has ${result.problems.length} problem${result.problems.length === 1 ? '' : 's'} (${lines}); nothing was started`);
+  }
+  return {
+    id,
+    name: `${result.spec.name}-${id.slice(0, 6)}`,
+    tags: [],
+    spec: result.spec,
+    specHash: stableHash(result.spec),
+    ...(dataset ? { datasetId: dataset.id, datasetName: dataset.name, datasetVersion: dataset.version } : {}),
+    architecture: result.spec.model.architecture,
+    status: 'queued',
+    createdAt: Date.now(),
+    activeSec: 0,
+    epochsDone: 0,
+    step: 0,
+  };
+}
 
 export const useRunsStore = create<RunsState>()((set, get) => {
   const patchRun = (runId: string, patch: Partial<RunRecord>) =>
@@ -261,36 +302,8 @@ export const useRunsStore = create<RunsState>()((set, get) => {
         throw new Error(`run '${active.name}' is still ${active.status}; stop it before starting another (nothing was started)`);
       }
       const storage = await studioStorage();
-      let spec = input;
-      let dataset: DatasetRecord | undefined;
-      const source = input.data?.source;
-      if (source?.kind === 'indexeddb') {
-        const id = datasetId ?? source.datasetId;
-        if (!id) throw new Error('no dataset chosen: pick one to train on (data.source.datasetId is empty); nothing was started');
-        dataset = await storage.datasets.get(id);
-        if (!dataset) throw new Error(`dataset ${id} no longer exists; pick another one (nothing was started)`);
-        spec = { ...input, data: { ...input.data, source: { kind: 'indexeddb', datasetId: id, version: dataset.version } } };
-      }
-      const result = validateRunSpec(spec);
-      if (!result.ok) {
-        const lines = result.problems.map((p) => `${p.path}: ${p.message}`).join('; ');
-        throw new Error(`the run spec has ${result.problems.length} problem${result.problems.length === 1 ? '' : 's'} (${lines}); nothing was started`);
-      }
-      const id = crypto.randomUUID();
-      const record: RunRecord = {
-        id,
-        name: `${result.spec.name}-${id.slice(0, 6)}`,
-        tags: [],
-        spec: result.spec,
-        specHash: stableHash(result.spec),
-        ...(dataset ? { datasetId: dataset.id, datasetName: dataset.name, datasetVersion: dataset.version } : {}),
-        architecture: result.spec.model.architecture,
-        status: 'queued',
-        createdAt: Date.now(),
-        activeSec: 0,
-        epochsDone: 0,
-        step: 0,
-      };
+      const record = await newRunRecord(input, datasetId);
+      const { id } = record;
       await storage.runs.create(record);
       seriesByRun.set(id, new RunSeries());
       writeFocus(id);
@@ -298,6 +311,19 @@ export const useRunsStore = create<RunsState>()((set, get) => {
       engine().send({ type: 'train', runId: id });
       return record;
     },
+
+    addRemoteRuns(records) {
+      if (records.length === 0) return;
+      for (const r of records) seriesByRun.set(r.id, new RunSeries());
+      writeFocus(records[0].id);
+      set((s) => ({
+        runs: [...records, ...s.runs.filter((r) => !records.some((x) => x.id === r.id))],
+        focusRunId: records[0].id,
+        seriesVersion: { ...s.seriesVersion, ...Object.fromEntries(records.map((r) => [r.id, 0])) },
+      }));
+    },
+
+    remoteMessage: (message) => onMessage(message),
 
     pause: (runId) => sendToRun(runId, 'pause'),
     resume: (runId) => sendToRun(runId, 'resume'),

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { useCompanionStore } from '../store/companionStore.ts';
 import { inProgressStatuses, useRunsStore } from '../store/runsStore.ts';
 import { pageFromHash, useSessionStore, type PageId } from '../store/sessionStore.ts';
 import { ShortcutsDialog } from './components/ShortcutsDialog.tsx';
@@ -43,7 +44,11 @@ export function App() {
     const session = useSessionStore.getState();
     session.engine();
     void session.refreshStorage();
-    void useRunsStore.getState().start();
+    // Remote runs still in progress are followed again once the runs are loaded.
+    void useRunsStore
+      .getState()
+      .start()
+      .then(() => (useCompanionStore.getState().token ? useCompanionStore.getState().resumeMirrors() : undefined));
     const onHash = () => useSessionStore.setState({ page: pageFromHash(location.hash) });
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);

@@ -1,5 +1,6 @@
 import type { RunRecord } from '../../storage/storageRecords.ts';
 import { formatBytes } from '../../storage/formatBytes.ts';
+import { useCompanionStore } from '../../store/companionStore.ts';
 import { useEvaluateStore } from '../../store/evaluateStore.ts';
 import { inProgressStatuses, runSeries, useRunsStore } from '../../store/runsStore.ts';
 import { useSessionStore } from '../../store/sessionStore.ts';
@@ -54,6 +55,11 @@ export function TrainControls({ run, startBlocked, onStart }: TrainControlsProps
         {active && (
           <button type="button" className="danger" data-testid="train.stop" onClick={() => runs.stop(run.id)}>
             Stop
+          </button>
+        )}
+        {run?.remote && inProgressStatuses.has(run.status) && (
+          <button type="button" className="danger" data-testid="train.stopRemote" onClick={() => void useCompanionStore.getState().cancel(run.id).catch(fail)}>
+            Stop on the companion
           </button>
         )}
         {run && !active && run.epochsDone > 0 && (

@@ -9,6 +9,8 @@ import { lossLines } from '../components/runChartSeries.ts';
 import { runColor } from '../components/runColor.ts';
 import { RunsTable, type RunsTableActions } from '../components/RunsTable.tsx';
 import { specDiff } from '../components/specDiff.ts';
+import { sweepTable } from '../components/sweepTable.ts';
+import { formatMetric } from '../components/formatMetric.ts';
 import { useConfirm } from '../components/useConfirm.tsx';
 
 const fail = (e: unknown) => useSessionStore.getState().notify(e instanceof Error ? e.message : String(e), 'error');
@@ -46,6 +48,51 @@ function SpecDiffTable({ runs }: { runs: RunRecord[] }) {
   );
 }
 
+/** The selected runs of a sweep ranked by what they reached, with the values each one tried. */
+function SweepResults({ runs }: { runs: RunRecord[] }) {
+  const table = useMemo(() => sweepTable(runs), [runs]);
+  if (table.params.length === 0) return null;
+  return (
+    <>
+      <h3>Sweep results{table.rankBy ? `, best ${table.rankBy} first` : ''}</h3>
+      <div className="table-wrap">
+        <table className="diff-table" data-testid="runs.sweep">
+          <thead>
+            <tr>
+              <th scope="col">Run</th>
+              {table.params.map((p) => (
+                <th key={p} scope="col">
+                  <code>{p}</code>
+                </th>
+              ))}
+              {table.metrics.map((m) => (
+                <th key={m} scope="col">
+                  {m}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {table.rows.map((row) => (
+              <tr key={row.run.id} data-testid="runs.sweep.row" data-status={row.run.status}>
+                <th scope="row">
+                  <span className="swatch" style={{ background: runColor(row.run.id) }} aria-hidden="true" /> {row.run.name}
+                </th>
+                {row.params.map((v, i) => (
+                  <td key={table.params[i]}>{v === undefined ? '—' : String(v)}</td>
+                ))}
+                {row.metrics.map((v, i) => (
+                  <td key={table.metrics[i]}>{v === undefined ? row.run.status : formatMetric(v)}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
+
 /** The loss and validation loss of every selected run on one chart, each run in its own colour. */
 function RunsOverlay({ runs }: { runs: RunRecord[] }) {
   const version = useRunsStore((s) => runs.map((r) => s.seriesVersion[r.id] ?? -1).join(','));
@@ -67,6 +114,11 @@ export function RunsPage() {
   const [selectedIds, setSelectedIds] = useState<ReadonlySet<string>>(new Set());
   const [confirmDialog, confirm] = useConfirm();
   const selected = useMemo(() => runs.filter((r) => selectedIds.has(r.id)), [runs, selectedIds]);
+  const sweeps = useMemo(() => {
+    const byId = new Map<string, string[]>();
+    for (const r of runs) if (r.remote?.sweepId) byId.set(r.remote.sweepId, [...(byId.get(r.remote.sweepId) ?? []), r.id]);
+    return [...byId];
+  }, [runs]);
   const store = useRunsStore.getState();
 
   const actions: RunsTableActions = {
@@ -108,6 +160,15 @@ export function RunsPage() {
         ) : (
           <>
             <p className="muted">Select runs to overlay their curves and compare their specs.</p>
+            {sweeps.length > 0 && (
+              <div className="button-row">
+                {sweeps.map(([id, ids]) => (
+                  <button key={id} type="button" className="secondary" data-testid={`runs.compareSweep.${id}`} onClick={() => setSelectedIds(new Set(ids))}>
+                    Compare {id} ({ids.length} runs)
+                  </button>
+                ))}
+              </div>
+            )}
             <RunsTable runs={runs} selected={selectedIds} onSelect={select} actions={actions} />
           </>
         )}
@@ -115,6 +176,7 @@ export function RunsPage() {
       {selected.length > 0 && (
         <section className="panel" aria-label="Comparison of the selected runs">
           <RunsOverlay runs={selected} />
+          <SweepResults runs={selected} />
           {selected.length > 1 && (
             <>
               <h3>What differs</h3>

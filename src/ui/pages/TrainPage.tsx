@@ -1,9 +1,11 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { validateRunSpec, type RunSpecInput } from '../../core/spec/runSpec.ts';
 import type { DatasetRecord } from '../../storage/storageRecords.ts';
+import { useCompanionStore } from '../../store/companionStore.ts';
 import { useDatasetsStore } from '../../store/datasetsStore.ts';
 import { inProgressStatuses, useRunsStore } from '../../store/runsStore.ts';
 import { useSessionStore } from '../../store/sessionStore.ts';
+import { CompanionPanel } from '../components/CompanionPanel.tsx';
 import { LrFinderPanel } from '../components/LrFinderPanel.tsx';
 import { RunCharts } from '../components/RunCharts.tsx';
 import { RunForm } from '../components/RunForm.tsx';
@@ -32,6 +34,8 @@ export function TrainPage() {
   const activeRun = useRunsStore((s) => s.runs.find((r) => r.id === s.activeRunId && inProgressStatuses.has(r.status)));
   const [mode, setMode] = useState<'form' | 'json'>('form');
   const [starting, setStarting] = useState(false);
+  const target = useCompanionStore((s) => s.target);
+  const companionReady = useCompanionStore((s) => s.health?.ok === true);
 
   useEffect(() => {
     if (!datasetsLoaded) void useDatasetsStore.getState().refresh();
@@ -61,7 +65,8 @@ export function TrainPage() {
   const start = async () => {
     setStarting(true);
     try {
-      await useRunsStore.getState().startRun(draft, dataset?.id);
+      if (target === 'companion') await useCompanionStore.getState().runOnCompanion(draft, dataset?.id);
+      else await useRunsStore.getState().startRun(draft, dataset?.id);
     } catch (e) {
       useSessionStore.getState().notify(`Could not start: ${errorText(e)}`, 'error');
     } finally {
@@ -69,7 +74,9 @@ export function TrainPage() {
     }
   };
 
-  const startBlocked = activeRun
+  const startBlocked = target === 'companion' && !companionReady
+    ? 'Connect to the companion first.'
+    : target === 'browser' && activeRun
     ? `Run ${activeRun.name} is ${activeRun.status}.`
     : source?.kind === 'indexeddb' && !dataset
       ? 'Choose a dataset first.'
@@ -128,6 +135,7 @@ export function TrainPage() {
             </ul>
           </div>
         )}
+        <CompanionPanel spec={draft} datasetId={dataset?.id} canStart={!(source?.kind === 'indexeddb' && !dataset) && validation.ok} />
         {mode === 'form' ? <RunForm spec={draft} problems={validation.problems} onChange={setDraft} /> : <SpecJsonEditor spec={draft} onChange={setDraft} />}
       </section>
 
