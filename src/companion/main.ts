@@ -20,7 +20,8 @@ options:
   --backend auto|webgpu|cpu (default auto: WebGPU on a real GPU, else CPU)
   --origin URL (repeatable; studio origins allowed to call)  --token TOKEN
   --max-body BYTES (specs; default 1 MiB)  --max-upload BYTES (one image or manifest; default 64 MiB)
-  --lock-ms MS (worker: how soon a dead worker's job is picked up again; default 30000)`;
+  --lock-ms MS (worker: how soon a dead worker's job is picked up again; default 30000)
+  --adapter NAME (WebGPU: the Dawn adapter whose name contains NAME; one worker per GPU)`;
 
 /**
  * WebGPU on a real adapter, else the CPU. SwiftShader (a CPU emulation of Vulkan that
@@ -54,12 +55,14 @@ async function main(): Promise<void> {
       'max-body': { type: 'string', default: String(1 << 20) },
       'max-upload': { type: 'string', default: String(64 << 20) },
       'lock-ms': { type: 'string', default: '30000' },
+      adapter: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) return console.log(USAGE);
   const role = positionals[0] ?? 'serve';
   if (role !== 'serve' && role !== 'worker') throw new Error(`unknown command "${role}"\n${USAGE}`);
+  if (values.adapter) process.env.STUDIO_DAWN_ADAPTER = values.adapter;
   const root = resolve(values.root);
   const uploads = new UploadStore(join(root, 'uploads'));
   const runDir = (jobId: string) => join(root, 'runs', jobId);
