@@ -4,6 +4,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkDatasetManifest, type DatasetManifest, type ManifestSample } from '../core/data/datasetManifest.ts';
 import type { DecodedImage, SampleRef, SampleSource } from '../core/data/sampleSource.ts';
+import { samplesById } from '../core/data/samplesById.ts';
 import { decodeImageFile } from '../node/decodeImage.ts';
 
 const SHA256 = /^[0-9a-f]{64}$/;
@@ -113,14 +114,9 @@ class UploadedSource implements SampleSource {
   async list(): Promise<SampleRef[]> {
     const manifest = await this.store.manifest(this.version);
     this.description = `uploaded dataset '${manifest.name}' (v${this.version.slice(0, 8)})`;
-    const sorted = [...manifest.samples].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    this.byId = new Map(sorted.map((s) => [s.id, s]));
-    return sorted.map((s) => ({
-      id: s.id,
-      className: s.className,
-      ...(s.identity !== undefined ? { identity: s.identity } : {}),
-      ...(s.bbox ? { bbox: s.bbox } : {}),
-    }));
+    const { byId, refs } = samplesById(manifest.samples);
+    this.byId = byId;
+    return refs;
   }
 
   async read(ref: SampleRef): Promise<DecodedImage> {

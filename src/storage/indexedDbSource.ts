@@ -1,4 +1,5 @@
 import type { DecodedImage, ImageDecoder, SampleRef, SampleSource } from '../core/data/sampleSource.ts';
+import { samplesById } from '../core/data/samplesById.ts';
 import type { DatasetRepo } from './datasetRepo.ts';
 import type { SampleRecord } from './storageRecords.ts';
 
@@ -35,14 +36,9 @@ export class IndexedDbSource implements SampleSource {
           'A resumed run must train on exactly the same images and labels; start a new run on the current data instead.',
       );
     }
-    const sorted = [...samples].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    this.byId = new Map(sorted.map((s) => [s.id, s]));
-    return sorted.map((s) => ({
-      id: s.id,
-      className: s.className,
-      ...(s.identity !== undefined ? { identity: s.identity } : {}),
-      ...(s.bbox ? { bbox: s.bbox } : {}),
-    }));
+    const { byId, refs } = samplesById(samples);
+    this.byId = byId;
+    return refs;
   }
 
   async read(ref: SampleRef): Promise<DecodedImage> {

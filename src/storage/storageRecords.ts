@@ -1,4 +1,4 @@
-import type { Box } from '../core/data/sampleSource.ts';
+import type { ManifestSample } from '../core/data/datasetManifest.ts';
 import type { RunSpec } from '../core/spec/runSpec.ts';
 import type { CheckpointManifest } from '../core/train/checkpoint.ts';
 import type { TrainEvent } from '../core/train/trainEvent.ts';
@@ -30,18 +30,13 @@ export interface DatasetRecord {
   description?: string;
 }
 
-/** One image in one dataset. The pixels live once, in the blob store, keyed by `hash`. */
-export interface SampleRecord {
+/**
+ * One image in one dataset: the manifest's fields (id = the content hash, since a dataset
+ * holds each image once) plus where and when it is stored. The pixels live once, in the
+ * blob store, keyed by `hash`.
+ */
+export interface SampleRecord extends ManifestSample {
   datasetId: string;
-  /** Unique within the dataset: the content hash (a dataset holds each image once). */
-  id: string;
-  /** SHA-256 of the encoded bytes, lowercase hex. */
-  hash: string;
-  /** Original file name or path, for display and error messages. */
-  name: string;
-  className: string;
-  identity?: string;
-  bbox?: Box;
   width: number;
   height: number;
   addedAt: number;
