@@ -4,10 +4,11 @@ import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { registerFastCpuKernels } from '../kernels/cpu/registerFastCpuKernels.ts';
+import { registerFastWebgpuKernels } from '../kernels/webgpu/registerFastWebgpuKernels.ts';
 import { browserDecoder } from '../import/browserDecoder.ts';
 import { openStudioStorage, type StudioStorage } from '../storage/studioStorage.ts';
 import { createEngineHost, type SelectedBackend } from './engineHost.ts';
-import { runLockName, type BackendPreference, type FromEngine, type ToEngine } from './protocol.ts';
+import { runLockName, STOCK_KERNELS_WORKER_NAME, type BackendPreference, type FromEngine, type ToEngine } from './protocol.ts';
 
 /**
  * The worker that hosts the training core in the browser: a thin shell that supplies the
@@ -16,8 +17,16 @@ import { runLockName, type BackendPreference, type FromEngine, type ToEngine } f
  */
 declare const self: DedicatedWorkerGlobalScope;
 
-// Browsers with neither WebGPU nor WebGL still train at a usable speed on the CPU.
-registerFastCpuKernels();
+// The studio's kernels (issue 6) are the default: WGSL convolution gradients on WebGPU, and
+// fast CPU kernels so browsers with neither WebGPU nor WebGL still train at a usable speed.
+// The page names the worker with STOCK_KERNELS_WORKER_NAME (`?kernels=stock`) to compare
+// with, or fall back to, stock tfjs.
+const stockKernels = self.name === STOCK_KERNELS_WORKER_NAME;
+if (!stockKernels) {
+  registerFastCpuKernels();
+  registerFastWebgpuKernels();
+}
+const kernelsNote = stockKernels ? ', stock kernels' : '';
 
 interface WebGpuBackendLike {
   adapterInfo?: { vendor?: string; architecture?: string };
@@ -48,12 +57,12 @@ async function selectBackend(prefer: BackendPreference[]): Promise<SelectedBacke
         continue;
       }
       await tf.ready();
-      if (name !== 'webgpu') return { backend: name, adapter: name };
+      if (name !== 'webgpu') return { backend: name, adapter: name === 'cpu' ? `${name}${kernelsNote}` : name };
       const backend = tf.backend() as unknown as WebGpuBackendLike;
       const limits = backend.device?.limits;
       return {
         backend: name,
-        adapter: await webgpuAdapterLabel(backend),
+        adapter: `${await webgpuAdapterLabel(backend)}${kernelsNote}`,
         ...(limits ? { limits: { maxBufferSize: limits.maxBufferSize, maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize } } : {}),
       };
     } catch (err) {

@@ -10,6 +10,9 @@ import type { CheckpointSlot, RunStatus } from '../storage/storageRecords.ts';
 
 export type BackendPreference = 'webgpu' | 'webgl' | 'cpu';
 
+/** The engine worker's name when the page asks for stock tfjs kernels (`?kernels=stock`) instead of the studio's. */
+export const STOCK_KERNELS_WORKER_NAME = 'studio-engine-stock-kernels';
+
 /** Training memory for one spec at its batch size, estimated by building the model in the worker. */
 export interface MemoryEstimate extends TrainingMemory {
   /** What the adapter allows in one buffer (maxStorageBufferBindingSize / maxBufferSize), when known. */

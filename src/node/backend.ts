@@ -1,12 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { existsSync } from 'node:fs';
 import { registerFastCpuKernels, unregisterFastCpuKernels } from '../kernels/cpu/registerFastCpuKernels.ts';
+import { registerFastWebgpuKernels, unregisterFastWebgpuKernels } from '../kernels/webgpu/registerFastWebgpuKernels.ts';
 
 export type NodeBackendName = 'cpu' | 'webgpu';
 
 export interface BackendInfo {
   backend: NodeBackendName;
-  /** Adapter as WebGPU reports it (vendor / architecture); on cpu, which kernels run ('fast kernels' or 'stock kernels'). */
+  /**
+   * Adapter as WebGPU reports it (vendor / architecture, with ', stock kernels' when the
+   * studio's WGSL kernels are off); on cpu, which kernels run ('fast kernels' or 'stock kernels').
+   */
   adapter: string;
 }
 
@@ -40,8 +44,12 @@ function prepareWebgpu(): Promise<void> {
  * that imports backend packages: the core stays backend-agnostic.
  */
 export async function initNodeBackend(name: NodeBackendName): Promise<BackendInfo> {
+  // The studio's kernels (issue 6) are the default; STUDIO_STOCK_KERNELS=1 trains on stock tfjs.
+  const stock = process.env.STUDIO_STOCK_KERNELS === '1';
   if (name === 'webgpu') {
     await prepareWebgpu();
+    if (stock) unregisterFastWebgpuKernels();
+    else registerFastWebgpuKernels();
     const ok = await tf.setBackend('webgpu');
     if (!ok) {
       throw new Error(
@@ -50,11 +58,10 @@ export async function initNodeBackend(name: NodeBackendName): Promise<BackendInf
     }
     await tf.ready();
     const info = (tf.backend() as unknown as { adapterInfo?: { vendor?: string; architecture?: string } }).adapterInfo;
-    return { backend: 'webgpu', adapter: [info?.vendor, info?.architecture].filter(Boolean).join(' ') || 'unknown' };
+    const adapter = [info?.vendor, info?.architecture].filter(Boolean).join(' ') || 'unknown';
+    return { backend: 'webgpu', adapter: stock ? `${adapter}, stock kernels` : adapter };
   }
   await import('@tensorflow/tfjs-backend-cpu');
-  // The fast kernels (issue 6) are the default; STUDIO_STOCK_KERNELS=1 trains on stock tfjs-cpu.
-  const stock = process.env.STUDIO_STOCK_KERNELS === '1';
   if (stock) unregisterFastCpuKernels();
   else registerFastCpuKernels();
   // The CPU backend greets Node users with advice to install tfjs-node, which downloads

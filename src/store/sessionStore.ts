@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import demoSpec from '../../examples/shapes-demo.json';
 import type { RunSpecInput } from '../core/spec/runSpec.ts';
 import { EngineClient } from '../engine/engineClient.ts';
+import { STOCK_KERNELS_WORKER_NAME } from '../engine/protocol.ts';
 import { estimateStorage } from '../storage/storageQuota.ts';
 
 export type PageId = 'home' | 'datasets' | 'models' | 'train' | 'runs' | 'evaluate';
@@ -87,7 +88,11 @@ export const useSessionStore = create<SessionState>()((set, get) => ({
   },
   engine() {
     if (!client) {
-      const worker = new Worker(new URL('../engine/engineWorker.ts', import.meta.url), { type: 'module' });
+      const stock = new URLSearchParams(location.search).get('kernels') === 'stock';
+      const worker = new Worker(new URL('../engine/engineWorker.ts', import.meta.url), {
+        type: 'module',
+        name: stock ? STOCK_KERNELS_WORKER_NAME : 'studio-engine',
+      });
       const engine = new EngineClient(worker);
       engine.subscribe((message) => {
         if (message.type === 'ready') set({ backend: message.backend, adapter: message.adapter, engineError: undefined });

@@ -1,7 +1,7 @@
 import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core';
 import type { FastKernel, FastKernelArgs } from './fastKernel.ts';
 import { float32Values } from './fastKernel.ts';
-import { supportedConvInfo, type ConvAttrs } from './supportedConvInfo.ts';
+import { supportedConvInfo, type ConvAttrs } from '../supportedConvInfo.ts';
 
 export interface ConvKernelSpec {
   kernelName: string;

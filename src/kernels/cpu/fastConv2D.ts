@@ -4,7 +4,7 @@ import type { FastKernel, FastKernelArgs } from './fastKernel.ts';
 import { float32Values } from './fastKernel.ts';
 import { gemmAccumulate } from './gemm.ts';
 import { im2col, patchBlockRows, patchesAreInput, patchScratch } from './im2col.ts';
-import { supportedConvInfo } from './supportedConvInfo.ts';
+import { supportedConvInfo } from '../supportedConvInfo.ts';
 
 /** `y = patches(x) · filter`, the patch matrix built a block of output pixels at a time. */
 function conv2dForward(x: Float32Array, filter: Float32Array, info: backend_util.Conv2DInfo): Float32Array {

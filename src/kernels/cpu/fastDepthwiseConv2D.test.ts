@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { relativeError, seeded, stockAndFast } from './kernelParity.testkit.ts';
+import { relativeError, seeded, stockAndFast } from '../kernelParity.testkit.ts';
 
 type Pad = 'same' | 'valid' | [[0, 0], [number, number], [number, number], [0, 0]];
 

@@ -1,5 +1,6 @@
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelOverride } from '../kernelOverrides.ts';
 
 export interface FastKernelArgs {
   /** The engine passes every input an op declares; optional ones (a fused bias) may be absent. */
@@ -8,15 +9,8 @@ export interface FastKernelArgs {
   attrs: NamedAttrMap;
 }
 
-/**
- * A replacement for one cpu kernel. `run` returns undefined for a case it does not
- * cover (NCHW, dilation > 1, a non-float32 input, an unusual fusion), and the stock
- * kernel runs instead, so registering fast kernels never makes a model fail.
- */
-export interface FastKernel {
-  kernelName: string;
-  run(args: FastKernelArgs): TensorInfo | undefined;
-}
+/** A replacement for one cpu kernel (falls back to stock by returning undefined). */
+export type FastKernel = KernelOverride<FastKernelArgs>;
 
 /** A tensor's values when it is float32 on the cpu backend, else undefined (the caller falls back). */
 export function float32Values(backend: MathBackendCPU, t: TensorInfo): Float32Array | undefined {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, expect, it } from 'vitest';
-import { seeded, stockAndFast } from './kernelParity.testkit.ts';
+import { seeded, stockAndFast } from '../kernelParity.testkit.ts';
 
 const tensors: tf.Tensor[] = [];
 const keep = <T extends tf.Tensor>(t: T): T => (tensors.push(t), t);

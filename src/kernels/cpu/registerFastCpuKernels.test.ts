@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { relativeError, seeded, stockAndFast } from './kernelParity.testkit.ts';
+import { relativeError, seeded, stockAndFast } from '../kernelParity.testkit.ts';
 import { FAST_CPU_KERNEL_NAMES, fastCpuKernelsRegistered, registerFastCpuKernels, unregisterFastCpuKernels } from './registerFastCpuKernels.ts';
 
 const initiallyRegistered = fastCpuKernelsRegistered();

@@ -1,5 +1,4 @@
-import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
-import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { KernelOverrides } from '../kernelOverrides.ts';
 import type { FastKernel, FastKernelArgs } from './fastKernel.ts';
 import { fastConv2D, fastFusedConv2D } from './fastConv2D.ts';
 import { fastConv2DBackpropFilter } from './fastConv2DBackpropFilter.ts';
@@ -28,14 +27,13 @@ const FAST_KERNELS: FastKernel[] = [
   fastMaxPoolGrad,
 ];
 
-/** The stock configs replaced by `registerFastCpuKernels`, by kernel name; undefined while the stock ones are in place. */
-let stockConfigs: Map<string, KernelConfig> | undefined;
+const overrides = new KernelOverrides<FastKernelArgs>('cpu', FAST_KERNELS, "import '@tensorflow/tfjs-backend-cpu' first");
 
 /** Names of the cpu kernels that `registerFastCpuKernels` replaces. */
-export const FAST_CPU_KERNEL_NAMES: readonly string[] = FAST_KERNELS.map((k) => k.kernelName);
+export const FAST_CPU_KERNEL_NAMES: readonly string[] = overrides.names;
 
 export function fastCpuKernelsRegistered(): boolean {
-  return stockConfigs !== undefined;
+  return overrides.registered;
 }
 
 /**
@@ -48,35 +46,10 @@ export function fastCpuKernelsRegistered(): boolean {
  * first. Hosts decide whether to call it (the Node hosts skip it when STUDIO_STOCK_KERNELS=1).
  */
 export function registerFastCpuKernels(): void {
-  if (stockConfigs) return;
-  const stock = new Map<string, KernelConfig>();
-  for (const fast of FAST_KERNELS) {
-    const config = getKernel(fast.kernelName, 'cpu');
-    if (!config) {
-      throw new Error(
-        `registerFastCpuKernels: the cpu backend has no '${fast.kernelName}' kernel to replace; import '@tensorflow/tfjs-backend-cpu' first (nothing was registered)`,
-      );
-    }
-    stock.set(fast.kernelName, config);
-  }
-  for (const fast of FAST_KERNELS) {
-    const config = stock.get(fast.kernelName) as KernelConfig;
-    unregisterKernel(fast.kernelName, 'cpu');
-    registerKernel({ ...config, kernelFunc: withFallback(fast, config.kernelFunc) });
-  }
-  stockConfigs = stock;
+  overrides.register();
 }
 
 /** Puts the stock kernels back exactly as they were. A no-op when the fast ones are not registered. */
 export function unregisterFastCpuKernels(): void {
-  if (!stockConfigs) return;
-  for (const [name, config] of stockConfigs) {
-    unregisterKernel(name, 'cpu');
-    registerKernel(config);
-  }
-  stockConfigs = undefined;
-}
-
-function withFallback(fast: FastKernel, stock: KernelFunc): KernelFunc {
-  return (args) => fast.run(args as unknown as FastKernelArgs) ?? (stock(args) as TensorInfo);
+  overrides.unregister();
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { fastCpuKernelsRegistered, registerFastCpuKernels, unregisterFastCpuKernels } from './registerFastCpuKernels.ts';
+import { fastCpuKernelsRegistered, registerFastCpuKernels, unregisterFastCpuKernels } from './cpu/registerFastCpuKernels.ts';
+import { fastWebgpuKernelsRegistered, registerFastWebgpuKernels, unregisterFastWebgpuKernels } from './webgpu/registerFastWebgpuKernels.ts';
 
 /**
  * Runs `compute` once on the stock cpu kernels and once on the fast ones, and returns both
@@ -19,6 +20,28 @@ export function stockAndFast(compute: () => tf.Tensor): { stock: Float32Array; f
   } finally {
     if (wasRegistered) registerFastCpuKernels();
     else unregisterFastCpuKernels();
+  }
+}
+
+/**
+ * Runs `compute` once on the stock webgpu kernels and once on the studio's, and returns both
+ * results' values (read back asynchronously, as WebGPU requires); the registration state the
+ * caller had is restored either way.
+ */
+export async function stockAndFastWebgpu(compute: () => tf.Tensor): Promise<{ stock: Float32Array; fast: Float32Array; shape: number[] }> {
+  const wasRegistered = fastWebgpuKernelsRegistered();
+  try {
+    unregisterFastWebgpuKernels();
+    const s = compute();
+    registerFastWebgpuKernels();
+    const f = compute();
+    if (f.shape.join() !== s.shape.join()) throw new Error(`fast shape [${f.shape}] differs from stock [${s.shape}]`);
+    const result = { stock: (await s.data()) as Float32Array, fast: (await f.data()) as Float32Array, shape: s.shape };
+    tf.dispose([s, f]);
+    return result;
+  } finally {
+    if (wasRegistered) registerFastWebgpuKernels();
+    else unregisterFastWebgpuKernels();
   }
 }
 

@@ -1,0 +1,71 @@
+import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+
+/**
+ * A replacement for one backend kernel. `run` returns undefined for a case it does not
+ * cover (NCHW, dilation > 1, a non-float32 input, an unusual fusion), and the stock
+ * kernel runs instead, so registering replacements never makes a model fail.
+ */
+export interface KernelOverride<Args> {
+  kernelName: string;
+  run(args: Args): TensorInfo | undefined;
+}
+
+/**
+ * A set of kernels registered over one backend's stock ones, and the means to put the stock
+ * ones back exactly as they were: the studio's own kernels are on by default, and every host
+ * keeps a switch to fall back to stock tfjs (issue 6).
+ */
+export class KernelOverrides<Args> {
+  /** The stock configs replaced, by kernel name; undefined while the stock ones are in place. */
+  private stock: Map<string, KernelConfig> | undefined;
+  readonly names: readonly string[];
+
+  constructor(
+    readonly backendName: string,
+    private readonly kernels: readonly KernelOverride<Args>[],
+    /** What to tell a caller whose backend package is not loaded yet. */
+    private readonly importHint: string,
+  ) {
+    this.names = kernels.map((k) => k.kernelName);
+  }
+
+  get registered(): boolean {
+    return this.stock !== undefined;
+  }
+
+  /** Idempotent: a second call does not wrap the replacements again (the stock kernels would be lost). */
+  register(): void {
+    if (this.stock) return;
+    const stock = new Map<string, KernelConfig>();
+    for (const k of this.kernels) {
+      const config = getKernel(k.kernelName, this.backendName);
+      if (!config) {
+        throw new Error(
+          `the ${this.backendName} backend has no '${k.kernelName}' kernel to replace; ${this.importHint} (nothing was registered)`,
+        );
+      }
+      stock.set(k.kernelName, config);
+    }
+    for (const k of this.kernels) {
+      const config = stock.get(k.kernelName) as KernelConfig;
+      unregisterKernel(k.kernelName, this.backendName);
+      registerKernel({ ...config, kernelFunc: withFallback(k, config.kernelFunc) });
+    }
+    this.stock = stock;
+  }
+
+  /** Puts the stock kernels back exactly as they were. A no-op when the replacements are not registered. */
+  unregister(): void {
+    if (!this.stock) return;
+    for (const [name, config] of this.stock) {
+      unregisterKernel(name, this.backendName);
+      registerKernel(config);
+    }
+    this.stock = undefined;
+  }
+}
+
+function withFallback<Args>(k: KernelOverride<Args>, stock: KernelFunc): KernelFunc {
+  return (args) => k.run(args as unknown as Args) ?? (stock(args) as TensorInfo);
+}

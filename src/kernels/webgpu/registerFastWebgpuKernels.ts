@@ -1,0 +1,36 @@
+import { KernelOverrides } from '../kernelOverrides.ts';
+import { fastConv2DBackpropFilter, fastConv2DBackpropInput } from './fastConvBackprop.ts';
+import { fastDepthwiseConv2DBackpropFilter } from './fastDepthwiseConv2DBackpropFilter.ts';
+import type { WebgpuKernelArgs } from './webgpuProgram.ts';
+
+const overrides = new KernelOverrides<WebgpuKernelArgs>(
+  'webgpu',
+  [fastConv2DBackpropFilter, fastConv2DBackpropInput, fastDepthwiseConv2DBackpropFilter],
+  "import '@tensorflow/tfjs-backend-webgpu' first, where navigator.gpu exists",
+);
+
+/** Names of the webgpu kernels that `registerFastWebgpuKernels` replaces. */
+export const FAST_WEBGPU_KERNEL_NAMES: readonly string[] = overrides.names;
+
+export function fastWebgpuKernelsRegistered(): boolean {
+  return overrides.registered;
+}
+
+/**
+ * Replaces tfjs-backend-webgpu 4.22's convolution gradients, which run one invocation per
+ * output element over the whole batch with no data reuse (issue 6), by tiled WGSL kernels:
+ * the regular filter and input gradients as gathered matrix products through workgroup
+ * memory, the depthwise filter gradient with per-channel register accumulation; both slice
+ * the batch across workgroups when the filter alone is too small to fill the GPU. Results
+ * equal stock within float32 summation order. Cases they do not cover (NCHW, dilation > 1)
+ * go to stock. Idempotent; the webgpu backend must have been imported first. Hosts decide
+ * whether to call it (the Node hosts skip it when STUDIO_STOCK_KERNELS=1).
+ */
+export function registerFastWebgpuKernels(): void {
+  overrides.register();
+}
+
+/** Puts the stock kernels back exactly as they were. A no-op when the fast ones are not registered. */
+export function unregisterFastWebgpuKernels(): void {
+  overrides.unregister();
+}

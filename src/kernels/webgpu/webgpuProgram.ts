@@ -1,0 +1,53 @@
+import type { DataId, DataType, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelOverride } from '../kernelOverrides.ts';
+
+/**
+ * What tfjs-backend-webgpu 4.22 asks of a program (its `WebGPUProgram`, not exported from the
+ * package): it prepends the uniform struct (every input's shape and strides, the output's,
+ * `size` when asked, then `uniforms`), one `array<f32>` binding per name in `variableNames`
+ * and the `result` output binding, and calls `main()` from an entry point of `workgroupSize`.
+ * With a non-flat `dispatchLayout` it calls `main()` without an index and the program reads
+ * `localId`, `localIndex` and `workgroupId` itself. `shaderKey` names everything compiled
+ * into the source; the backend appends the inputs' ranks and dtypes and caches on it.
+ */
+export interface WebgpuProgram {
+  outputShape: number[];
+  shaderKey: string;
+  dispatchLayout: { x: number[]; y?: number[]; z?: number[] };
+  dispatch: [number, number, number];
+  variableNames: string[];
+  uniforms?: string;
+  workgroupSize: [number, number, number];
+  size?: boolean;
+  getUserCode(): string;
+}
+
+export interface ProgramUniform {
+  type: 'int32' | 'uint32' | 'float32';
+  data: number[];
+}
+
+/** The part of tfjs-backend-webgpu's `WebGPUBackend` the studio's kernels use. */
+export interface WebgpuBackendLike {
+  runWebGPUProgram(program: WebgpuProgram, inputs: TensorInfo[], outputDtype: DataType, uniforms?: ProgramUniform[]): TensorInfo;
+  disposeData(dataId: DataId, force?: boolean): boolean;
+}
+
+export interface WebgpuKernelArgs {
+  inputs: Record<string, TensorInfo>;
+  backend: WebgpuBackendLike;
+  attrs: NamedAttrMap;
+}
+
+/** A replacement for one webgpu kernel (falls back to stock by returning undefined). */
+export type WebgpuKernel = KernelOverride<WebgpuKernelArgs>;
+
+/**
+ * The dispatch layout of programs that index by workgroup themselves: non-flat, so the
+ * backend calls `main()` without a global index, and of a rank no output has, so it
+ * generates no `getOutputCoords` for them.
+ */
+export const SELF_INDEXED_LAYOUT = { x: [], y: [0, 1, 2, 3, 4, 5, 6] };
+
+/** WebGPU's guaranteed `maxComputeWorkgroupsPerDimension`; the programs here stay within it. */
+export const MAX_WORKGROUPS_PER_DIMENSION = 65535;
