@@ -9,7 +9,8 @@ import { parseRunSpec, type Architecture, type RunSpec } from '../core/spec/runS
 import { prepareData } from '../core/train/prepareData.ts';
 import { Trainer } from '../core/train/trainer.ts';
 import { fastCpuKernelsRegistered, registerFastCpuKernels, unregisterFastCpuKernels } from '../kernels/cpu/registerFastCpuKernels.ts';
-import { initNodeBackend, type NodeBackendName } from '../node/backend.ts';
+import { fastWebgpuKernelsRegistered, registerFastWebgpuKernels, unregisterFastWebgpuKernels } from '../kernels/webgpu/registerFastWebgpuKernels.ts';
+import { initNodeBackend, type BackendInfo, type NodeBackendName } from '../node/backend.ts';
 import { backendOption } from './trainCommand.ts';
 
 interface BenchCase {
@@ -29,24 +30,49 @@ interface BenchRow extends BenchCase {
 }
 
 interface KernelRow extends BenchCase {
+  backend: string;
   stockTimedSteps: number;
   fastTimedSteps: number;
   stockSamplesPerSec: number;
   fastSamplesPerSec: number;
-  /** fast ÷ stock: how many times faster the fast cpu kernels train (issue 6's target: 10). */
+  /** studio ÷ stock: how many times faster the studio's kernels train (issue 6's targets: 10 on cpu, 3 on a GPU). */
   speedup: number;
 }
 
-// Issue 6's two models. Stock tfjs-cpu takes seconds per step on them, so this comparison
+/** Turns one backend's studio kernels on and off. */
+interface KernelSwitch {
+  registered(): boolean;
+  register(): void;
+  unregister(): void;
+  /** The studio's kernels run this many times the stock steps: a step that is much faster is too short to time alone. */
+  fastStepFactor: number;
+}
+
+const KERNEL_SWITCHES: Record<NodeBackendName, KernelSwitch> = {
+  cpu: { registered: fastCpuKernelsRegistered, register: registerFastCpuKernels, unregister: unregisterFastCpuKernels, fastStepFactor: 8 },
+  webgpu: { registered: fastWebgpuKernelsRegistered, register: registerFastWebgpuKernels, unregister: unregisterFastWebgpuKernels, fastStepFactor: 2 },
+};
+
+// Issue 6's models. Stock tfjs-cpu takes seconds per step on them, so this comparison
 // times a few steps rather than epochs of --samples.
-const KERNEL_CASES: BenchCase[] = [
-  { architecture: 'smallCnn', width: 0.25, inputSize: 32, batchSize: 16 },
-  { architecture: 'resnet18', width: 0.25, inputSize: 32, batchSize: 16 },
-];
+const KERNEL_CASES: Record<NodeBackendName, BenchCase[]> = {
+  cpu: [
+    { architecture: 'smallCnn', width: 0.25, inputSize: 32, batchSize: 16 },
+    { architecture: 'resnet18', width: 0.25, inputSize: 32, batchSize: 16 },
+  ],
+  webgpu: [
+    { architecture: 'smallCnn', width: 0.25, inputSize: 32, batchSize: 32 },
+    { architecture: 'resnet18', width: 0.25, inputSize: 32, batchSize: 32 },
+    { architecture: 'mobilenetV2', width: 0.35, inputSize: 32, batchSize: 32 },
+    { architecture: 'efficientnetB0', width: 0.25, inputSize: 32, batchSize: 32 },
+  ],
+};
+/** On a real GPU (`--gpu`): the issue's sizes, full-width models at 112 px, batch 32 and 64. */
+const GPU_KERNEL_CASES: BenchCase[] = (['smallCnn', 'resnet18', 'mobilenetV2', 'efficientnetB0'] as const).flatMap((architecture) =>
+  [32, 64].map((batchSize) => ({ architecture, width: 1, inputSize: 112, batchSize })),
+);
 const KERNEL_STEPS = 3;
 const QUICK_KERNEL_STEPS = 1;
-/** The fast kernels run this many times the stock steps: a fraction of a second per step is too short to time alone. */
-const FAST_STEP_FACTOR = 8;
 
 // Sized for the pure-JS CPU backend and SwiftShader, which are slow; pass --samples for more.
 const QUICK: BenchCase[] = [
@@ -134,34 +160,45 @@ async function timeFit(c: BenchCase, samples: number, epochs: number): Promise<n
 }
 
 /**
- * The studio's Trainer on the cpu backend, once on stock tfjs-cpu kernels and once on the
- * fast ones, each with one warm-up epoch and one timed epoch of the same number of steps
- * (`steps` for stock, FAST_STEP_FACTOR times that for fast). The kernel registration found
- * on entry is put back.
+ * The studio's Trainer on one backend, once on stock tfjs kernels and once on the studio's,
+ * each with one warm-up epoch and one timed epoch of the same number of steps (`steps` for
+ * stock, the switch's factor times that for the studio's). The registration found on entry
+ * is put back.
  */
-async function compareCpuKernels(steps: number): Promise<KernelRow[]> {
-  const wasFast = fastCpuKernelsRegistered();
-  const fastSteps = steps * FAST_STEP_FACTOR;
+async function compareKernels(backend: NodeBackendName, name: string, cases: BenchCase[], steps: number): Promise<KernelRow[]> {
+  const kernels = KERNEL_SWITCHES[backend];
+  const wasFast = kernels.registered();
+  const fastSteps = steps * kernels.fastStepFactor;
   const rows: KernelRow[] = [];
-  console.log(`cpu kernels, stock tfjs vs fast: studio Trainer, ${steps} (stock) / ${fastSteps} (fast) timed steps after as many warm-up steps`);
-  console.log(['model'.padEnd(26), 'batch'.padStart(5), 'stock img/s'.padStart(12), 'fast img/s'.padStart(11), 'speedup'.padStart(8)].join(' '));
+  console.log(`${name}, stock tfjs kernels vs the studio's: studio Trainer, ${steps} (stock) / ${fastSteps} (studio) timed steps after as many warm-up steps`);
+  console.log(['model'.padEnd(26), 'batch'.padStart(5), 'stock img/s'.padStart(12), 'studio img/s'.padStart(13), 'speedup'.padStart(8)].join(' '));
   try {
-    for (const c of KERNEL_CASES) {
-      unregisterFastCpuKernels();
-      const stock = await timeStudio(c, specFor(c, c.batchSize * steps, 2), 'cpu');
-      registerFastCpuKernels();
-      const fast = await timeStudio(c, specFor(c, c.batchSize * fastSteps, 2), 'cpu');
-      const row = { ...c, stockTimedSteps: steps, fastTimedSteps: fastSteps, stockSamplesPerSec: stock, fastSamplesPerSec: fast, speedup: fast / stock };
+    for (const c of cases) {
+      kernels.unregister();
+      const stock = await timeStudio(c, specFor(c, c.batchSize * steps, 2), backend);
+      kernels.register();
+      const fast = await timeStudio(c, specFor(c, c.batchSize * fastSteps, 2), backend);
+      const row = { ...c, backend: name, stockTimedSteps: steps, fastTimedSteps: fastSteps, stockSamplesPerSec: stock, fastSamplesPerSec: fast, speedup: fast / stock };
       rows.push(row);
       const label = `${c.architecture} w${c.width} @${c.inputSize}`;
-      console.log([label.padEnd(26), String(c.batchSize).padStart(5), stock.toFixed(1).padStart(12), fast.toFixed(1).padStart(11), `${row.speedup.toFixed(1)}×`.padStart(8)].join(' '));
+      console.log([label.padEnd(26), String(c.batchSize).padStart(5), stock.toFixed(1).padStart(12), fast.toFixed(1).padStart(13), `${row.speedup.toFixed(2)}×`.padStart(8)].join(' '));
     }
   } finally {
-    if (wasFast) registerFastCpuKernels();
-    else unregisterFastCpuKernels();
+    if (wasFast) kernels.register();
+    else kernels.unregister();
   }
   console.log('');
   return rows;
+}
+
+/** The backend started, or undefined (said on the console) when it cannot start here. */
+async function startBackend(backend: NodeBackendName): Promise<BackendInfo | undefined> {
+  try {
+    return await initNodeBackend(backend);
+  } catch (err) {
+    console.log(`${backend}: not available here (${(err as Error).message})`);
+    return undefined;
+  }
 }
 
 export async function benchCommand(args: string[]): Promise<void> {
@@ -170,6 +207,7 @@ export async function benchCommand(args: string[]): Promise<void> {
     options: {
       backend: { type: 'string' },
       quick: { type: 'boolean', default: false },
+      gpu: { type: 'boolean', default: false },
       samples: { type: 'string', default: '128' },
       epochs: { type: 'string', default: '3' },
       out: { type: 'string', default: 'bench-results/bench.json' },
@@ -180,22 +218,20 @@ export async function benchCommand(args: string[]): Promise<void> {
   const epochs = Number(values.epochs);
   const cases = values.quick ? QUICK : FULL;
   const rows: BenchRow[] = [];
-  let kernels: KernelRow[] = [];
+  const kernels: KernelRow[] = [];
+  const steps = values.quick ? QUICK_KERNEL_STEPS : KERNEL_STEPS;
   console.log(`${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.versions.node}`);
-  if (backends.includes('cpu')) {
-    await initNodeBackend('cpu');
-    kernels = await compareCpuKernels(values.quick ? QUICK_KERNEL_STEPS : KERNEL_STEPS);
+  for (const backend of backends) {
+    const info = await startBackend(backend);
+    if (!info) continue;
+    const kernelCases = backend === 'webgpu' && values.gpu ? GPU_KERNEL_CASES : KERNEL_CASES[backend];
+    kernels.push(...(await compareKernels(backend, backend === 'cpu' ? 'cpu' : `webgpu (${info.adapter})`, kernelCases, steps)));
   }
   console.log(`studio Trainer vs model.fit: ${samples} samples, ${epochs - 1} timed epochs after one warm-up`);
   console.log(['backend'.padEnd(22), 'model'.padEnd(26), 'batch'.padStart(5), 'studio img/s'.padStart(13), 'fit img/s'.padStart(10), 'ratio'.padStart(6)].join(' '));
   for (const backend of backends) {
-    let info;
-    try {
-      info = await initNodeBackend(backend);
-    } catch (err) {
-      console.log(`${backend}: not available here (${(err as Error).message})`);
-      continue;
-    }
+    const info = await startBackend(backend);
+    if (!info) continue;
     const name = `${info.backend} (${info.adapter})`;
     for (const c of cases) {
       const label = `${c.architecture} w${c.width} @${c.inputSize}`;
