@@ -3,10 +3,10 @@ import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core registers no gradient functions; tfjs-layers registers them all, as every host
 // that builds a model does, so unit tests see the same engine the hosts do.
 import '@tensorflow/tfjs-layers';
-import { registerFastCpuKernels } from '../src/kernels/cpu/registerFastCpuKernels.ts';
+import { fastCpuKernels } from '../src/kernels/cpu/fastCpuKernels.ts';
 
 // The unit tests train on the fast cpu kernels the CLI uses (issue 6); STUDIO_STOCK_KERNELS=1
 // runs them on stock tfjs-cpu instead, to tell a kernel bug from a training one.
-if (process.env.STUDIO_STOCK_KERNELS !== '1') registerFastCpuKernels();
+if (process.env.STUDIO_STOCK_KERNELS !== '1') fastCpuKernels.register();
 
 await tf.setBackend('cpu');

@@ -8,8 +8,9 @@ import { buildModel } from '../core/models/index.ts';
 import { parseRunSpec, type Architecture, type RunSpec } from '../core/spec/runSpec.ts';
 import { prepareData } from '../core/train/prepareData.ts';
 import { Trainer } from '../core/train/trainer.ts';
-import { fastCpuKernelsRegistered, registerFastCpuKernels, unregisterFastCpuKernels } from '../kernels/cpu/registerFastCpuKernels.ts';
-import { fastWebgpuKernelsRegistered, registerFastWebgpuKernels, unregisterFastWebgpuKernels } from '../kernels/webgpu/registerFastWebgpuKernels.ts';
+import { fastCpuKernels } from '../kernels/cpu/fastCpuKernels.ts';
+import { fastWebgpuKernels } from '../kernels/webgpu/fastWebgpuKernels.ts';
+import type { KernelOverrides } from '../kernels/kernelOverrides.ts';
 import { initNodeBackend, type BackendInfo, type NodeBackendName } from '../node/backend.ts';
 import { backendOption } from './trainCommand.ts';
 
@@ -39,18 +40,16 @@ interface KernelRow extends BenchCase {
   speedup: number;
 }
 
-/** Turns one backend's studio kernels on and off. */
+/** One backend's studio kernels, and how many times the stock steps to time them for. */
 interface KernelSwitch {
-  registered(): boolean;
-  register(): void;
-  unregister(): void;
-  /** The studio's kernels run this many times the stock steps: a step that is much faster is too short to time alone. */
+  kernels: KernelOverrides<never>;
+  /** A step that is much faster than stock's is too short to time alone. */
   fastStepFactor: number;
 }
 
 const KERNEL_SWITCHES: Record<NodeBackendName, KernelSwitch> = {
-  cpu: { registered: fastCpuKernelsRegistered, register: registerFastCpuKernels, unregister: unregisterFastCpuKernels, fastStepFactor: 8 },
-  webgpu: { registered: fastWebgpuKernelsRegistered, register: registerFastWebgpuKernels, unregister: unregisterFastWebgpuKernels, fastStepFactor: 2 },
+  cpu: { kernels: fastCpuKernels, fastStepFactor: 8 },
+  webgpu: { kernels: fastWebgpuKernels, fastStepFactor: 2 },
 };
 
 // Issue 6's models. Stock tfjs-cpu takes seconds per step on them, so this comparison
@@ -166,9 +165,9 @@ async function timeFit(c: BenchCase, samples: number, epochs: number): Promise<n
  * is put back.
  */
 async function compareKernels(backend: NodeBackendName, name: string, cases: BenchCase[], steps: number): Promise<KernelRow[]> {
-  const kernels = KERNEL_SWITCHES[backend];
-  const wasFast = kernels.registered();
-  const fastSteps = steps * kernels.fastStepFactor;
+  const { kernels, fastStepFactor } = KERNEL_SWITCHES[backend];
+  const wasFast = kernels.registered;
+  const fastSteps = steps * fastStepFactor;
   const rows: KernelRow[] = [];
   console.log(`${name}, stock tfjs kernels vs the studio's: studio Trainer, ${steps} (stock) / ${fastSteps} (studio) timed steps after as many warm-up steps`);
   console.log(['model'.padEnd(26), 'batch'.padStart(5), 'stock img/s'.padStart(12), 'studio img/s'.padStart(13), 'speedup'.padStart(8)].join(' '));

@@ -3,8 +3,8 @@ import '@tensorflow/tfjs-backend-webgpu';
 import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { registerFastCpuKernels } from '../kernels/cpu/registerFastCpuKernels.ts';
-import { registerFastWebgpuKernels } from '../kernels/webgpu/registerFastWebgpuKernels.ts';
+import { fastCpuKernels } from '../kernels/cpu/fastCpuKernels.ts';
+import { fastWebgpuKernels } from '../kernels/webgpu/fastWebgpuKernels.ts';
 import { browserDecoder } from '../import/browserDecoder.ts';
 import { openStudioStorage, type StudioStorage } from '../storage/studioStorage.ts';
 import { createEngineHost, type SelectedBackend } from './engineHost.ts';
@@ -23,8 +23,8 @@ declare const self: DedicatedWorkerGlobalScope;
 // with, or fall back to, stock tfjs.
 const stockKernels = self.name === STOCK_KERNELS_WORKER_NAME;
 if (!stockKernels) {
-  registerFastCpuKernels();
-  registerFastWebgpuKernels();
+  fastCpuKernels.register();
+  fastWebgpuKernels.register();
 }
 const kernelsNote = stockKernels ? ', stock kernels' : '';
 

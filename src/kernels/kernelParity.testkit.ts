@@ -1,48 +1,41 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { fastCpuKernelsRegistered, registerFastCpuKernels, unregisterFastCpuKernels } from './cpu/registerFastCpuKernels.ts';
-import { fastWebgpuKernelsRegistered, registerFastWebgpuKernels, unregisterFastWebgpuKernels } from './webgpu/registerFastWebgpuKernels.ts';
+import type { KernelOverrides } from './kernelOverrides.ts';
+import { fastCpuKernels } from './cpu/fastCpuKernels.ts';
+import { fastWebgpuKernels } from './webgpu/fastWebgpuKernels.ts';
 
 /**
- * Runs `compute` once on the stock cpu kernels and once on the fast ones, and returns both
- * results' values; the registration state the caller had is restored either way.
+ * `compute` once on stock kernels and once on `kernels`, the registration the caller had put
+ * back; the kernels run when `compute` does, so reading the results afterwards is safe.
  */
-export function stockAndFast(compute: () => tf.Tensor): { stock: Float32Array; fast: Float32Array; shape: number[] } {
-  const wasRegistered = fastCpuKernelsRegistered();
+function stockThenFast(kernels: KernelOverrides<never>, compute: () => tf.Tensor): [tf.Tensor, tf.Tensor] {
+  const wasRegistered = kernels.registered;
   try {
-    unregisterFastCpuKernels();
+    kernels.unregister();
     const s = compute();
-    registerFastCpuKernels();
+    kernels.register();
     const f = compute();
     if (f.shape.join() !== s.shape.join()) throw new Error(`fast shape [${f.shape}] differs from stock [${s.shape}]`);
-    const result = { stock: s.dataSync() as Float32Array, fast: f.dataSync() as Float32Array, shape: s.shape };
-    tf.dispose([s, f]);
-    return result;
+    return [s, f];
   } finally {
-    if (wasRegistered) registerFastCpuKernels();
-    else unregisterFastCpuKernels();
+    if (wasRegistered) kernels.register();
+    else kernels.unregister();
   }
 }
 
-/**
- * Runs `compute` once on the stock webgpu kernels and once on the studio's, and returns both
- * results' values (read back asynchronously, as WebGPU requires); the registration state the
- * caller had is restored either way.
- */
+/** `compute`'s values on the stock cpu kernels and on the fast ones. */
+export function stockAndFast(compute: () => tf.Tensor): { stock: Float32Array; fast: Float32Array; shape: number[] } {
+  const [s, f] = stockThenFast(fastCpuKernels, compute);
+  const result = { stock: s.dataSync() as Float32Array, fast: f.dataSync() as Float32Array, shape: s.shape };
+  tf.dispose([s, f]);
+  return result;
+}
+
+/** `compute`'s values on the stock webgpu kernels and on the studio's, read back asynchronously as WebGPU requires. */
 export async function stockAndFastWebgpu(compute: () => tf.Tensor): Promise<{ stock: Float32Array; fast: Float32Array; shape: number[] }> {
-  const wasRegistered = fastWebgpuKernelsRegistered();
-  try {
-    unregisterFastWebgpuKernels();
-    const s = compute();
-    registerFastWebgpuKernels();
-    const f = compute();
-    if (f.shape.join() !== s.shape.join()) throw new Error(`fast shape [${f.shape}] differs from stock [${s.shape}]`);
-    const result = { stock: (await s.data()) as Float32Array, fast: (await f.data()) as Float32Array, shape: s.shape };
-    tf.dispose([s, f]);
-    return result;
-  } finally {
-    if (wasRegistered) registerFastWebgpuKernels();
-    else unregisterFastWebgpuKernels();
-  }
+  const [s, f] = stockThenFast(fastWebgpuKernels, compute);
+  const result = { stock: (await s.data()) as Float32Array, fast: (await f.data()) as Float32Array, shape: s.shape };
+  tf.dispose([s, f]);
+  return result;
 }
 
 /** The issue's parity measure: max |fast − stock| / max(1, max |stock|). */

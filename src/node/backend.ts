@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { existsSync } from 'node:fs';
-import { registerFastCpuKernels, unregisterFastCpuKernels } from '../kernels/cpu/registerFastCpuKernels.ts';
-import { registerFastWebgpuKernels, unregisterFastWebgpuKernels } from '../kernels/webgpu/registerFastWebgpuKernels.ts';
+import { fastCpuKernels } from '../kernels/cpu/fastCpuKernels.ts';
+import { fastWebgpuKernels } from '../kernels/webgpu/fastWebgpuKernels.ts';
 
 export type NodeBackendName = 'cpu' | 'webgpu';
 
@@ -48,8 +48,8 @@ export async function initNodeBackend(name: NodeBackendName): Promise<BackendInf
   const stock = process.env.STUDIO_STOCK_KERNELS === '1';
   if (name === 'webgpu') {
     await prepareWebgpu();
-    if (stock) unregisterFastWebgpuKernels();
-    else registerFastWebgpuKernels();
+    if (stock) fastWebgpuKernels.unregister();
+    else fastWebgpuKernels.register();
     const ok = await tf.setBackend('webgpu');
     if (!ok) {
       throw new Error(
@@ -62,8 +62,8 @@ export async function initNodeBackend(name: NodeBackendName): Promise<BackendInf
     return { backend: 'webgpu', adapter: stock ? `${adapter}, stock kernels` : adapter };
   }
   await import('@tensorflow/tfjs-backend-cpu');
-  if (stock) unregisterFastCpuKernels();
-  else registerFastCpuKernels();
+  if (stock) fastCpuKernels.unregister();
+  else fastCpuKernels.register();
   // The CPU backend greets Node users with advice to install tfjs-node, which downloads
   // libtensorflow at install time and is not what this project runs on; prod mode mutes it.
   tf.enableProdMode();

@@ -3,17 +3,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { relativeError, seeded, stockAndFastWebgpu } from '../kernelParity.testkit.ts';
 import { planConvGemm } from './convGemmProgram.ts';
 import { planDepthwiseFilterGrad } from './fastDepthwiseConv2DBackpropFilter.ts';
-import {
-  FAST_WEBGPU_KERNEL_NAMES,
-  fastWebgpuKernelsRegistered,
-  registerFastWebgpuKernels,
-  unregisterFastWebgpuKernels,
-} from './registerFastWebgpuKernels.ts';
+import { fastWebgpuKernels } from './fastWebgpuKernels.ts';
 
 // Parity of the studio's WGSL convolution gradients with tfjs-backend-webgpu 4.22's own, on
 // whatever adapter Dawn gives (SwiftShader in CI), within the issue's relative 1e-4.
-const initiallyRegistered = fastWebgpuKernelsRegistered();
-afterAll(() => (initiallyRegistered ? registerFastWebgpuKernels() : unregisterFastWebgpuKernels()));
+const initiallyRegistered = fastWebgpuKernels.registered;
+afterAll(() => (initiallyRegistered ? fastWebgpuKernels.register() : fastWebgpuKernels.unregister()));
 
 type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
 interface ConvCase {
@@ -133,7 +128,7 @@ describe('the webgpu kernels in training', () => {
   });
 
   it('release their partial sums', async () => {
-    registerFastWebgpuKernels();
+    fastWebgpuKernels.register();
     const x = seeded([8, 32, 32, 16], 11);
     const dy = seeded([8, 32, 32, 32], 12);
     // Big enough to be sliced: the partials exist for a moment and must not outlive the call.
@@ -151,14 +146,14 @@ describe('the webgpu kernels in training', () => {
 
 describe('registerFastWebgpuKernels', () => {
   it('replaces the convolution gradients and unregister puts the very same stock configs back', () => {
-    unregisterFastWebgpuKernels();
-    expect([...FAST_WEBGPU_KERNEL_NAMES].sort()).toEqual(['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'DepthwiseConv2dNativeBackpropFilter']);
-    const stock = FAST_WEBGPU_KERNEL_NAMES.map((name) => tf.getKernel(name, 'webgpu'));
-    registerFastWebgpuKernels();
-    registerFastWebgpuKernels();
-    FAST_WEBGPU_KERNEL_NAMES.forEach((name, i) => expect(tf.getKernel(name, 'webgpu').kernelFunc, name).not.toBe(stock[i].kernelFunc));
-    unregisterFastWebgpuKernels();
-    FAST_WEBGPU_KERNEL_NAMES.forEach((name, i) => expect(tf.getKernel(name, 'webgpu'), name).toBe(stock[i]));
+    fastWebgpuKernels.unregister();
+    expect([...fastWebgpuKernels.names].sort()).toEqual(['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'DepthwiseConv2dNativeBackpropFilter']);
+    const stock = fastWebgpuKernels.names.map((name) => tf.getKernel(name, 'webgpu'));
+    fastWebgpuKernels.register();
+    fastWebgpuKernels.register();
+    fastWebgpuKernels.names.forEach((name, i) => expect(tf.getKernel(name, 'webgpu').kernelFunc, name).not.toBe(stock[i].kernelFunc));
+    fastWebgpuKernels.unregister();
+    fastWebgpuKernels.names.forEach((name, i) => expect(tf.getKernel(name, 'webgpu'), name).toBe(stock[i]));
   });
 
   it('slices the batch only when the filter alone cannot fill the GPU', () => {

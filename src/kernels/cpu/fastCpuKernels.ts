@@ -27,29 +27,14 @@ const FAST_KERNELS: FastKernel[] = [
   fastMaxPoolGrad,
 ];
 
-const overrides = new KernelOverrides<FastKernelArgs>('cpu', FAST_KERNELS, "import '@tensorflow/tfjs-backend-cpu' first");
-
-/** Names of the cpu kernels that `registerFastCpuKernels` replaces. */
-export const FAST_CPU_KERNEL_NAMES: readonly string[] = overrides.names;
-
-export function fastCpuKernelsRegistered(): boolean {
-  return overrides.registered;
-}
-
 /**
- * Replaces the tfjs-backend-cpu kernels a convnet training step spends its time in (issue 6):
+ * The tfjs-backend-cpu kernels a convnet training step spends its time in, replaced (issue 6):
  * convolutions and their gradients (im2col + blocked GEMM), depthwise convolutions, and the
  * broadcasting arithmetic, reductions, Tile and MaxPoolGrad of batch norm and Adam. Results
  * equal stock to float32 rounding (the element-wise ones bit for bit); a training step runs
  * tens of times faster. Each fast kernel hands a case it does not cover back to the stock
- * kernel it replaced. Idempotent; `@tensorflow/tfjs-backend-cpu` must have been imported
- * first. Hosts decide whether to call it (the Node hosts skip it when STUDIO_STOCK_KERNELS=1).
+ * kernel it replaced. `register()` is idempotent; `@tensorflow/tfjs-backend-cpu` must have
+ * been imported first. Hosts decide whether to register (the Node hosts skip it when
+ * STUDIO_STOCK_KERNELS=1); `unregister()` puts the stock kernels back exactly as they were.
  */
-export function registerFastCpuKernels(): void {
-  overrides.register();
-}
-
-/** Puts the stock kernels back exactly as they were. A no-op when the fast ones are not registered. */
-export function unregisterFastCpuKernels(): void {
-  overrides.unregister();
-}
+export const fastCpuKernels = new KernelOverrides<FastKernelArgs>('cpu', FAST_KERNELS, "import '@tensorflow/tfjs-backend-cpu' first");

@@ -1,34 +1,34 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { relativeError, seeded, stockAndFast } from '../kernelParity.testkit.ts';
-import { FAST_CPU_KERNEL_NAMES, fastCpuKernelsRegistered, registerFastCpuKernels, unregisterFastCpuKernels } from './registerFastCpuKernels.ts';
+import { fastCpuKernels } from './fastCpuKernels.ts';
 
-const initiallyRegistered = fastCpuKernelsRegistered();
-afterAll(() => (initiallyRegistered ? registerFastCpuKernels() : unregisterFastCpuKernels()));
+const initiallyRegistered = fastCpuKernels.registered;
+afterAll(() => (initiallyRegistered ? fastCpuKernels.register() : fastCpuKernels.unregister()));
 
 describe('registerFastCpuKernels', () => {
   it('replaces every listed cpu kernel and unregister puts the very same stock configs back', () => {
-    unregisterFastCpuKernels();
-    const stock = FAST_CPU_KERNEL_NAMES.map((name) => tf.getKernel(name, 'cpu'));
+    fastCpuKernels.unregister();
+    const stock = fastCpuKernels.names.map((name) => tf.getKernel(name, 'cpu'));
     expect(stock.every((config) => config !== undefined)).toBe(true);
 
-    registerFastCpuKernels();
-    expect(fastCpuKernelsRegistered()).toBe(true);
-    FAST_CPU_KERNEL_NAMES.forEach((name, i) => {
+    fastCpuKernels.register();
+    expect(fastCpuKernels.registered).toBe(true);
+    fastCpuKernels.names.forEach((name, i) => {
       const config = tf.getKernel(name, 'cpu');
       expect(config.kernelFunc, name).not.toBe(stock[i].kernelFunc);
       expect(config.backendName).toBe('cpu');
     });
 
     // A second call must not wrap the fast kernels again (the stock ones would be lost).
-    registerFastCpuKernels();
-    unregisterFastCpuKernels();
-    expect(fastCpuKernelsRegistered()).toBe(false);
-    FAST_CPU_KERNEL_NAMES.forEach((name, i) => expect(tf.getKernel(name, 'cpu'), name).toBe(stock[i]));
+    fastCpuKernels.register();
+    fastCpuKernels.unregister();
+    expect(fastCpuKernels.registered).toBe(false);
+    fastCpuKernels.names.forEach((name, i) => expect(tf.getKernel(name, 'cpu'), name).toBe(stock[i]));
   });
 
   it('covers the kernels a convnet training step spends its time in', () => {
-    expect([...FAST_CPU_KERNEL_NAMES].sort()).toEqual(
+    expect([...fastCpuKernels.names].sort()).toEqual(
       [
         'Add',
         'Conv2D',

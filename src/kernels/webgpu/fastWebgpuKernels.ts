@@ -1,0 +1,21 @@
+import { KernelOverrides } from '../kernelOverrides.ts';
+import { fastConv2DBackpropFilter, fastConv2DBackpropInput } from './fastConvBackprop.ts';
+import { fastDepthwiseConv2DBackpropFilter } from './fastDepthwiseConv2DBackpropFilter.ts';
+import type { WebgpuKernelArgs } from './webgpuProgram.ts';
+
+/**
+ * tfjs-backend-webgpu 4.22's convolution gradients, which run one invocation per output
+ * element over the whole batch with no data reuse (issue 6), replaced by tiled WGSL kernels:
+ * the regular filter and input gradients as gathered matrix products through workgroup
+ * memory, the depthwise filter gradient with per-channel register accumulation; both slice
+ * the batch across workgroups when the filter alone is too small to fill the GPU. Results
+ * equal stock within float32 summation order. Cases they do not cover (NCHW, dilation > 1)
+ * go to stock. `register()` is idempotent; the webgpu backend must have been imported first.
+ * Hosts decide whether to register (the Node hosts skip it when STUDIO_STOCK_KERNELS=1);
+ * `unregister()` puts the stock kernels back exactly as they were.
+ */
+export const fastWebgpuKernels = new KernelOverrides<WebgpuKernelArgs>(
+  'webgpu',
+  [fastConv2DBackpropFilter, fastConv2DBackpropInput, fastDepthwiseConv2DBackpropFilter],
+  "import '@tensorflow/tfjs-backend-webgpu' first, where navigator.gpu exists",
+);
