@@ -1,8 +1,8 @@
 import { defineConfig } from '@playwright/test';
+import { chromiumLaunch } from './src/node/chromiumLaunch.ts';
 
-// Debian's Chromium with WebGPU on SwiftShader (see docs/testing.md): Playwright cannot
-// download a browser here, and SwiftShader runs real WGSL shaders on the CPU.
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// Debian's Chromium with WebGPU on SwiftShader (see docs/testing.md and src/node/chromiumLaunch.ts).
+const chromium = chromiumLaunch();
 const port = 4173;
 
 export default defineConfig({
@@ -15,21 +15,7 @@ export default defineConfig({
   use: {
     baseURL: `http://localhost:${port}`,
     trace: 'retain-on-failure',
-    launchOptions: {
-      executablePath: chromiumPath,
-      args: [
-        '--headless=new',
-        '--no-sandbox',
-        '--enable-unsafe-webgpu',
-        '--use-webgpu-adapter=swiftshader',
-        '--enable-features=Vulkan',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
-    },
+    launchOptions: chromium,
   },
   webServer: {
     command: `npx vite preview --port ${port} --strictPort`,

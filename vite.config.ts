@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 import { offlinePlugin } from './build/offlinePlugin.ts';
@@ -8,7 +9,17 @@ import { offlinePlugin } from './build/offlinePlugin.ts';
 // because a Dawn device per worker is heavy.
 export default defineConfig({
   plugins: [react(), offlinePlugin()],
-  build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
+  build: {
+    target: 'es2022',
+    chunkSizeWarningLimit: 4096,
+    // bench.html: the browser half of `npm run bench`, also for anyone timing their own browser.
+    rollupOptions: {
+      input: {
+        main: fileURLToPath(new URL('./index.html', import.meta.url)),
+        bench: fileURLToPath(new URL('./bench.html', import.meta.url)),
+      },
+    },
+  },
   worker: { format: 'es' },
   test: {
     projects: [

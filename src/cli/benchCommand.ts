@@ -1,25 +1,19 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { syntheticSource } from '../core/data/syntheticSource.ts';
-import { buildModel } from '../core/models/index.ts';
-import { parseRunSpec, type Architecture, type RunSpec } from '../core/spec/runSpec.ts';
-import { prepareData } from '../core/train/prepareData.ts';
-import { Trainer } from '../core/train/trainer.ts';
+import { GPU_BENCH_CASES, SMALL_BENCH_CASES, benchCaseLabel, benchSpec, type BenchCase } from '../bench/benchCase.ts';
+import { BENCH_ENGINES, type BenchEngineId } from '../bench/benchEngines.ts';
+import type { BrowserBenchResult } from '../bench/browserBench.ts';
+import { sideBySide, sideBySideLines } from '../bench/sideBySide.ts';
+import { timeModelFit } from '../bench/timeModelFit.ts';
+import { timeTrainer } from '../bench/timeTrainer.ts';
 import { fastCpuKernels } from '../kernels/cpu/fastCpuKernels.ts';
 import { fastWebgpuKernels } from '../kernels/webgpu/fastWebgpuKernels.ts';
 import type { KernelOverrides } from '../kernels/kernelOverrides.ts';
 import { initNodeBackend, type BackendInfo, type NodeBackendName } from '../node/backend.ts';
-import { backendOption } from './trainCommand.ts';
-
-interface BenchCase {
-  architecture: Architecture;
-  width: number;
-  inputSize: number;
-  batchSize: number;
-}
+import { chromiumBench } from './chromiumBench.ts';
+import { UsageError } from './usageError.ts';
 
 interface BenchRow extends BenchCase {
   backend: string;
@@ -59,104 +53,14 @@ const KERNEL_CASES: Record<NodeBackendName, BenchCase[]> = {
     { architecture: 'smallCnn', width: 0.25, inputSize: 32, batchSize: 16 },
     { architecture: 'resnet18', width: 0.25, inputSize: 32, batchSize: 16 },
   ],
-  webgpu: [
-    { architecture: 'smallCnn', width: 0.25, inputSize: 32, batchSize: 32 },
-    { architecture: 'resnet18', width: 0.25, inputSize: 32, batchSize: 32 },
-    { architecture: 'mobilenetV2', width: 0.35, inputSize: 32, batchSize: 32 },
-    { architecture: 'efficientnetB0', width: 0.25, inputSize: 32, batchSize: 32 },
-  ],
+  webgpu: [...SMALL_BENCH_CASES],
 };
-/** On a real GPU (`--gpu`): the issue's sizes, full-width models at 112 px, batch 32 and 64. */
-const GPU_KERNEL_CASES: BenchCase[] = (['smallCnn', 'resnet18', 'mobilenetV2', 'efficientnetB0'] as const).flatMap((architecture) =>
-  [32, 64].map((batchSize) => ({ architecture, width: 1, inputSize: 112, batchSize })),
-);
 const KERNEL_STEPS = 3;
 const QUICK_KERNEL_STEPS = 1;
 
 // Sized for the pure-JS CPU backend and SwiftShader, which are slow; pass --samples for more.
-const QUICK: BenchCase[] = [
-  { architecture: 'smallCnn', width: 0.25, inputSize: 32, batchSize: 32 },
-  { architecture: 'mobilenetV2', width: 0.35, inputSize: 32, batchSize: 32 },
-];
-const FULL: BenchCase[] = [
-  ...QUICK,
-  { architecture: 'resnet18', width: 0.25, inputSize: 32, batchSize: 32 },
-  { architecture: 'efficientnetB0', width: 0.25, inputSize: 32, batchSize: 32 },
-];
-
-function specFor(c: BenchCase, samples: number, epochs: number): RunSpec {
-  return parseRunSpec({
-    version: 1,
-    name: `bench-${c.architecture}`,
-    data: {
-      source: { kind: 'synthetic', generator: 'shapes', classes: 4, perClass: Math.ceil(samples / 4) },
-      imageSize: c.inputSize,
-      split: { train: 1, val: 0, test: 0 },
-    },
-    model: { architecture: c.architecture, width: c.width, inputSize: c.inputSize },
-    task: { kind: 'classification' },
-    loss: { type: 'crossEntropy' },
-    optimizer: { type: 'adam', lr: 1e-3 },
-    // A long log window: the bench measures the loop, not per-step read-backs.
-    training: { epochs, batchSize: c.batchSize, seed: 1, logEverySteps: 1000, checkpoint: { everyEpochs: 0, keepBest: false } },
-  });
-}
-
-/** The studio's Trainer: one warm-up epoch, then the timed epochs. */
-async function timeStudio(c: BenchCase, spec: RunSpec, backend: string): Promise<number> {
-  const src = spec.data.source as Extract<RunSpec['data']['source'], { kind: 'synthetic' }>;
-  const data = await prepareData(
-    syntheticSource({ generator: 'shapes', classes: src.classes, perClass: src.perClass, imageSize: c.inputSize, seed: 1 }),
-    spec,
-  );
-  const durations: number[] = [];
-  const trainer = new Trainer({
-    spec,
-    data,
-    backend,
-    onEvent: (e) => {
-      if (e.type === 'epoch') durations.push(e.durationSec);
-    },
-  });
-  await trainer.fit();
-  trainer.dispose();
-  const timed = durations.slice(1);
-  const seconds = timed.reduce((a, b) => a + b, 0);
-  return (timed.length * Math.floor(data.split.train.length / c.batchSize) * c.batchSize) / seconds;
-}
-
-/** Stock tfjs: model.fit on the same architecture, batch and number of samples. */
-async function timeFit(c: BenchCase, samples: number, epochs: number): Promise<number> {
-  const spec = specFor(c, samples, epochs);
-  const model = buildModel({ model: spec.model, channels: 3, task: spec.task, numClasses: 4, seed: 1 });
-  const n = Math.floor(samples / c.batchSize) * c.batchSize;
-  const x = tf.randomUniform([n, c.inputSize, c.inputSize, 3]);
-  const y = tf.oneHot(tf.tensor1d(Array.from({ length: n }, (_, i) => i % 4), 'int32'), 4);
-  model.compile({
-    optimizer: tf.train.adam(1e-3),
-    loss: (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.losses.softmaxCrossEntropy(yTrue, yPred),
-  });
-  const durations: number[] = [];
-  let started = 0;
-  await model.fit(x, y, {
-    batchSize: c.batchSize,
-    epochs,
-    shuffle: true,
-    verbose: 0,
-    callbacks: {
-      onEpochBegin: async () => {
-        started = performance.now();
-      },
-      onEpochEnd: async () => {
-        durations.push((performance.now() - started) / 1000);
-      },
-    },
-  });
-  tf.dispose([x, y]);
-  model.dispose();
-  const timed = durations.slice(1);
-  return (timed.length * n) / timed.reduce((a, b) => a + b, 0);
-}
+const QUICK: BenchCase[] = SMALL_BENCH_CASES.filter((c) => c.architecture === 'smallCnn' || c.architecture === 'mobilenetV2');
+const FULL: BenchCase[] = [...SMALL_BENCH_CASES];
 
 /**
  * The studio's Trainer on one backend, once on stock tfjs kernels and once on the studio's,
@@ -174,12 +78,12 @@ async function compareKernels(backend: NodeBackendName, name: string, cases: Ben
   try {
     for (const c of cases) {
       kernels.unregister();
-      const stock = await timeStudio(c, specFor(c, c.batchSize * steps, 2), backend);
+      const stock = await timeTrainer(c, benchSpec(c, c.batchSize * steps, 2), backend);
       kernels.register();
-      const fast = await timeStudio(c, specFor(c, c.batchSize * fastSteps, 2), backend);
+      const fast = await timeTrainer(c, benchSpec(c, c.batchSize * fastSteps, 2), backend);
       const row = { ...c, backend: name, stockTimedSteps: steps, fastTimedSteps: fastSteps, stockSamplesPerSec: stock, fastSamplesPerSec: fast, speedup: fast / stock };
       rows.push(row);
-      const label = `${c.architecture} w${c.width} @${c.inputSize}`;
+      const label = benchCaseLabel(c);
       console.log([label.padEnd(26), String(c.batchSize).padStart(5), stock.toFixed(1).padStart(12), fast.toFixed(1).padStart(13), `${row.speedup.toFixed(2)}×`.padStart(8)].join(' '));
     }
   } finally {
@@ -200,6 +104,54 @@ async function startBackend(backend: NodeBackendName): Promise<BackendInfo | und
   }
 }
 
+type BenchTarget = NodeBackendName | 'chromium';
+const TARGETS: readonly BenchTarget[] = ['cpu', 'webgpu', 'chromium'];
+
+function targetsOption(value: string | undefined): BenchTarget[] {
+  if (value === undefined || value === 'all') return [...TARGETS];
+  const targets = value.split(',');
+  const unknown = targets.filter((t) => !TARGETS.includes(t as BenchTarget));
+  if (unknown.length > 0) throw new UsageError(`--backend must be all or a list of ${TARGETS.join(', ')}, got "${value}"`);
+  return targets as BenchTarget[];
+}
+
+/** Chromium's engines: all of them, but stock tfjs-cpu (and so the studio's cpu) only where a step takes seconds, not minutes. */
+function enginesOption(value: string | undefined, gpu: boolean): BenchEngineId[] {
+  if (value !== undefined) {
+    const ids = value.split(',');
+    const unknown = ids.filter((id) => !BENCH_ENGINES.some((e) => e.id === id));
+    if (unknown.length > 0) throw new UsageError(`--engines takes ${BENCH_ENGINES.map((e) => e.id).join(', ')}; got "${value}"`);
+    return ids as BenchEngineId[];
+  }
+  return BENCH_ENGINES.filter((e) => !gpu || e.backend !== 'cpu').map((e) => e.id);
+}
+
+function positiveInteger(name: string, value: string): number {
+  const n = Number(value);
+  if (!(Number.isInteger(n) && n > 0)) throw new UsageError(`--${name} must be a positive integer, got "${value}"`);
+  return n;
+}
+
+/** Chromium's side-by-side, or undefined (said on the console) when Chromium cannot run it here. */
+async function benchChromium(cases: BenchCase[], steps: number, engines: BenchEngineId[], gpu: boolean, executablePath: string | undefined): Promise<BrowserBenchResult | undefined> {
+  console.log(`chromium (${gpu ? "the machine's GPU" : 'SwiftShader'}): the studio vs stock tfjs, one engine at a time, studio Trainer on each`);
+  try {
+    const result = await chromiumBench({
+      config: { cases, steps, engines },
+      hardware: gpu,
+      ...(executablePath ? { executablePath } : {}),
+      say: (line) => console.log(`  ${line}`),
+    });
+    console.log(`  ${result.userAgent}`);
+    for (const line of sideBySideLines(sideBySide(result.timings), engines)) console.log(line);
+    console.log('');
+    return result;
+  } catch (err) {
+    console.log(`chromium: not available here (${(err as Error).message.split('\n')[0]})\n`);
+    return undefined;
+  }
+}
+
 export async function benchCommand(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
@@ -209,12 +161,17 @@ export async function benchCommand(args: string[]): Promise<void> {
       gpu: { type: 'boolean', default: false },
       samples: { type: 'string', default: '128' },
       epochs: { type: 'string', default: '3' },
+      engines: { type: 'string' },
+      chromium: { type: 'string' },
       out: { type: 'string', default: 'bench-results/bench.json' },
     },
   });
-  const backends: NodeBackendName[] = !values.backend || values.backend === 'all' ? ['cpu', 'webgpu'] : [backendOption(values.backend)];
-  const samples = Number(values.samples);
-  const epochs = Number(values.epochs);
+  const targets = targetsOption(values.backend);
+  const backends = targets.filter((t): t is NodeBackendName => t !== 'chromium');
+  const samples = positiveInteger('samples', values.samples);
+  const epochs = positiveInteger('epochs', values.epochs);
+  if (epochs < 2) throw new UsageError('--epochs must be at least 2: the first is a warm-up');
+  const engines = enginesOption(values.engines, values.gpu);
   const cases = values.quick ? QUICK : FULL;
   const rows: BenchRow[] = [];
   const kernels: KernelRow[] = [];
@@ -223,31 +180,32 @@ export async function benchCommand(args: string[]): Promise<void> {
   for (const backend of backends) {
     const info = await startBackend(backend);
     if (!info) continue;
-    const kernelCases = backend === 'webgpu' && values.gpu ? GPU_KERNEL_CASES : KERNEL_CASES[backend];
+    const kernelCases = backend === 'webgpu' && values.gpu ? [...GPU_BENCH_CASES] : KERNEL_CASES[backend];
     kernels.push(...(await compareKernels(backend, backend === 'cpu' ? 'cpu' : `webgpu (${info.adapter})`, kernelCases, steps)));
   }
-  console.log(`studio Trainer vs model.fit: ${samples} samples, ${epochs - 1} timed epochs after one warm-up`);
-  console.log(['backend'.padEnd(22), 'model'.padEnd(26), 'batch'.padStart(5), 'studio img/s'.padStart(13), 'fit img/s'.padStart(10), 'ratio'.padStart(6)].join(' '));
+  const chromiumCases = values.gpu ? [...GPU_BENCH_CASES] : values.quick ? QUICK : FULL;
+  const chromium = targets.includes('chromium') ? await benchChromium(chromiumCases, steps, engines, values.gpu, values.chromium) : undefined;
+  if (backends.length > 0) {
+    console.log(`studio Trainer vs model.fit: ${samples} samples, ${epochs - 1} timed epochs after one warm-up`);
+    console.log(['backend'.padEnd(22), 'model'.padEnd(26), 'batch'.padStart(5), 'studio img/s'.padStart(13), 'fit img/s'.padStart(10), 'ratio'.padStart(6)].join(' '));
+  }
   for (const backend of backends) {
     const info = await startBackend(backend);
     if (!info) continue;
     const name = `${info.backend} (${info.adapter})`;
     for (const c of cases) {
-      const label = `${c.architecture} w${c.width} @${c.inputSize}`;
-      const spec = specFor(c, samples, epochs);
-      const studio = await timeStudio(c, spec, info.backend);
-      const fit = await timeFit(c, samples, epochs);
+      const studio = await timeTrainer(c, benchSpec(c, samples, epochs), info.backend);
+      const fit = await timeModelFit(c, samples, epochs);
       const row = { ...c, backend: name, samples, studioSamplesPerSec: studio, fitSamplesPerSec: fit, ratio: studio / fit };
       rows.push(row);
       console.log(
-        [name.padEnd(22), label.padEnd(26), String(c.batchSize).padStart(5), studio.toFixed(1).padStart(13), fit.toFixed(1).padStart(10), row.ratio.toFixed(2).padStart(6)].join(' '),
+        [name.padEnd(22), benchCaseLabel(c).padEnd(26), String(c.batchSize).padStart(5), studio.toFixed(1).padStart(13), fit.toFixed(1).padStart(10), row.ratio.toFixed(2).padStart(6)].join(' '),
       );
     }
   }
   await mkdir(dirname(values.out), { recursive: true });
-  await writeFile(
-    values.out,
-    JSON.stringify({ date: new Date().toISOString(), machine: { cpus: cpus()[0]?.model, cores: cpus().length, node: process.versions.node }, kernels, rows }, null, 2) + '\n',
-  );
+  const machine = { cpus: cpus()[0]?.model, cores: cpus().length, node: process.versions.node };
+  const browser = chromium ? { ...chromium, sideBySide: sideBySide(chromium.timings) } : undefined;
+  await writeFile(values.out, JSON.stringify({ date: new Date().toISOString(), machine, kernels, rows, ...(browser ? { chromium: browser } : {}) }, null, 2) + '\n');
   console.log(`saved ${values.out}`);
 }

@@ -8,6 +8,7 @@ import { fastWebgpuKernels } from '../kernels/webgpu/fastWebgpuKernels.ts';
 import { browserDecoder } from '../import/browserDecoder.ts';
 import { openStudioStorage, type StudioStorage } from '../storage/studioStorage.ts';
 import { createEngineHost, type SelectedBackend } from './engineHost.ts';
+import { webgpuAdapterLabel, type WebGpuBackendLike } from './webgpuAdapterLabel.ts';
 import { runLockName, STOCK_KERNELS_WORKER_NAME, type BackendPreference, type FromEngine, type ToEngine } from './protocol.ts';
 
 /**
@@ -27,26 +28,6 @@ if (!stockKernels) {
   fastWebgpuKernels.register();
 }
 const kernelsNote = stockKernels ? ', stock kernels' : '';
-
-interface WebGpuBackendLike {
-  adapterInfo?: { vendor?: string; architecture?: string };
-  device?: { limits?: { maxBufferSize?: number; maxStorageBufferBindingSize?: number } };
-}
-
-/** "vendor architecture — description" from a fresh adapter; tfjs keeps only vendor and architecture. */
-async function webgpuAdapterLabel(backend: WebGpuBackendLike): Promise<string> {
-  const fallback = [backend.adapterInfo?.vendor, backend.adapterInfo?.architecture].filter(Boolean).join(' ');
-  try {
-    // Browsers moved from requestAdapterInfo() to the `info` attribute; the installed types know only the former.
-    const adapter = (await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' })) as (GPUAdapter & { info?: GPUAdapterInfo }) | null;
-    const info = adapter?.info ?? (await adapter?.requestAdapterInfo?.());
-    const head = [info?.vendor, info?.architecture].filter(Boolean).join(' ') || fallback;
-    const label = [head, info?.description].filter(Boolean).join(' — ');
-    return label || 'unknown WebGPU adapter';
-  } catch {
-    return fallback || 'unknown WebGPU adapter';
-  }
-}
 
 async function selectBackend(prefer: BackendPreference[]): Promise<SelectedBackend> {
   const failures: string[] = [];

@@ -1,0 +1,36 @@
+import { syntheticSource } from '../core/data/syntheticSource.ts';
+import type { RunSpec } from '../core/spec/runSpec.ts';
+import { prepareData } from '../core/train/prepareData.ts';
+import { Trainer } from '../core/train/trainer.ts';
+import type { BenchCase } from './benchCase.ts';
+
+/**
+ * Samples per second of the studio's Trainer on the active tfjs backend: the spec's first
+ * epoch is a warm-up (shader compilation, allocation) and is not timed; the rest are. An
+ * epoch's duration ends with its loss read-back, so queued GPU work is inside it.
+ */
+export async function timeTrainer(c: BenchCase, spec: RunSpec, backend: string): Promise<number> {
+  const src = spec.data.source as Extract<RunSpec['data']['source'], { kind: 'synthetic' }>;
+  const data = await prepareData(
+    syntheticSource({ generator: 'shapes', classes: src.classes, perClass: src.perClass, imageSize: c.inputSize, seed: 1 }),
+    spec,
+  );
+  const durations: number[] = [];
+  const trainer = new Trainer({
+    spec,
+    data,
+    backend,
+    onEvent: (e) => {
+      if (e.type === 'epoch') durations.push(e.durationSec);
+    },
+  });
+  try {
+    await trainer.fit();
+  } finally {
+    trainer.dispose();
+  }
+  const timed = durations.slice(1);
+  if (timed.length === 0) throw new Error(`bench spec for ${c.architecture} has no epoch after the warm-up`);
+  const seconds = timed.reduce((a, b) => a + b, 0);
+  return (timed.length * Math.floor(data.split.train.length / c.batchSize) * c.batchSize) / seconds;
+}
