@@ -1,7 +1,6 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as ort from 'onnxruntime-node';
 import { describe, expect, it, vi } from 'vitest';
 import type { RunSpecInput } from '../src/core/spec/runSpec.ts';
 import type { EpochEvent } from '../src/core/train/trainEvent.ts';
@@ -113,16 +112,13 @@ describe('studio eval, schedule, zoo and errors', () => {
     expect([bad.code, bad.stderr.trim()]).toEqual([2, 'studio eval: --metrics must name a .json or .csv file, got "' + join(work, 'metrics.txt') + '"']);
   });
 
-  it('exports a run as ONNX that onnxruntime runs, and as tfjs, and refuses to overwrite', async () => {
+  // What the exported files hold is src/cli/exportCommand.test.ts's (onnxruntime, tfjs reload); here, the binary's file handling.
+  it('exports a run through the binary, and refuses to overwrite without --force', async () => {
     const out = join(work, 'run-002-transfer-classification.json');
     const dir = join(work, 'exported');
     const r = await runCli(['export', out, '--format', 'onnx', '--out', dir]);
     expect(r.code).toBe(0);
-    const preprocessing = JSON.parse(readFileSync(join(dir, 'preprocessing.json'), 'utf8')) as { labels: string[]; input: { height: number; channels: number } };
-    const session = await ort.InferenceSession.create(readFileSync(join(dir, 'model.onnx')));
-    const { height, channels } = preprocessing.input;
-    const result = await session.run({ input: new ort.Tensor('float32', new Float32Array(channels * height * height).fill(0.1), [1, channels, height, height]) });
-    expect(result[session.outputNames[0]].dims).toEqual([1, preprocessing.labels.length]);
+    expect(['model.onnx', 'preprocessing.json'].map((f) => existsSync(join(dir, f)))).toEqual([true, true]);
     const again = await runCli(['export', out, '--format', 'onnx', '--out', dir]);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('already holds model.onnx, preprocessing.json; nothing was written (use --force to replace them)');

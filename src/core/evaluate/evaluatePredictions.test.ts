@@ -195,7 +195,21 @@ describe('evaluatePredictions on a real model', () => {
     const m = metricsFromPredictions(spec, predictions, 'test_', 3);
     expect(r.auc).toBe(m.test_auc);
     expect(r.eer.eer).toBe(m.test_eer);
+    expect(r.tenFold.mean).toBe(m.test_verification_acc);
     expect(r.histogram.genuine.reduce((a, b) => a + b, 0) + r.histogram.impostor.reduce((a, b) => a + b, 0)).toBe(r.pairs.length);
+  });
+
+  it('scores a handful of pairs with the same folds as the training loop', async () => {
+    // Under 20 pairs the two once disagreed (floor(pairs / 2) folds in training, one pair per fold here).
+    const { spec } = await predictTest(tiny({ kind: 'embedding' }, { generator: 'faces', classes: 4, perClass: 4 }));
+    const rng = new Rng(11);
+    const labels = Int32Array.from([0, 0, 0, 1, 1, 1, 2, 2]);
+    const dim = 4;
+    const data = Float32Array.from({ length: labels.length * dim }, () => rng.next() - 0.5);
+    const r = evaluateVerification({ data, dim }, labels, 5);
+    expect(r.pairs.length).toBeLessThan(20);
+    const m = metricsFromPredictions(spec, { embeddings: { data, dim }, labels, partSums: {} }, 'val_', 5);
+    expect(m.val_verification_acc).toBe(r.tenFold.mean);
   });
 
   it('reports the tracker’s boxes at the spec’s cut as the training loop does', async () => {

@@ -13,6 +13,7 @@ import {
   thresholdAtFar,
   topKAccuracy,
   verificationAccuracy,
+  verificationFolds,
   youdenThreshold,
   type DetCurve,
   type RocCurve,
@@ -123,7 +124,7 @@ export function evaluateVerification(
     youden: youdenThreshold(scores, same),
     // A target below one impostor pair (target × impostors < 1) is met only at FAR 0, which says nothing about it: left out.
     atFar: FAR_TARGETS.filter((far) => far * (pairs.length - genuine) >= 1).map((target) => ({ target, ...thresholdAtFar(scores, same, target) })),
-    tenFold: verificationAccuracy(scores, same, Math.min(10, pairs.length)),
+    tenFold: verificationAccuracy(scores, same, verificationFolds(pairs.length)),
     histogram: {
       edges,
       genuine: histogram(pairs.filter((p) => p.same === 1).map((p) => p.score), edges),

@@ -17,7 +17,7 @@ export { thresholdAtFar } from './thresholdAtFar.ts';
 export type { ThresholdAtFar } from './thresholdAtFar.ts';
 export { rates } from './rates.ts';
 export type { Rates } from './rates.ts';
-export { verificationAccuracy } from './verificationAccuracy.ts';
+export { verificationAccuracy, verificationFolds } from './verificationAccuracy.ts';
 export type { VerificationAccuracy } from './verificationAccuracy.ts';
 export { boxIou } from './boxIou.ts';
 export { meanIou, imageIous } from './meanIou.ts';

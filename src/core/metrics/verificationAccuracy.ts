@@ -41,6 +41,15 @@ function bestThreshold(scores: number[], labels: number[]): number {
 }
 
 /**
+ * Folds for `verificationAccuracy` over `pairs` pairs: LFW's 10, or one pair per fold when
+ * there are fewer. Training's metrics and the evaluation report both use this, so a run's
+ * val_verification_acc and its report's 10-fold accuracy agree on the same pairs.
+ */
+export function verificationFolds(pairs: number): number {
+  return Math.min(10, pairs);
+}
+
+/**
  * Face-verification accuracy by the LFW protocol: the pairs are cut into `folds`
  * contiguous folds (the first n mod folds folds one pair longer, as scikit-learn's
  * KFold(shuffle=False)); each fold is scored with the threshold that maximizes accuracy

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { batches, normalizationParams, normalize, type ImageCache } from '../data/index.ts';
 import type { Box } from '../data/sampleSource.ts';
-import { equalErrorRate, meanIou, precisionAtIou, rocAuc, topKAccuracy, verificationAccuracy } from '../metrics/index.ts';
+import { equalErrorRate, meanIou, precisionAtIou, rocAuc, topKAccuracy, verificationAccuracy, verificationFolds } from '../metrics/index.ts';
 import type { RunSpec } from '../spec/runSpec.ts';
 import { Rng } from '../util/rng.ts';
 import type { Objective } from './createObjective.ts';
@@ -128,7 +128,7 @@ export function metricsFromPredictions(spec: RunSpec, p: Predictions, prefix: st
     const same = pairs.map((q) => q.same);
     m[`${prefix}auc`] = rocAuc(scores, same);
     m[`${prefix}eer`] = equalErrorRate(scores, same).eer;
-    m[`${prefix}verification_acc`] = verificationAccuracy(scores, same, Math.min(10, Math.floor(pairs.length / 2))).mean;
+    if (pairs.length >= 2) m[`${prefix}verification_acc`] = verificationAccuracy(scores, same, verificationFolds(pairs.length)).mean;
   }
   if (p.boxes && p.trueBoxes && p.probs) {
     m[`${prefix}iou`] = meanIou(p.boxes, p.trueBoxes);
