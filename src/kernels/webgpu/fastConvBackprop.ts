@@ -1,6 +1,7 @@
-import type { TensorInfo } from '@tensorflow/tfjs-core';
+import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core';
 import { supportedConvInfo, type ConvAttrs } from '../supportedConvInfo.ts';
 import type { ConvGemmOperands } from './convGemmProgram.ts';
+import { PointwiseProductProgram } from './pointwiseProductProgram.ts';
 import { runConvGemm } from './runConvGemm.ts';
 import type { WebgpuKernel } from './webgpuProgram.ts';
 
@@ -69,6 +70,20 @@ const INPUT_GRADIENT: ConvGemmOperands = {
   constants: (info) => ({ STRIDE_H: info.strideHeight, STRIDE_W: info.strideWidth }),
 };
 
+/** A 1×1, stride-1, unpadded convolution: each output pixel is a product of its own input pixel, no gather. */
+function isPointwise(info: backend_util.Conv2DInfo): boolean {
+  return (
+    info.filterHeight === 1 &&
+    info.filterWidth === 1 &&
+    info.strideHeight === 1 &&
+    info.strideWidth === 1 &&
+    info.padInfo.top === 0 &&
+    info.padInfo.left === 0 &&
+    info.outHeight === info.inHeight &&
+    info.outWidth === info.inWidth
+  );
+}
+
 function float32(...tensors: TensorInfo[]): boolean {
   return tensors.every((t) => t.dtype === 'float32');
 }
@@ -98,6 +113,12 @@ export const fastConv2DBackpropInput: WebgpuKernel = {
     if (!float32(dy, filter)) return undefined;
     const info = supportedConvInfo(inputShape, filter.shape, attrs as unknown as ConvAttrs, false);
     if (!info) return undefined;
+    if (isPointwise(info)) {
+      const dims = { m: info.batchSize * info.inHeight * info.inWidth, n: info.inChannels, k: info.outChannels };
+      if (!PointwiseProductProgram.fits(dims)) return undefined;
+      const program = new PointwiseProductProgram(dims, [...inputShape]);
+      return backend.runWebGPUProgram(program, [dy, filter], 'float32', program.programUniforms());
+    }
     const dims = {
       m: info.batchSize * info.inHeight * info.inWidth,
       n: info.inChannels,

@@ -31,6 +31,9 @@ const CONV_CASES: ConvCase[] = [
   { x: [2, 8, 8, 64], filter: [1, 1, 64, 96], stride: 1, pad: 'same' },
   { x: [2, 10, 9, 4], filter: [3, 3, 4, 5], stride: 1, pad: [[0, 0], [1, 2], [2, 0], [0, 0]] },
   { x: [8, 32, 32, 16], filter: [3, 3, 16, 32], stride: 1, pad: 'same' },
+  // 1×1 stride 1 (the input gradient's direct 4×4-block product; rows and columns not multiples of 4) and ResNet's 1×1/2 shortcut.
+  { x: [3, 5, 7, 144], filter: [1, 1, 144, 26], stride: 1, pad: 'same' },
+  { x: [2, 9, 9, 8], filter: [1, 1, 8, 12], stride: 2, pad: 'same' },
 ];
 
 function label(c: ConvCase): string {
