@@ -1,15 +1,18 @@
 import { expect, test } from '@playwright/test';
 import type { BenchPageState, BrowserBenchConfig } from '../src/bench/browserBench.ts';
+import { WEBGPU_PARITY_CASES } from '../src/kernels/webgpu/webgpuParityCases.ts';
 
 // bench.html is what `npm run bench` drives in Chromium: this checks that every engine it
 // compares really starts and trains here (WebGPU and WebGL on SwiftShader, tfjs-cpu), on a
-// case small enough to take seconds. The figures themselves are never asserted: speed is
-// for the bench (docs/performance.md).
-test('the bench page trains one case on every engine and shows them side by side', async ({ page }) => {
+// case small enough to take seconds, and that the studio's WebGPU kernels match stock's in
+// Chromium's WebGPU over the same grid as the Dawn parity tests, within 1e-4. The figures
+// themselves are never asserted: speed is for the bench (docs/performance.md).
+test('the bench page checks the kernels, trains one case on every engine and shows them side by side', async ({ page }) => {
   const config: BrowserBenchConfig = {
     cases: [{ architecture: 'smallCnn', width: 0.25, inputSize: 16, batchSize: 8 }],
     steps: 1,
     engines: ['webgpu-studio', 'webgpu-stock', 'webgl', 'cpu-studio', 'cpu-stock'],
+    parity: true,
   };
   await page.goto(`/bench.html?config=${encodeURIComponent(JSON.stringify(config))}`);
   const done = await page.waitForFunction(
@@ -31,6 +34,10 @@ test('the bench page trains one case on every engine and shows them side by side
     expect(timing.samplesPerSec, timing.engine).toBeGreaterThan(0);
   }
   expect(result?.timings).toHaveLength(config.engines.length);
+  expect(result?.parity?.adapter).toMatch(/swiftshader/i);
+  expect(result?.parity?.cases.length).toBe(WEBGPU_PARITY_CASES.length);
+  for (const c of result?.parity?.cases ?? []) expect(c.relativeError, c.label).toBeLessThan(1e-4);
+  expect(result?.parity?.failures).toEqual([]);
   const table = page.locator('#table table');
   await expect(table.locator('tbody tr')).toHaveCount(1);
   await expect(table.locator('thead th')).toContainText(['model', 'batch', 'studio webgpu img/s', 'tfjs-webgl img/s', 'studio webgpu ÷ tfjs-webgpu', 'studio webgpu ÷ tfjs-webgl', 'studio cpu ÷ tfjs-cpu']);

@@ -89,7 +89,7 @@ form.addEventListener('submit', (e) => {
   const data = new FormData(form);
   const engines = data.getAll('engine').map(String) as BenchEngineId[];
   const cases = data.get('sizes') === 'gpu' ? GPU_BENCH_CASES : SMALL_BENCH_CASES;
-  void run({ cases: [...cases], steps: STEPS, engines });
+  void run({ cases: [...cases], steps: STEPS, engines, parity: data.get('parity') !== null });
 });
 
 const preset = new URLSearchParams(location.search).get('config');

@@ -8,6 +8,17 @@ export interface BrowserBenchConfig {
   /** Timed steps per case before each engine's step factor (and as many warm-up steps). */
   steps: number;
   engines: BenchEngineId[];
+  /** Before timing the studio's WebGPU kernels, check them against stock on this adapter (issue 6's parity grid). */
+  parity?: boolean;
+}
+
+/** The studio's WebGPU kernels against stock's on the browser's adapter, case by case. */
+export interface BrowserParity {
+  adapter: string;
+  tolerance: number;
+  cases: { label: string; relativeError: number }[];
+  /** The cases over the tolerance: on a sound adapter, none. */
+  failures: string[];
 }
 
 /** The adapter or renderer an engine ran on, as the browser names it, or why it did not start. */
@@ -21,6 +32,7 @@ export interface BrowserBenchResult {
   userAgent: string;
   adapters: EngineAdapter[];
   timings: EngineTiming[];
+  parity?: BrowserParity;
 }
 
 /** bench.html's progress, read by the CLI as `window.studioBench`. */

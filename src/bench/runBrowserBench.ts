@@ -8,7 +8,9 @@ import { fastWebgpuKernels } from '../kernels/webgpu/fastWebgpuKernels.ts';
 import { webgpuAdapterLabel, type WebGpuBackendLike } from '../engine/webgpuAdapterLabel.ts';
 import { benchCaseLabel, benchSpec } from './benchCase.ts';
 import { benchEngines, engineSteps, type BenchEngine } from './benchEngines.ts';
-import type { BrowserBenchConfig, BrowserBenchResult, EngineAdapter } from './browserBench.ts';
+import { webgpuParityError } from '../kernels/webgpu/webgpuParity.ts';
+import { PARITY_TOLERANCE, WEBGPU_PARITY_CASES, parityCaseLabel } from '../kernels/webgpu/webgpuParityCases.ts';
+import type { BrowserBenchConfig, BrowserBenchResult, BrowserParity, EngineAdapter } from './browserBench.ts';
 import type { EngineTiming } from './sideBySide.ts';
 import { timeTrainer } from './timeTrainer.ts';
 
@@ -36,17 +38,41 @@ async function startEngine(engine: BenchEngine): Promise<string> {
   return navigator.hardwareConcurrency ? `${navigator.hardwareConcurrency} logical cores` : 'cpu';
 }
 
+/** Issue 6's parity grid on the active webgpu backend, the studio's kernels against stock's. */
+async function checkParity(adapter: string, say: (line: string) => void): Promise<BrowserParity> {
+  const parity: BrowserParity = { adapter, tolerance: PARITY_TOLERANCE, cases: [], failures: [] };
+  for (const c of WEBGPU_PARITY_CASES) {
+    const label = parityCaseLabel(c);
+    const relativeError = await webgpuParityError(c);
+    parity.cases.push({ label, relativeError });
+    if (!(relativeError < PARITY_TOLERANCE)) {
+      parity.failures.push(label);
+      say(`  parity: ${label}: relative error ${relativeError.toExponential(2)} exceeds ${PARITY_TOLERANCE}`);
+    }
+  }
+  const worst = Math.max(...parity.cases.map((c) => c.relativeError));
+  say(
+    parity.failures.length === 0
+      ? `  parity: the studio's kernels match stock on all ${parity.cases.length} cases (worst relative error ${worst.toExponential(2)})`
+      : `  parity: ${parity.failures.length} of ${parity.cases.length} cases differ from stock on this adapter: its figures below are not to be trusted`,
+  );
+  return parity;
+}
+
 /**
  * Every case on every engine, one engine at a time, through the studio's Trainer: the same
  * model, data, batch and loop, only the backend and its kernels differ. An engine that does
  * not start, or a case that fails on it (out of memory, a missing kernel), is recorded with
- * its reason and the bench goes on. The kernel registration found on entry is put back.
+ * its reason and the bench goes on. With `config.parity`, the studio's WebGPU kernels are
+ * first checked against stock on this adapter. The kernel registration found on entry is
+ * put back.
  */
 export async function runBrowserBench(config: BrowserBenchConfig, say: (line: string) => void): Promise<BrowserBenchResult> {
   const engines = benchEngines(config.engines);
   const wasRegistered = new Map(Object.values(STUDIO_KERNELS).map((k) => [k, k.registered]));
   const adapters: EngineAdapter[] = [];
   const timings: EngineTiming[] = [];
+  let parity: BrowserParity | undefined;
   try {
     for (const engine of engines) {
       let adapter: string;
@@ -61,6 +87,7 @@ export async function runBrowserBench(config: BrowserBenchConfig, say: (line: st
       adapters.push({ engine: engine.id, adapter });
       const steps = engineSteps(engine, config.steps);
       say(`${engine.label} on ${adapter}: ${steps} timed step${steps === 1 ? '' : 's'} per case after as many warm-up steps`);
+      if (config.parity && engine.id === 'webgpu-studio') parity = await checkParity(adapter, say);
       for (const c of config.cases) {
         const timing: EngineTiming = { engine: engine.id, case: c, timedSteps: steps };
         try {
@@ -79,5 +106,5 @@ export async function runBrowserBench(config: BrowserBenchConfig, say: (line: st
       else kernels.unregister();
     }
   }
-  return { userAgent: navigator.userAgent, adapters, timings };
+  return { userAgent: navigator.userAgent, adapters, timings, ...(parity ? { parity } : {}) };
 }

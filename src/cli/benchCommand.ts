@@ -137,7 +137,7 @@ async function benchChromium(cases: BenchCase[], steps: number, engines: BenchEn
   console.log(`chromium (${gpu ? "the machine's GPU" : 'SwiftShader'}): the studio vs stock tfjs, one engine at a time, studio Trainer on each`);
   try {
     const result = await chromiumBench({
-      config: { cases, steps, engines },
+      config: { cases, steps, engines, parity: engines.includes('webgpu-studio') },
       hardware: gpu,
       ...(executablePath ? { executablePath } : {}),
       say: (line) => console.log(`  ${line}`),

@@ -1,26 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { KernelOverrides } from './kernelOverrides.ts';
 import { fastCpuKernels } from './cpu/fastCpuKernels.ts';
+import { stockThenFast } from './stockThenFast.ts';
 import { fastWebgpuKernels } from './webgpu/fastWebgpuKernels.ts';
 
-/**
- * `compute` once on stock kernels and once on `kernels`, the registration the caller had put
- * back; the kernels run when `compute` does, so reading the results afterwards is safe.
- */
-function stockThenFast(kernels: KernelOverrides<never>, compute: () => tf.Tensor): [tf.Tensor, tf.Tensor] {
-  const wasRegistered = kernels.registered;
-  try {
-    kernels.unregister();
-    const s = compute();
-    kernels.register();
-    const f = compute();
-    if (f.shape.join() !== s.shape.join()) throw new Error(`fast shape [${f.shape}] differs from stock [${s.shape}]`);
-    return [s, f];
-  } finally {
-    if (wasRegistered) kernels.register();
-    else kernels.unregister();
-  }
-}
+export { relativeError } from './relativeError.ts';
 
 /** `compute`'s values on the stock cpu kernels and on the fast ones. */
 export function stockAndFast(compute: () => tf.Tensor): { stock: Float32Array; fast: Float32Array; shape: number[] } {
@@ -36,17 +19,6 @@ export async function stockAndFastWebgpu(compute: () => tf.Tensor): Promise<{ st
   const result = { stock: (await s.data()) as Float32Array, fast: (await f.data()) as Float32Array, shape: s.shape };
   tf.dispose([s, f]);
   return result;
-}
-
-/** The issue's parity measure: max |fast − stock| / max(1, max |stock|). */
-export function relativeError(fast: ArrayLike<number>, stock: ArrayLike<number>): number {
-  let diff = 0;
-  let scale = 1;
-  for (let i = 0; i < stock.length; i++) {
-    diff = Math.max(diff, Math.abs(fast[i] - stock[i]));
-    scale = Math.max(scale, Math.abs(stock[i]));
-  }
-  return diff / scale;
 }
 
 /** Reproducible test input: uniform in [-1, 1). */

@@ -4,109 +4,22 @@ import { relativeError, seeded, stockAndFastWebgpu } from '../kernelParity.testk
 import { planConvGemm } from './convGemmProgram.ts';
 import { planDepthwiseFilterGrad } from './fastDepthwiseConv2DBackpropFilter.ts';
 import { fastWebgpuKernels } from './fastWebgpuKernels.ts';
+import { webgpuParityError } from './webgpuParity.ts';
+import { PARITY_TOLERANCE, WEBGPU_PARITY_CASES, parityCaseLabel } from './webgpuParityCases.ts';
 
 // Parity of the studio's WGSL convolution gradients with tfjs-backend-webgpu 4.22's own, on
-// whatever adapter Dawn gives (SwiftShader in CI), within the issue's relative 1e-4.
+// whatever adapter Dawn gives (SwiftShader in CI), within the issue's relative 1e-4. The same
+// cases run in Chromium through bench.html (e2e/bench.spec.ts).
 const initiallyRegistered = fastWebgpuKernels.registered;
 afterAll(() => (initiallyRegistered ? fastWebgpuKernels.register() : fastWebgpuKernels.unregister()));
 
-type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
-interface ConvCase {
-  x: [number, number, number, number];
-  filter: [number, number, number, number];
-  stride: number;
-  pad: Pad;
-}
-
-// The geometries of the zoo: stems (3×3/2, ResNet's 7×7/2), 3×3 and 1×1 bodies, odd sizes
-// with asymmetric 'same' padding, explicit padding, valid, and shapes big enough that the
-// batch is sliced across workgroups (partial sums).
-const CONV_CASES: ConvCase[] = [
-  { x: [2, 9, 9, 3], filter: [3, 3, 3, 8], stride: 1, pad: 'same' },
-  { x: [2, 16, 16, 8], filter: [3, 3, 8, 16], stride: 2, pad: 'same' },
-  { x: [2, 15, 13, 6], filter: [3, 3, 6, 10], stride: 2, pad: 'same' },
-  { x: [1, 7, 7, 5], filter: [1, 1, 5, 7], stride: 1, pad: 'valid' },
-  { x: [3, 11, 11, 4], filter: [5, 5, 4, 6], stride: 2, pad: 'valid' },
-  { x: [2, 32, 32, 3], filter: [7, 7, 3, 16], stride: 2, pad: 'same' },
-  { x: [2, 8, 8, 64], filter: [1, 1, 64, 96], stride: 1, pad: 'same' },
-  { x: [2, 10, 9, 4], filter: [3, 3, 4, 5], stride: 1, pad: [[0, 0], [1, 2], [2, 0], [0, 0]] },
-  { x: [8, 32, 32, 16], filter: [3, 3, 16, 32], stride: 1, pad: 'same' },
-  // 1×1 stride 1 (the input gradient's direct 4×4-block product; rows and columns not multiples of 4) and ResNet's 1×1/2 shortcut.
-  { x: [3, 5, 7, 144], filter: [1, 1, 144, 26], stride: 1, pad: 'same' },
-  { x: [2, 9, 9, 8], filter: [1, 1, 8, 12], stride: 2, pad: 'same' },
-];
-
-function label(c: ConvCase): string {
-  return `x [${c.x}] filter [${c.filter}] stride ${c.stride} pad ${JSON.stringify(c.pad)}`;
-}
-
-function outShape(c: ConvCase, channels: number): number[] {
-  return tf.conv2d(tf.zeros(c.x) as tf.Tensor4D, tf.zeros([c.filter[0], c.filter[1], c.x[3], channels]) as tf.Tensor4D, c.stride, c.pad).shape;
-}
-
-describe('Conv2DBackpropFilter on webgpu', () => {
-  it.each(CONV_CASES)('matches stock: $x $filter', async (c) => {
-    const x = seeded(c.x, 1);
-    const dy = seeded(outShape(c, c.filter[3]), 2);
-    const { stock, fast } = await stockAndFastWebgpu(
-      () =>
-        tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, {
-          strides: c.stride,
-          pad: c.pad,
-          dataFormat: 'NHWC',
-          filterShape: c.filter,
-        }) as tf.Tensor,
-    );
-    expect(relativeError(fast, stock), label(c)).toBeLessThan(1e-4);
-    tf.dispose([x, dy]);
+describe('the studio webgpu kernels vs stock', () => {
+  it.each(WEBGPU_PARITY_CASES.map((c) => [parityCaseLabel(c), c] as const))('match within 1e-4: %s', async (_, c) => {
+    expect(await webgpuParityError(c)).toBeLessThan(PARITY_TOLERANCE);
   });
-});
 
-describe('Conv2DBackpropInput on webgpu', () => {
-  it.each(CONV_CASES)('matches stock: $x $filter', async (c) => {
-    const filter = seeded(c.filter, 3);
-    const dy = seeded(outShape(c, c.filter[3]), 4);
-    const { stock, fast } = await stockAndFastWebgpu(
-      () =>
-        tf.engine().runKernel('Conv2DBackpropInput', { dy, filter }, {
-          inputShape: c.x,
-          strides: c.stride,
-          pad: c.pad,
-          dataFormat: 'NHWC',
-        }) as tf.Tensor,
-    );
-    expect(relativeError(fast, stock), label(c)).toBeLessThan(1e-4);
-    tf.dispose([filter, dy]);
-  });
-});
-
-// MobileNetV2's and EfficientNet-B0's depthwise layers: 3×3 and 5×5, stride 1 and 2, a
-// channel multiplier, and a batch big enough to be sliced.
-const DEPTHWISE_CASES: ConvCase[] = [
-  { x: [2, 9, 9, 6], filter: [3, 3, 6, 1], stride: 1, pad: 'same' },
-  { x: [2, 16, 16, 8], filter: [3, 3, 8, 2], stride: 2, pad: 'same' },
-  { x: [1, 10, 11, 4], filter: [5, 5, 4, 1], stride: 2, pad: 'same' },
-  { x: [3, 7, 7, 5], filter: [3, 3, 5, 1], stride: 1, pad: 'valid' },
-  { x: [8, 32, 32, 72], filter: [3, 3, 72, 1], stride: 1, pad: 'same' },
-];
-
-describe('DepthwiseConv2dNativeBackpropFilter on webgpu', () => {
-  it.each(DEPTHWISE_CASES)('matches stock: $x $filter', async (c) => {
-    const x = seeded(c.x, 5);
-    const probe = tf.depthwiseConv2d(tf.zeros(c.x) as tf.Tensor4D, tf.zeros(c.filter) as tf.Tensor4D, c.stride, c.pad as 'same' | 'valid');
-    const dy = seeded(probe.shape, 6);
-    probe.dispose();
-    const { stock, fast } = await stockAndFastWebgpu(
-      () =>
-        tf.engine().runKernel('DepthwiseConv2dNativeBackpropFilter', { x, dy }, {
-          strides: c.stride,
-          pad: c.pad,
-          dilations: 1,
-          filterShape: c.filter,
-        }) as tf.Tensor,
-    );
-    expect(relativeError(fast, stock), label(c)).toBeLessThan(1e-4);
-    tf.dispose([x, dy]);
+  it('cover every kernel they replace', () => {
+    expect(new Set(WEBGPU_PARITY_CASES.map((c) => c.kernel))).toEqual(new Set(fastWebgpuKernels.names));
   });
 });
 

@@ -49,6 +49,10 @@ export function HomePage() {
           ) : (
             'Looking for a GPU…'
           )}
+          {' '}
+          <a href="./bench.html" target="_blank" rel="noopener" data-testid="home.bench">
+            How fast does this browser train?
+          </a>
         </p>
         <div className="hero-actions">
           {shapes && (

@@ -1,0 +1,56 @@
+// Plain data, no tfjs: the e2e test that reads Chromium's parity results imports it in Node.
+
+type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
+
+/** One gradient kernel on one convolution geometry. */
+export interface ParityCase {
+  kernel: 'Conv2DBackpropFilter' | 'Conv2DBackpropInput' | 'DepthwiseConv2dNativeBackpropFilter';
+  x: [number, number, number, number];
+  filter: [number, number, number, number];
+  stride: number;
+  pad: Pad;
+}
+
+type Geometry = Omit<ParityCase, 'kernel'>;
+
+// The geometries of the zoo: stems (3×3/2, ResNet's 7×7/2), 3×3 and 1×1 bodies, odd sizes
+// with asymmetric 'same' padding, explicit padding, valid, shapes big enough that the batch
+// is sliced across workgroups (partial sums), 1×1 stride 1 (the input gradient's direct
+// product, rows and columns not multiples of its 4×4 block) and ResNet's 1×1/2 shortcut.
+const CONV: Geometry[] = [
+  { x: [2, 9, 9, 3], filter: [3, 3, 3, 8], stride: 1, pad: 'same' },
+  { x: [2, 16, 16, 8], filter: [3, 3, 8, 16], stride: 2, pad: 'same' },
+  { x: [2, 15, 13, 6], filter: [3, 3, 6, 10], stride: 2, pad: 'same' },
+  { x: [1, 7, 7, 5], filter: [1, 1, 5, 7], stride: 1, pad: 'valid' },
+  { x: [3, 11, 11, 4], filter: [5, 5, 4, 6], stride: 2, pad: 'valid' },
+  { x: [2, 32, 32, 3], filter: [7, 7, 3, 16], stride: 2, pad: 'same' },
+  { x: [2, 8, 8, 64], filter: [1, 1, 64, 96], stride: 1, pad: 'same' },
+  { x: [2, 10, 9, 4], filter: [3, 3, 4, 5], stride: 1, pad: [[0, 0], [1, 2], [2, 0], [0, 0]] },
+  { x: [8, 32, 32, 16], filter: [3, 3, 16, 32], stride: 1, pad: 'same' },
+  { x: [3, 5, 7, 144], filter: [1, 1, 144, 26], stride: 1, pad: 'same' },
+  { x: [2, 9, 9, 8], filter: [1, 1, 8, 12], stride: 2, pad: 'same' },
+];
+
+// MobileNetV2's and EfficientNet-B0's depthwise layers: 3×3 and 5×5, stride 1 and 2, a
+// channel multiplier, and a batch big enough to be sliced.
+const DEPTHWISE: Geometry[] = [
+  { x: [2, 9, 9, 6], filter: [3, 3, 6, 1], stride: 1, pad: 'same' },
+  { x: [2, 16, 16, 8], filter: [3, 3, 8, 2], stride: 2, pad: 'same' },
+  { x: [1, 10, 11, 4], filter: [5, 5, 4, 1], stride: 2, pad: 'same' },
+  { x: [3, 7, 7, 5], filter: [3, 3, 5, 1], stride: 1, pad: 'valid' },
+  { x: [8, 32, 32, 72], filter: [3, 3, 72, 1], stride: 1, pad: 'same' },
+];
+
+/** Every kernel the studio replaces on webgpu, on every geometry it must match stock on. */
+export const WEBGPU_PARITY_CASES: readonly ParityCase[] = [
+  ...CONV.map((g) => ({ kernel: 'Conv2DBackpropFilter' as const, ...g })),
+  ...CONV.map((g) => ({ kernel: 'Conv2DBackpropInput' as const, ...g })),
+  ...DEPTHWISE.map((g) => ({ kernel: 'DepthwiseConv2dNativeBackpropFilter' as const, ...g })),
+];
+
+/** Issue 6's bound on the relative error between the studio's kernels and stock's. */
+export const PARITY_TOLERANCE = 1e-4;
+
+export function parityCaseLabel(c: ParityCase): string {
+  return `${c.kernel} x [${c.x}] filter [${c.filter}] stride ${c.stride} pad ${JSON.stringify(c.pad)}`;
+}
