@@ -5,10 +5,16 @@ import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core
  * A replacement for one backend kernel. `run` returns undefined for a case it does not
  * cover (NCHW, dilation > 1, a non-float32 input, an unusual fusion), and the stock
  * kernel runs instead, so registering replacements never makes a model fail.
+ *
+ * `added` marks a kernel tfjs does not have at all (a fused optimizer step): it is
+ * registered as new and removed again by `unregister()`, and since there is no stock
+ * kernel to fall back to, its `run` must cover every case (the core calls it only when it
+ * is registered, and composes tfjs ops otherwise).
  */
 export interface KernelOverride<Args> {
   kernelName: string;
-  run(args: Args): TensorInfo | undefined;
+  added?: boolean;
+  run(args: Args): TensorInfo | TensorInfo[] | undefined;
 }
 
 /**
@@ -40,6 +46,10 @@ export class KernelOverrides<Args> {
     const stock = new Map<string, KernelConfig>();
     for (const k of this.kernels) {
       const config = getKernel(k.kernelName, this.backendName);
+      if (k.added) {
+        if (config) throw new Error(`the ${this.backendName} backend already has a '${k.kernelName}' kernel (nothing was registered)`);
+        continue;
+      }
       if (!config) {
         throw new Error(
           `the ${this.backendName} backend has no '${k.kernelName}' kernel to replace; ${this.importHint} (nothing was registered)`,
@@ -48,6 +58,10 @@ export class KernelOverrides<Args> {
       stock.set(k.kernelName, config);
     }
     for (const k of this.kernels) {
+      if (k.added) {
+        registerKernel({ kernelName: k.kernelName, backendName: this.backendName, kernelFunc: withoutFallback(k) });
+        continue;
+      }
       const config = stock.get(k.kernelName) as KernelConfig;
       unregisterKernel(k.kernelName, this.backendName);
       registerKernel({ ...config, kernelFunc: withFallback(k, config.kernelFunc) });
@@ -62,10 +76,19 @@ export class KernelOverrides<Args> {
       unregisterKernel(name, this.backendName);
       registerKernel(config);
     }
+    for (const k of this.kernels) if (k.added) unregisterKernel(k.kernelName, this.backendName);
     this.stock = undefined;
   }
 }
 
 function withFallback<Args>(k: KernelOverride<Args>, stock: KernelFunc): KernelFunc {
-  return (args) => k.run(args as unknown as Args) ?? (stock(args) as TensorInfo);
+  return (args) => k.run(args as unknown as Args) ?? stock(args);
+}
+
+function withoutFallback<Args>(k: KernelOverride<Args>): KernelFunc {
+  return (args) => {
+    const out = k.run(args as unknown as Args);
+    if (!out) throw new Error(`the studio's '${k.kernelName}' kernel cannot run these inputs, and tfjs has no kernel of its own to fall back to`);
+    return out;
+  };
 }

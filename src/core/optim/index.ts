@@ -8,3 +8,5 @@ export { GradientAccumulator } from './gradientAccumulator.ts';
 export { lrRangeTest } from './lrRangeTest.ts';
 export type { LrRangeTestOptions, LrRangeTestResult } from './lrRangeTest.ts';
 export * from './schedules/index.ts';
+export { ADAM_UPDATE_KERNEL, adamUpdateArrays } from './adamUpdateKernel.ts';
+export type { AdamUpdateAttrs } from './adamUpdateKernel.ts';

@@ -1,4 +1,5 @@
 import { KernelOverrides } from '../kernelOverrides.ts';
+import { fastAdamUpdate } from './fastAdamUpdate.ts';
 import { fastConv2DBackpropFilter, fastConv2DBackpropInput } from './fastConvBackprop.ts';
 import { fastDepthwiseConv2DBackpropFilter } from './fastDepthwiseConv2DBackpropFilter.ts';
 import type { WebgpuKernelArgs } from './webgpuProgram.ts';
@@ -10,12 +11,13 @@ import type { WebgpuKernelArgs } from './webgpuProgram.ts';
  * memory, the depthwise filter gradient with per-channel register accumulation; both slice
  * the batch across workgroups when the filter alone is too small to fill the GPU. Results
  * equal stock within float32 summation order. Cases they do not cover (NCHW, dilation > 1)
- * go to stock. `register()` is idempotent; the webgpu backend must have been imported first.
+ * go to stock. Also the fused Adam step (three launches per variable instead of thirteen),
+ * which the core's optimizer uses when it is registered. `register()` is idempotent; the webgpu backend must have been imported first.
  * Hosts decide whether to register (the Node hosts skip it when STUDIO_STOCK_KERNELS=1);
  * `unregister()` puts the stock kernels back exactly as they were.
  */
 export const fastWebgpuKernels = new KernelOverrides<WebgpuKernelArgs>(
   'webgpu',
-  [fastConv2DBackpropFilter, fastConv2DBackpropInput, fastDepthwiseConv2DBackpropFilter],
+  [fastConv2DBackpropFilter, fastConv2DBackpropInput, fastDepthwiseConv2DBackpropFilter, fastAdamUpdate],
   "import '@tensorflow/tfjs-backend-webgpu' first, where navigator.gpu exists",
 );
