@@ -4,9 +4,10 @@ import * as tf from '@tensorflow/tfjs-core';
 // that builds a model does, so unit tests see the same engine the hosts do.
 import '@tensorflow/tfjs-layers';
 import { fastCpuKernels } from '../src/kernels/cpu/fastCpuKernels.ts';
+import { setStudioKernels } from '../src/kernels/setStudioKernels.ts';
 
-// The unit tests train on the fast cpu kernels the CLI uses (issue 6); STUDIO_STOCK_KERNELS=1
-// runs them on stock tfjs-cpu instead, to tell a kernel bug from a training one.
-if (process.env.STUDIO_STOCK_KERNELS !== '1') fastCpuKernels.register();
+// The unit tests train on the fast cpu kernels and fused batch norm the CLI uses (issue 6);
+// STUDIO_STOCK_KERNELS=1 runs them on stock tfjs-cpu instead, to tell a kernel bug from a training one.
+setStudioKernels([fastCpuKernels], process.env.STUDIO_STOCK_KERNELS !== '1');
 
 await tf.setBackend('cpu');

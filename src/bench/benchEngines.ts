@@ -4,7 +4,7 @@ export interface BenchEngine {
   /** How tables name it. */
   label: string;
   backend: 'webgpu' | 'webgl' | 'cpu';
-  /** True: the studio's kernels for this backend are registered; false: stock tfjs throughout. */
+  /** True: the studio's kernels for this backend and its fused batch norm; false: stock tfjs throughout. */
   studioKernels: boolean;
   /** Timed steps relative to the bench's step count: fast engines need more to time, stock cpu cannot afford them. */
   stepFactor: number;

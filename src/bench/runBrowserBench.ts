@@ -4,6 +4,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { fastCpuKernels } from '../kernels/cpu/fastCpuKernels.ts';
 import type { KernelOverrides } from '../kernels/kernelOverrides.ts';
+import { captureStudioKernels, setStudioKernels } from '../kernels/setStudioKernels.ts';
 import { fastWebgpuKernels } from '../kernels/webgpu/fastWebgpuKernels.ts';
 import { webgpuAdapterLabel, type WebGpuBackendLike } from '../engine/webgpuAdapterLabel.ts';
 import { benchCaseLabel, benchSpec } from './benchCase.ts';
@@ -29,8 +30,7 @@ function webglRenderer(): string {
 
 async function startEngine(engine: BenchEngine): Promise<string> {
   const kernels = STUDIO_KERNELS[engine.backend];
-  if (engine.studioKernels) kernels?.register();
-  else kernels?.unregister();
+  setStudioKernels(kernels ? [kernels] : [], engine.studioKernels);
   if (!(await tf.setBackend(engine.backend))) throw new Error(`the ${engine.backend} backend does not start in this browser`);
   await tf.ready();
   if (engine.backend === 'webgpu') return webgpuAdapterLabel(tf.backend() as unknown as WebGpuBackendLike);
@@ -69,7 +69,7 @@ async function checkParity(adapter: string, say: (line: string) => void): Promis
  */
 export async function runBrowserBench(config: BrowserBenchConfig, say: (line: string) => void): Promise<BrowserBenchResult> {
   const engines = benchEngines(config.engines);
-  const wasRegistered = new Map(Object.values(STUDIO_KERNELS).map((k) => [k, k.registered]));
+  const restore = captureStudioKernels(Object.values(STUDIO_KERNELS));
   const adapters: EngineAdapter[] = [];
   const timings: EngineTiming[] = [];
   let parity: BrowserParity | undefined;
@@ -101,10 +101,7 @@ export async function runBrowserBench(config: BrowserBenchConfig, say: (line: st
       }
     }
   } finally {
-    for (const [kernels, registered] of wasRegistered) {
-      if (registered) kernels.register();
-      else kernels.unregister();
-    }
+    restore();
   }
   return { userAgent: navigator.userAgent, adapters, timings, ...(parity ? { parity } : {}) };
 }

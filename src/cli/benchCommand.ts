@@ -11,6 +11,7 @@ import { timeTrainer } from '../bench/timeTrainer.ts';
 import { fastCpuKernels } from '../kernels/cpu/fastCpuKernels.ts';
 import { fastWebgpuKernels } from '../kernels/webgpu/fastWebgpuKernels.ts';
 import type { KernelOverrides } from '../kernels/kernelOverrides.ts';
+import { captureStudioKernels, setStudioKernels } from '../kernels/setStudioKernels.ts';
 import { initNodeBackend, type BackendInfo, type NodeBackendName } from '../node/backend.ts';
 import { chromiumBench } from './chromiumBench.ts';
 import { UsageError } from './usageError.ts';
@@ -70,16 +71,16 @@ const FULL: BenchCase[] = [...SMALL_BENCH_CASES];
  */
 async function compareKernels(backend: NodeBackendName, name: string, cases: BenchCase[], steps: number): Promise<KernelRow[]> {
   const { kernels, fastStepFactor } = KERNEL_SWITCHES[backend];
-  const wasFast = kernels.registered;
+  const restore = captureStudioKernels([kernels]);
   const fastSteps = steps * fastStepFactor;
   const rows: KernelRow[] = [];
   console.log(`${name}, stock tfjs kernels vs the studio's: studio Trainer, ${steps} (stock) / ${fastSteps} (studio) timed steps after as many warm-up steps`);
   console.log(['model'.padEnd(26), 'batch'.padStart(5), 'stock img/s'.padStart(12), 'studio img/s'.padStart(13), 'speedup'.padStart(8)].join(' '));
   try {
     for (const c of cases) {
-      kernels.unregister();
+      setStudioKernels([kernels], false);
       const stock = await timeTrainer(c, benchSpec(c, c.batchSize * steps, 2), backend);
-      kernels.register();
+      setStudioKernels([kernels], true);
       const fast = await timeTrainer(c, benchSpec(c, c.batchSize * fastSteps, 2), backend);
       const row = { ...c, backend: name, stockTimedSteps: steps, fastTimedSteps: fastSteps, stockSamplesPerSec: stock, fastSamplesPerSec: fast, speedup: fast / stock };
       rows.push(row);
@@ -87,8 +88,7 @@ async function compareKernels(backend: NodeBackendName, name: string, cases: Ben
       console.log([label.padEnd(26), String(c.batchSize).padStart(5), stock.toFixed(1).padStart(12), fast.toFixed(1).padStart(13), `${row.speedup.toFixed(2)}×`.padStart(8)].join(' '));
     }
   } finally {
-    if (wasFast) kernels.register();
-    else kernels.unregister();
+    restore();
   }
   console.log('');
   return rows;

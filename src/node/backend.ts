@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { existsSync } from 'node:fs';
 import { fastCpuKernels } from '../kernels/cpu/fastCpuKernels.ts';
+import { setStudioKernels } from '../kernels/setStudioKernels.ts';
 import { fastWebgpuKernels } from '../kernels/webgpu/fastWebgpuKernels.ts';
 
 export type NodeBackendName = 'cpu' | 'webgpu';
@@ -48,8 +49,7 @@ export async function initNodeBackend(name: NodeBackendName): Promise<BackendInf
   const stock = process.env.STUDIO_STOCK_KERNELS === '1';
   if (name === 'webgpu') {
     await prepareWebgpu();
-    if (stock) fastWebgpuKernels.unregister();
-    else fastWebgpuKernels.register();
+    setStudioKernels([fastWebgpuKernels], !stock);
     const ok = await tf.setBackend('webgpu');
     if (!ok) {
       throw new Error(
@@ -62,8 +62,7 @@ export async function initNodeBackend(name: NodeBackendName): Promise<BackendInf
     return { backend: 'webgpu', adapter: stock ? `${adapter}, stock kernels` : adapter };
   }
   await import('@tensorflow/tfjs-backend-cpu');
-  if (stock) fastCpuKernels.unregister();
-  else fastCpuKernels.register();
+  setStudioKernels([fastCpuKernels], !stock);
   // The CPU backend greets Node users with advice to install tfjs-node, which downloads
   // libtensorflow at install time and is not what this project runs on; prod mode mutes it.
   tf.enableProdMode();

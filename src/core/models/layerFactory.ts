@@ -1,5 +1,6 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { Rng } from '../util/rng.ts';
+import { withFusedBatchNormTraining } from './batchNormTraining.ts';
 import { HardSigmoid, HardSwish } from './hardActivations.ts';
 import { makeDivisible } from './makeDivisible.ts';
 import { SeededDropout } from './seededDropout.ts';
@@ -103,12 +104,13 @@ export class LayerFactory {
   }
 
   /**
+   * Trains through one fused op with a closed-form gradient (batchNormTraining.ts).
    * `fixedScale` keeps γ at 1 (insightface's embedding BN). tfjs' `scale: false` fails in
    * training mode, so γ exists but its variable is not trainable; a reloaded model
    * lists it as trainable again.
    */
   batchNorm(x: SymbolicTensor, name: string, opts: { epsilon?: number; fixedScale?: boolean } = {}): SymbolicTensor {
-    const layer = tfl.layers.batchNormalization({ name, axis: -1, momentum: BN_MOMENTUM, epsilon: opts.epsilon ?? 1e-5 });
+    const layer = withFusedBatchNormTraining(tfl.layers.batchNormalization({ name, axis: -1, momentum: BN_MOMENTUM, epsilon: opts.epsilon ?? 1e-5 }));
     const y = this.apply(layer, x);
     if (opts.fixedScale) {
       const gamma = layer.weights.find((w) => w.originalName.endsWith('/gamma'));

@@ -1,0 +1,99 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+
+/**
+ * The tfjs environment flag that turns the fused batch norm on (the default) or off: hosts
+ * clear it together with unregistering the studio's kernels when asked for stock tfjs
+ * (STUDIO_STOCK_KERNELS=1, `?kernels=stock`), so "stock" means tfjs's own graph too.
+ */
+export const FUSED_BATCH_NORM_FLAG = 'STUDIO_FUSED_BATCH_NORM';
+tf.env().registerFlag(FUSED_BATCH_NORM_FLAG, () => true);
+
+/**
+ * Batch norm in training mode, normalizing over every axis but the last (NHWC's channels,
+ * or a dense layer's features), as one op with a closed-form gradient:
+ *
+ *   x̂ = (x − μ)/√(σ² + ε),  y = γ·x̂ + β
+ *   ∂β = Σ dy,  ∂γ = Σ dy·x̂,  ∂x = γ/√(σ² + ε) · (dy − ∂β/N − x̂·∂γ/N)
+ *
+ * The forward is tfjs-layers' own (mean, biased variance, then tfjs's batchNorm kernel), so
+ * its values are unchanged. The backward is what differs: tfjs differentiates batchNorm and
+ * the moments op by op, some 30 kernel launches per layer (MobileNetV2 has 52 batch norms:
+ * a third of a training step's launches), where this is 7 over the whole tensor and 3 over
+ * the channels. Same formula as torch's batch_norm_backward.
+ */
+export function batchNormTraining(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number): { y: tf.Tensor; mean: tf.Tensor; variance: tf.Tensor } {
+  const axes = Array.from({ length: x.rank - 1 }, (_, i) => i);
+  let stats: [mean: tf.Tensor, variance: tf.Tensor] | undefined;
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [input, g, b] = args as [tf.Tensor, tf.Tensor, tf.Tensor];
+    const save = args[3] as tf.GradSaveFunc;
+    const mean = tf.mean(input, axes);
+    const centered = tf.sub(input, mean);
+    const variance = tf.mean(tf.square(centered), axes);
+    const y = tf.batchNorm(input, mean, variance, b, g, epsilon);
+    const invStd = tf.rsqrt(tf.add(variance, epsilon));
+    save([centered, invStd, g]);
+    // The statistics leave the op for the moving averages; the op's scope would dispose them.
+    stats = [tf.keep(mean), tf.keep(variance)];
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xc, inv, scale] = saved;
+        const n = xc.size / xc.shape[xc.rank - 1];
+        const xHat = tf.mul(xc, inv);
+        const dBeta = tf.sum(dy, axes);
+        const dGamma = tf.sum(tf.mul(dy, xHat), axes);
+        const dx = tf.mul(tf.sub(tf.sub(dy, tf.div(dBeta, n)), tf.mul(xHat, tf.div(dGamma, n))), tf.mul(scale, inv));
+        return [dx, dGamma, dBeta];
+      },
+    };
+  });
+  const y = op(x, gamma, beta);
+  if (!stats) throw new Error('batch norm: the forward pass did not run');
+  return { y, mean: stats[0], variance: stats[1] };
+}
+
+/** What the fused path needs of tfjs-layers' BatchNormalization (its fields are not in the public typings). */
+interface BatchNormInternals {
+  axis: number;
+  momentum: number;
+  epsilon: number;
+  gamma?: { read(): tf.Tensor };
+  beta?: { read(): tf.Tensor };
+  movingMean: { read(): tf.Tensor; write(value: tf.Tensor): void };
+  movingVariance: { read(): tf.Tensor; write(value: tf.Tensor): void };
+}
+
+/** tfjs-layers' moving average, to the letter: v ← v − (v − value)·(1 − momentum). */
+function movingAverage(variable: BatchNormInternals['movingMean'], value: tf.Tensor, momentum: number): void {
+  tf.tidy(() => {
+    const current = variable.read();
+    variable.write(tf.sub(current, tf.mul(tf.sub(current, value), 1 - momentum)));
+  });
+}
+
+/**
+ * Makes a tfjs-layers BatchNormalization layer train through `batchNormTraining` when it
+ * normalizes over the last axis with both γ and β and FUSED_BATCH_NORM_FLAG is set;
+ * inference, and any other configuration, keep the layer's own call. The layer is unchanged otherwise (class name, weights,
+ * serialization), so saved and exported models are exactly what they were.
+ */
+export function withFusedBatchNormTraining<L extends tfl.layers.Layer>(layer: L): L {
+  const own = layer.call.bind(layer);
+  const bn = layer as unknown as BatchNormInternals;
+  layer.call = (inputs, kwargs) => {
+    const x = Array.isArray(inputs) ? inputs[0] : inputs;
+    const axis = bn.axis < 0 ? bn.axis + x.rank : bn.axis;
+    if (kwargs.training !== true || axis !== x.rank - 1 || !bn.gamma || !bn.beta || !tf.env().getBool(FUSED_BATCH_NORM_FLAG)) return own(inputs, kwargs);
+    const { gamma, beta } = bn;
+    return tf.tidy(() => {
+      const { y, mean, variance } = batchNormTraining(x, gamma.read(), beta.read(), bn.epsilon);
+      movingAverage(bn.movingMean, mean, bn.momentum);
+      movingAverage(bn.movingVariance, variance, bn.momentum);
+      tf.dispose([mean, variance]);
+      return y;
+    });
+  };
+  return layer;
+}
