@@ -3,7 +3,7 @@ import { fastCpuKernels } from './cpu/fastCpuKernels.ts';
 import { stockThenFast } from './stockThenFast.ts';
 import { fastWebgpuKernels } from './webgpu/fastWebgpuKernels.ts';
 
-export { relativeError } from './relativeError.ts';
+export { relativeError } from '../core/util/relativeError.ts';
 
 /** `compute`'s values on the stock cpu kernels and on the fast ones. */
 export function stockAndFast(compute: () => tf.Tensor): { stock: Float32Array; fast: Float32Array; shape: number[] } {

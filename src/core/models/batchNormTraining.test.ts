@@ -1,21 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
+import { relativeError } from '../util/relativeError.ts';
 import { FUSED_BATCH_NORM_FLAG, batchNormTraining, withFusedBatchNormTraining } from './batchNormTraining.ts';
 
 // The reference is tfjs-layers' own training path differentiated op by op by tfjs (moments,
 // then the batchNorm kernel): the fused op must give the same values and gradients.
 const seeded = (shape: number[], seed: number, lo = -1, hi = 1) => tf.randomUniform(shape, lo, hi, 'float32', seed);
-
-function maxRelative(a: Float32Array | Int32Array | Uint8Array, b: Float32Array | Int32Array | Uint8Array): number {
-  let diff = 0;
-  let scale = 1;
-  for (let i = 0; i < b.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  return diff / scale;
-}
 
 describe('batchNormTraining', () => {
   it.each([
@@ -42,18 +33,18 @@ describe('batchNormTraining', () => {
     const loss = (f: typeof stock) => (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(f(a, g, b), weights));
 
     tf.tidy(() => {
-      expect(maxRelative(fused(x, gamma, beta).dataSync(), stock(x, gamma, beta).dataSync())).toBe(0);
+      expect(relativeError(fused(x, gamma, beta).dataSync(), stock(x, gamma, beta).dataSync())).toBe(0);
       const want = tf.grads(loss(stock))([x, gamma, beta]);
       const got = tf.grads(loss(fused))([x, gamma, beta]);
       ['x', 'gamma', 'beta'].forEach((name, i) => {
-        expect(maxRelative(got[i].dataSync(), want[i].dataSync()), name).toBeLessThan(1e-5);
+        expect(relativeError(got[i].dataSync(), want[i].dataSync()), name).toBeLessThan(1e-5);
         expect(Math.max(...Array.from(want[i].dataSync(), Math.abs)), name).toBeGreaterThan(1e-3);
       });
     });
     const { y, mean, variance } = batchNormTraining(x, gamma, beta, epsilon);
     const moments = tf.moments(x, axes);
-    expect(maxRelative(mean.dataSync(), moments.mean.dataSync())).toBeLessThan(1e-6);
-    expect(maxRelative(variance.dataSync(), moments.variance.dataSync())).toBeLessThan(1e-6);
+    expect(relativeError(mean.dataSync(), moments.mean.dataSync())).toBeLessThan(1e-6);
+    expect(relativeError(variance.dataSync(), moments.variance.dataSync())).toBeLessThan(1e-6);
     tf.dispose([x, gamma, beta, weights, y, mean, variance, moments.mean, moments.variance]);
   });
 });
@@ -74,15 +65,15 @@ describe('withFusedBatchNormTraining', () => {
     for (let step = 0; step < 2; step++) {
       const a = stock.apply(x, { training: true }) as tf.Tensor;
       const b = fused.apply(x, { training: true }) as tf.Tensor;
-      expect(maxRelative(b.dataSync(), a.dataSync())).toBe(0);
+      expect(relativeError(b.dataSync(), a.dataSync())).toBe(0);
       tf.dispose([a, b]);
     }
-    stock.getWeights().forEach((w, i) => expect(maxRelative(fused.getWeights()[i].dataSync(), w.dataSync()), stock.weights[i].name).toBeLessThan(1e-6));
+    stock.getWeights().forEach((w, i) => expect(relativeError(fused.getWeights()[i].dataSync(), w.dataSync()), stock.weights[i].name).toBeLessThan(1e-6));
     const vars = (l: tfl.layers.Layer) => l.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
     const grads = (l: tfl.layers.Layer) => tf.variableGrads(() => tf.sum(tf.square(l.apply(x, { training: true }) as tf.Tensor)) as tf.Scalar, vars(l)).grads;
     const gs = grads(stock);
     const gf = grads(fused);
-    for (const [i, v] of vars(stock).entries()) expect(maxRelative(gf[vars(fused)[i].name].dataSync(), gs[v.name].dataSync()), v.name).toBeLessThan(1e-5);
+    for (const [i, v] of vars(stock).entries()) expect(relativeError(gf[vars(fused)[i].name].dataSync(), gs[v.name].dataSync()), v.name).toBeLessThan(1e-5);
     tf.dispose([x, ...Object.values(gs), ...Object.values(gf)]);
   });
 

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { relativeError } from '../relativeError.ts';
+import { relativeError } from '../../core/util/relativeError.ts';
 import { stockThenFast } from '../stockThenFast.ts';
 import { fastWebgpuKernels } from './fastWebgpuKernels.ts';
 import type { ParityCase } from './webgpuParityCases.ts';

@@ -1,4 +1,4 @@
-/** Issue 6's parity measure between a kernel and the stock one it replaces: max |fast − stock| / max(1, max |stock|). */
+/** Issue 6's parity measure between an implementation and the one it replaces: max |fast − stock| / max(1, max |stock|). */
 export function relativeError(fast: ArrayLike<number>, stock: ArrayLike<number>): number {
   let diff = 0;
   let scale = 1;
