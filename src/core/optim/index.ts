@@ -10,3 +10,5 @@ export type { LrRangeTestOptions, LrRangeTestResult } from './lrRangeTest.ts';
 export * from './schedules/index.ts';
 export { ADAM_UPDATE_KERNEL, adamUpdateArrays } from './adamUpdateKernel.ts';
 export type { AdamUpdateAttrs } from './adamUpdateKernel.ts';
+export { SGD_UPDATE_KERNEL, sgdUpdateArrays } from './sgdUpdateKernel.ts';
+export type { SgdUpdateAttrs } from './sgdUpdateKernel.ts';

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { OptimizerConfig } from '../spec/runSpec.ts';
+import { SGD_UPDATE_KERNEL, type SgdUpdateAttrs } from './sgdUpdateKernel.ts';
 import { SlotOptimizer } from './slotOptimizer.ts';
 
 type SgdConfig = Extract<OptimizerConfig, { type: 'sgd' }>;
@@ -7,7 +8,8 @@ type SgdConfig = Extract<OptimizerConfig, { type: 'sgd' }>;
 /**
  * torch.optim.SGD with dampening 0: coupled weight decay (g += wd·p), momentum buffer
  * buf = μ·buf + g (the first step's buf is g: the zero-initialized buffer gives exactly
- * that), Nesterov g + μ·buf, then p −= lr·g.
+ * that), Nesterov g + μ·buf, then p −= lr·g. With momentum, one fused kernel per variable
+ * where the backend has it (SGD_UPDATE_KERNEL), else the same formula composed from tfjs ops.
  */
 export class SgdOptimizer extends SlotOptimizer {
   declare readonly config: SgdConfig;
@@ -19,6 +21,14 @@ export class SgdOptimizer extends SlotOptimizer {
   protected update(i: number, grad: tf.Tensor, lr: number): void {
     const { momentum, nesterov } = this.config;
     const p = this.variables[i];
+    if (momentum > 0 && tf.getKernel(SGD_UPDATE_KERNEL, tf.getBackend())) {
+      const bufVar = this.slots.get('momentum')[i];
+      const attrs: SgdUpdateAttrs = { lr, momentum, weightDecay: this.decay[i], nesterov };
+      const [pNext, bufNext] = tf.engine().runKernel(SGD_UPDATE_KERNEL, { param: p, grad, buf: bufVar }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+      bufVar.assign(bufNext);
+      p.assign(pNext);
+      return;
+    }
     let g = this.decay[i] > 0 ? tf.add(grad, tf.mul(p, this.decay[i])) : grad;
     if (momentum > 0) {
       const bufVar = this.slots.get('momentum')[i];

@@ -2,17 +2,18 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { relativeError, seeded, stockAndFast } from '../kernelParity.testkit.ts';
 import { ADAM_UPDATE_KERNEL } from '../../core/optim/adamUpdateKernel.ts';
+import { SGD_UPDATE_KERNEL } from '../../core/optim/sgdUpdateKernel.ts';
 import { fastCpuKernels } from './fastCpuKernels.ts';
 
 const initiallyRegistered = fastCpuKernels.registered;
 afterAll(() => (initiallyRegistered ? fastCpuKernels.register() : fastCpuKernels.unregister()));
 
 describe('registerFastCpuKernels', () => {
-  it('replaces every listed cpu kernel, adds the fused Adam step, and unregister puts the very same stock configs back', () => {
+  it('replaces every listed cpu kernel, adds the fused optimizer steps, and unregister puts the very same stock configs back', () => {
     fastCpuKernels.unregister();
     const stock = fastCpuKernels.names.map((name) => tf.getKernel(name, 'cpu'));
-    // tfjs has no fused Adam step: it is the one kernel added rather than replaced.
-    expect(fastCpuKernels.names.filter((_, i) => stock[i] === undefined)).toEqual([ADAM_UPDATE_KERNEL]);
+    // tfjs has no fused optimizer steps: they are the kernels added rather than replaced.
+    expect(fastCpuKernels.names.filter((_, i) => stock[i] === undefined)).toEqual([ADAM_UPDATE_KERNEL, SGD_UPDATE_KERNEL]);
 
     fastCpuKernels.register();
     expect(fastCpuKernels.registered).toBe(true);
@@ -34,6 +35,7 @@ describe('registerFastCpuKernels', () => {
       [
         'Add',
         ADAM_UPDATE_KERNEL,
+        SGD_UPDATE_KERNEL,
         'Conv2D',
         'Conv2DBackpropFilter',
         'Conv2DBackpropInput',

@@ -9,6 +9,7 @@ import { fastMaxPoolGrad } from './fastMaxPoolGrad.ts';
 import { fastMean, fastSum } from './fastReduce.ts';
 import { fastTile } from './fastTile.ts';
 import { fastAdamUpdate } from './fastAdamUpdate.ts';
+import { fastSgdUpdate } from './fastSgdUpdate.ts';
 
 const FAST_KERNELS: FastKernel[] = [
   fastConv2D,
@@ -27,13 +28,14 @@ const FAST_KERNELS: FastKernel[] = [
   fastTile,
   fastMaxPoolGrad,
   fastAdamUpdate,
+  fastSgdUpdate,
 ];
 
 /**
  * The tfjs-backend-cpu kernels a convnet training step spends its time in, replaced (issue 6):
  * convolutions and their gradients (im2col + blocked GEMM), depthwise convolutions, and the
  * broadcasting arithmetic, reductions, Tile and MaxPoolGrad of batch norm and Adam, plus the
- * fused Adam step the core's optimizer uses when it is registered. Results
+ * fused Adam and SGD-momentum steps the core's optimizers use when they are registered. Results
  * equal stock to float32 rounding (the element-wise ones bit for bit); a training step runs
  * tens of times faster. Each fast kernel hands a case it does not cover back to the stock
  * kernel it replaced. `register()` is idempotent; `@tensorflow/tfjs-backend-cpu` must have

@@ -2,6 +2,7 @@ import { KernelOverrides } from '../kernelOverrides.ts';
 import { fastAdamUpdate } from './fastAdamUpdate.ts';
 import { fastConv2DBackpropFilter, fastConv2DBackpropInput } from './fastConvBackprop.ts';
 import { fastDepthwiseConv2DBackpropFilter } from './fastDepthwiseConv2DBackpropFilter.ts';
+import { fastSgdUpdate } from './fastSgdUpdate.ts';
 import type { WebgpuKernelArgs } from './webgpuProgram.ts';
 
 /**
@@ -11,13 +12,13 @@ import type { WebgpuKernelArgs } from './webgpuProgram.ts';
  * memory, the depthwise filter gradient with per-channel register accumulation; both slice
  * the batch across workgroups when the filter alone is too small to fill the GPU. Results
  * equal stock within float32 summation order. Cases they do not cover (NCHW, dilation > 1)
- * go to stock. Also the fused Adam step (three launches per variable instead of thirteen),
- * which the core's optimizer uses when it is registered. `register()` is idempotent; the webgpu backend must have been imported first.
+ * go to stock. Also the fused Adam and SGD-momentum steps (three and two launches per
+ * variable instead of thirteen and six to eight), which the core's optimizers use when registered. `register()` is idempotent; the webgpu backend must have been imported first.
  * Hosts decide whether to register (the Node hosts skip it when STUDIO_STOCK_KERNELS=1);
  * `unregister()` puts the stock kernels back exactly as they were.
  */
 export const fastWebgpuKernels = new KernelOverrides<WebgpuKernelArgs>(
   'webgpu',
-  [fastConv2DBackpropFilter, fastConv2DBackpropInput, fastDepthwiseConv2DBackpropFilter, fastAdamUpdate],
+  [fastConv2DBackpropFilter, fastConv2DBackpropInput, fastDepthwiseConv2DBackpropFilter, fastAdamUpdate, fastSgdUpdate],
   "import '@tensorflow/tfjs-backend-webgpu' first, where navigator.gpu exists",
 );

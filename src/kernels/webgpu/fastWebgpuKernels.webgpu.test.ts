@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ADAM_UPDATE_KERNEL } from '../../core/optim/adamUpdateKernel.ts';
-import { ADAM_PARITY_CONFIGS, adamAfterSteps } from '../adamParity.testkit.ts';
+import { SGD_UPDATE_KERNEL } from '../../core/optim/sgdUpdateKernel.ts';
+import { OPTIMIZER_PARITY_CONFIGS, optimizerAfterSteps, parityConfigLabel } from '../optimizerParity.testkit.ts';
 import { relativeError, seeded, stockAndFastWebgpu } from '../kernelParity.testkit.ts';
 import { planConvGemm } from './convGemmProgram.ts';
 import { planDepthwiseFilterGrad } from './fastDepthwiseConv2DBackpropFilter.ts';
@@ -21,7 +22,7 @@ describe('the studio webgpu kernels vs stock', () => {
   });
 
   it('cover every kernel they replace', () => {
-    expect(new Set(WEBGPU_PARITY_CASES.map((c) => c.kernel))).toEqual(new Set(fastWebgpuKernels.names.filter((n) => n !== ADAM_UPDATE_KERNEL)));
+    expect(new Set(WEBGPU_PARITY_CASES.map((c) => c.kernel))).toEqual(new Set(fastWebgpuKernels.names.filter((n) => n !== ADAM_UPDATE_KERNEL && n !== SGD_UPDATE_KERNEL)));
   });
 });
 
@@ -62,14 +63,14 @@ describe('the webgpu kernels in training', () => {
   });
 });
 
-describe('the fused Adam step on webgpu', () => {
-  it.each(ADAM_PARITY_CONFIGS.map((c) => [`${c.type} wd ${c.weightDecay}`, c] as const))('gives the composed step’s values within float32 rounding: %s', async (_, config) => {
-    const composed = await adamAfterSteps(config, fastWebgpuKernels, false);
-    const fused = await adamAfterSteps(config, fastWebgpuKernels, true);
+describe('the fused optimizer steps on webgpu', () => {
+  it.each(OPTIMIZER_PARITY_CONFIGS.map((c) => [parityConfigLabel(c), c] as const))('give the composed step’s values within float32 rounding: %s', async (_, config) => {
+    const composed = await optimizerAfterSteps(config, fastWebgpuKernels, false);
+    const fused = await optimizerAfterSteps(config, fastWebgpuKernels, true);
     // Only the order of rounding may differ (a shader compiler may fuse a multiply-add).
     expect(relativeError(fused.param, composed.param)).toBeLessThan(1e-6);
-    expect(relativeError(fused.m, composed.m)).toBeLessThan(1e-6);
-    expect(relativeError(fused.v, composed.v)).toBeLessThan(1e-6);
+    fused.slots.forEach((slot, i) => expect(relativeError(slot, composed.slots[i]), `slot ${i}`).toBeLessThan(1e-6));
+    expect(fused.slots.length).toBe(composed.slots.length);
     expect(fused.tensorsAfter).toBe(fused.tensorsBefore);
   });
 });
@@ -77,9 +78,9 @@ describe('the fused Adam step on webgpu', () => {
 describe('registerFastWebgpuKernels', () => {
   it('replaces the convolution gradients and unregister puts the very same stock configs back', () => {
     fastWebgpuKernels.unregister();
-    expect([...fastWebgpuKernels.names].sort()).toEqual(['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'DepthwiseConv2dNativeBackpropFilter', ADAM_UPDATE_KERNEL].sort());
+    expect([...fastWebgpuKernels.names].sort()).toEqual(['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'DepthwiseConv2dNativeBackpropFilter', ADAM_UPDATE_KERNEL, SGD_UPDATE_KERNEL].sort());
     const stock = fastWebgpuKernels.names.map((name) => tf.getKernel(name, 'webgpu'));
-    expect(fastWebgpuKernels.names.filter((_, i) => stock[i] === undefined)).toEqual([ADAM_UPDATE_KERNEL]);
+    expect(fastWebgpuKernels.names.filter((_, i) => stock[i] === undefined)).toEqual([ADAM_UPDATE_KERNEL, SGD_UPDATE_KERNEL]);
     fastWebgpuKernels.register();
     fastWebgpuKernels.register();
     fastWebgpuKernels.names.forEach((name, i) => expect(tf.getKernel(name, 'webgpu').kernelFunc, name).not.toBe(stock[i]?.kernelFunc));
