@@ -16,7 +16,7 @@ export type BenchEngineId = 'webgpu-studio' | 'webgpu-stock' | 'webgl' | 'cpu-st
  * Issue 6's side-by-side: the studio (its Trainer on its WebGPU kernels) against stock
  * tfjs-webgpu, tfjs-webgl and tfjs-cpu, all through the same Trainer so that only the
  * kernels and backends differ (the Node bench's Trainer-vs-model.fit table shows the loop
- * itself costs nothing). The first is the reference the ratios divide by.
+ * itself costs nothing). The ratios the tables show are sideBySide's RATIO_PAIRS.
  */
 export const BENCH_ENGINES: readonly BenchEngine[] = [
   { id: 'webgpu-studio', label: 'studio webgpu', backend: 'webgpu', studioKernels: true, stepFactor: 2 },
@@ -26,9 +26,13 @@ export const BENCH_ENGINES: readonly BenchEngine[] = [
   { id: 'cpu-stock', label: 'tfjs-cpu', backend: 'cpu', studioKernels: false, stepFactor: 1 / 3 },
 ];
 
+export function isBenchEngineId(id: string): id is BenchEngineId {
+  return BENCH_ENGINES.some((e) => e.id === id);
+}
+
 /** The engines named in `ids`, in the bench's order; an unknown name is an error that lists the known ones. */
 export function benchEngines(ids: readonly string[]): BenchEngine[] {
-  const unknown = ids.filter((id) => !BENCH_ENGINES.some((e) => e.id === id));
+  const unknown = ids.filter((id) => !isBenchEngineId(id));
   if (unknown.length > 0) {
     throw new Error(`unknown bench engine ${unknown.map((u) => `'${u}'`).join(', ')}; known: ${BENCH_ENGINES.map((e) => e.id).join(', ')}`);
   }

@@ -2,10 +2,8 @@ import '@tensorflow/tfjs-backend-webgpu';
 import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { fastCpuKernels } from '../kernels/cpu/fastCpuKernels.ts';
-import type { KernelOverrides } from '../kernels/kernelOverrides.ts';
 import { captureStudioKernels, setStudioKernels } from '../kernels/setStudioKernels.ts';
-import { fastWebgpuKernels } from '../kernels/webgpu/fastWebgpuKernels.ts';
+import { STUDIO_KERNEL_SETS } from '../kernels/studioKernelSets.ts';
 import { webgpuAdapterLabel, type WebGpuBackendLike } from '../engine/webgpuAdapterLabel.ts';
 import { benchCaseLabel, benchSpec } from './benchCase.ts';
 import { benchEngines, engineSteps, type BenchEngine } from './benchEngines.ts';
@@ -14,11 +12,6 @@ import { PARITY_TOLERANCE, WEBGPU_PARITY_CASES, parityCaseLabel } from '../kerne
 import type { BrowserBenchConfig, BrowserBenchResult, BrowserParity, EngineAdapter } from './browserBench.ts';
 import type { EngineTiming } from './sideBySide.ts';
 import { timeTrainer } from './timeTrainer.ts';
-
-const STUDIO_KERNELS: Partial<Record<BenchEngine['backend'], KernelOverrides<never>>> = {
-  webgpu: fastWebgpuKernels,
-  cpu: fastCpuKernels,
-};
 
 /** The GPU behind WebGL as the driver names it (SwiftShader, ANGLE on Vulkan, …), when the browser tells. */
 function webglRenderer(): string {
@@ -29,8 +22,7 @@ function webglRenderer(): string {
 }
 
 async function startEngine(engine: BenchEngine): Promise<string> {
-  const kernels = STUDIO_KERNELS[engine.backend];
-  setStudioKernels(kernels ? [kernels] : [], engine.studioKernels);
+  setStudioKernels(engine.backend === 'webgl' ? [] : [STUDIO_KERNEL_SETS[engine.backend]], engine.studioKernels);
   if (!(await tf.setBackend(engine.backend))) throw new Error(`the ${engine.backend} backend does not start in this browser`);
   await tf.ready();
   if (engine.backend === 'webgpu') return webgpuAdapterLabel(tf.backend() as unknown as WebGpuBackendLike);
@@ -69,7 +61,7 @@ async function checkParity(adapter: string, say: (line: string) => void): Promis
  */
 export async function runBrowserBench(config: BrowserBenchConfig, say: (line: string) => void): Promise<BrowserBenchResult> {
   const engines = benchEngines(config.engines);
-  const restore = captureStudioKernels(Object.values(STUDIO_KERNELS));
+  const restore = captureStudioKernels(Object.values(STUDIO_KERNEL_SETS));
   const adapters: EngineAdapter[] = [];
   const timings: EngineTiming[] = [];
   let parity: BrowserParity | undefined;

@@ -3,15 +3,13 @@ import { cpus } from 'node:os';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { GPU_BENCH_CASES, SMALL_BENCH_CASES, benchCaseLabel, benchSpec, type BenchCase } from '../bench/benchCase.ts';
-import { BENCH_ENGINES, type BenchEngineId } from '../bench/benchEngines.ts';
+import { BENCH_ENGINES, isBenchEngineId, type BenchEngineId } from '../bench/benchEngines.ts';
 import type { BrowserBenchResult } from '../bench/browserBench.ts';
 import { sideBySide, sideBySideLines } from '../bench/sideBySide.ts';
 import { timeModelFit } from '../bench/timeModelFit.ts';
 import { timeTrainer } from '../bench/timeTrainer.ts';
-import { fastCpuKernels } from '../kernels/cpu/fastCpuKernels.ts';
-import { fastWebgpuKernels } from '../kernels/webgpu/fastWebgpuKernels.ts';
-import type { KernelOverrides } from '../kernels/kernelOverrides.ts';
 import { captureStudioKernels, setStudioKernels } from '../kernels/setStudioKernels.ts';
+import { STUDIO_KERNEL_SETS } from '../kernels/studioKernelSets.ts';
 import { initNodeBackend, type BackendInfo, type NodeBackendName } from '../node/backend.ts';
 import { chromiumBench } from './chromiumBench.ts';
 import { UsageError } from './usageError.ts';
@@ -35,17 +33,8 @@ interface KernelRow extends BenchCase {
   speedup: number;
 }
 
-/** One backend's studio kernels, and how many times the stock steps to time them for. */
-interface KernelSwitch {
-  kernels: KernelOverrides<never>;
-  /** A step that is much faster than stock's is too short to time alone. */
-  fastStepFactor: number;
-}
-
-const KERNEL_SWITCHES: Record<NodeBackendName, KernelSwitch> = {
-  cpu: { kernels: fastCpuKernels, fastStepFactor: 8 },
-  webgpu: { kernels: fastWebgpuKernels, fastStepFactor: 2 },
-};
+/** How many times the stock steps to time the studio's for: a step much faster than stock's is too short to time alone. */
+const FAST_STEP_FACTOR: Record<NodeBackendName, number> = { cpu: 8, webgpu: 2 };
 
 // Issue 6's models. Stock tfjs-cpu takes seconds per step on them, so this comparison
 // times a few steps rather than epochs of --samples.
@@ -70,9 +59,9 @@ const FULL: BenchCase[] = [...SMALL_BENCH_CASES];
  * is put back.
  */
 async function compareKernels(backend: NodeBackendName, name: string, cases: BenchCase[], steps: number): Promise<KernelRow[]> {
-  const { kernels, fastStepFactor } = KERNEL_SWITCHES[backend];
+  const kernels = STUDIO_KERNEL_SETS[backend];
   const restore = captureStudioKernels([kernels]);
-  const fastSteps = steps * fastStepFactor;
+  const fastSteps = steps * FAST_STEP_FACTOR[backend];
   const rows: KernelRow[] = [];
   console.log(`${name}, stock tfjs kernels vs the studio's: studio Trainer, ${steps} (stock) / ${fastSteps} (studio) timed steps after as many warm-up steps`);
   console.log(['model'.padEnd(26), 'batch'.padStart(5), 'stock img/s'.padStart(12), 'studio img/s'.padStart(13), 'speedup'.padStart(8)].join(' '));
@@ -119,9 +108,8 @@ function targetsOption(value: string | undefined): BenchTarget[] {
 function enginesOption(value: string | undefined, gpu: boolean): BenchEngineId[] {
   if (value !== undefined) {
     const ids = value.split(',');
-    const unknown = ids.filter((id) => !BENCH_ENGINES.some((e) => e.id === id));
-    if (unknown.length > 0) throw new UsageError(`--engines takes ${BENCH_ENGINES.map((e) => e.id).join(', ')}; got "${value}"`);
-    return ids as BenchEngineId[];
+    if (!ids.every(isBenchEngineId)) throw new UsageError(`--engines takes ${BENCH_ENGINES.map((e) => e.id).join(', ')}; got "${value}"`);
+    return ids;
   }
   return BENCH_ENGINES.filter((e) => !gpu || e.backend !== 'cpu').map((e) => e.id);
 }

@@ -3,9 +3,8 @@ import '@tensorflow/tfjs-backend-webgpu';
 import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { fastCpuKernels } from '../kernels/cpu/fastCpuKernels.ts';
-import { fastWebgpuKernels } from '../kernels/webgpu/fastWebgpuKernels.ts';
 import { setStudioKernels } from '../kernels/setStudioKernels.ts';
+import { STUDIO_KERNEL_SETS } from '../kernels/studioKernelSets.ts';
 import { browserDecoder } from '../import/browserDecoder.ts';
 import { openStudioStorage, type StudioStorage } from '../storage/studioStorage.ts';
 import { createEngineHost, type SelectedBackend } from './engineHost.ts';
@@ -24,7 +23,7 @@ declare const self: DedicatedWorkerGlobalScope;
 // The page names the worker with STOCK_KERNELS_WORKER_NAME (`?kernels=stock`) to compare
 // with, or fall back to, stock tfjs.
 const stockKernels = self.name === STOCK_KERNELS_WORKER_NAME;
-setStudioKernels([fastCpuKernels, fastWebgpuKernels], !stockKernels);
+setStudioKernels(Object.values(STUDIO_KERNEL_SETS), !stockKernels);
 const kernelsNote = stockKernels ? ', stock kernels' : '';
 
 async function selectBackend(prefer: BackendPreference[]): Promise<SelectedBackend> {

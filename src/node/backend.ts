@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { existsSync } from 'node:fs';
-import { fastCpuKernels } from '../kernels/cpu/fastCpuKernels.ts';
 import { setStudioKernels } from '../kernels/setStudioKernels.ts';
-import { fastWebgpuKernels } from '../kernels/webgpu/fastWebgpuKernels.ts';
+import { STUDIO_KERNEL_SETS } from '../kernels/studioKernelSets.ts';
 
 export type NodeBackendName = 'cpu' | 'webgpu';
 
@@ -49,7 +48,7 @@ export async function initNodeBackend(name: NodeBackendName): Promise<BackendInf
   const stock = process.env.STUDIO_STOCK_KERNELS === '1';
   if (name === 'webgpu') {
     await prepareWebgpu();
-    setStudioKernels([fastWebgpuKernels], !stock);
+    setStudioKernels([STUDIO_KERNEL_SETS.webgpu], !stock);
     const ok = await tf.setBackend('webgpu');
     if (!ok) {
       throw new Error(
@@ -62,7 +61,7 @@ export async function initNodeBackend(name: NodeBackendName): Promise<BackendInf
     return { backend: 'webgpu', adapter: stock ? `${adapter}, stock kernels` : adapter };
   }
   await import('@tensorflow/tfjs-backend-cpu');
-  setStudioKernels([fastCpuKernels], !stock);
+  setStudioKernels([STUDIO_KERNEL_SETS.cpu], !stock);
   // The CPU backend greets Node users with advice to install tfjs-node, which downloads
   // libtensorflow at install time and is not what this project runs on; prod mode mutes it.
   tf.enableProdMode();

@@ -76,8 +76,9 @@ function movingAverage(variable: BatchNormInternals['movingMean'], value: tf.Ten
 /**
  * Makes a tfjs-layers BatchNormalization layer train through `batchNormTraining` when it
  * normalizes over the last axis with both γ and β and FUSED_BATCH_NORM_FLAG is set;
- * inference, and any other configuration, keep the layer's own call. The layer is unchanged otherwise (class name, weights,
- * serialization), so saved and exported models are exactly what they were.
+ * inference, and any other configuration, keep the layer's own call. The layer is unchanged
+ * otherwise (class name, weights, serialization), so saved and exported models are exactly
+ * what they were.
  */
 export function withFusedBatchNormTraining<L extends tfl.layers.Layer>(layer: L): L {
   const own = layer.call.bind(layer);

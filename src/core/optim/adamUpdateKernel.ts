@@ -28,8 +28,7 @@ export interface AdamUpdateAttrs {
 
 /**
  * The step over whole arrays in float32, each operation rounded as tfjs's composed ops round
- * it: the cpu kernel, and the reference every fused implementation is held to. The outputs
- * may be the inputs (an in-place step).
+ * it: the cpu kernel, and the reference every fused implementation is held to.
  */
 export function adamUpdateArrays(
   inputs: { param: Float32Array; grad: Float32Array; m: Float32Array; v: Float32Array },

@@ -5,6 +5,11 @@ const WORKGROUP = 64;
 /** Rows and columns of C each invocation computes. */
 const BLOCK = 4;
 
+/** The 4×4 blocks of an M×N result, one invocation each. */
+function blockCount(dims: { m: number; n: number }): number {
+  return Math.ceil(dims.m / BLOCK) * Math.ceil(dims.n / BLOCK);
+}
+
 /**
  * C[M, N] = A[M, K] · B[N, K]ᵀ with both operands read along k, each invocation computing a
  * 4×4 block of C in registers straight from global memory: no workgroup memory, no
@@ -30,22 +35,18 @@ export class PointwiseProductProgram implements WebgpuProgram {
     this.dims = dims;
     this.outputShape = outputShape;
     this.dispatchLayout = { x: outputShape.map((_, i) => i) };
-    this.dispatch = [Math.ceil(this.blocks() / WORKGROUP), 1, 1];
+    this.dispatch = [Math.ceil(blockCount(dims) / WORKGROUP), 1, 1];
   }
 
   /** False when the product needs more workgroups than one dispatch dimension takes. */
   static fits(dims: { m: number; n: number }): boolean {
-    return Math.ceil((Math.ceil(dims.m / BLOCK) * Math.ceil(dims.n / BLOCK)) / WORKGROUP) <= MAX_WORKGROUPS_PER_DIMENSION;
-  }
-
-  private blocks(): number {
-    return Math.ceil(this.dims.m / BLOCK) * Math.ceil(this.dims.n / BLOCK);
+    return Math.ceil(blockCount(dims) / WORKGROUP) <= MAX_WORKGROUPS_PER_DIMENSION;
   }
 
   programUniforms(): ProgramUniform[] {
     const { m, n, k } = this.dims;
     // One entry per struct field: the backend aligns an entry of several values as a vector.
-    return [m, n, k, Math.ceil(n / BLOCK), this.blocks()].map((v) => ({ type: 'int32', data: [v] }));
+    return [m, n, k, Math.ceil(n / BLOCK), blockCount(this.dims)].map((v) => ({ type: 'int32', data: [v] }));
   }
 
   getUserCode(): string {
