@@ -5,7 +5,10 @@ import { relativeError } from '../util/relativeError.ts';
 import { FUSED_BATCH_NORM_FLAG, batchNormTraining, withFusedBatchNormTraining } from './batchNormTraining.ts';
 
 // The reference is tfjs-layers' own training path differentiated op by op by tfjs (moments,
-// then the batchNorm kernel): the fused op must give the same values and gradients.
+// then the batchNorm kernel): the fused op must give the same values and gradients. The unit
+// tests run with the studio's cpu kernels (test/setupCpu.ts), so this is the op on its
+// batch-norm kernels, whose statistics are summed in another order: values agree to float32
+// rounding. src/kernels/cpu/fastBatchNorm.test.ts holds both paths to stock tfjs-cpu.
 const seeded = (shape: number[], seed: number, lo = -1, hi = 1) => tf.randomUniform(shape, lo, hi, 'float32', seed);
 
 describe('batchNormTraining', () => {
@@ -33,7 +36,7 @@ describe('batchNormTraining', () => {
     const loss = (f: typeof stock) => (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(f(a, g, b), weights));
 
     tf.tidy(() => {
-      expect(relativeError(fused(x, gamma, beta).dataSync(), stock(x, gamma, beta).dataSync())).toBe(0);
+      expect(relativeError(fused(x, gamma, beta).dataSync(), stock(x, gamma, beta).dataSync())).toBeLessThan(1e-6);
       const want = tf.grads(loss(stock))([x, gamma, beta]);
       const got = tf.grads(loss(fused))([x, gamma, beta]);
       ['x', 'gamma', 'beta'].forEach((name, i) => {
@@ -65,7 +68,7 @@ describe('withFusedBatchNormTraining', () => {
     for (let step = 0; step < 2; step++) {
       const a = stock.apply(x, { training: true }) as tf.Tensor;
       const b = fused.apply(x, { training: true }) as tf.Tensor;
-      expect(relativeError(b.dataSync(), a.dataSync())).toBe(0);
+      expect(relativeError(b.dataSync(), a.dataSync())).toBeLessThan(1e-6);
       tf.dispose([a, b]);
     }
     stock.getWeights().forEach((w, i) => expect(relativeError(fused.getWeights()[i].dataSync(), w.dataSync()), stock.weights[i].name).toBeLessThan(1e-6));

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { BATCH_NORM_KERNELS } from './batchNormKernels.ts';
 
 /**
  * The tfjs environment flag that turns the fused batch norm on (the default) or off: hosts
@@ -16,13 +17,26 @@ tf.env().registerFlag(FUSED_BATCH_NORM_FLAG, () => true);
  *   x̂ = (x − μ)/√(σ² + ε),  y = γ·x̂ + β
  *   ∂β = Σ dy,  ∂γ = Σ dy·x̂,  ∂x = γ/√(σ² + ε) · (dy − ∂β/N − x̂·∂γ/N)
  *
- * The forward is tfjs-layers' own (mean, biased variance, then tfjs's batchNorm kernel), so
- * its values are unchanged. The backward is what differs: tfjs differentiates batchNorm and
- * the moments op by op, some 30 kernel launches per layer (MobileNetV2 has 52 batch norms:
- * a third of a training step's launches), where this is 7 over the whole tensor and 3 over
- * the channels. Same formula as torch's batch_norm_backward.
+ * Composed of tfjs ops, the forward is tfjs-layers' own (mean, biased variance, then tfjs's
+ * batchNorm kernel), so its values are unchanged, and the backward is 7 launches over the
+ * whole tensor and 3 over the channels where tfjs differentiates batchNorm and the moments
+ * op by op in some 30 (MobileNetV2 has 52 batch norms: a third of a training step's
+ * launches). Where the backend has the studio's batch-norm kernels (batchNormKernels.ts), the
+ * statistics and the gradient are one kernel each: the same formulas, summed in another order.
+ * Same formula as torch's batch_norm_backward.
  */
 export function batchNormTraining(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number): { y: tf.Tensor; mean: tf.Tensor; variance: tf.Tensor } {
+  return hasBatchNormKernels() ? batchNormByKernels(x, gamma, beta, epsilon) : batchNormComposed(x, gamma, beta, epsilon);
+}
+
+/** Whether the active backend has every fused batch-norm kernel (the studio registers them for cpu and webgpu). */
+function hasBatchNormKernels(): boolean {
+  const backend = tf.getBackend();
+  return Object.values(BATCH_NORM_KERNELS).every((name) => tf.getKernel(name, backend) !== undefined);
+}
+
+/** The same op of tfjs ops alone, for backends without the studio's kernels (tfjs-webgl). */
+function batchNormComposed(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number): { y: tf.Tensor; mean: tf.Tensor; variance: tf.Tensor } {
   const axes = Array.from({ length: x.rank - 1 }, (_, i) => i);
   let stats: [mean: tf.Tensor, variance: tf.Tensor] | undefined;
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
@@ -54,6 +68,29 @@ export function batchNormTraining(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tenso
   return { y, mean: stats[0], variance: stats[1] };
 }
 
+/** The op on the backend's fused kernels: the statistics in one kernel, tfjs's batchNorm for the output, the gradient in one kernel. */
+function batchNormByKernels(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number): { y: tf.Tensor; mean: tf.Tensor; variance: tf.Tensor } {
+  let stats: [mean: tf.Tensor, variance: tf.Tensor] | undefined;
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [input, g, b] = args as [tf.Tensor, tf.Tensor, tf.Tensor];
+    const save = args[3] as tf.GradSaveFunc;
+    const [mean, variance] = tf.engine().runKernel(BATCH_NORM_KERNELS.moments, { x: input }, {}) as tf.Tensor[];
+    const y = tf.batchNorm(input, mean, variance, b, g, epsilon);
+    save([input, mean, variance, g]);
+    stats = [tf.keep(mean), tf.keep(variance)];
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xs, m, v, scale] = saved;
+        return tf.engine().runKernel(BATCH_NORM_KERNELS.grad, { dy, x: xs, mean: m, variance: v, gamma: scale }, { epsilon }) as tf.Tensor[];
+      },
+    };
+  });
+  const y = op(x, gamma, beta);
+  if (!stats) throw new Error('batch norm: the forward pass did not run');
+  return { y, mean: stats[0], variance: stats[1] };
+}
+
 /** What the fused path needs of tfjs-layers' BatchNormalization (its fields are not in the public typings). */
 interface BatchNormInternals {
   axis: number;
@@ -69,7 +106,11 @@ interface BatchNormInternals {
 function movingAverage(variable: BatchNormInternals['movingMean'], value: tf.Tensor, momentum: number): void {
   tf.tidy(() => {
     const current = variable.read();
-    variable.write(tf.sub(current, tf.mul(tf.sub(current, value), 1 - momentum)));
+    if (tf.getKernel(BATCH_NORM_KERNELS.movingAverage, tf.getBackend())) {
+      variable.write(tf.engine().runKernel(BATCH_NORM_KERNELS.movingAverage, { average: current, value }, { momentum }) as tf.Tensor);
+    } else {
+      variable.write(tf.sub(current, tf.mul(tf.sub(current, value), 1 - momentum)));
+    }
   });
 }
 

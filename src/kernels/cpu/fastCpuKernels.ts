@@ -10,6 +10,7 @@ import { fastMean, fastSum } from './fastReduce.ts';
 import { fastTile } from './fastTile.ts';
 import { fastAdamUpdate } from './fastAdamUpdate.ts';
 import { fastSgdUpdate } from './fastSgdUpdate.ts';
+import { fastBatchNormGrad, fastMoments, fastMovingAverage } from './fastBatchNorm.ts';
 
 const FAST_KERNELS: FastKernel[] = [
   fastConv2D,
@@ -29,13 +30,17 @@ const FAST_KERNELS: FastKernel[] = [
   fastMaxPoolGrad,
   fastAdamUpdate,
   fastSgdUpdate,
+  fastMoments,
+  fastBatchNormGrad,
+  fastMovingAverage,
 ];
 
 /**
  * The tfjs-backend-cpu kernels a convnet training step spends its time in, replaced (issue 6):
  * convolutions and their gradients (im2col + blocked GEMM), depthwise convolutions, and the
  * broadcasting arithmetic, reductions, Tile and MaxPoolGrad of batch norm and Adam, plus the
- * fused Adam and SGD-momentum steps the core's optimizers use when they are registered. Results
+ * fused Adam and SGD-momentum steps and the batch-norm statistics, gradient and moving average
+ * the core uses when they are registered. Results
  * equal stock to float32 rounding (the element-wise ones bit for bit); a training step runs
  * tens of times faster. Each fast kernel hands a case it does not cover back to the stock
  * kernel it replaced. `register()` is idempotent; `@tensorflow/tfjs-backend-cpu` must have

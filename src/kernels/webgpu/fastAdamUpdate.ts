@@ -1,5 +1,5 @@
 import { ADAM_UPDATE_KERNEL, type AdamUpdateAttrs } from '../../core/optim/adamUpdateKernel.ts';
-import { runFusedStep, type FusedStep } from './fusedStepProgram.ts';
+import { runFusedStep, type FusedStep } from './fusedStep.ts';
 import type { WebgpuKernel } from './webgpuProgram.ts';
 
 // The same operations in the same order as the composed step (src/core/optim/adamOptimizer.ts).

@@ -1,10 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { BATCH_NORM_KERNELS } from '../../core/models/batchNormKernels.ts';
 import { ADAM_UPDATE_KERNEL } from '../../core/optim/adamUpdateKernel.ts';
 import { SGD_UPDATE_KERNEL } from '../../core/optim/sgdUpdateKernel.ts';
+import { BATCH_NORM_PARITY_CASES, batchNormTrace } from '../batchNormParity.testkit.ts';
 import { OPTIMIZER_PARITY_CONFIGS, optimizerAfterSteps, parityConfigLabel } from '../optimizerParity.testkit.ts';
 import { relativeError, seeded, stockAndFastWebgpu } from '../kernelParity.testkit.ts';
 import { planConvGemm } from './convGemmProgram.ts';
+import { planChannelSums } from './fastBatchNorm.ts';
 import { planDepthwiseFilterGrad } from './fastDepthwiseConv2DBackpropFilter.ts';
 import { fastWebgpuKernels } from './fastWebgpuKernels.ts';
 import { webgpuParityError } from './webgpuParity.ts';
@@ -14,6 +17,8 @@ import { PARITY_TOLERANCE, WEBGPU_PARITY_CASES, parityCaseLabel } from './webgpu
 // whatever adapter Dawn gives (SwiftShader in CI), within the issue's relative 1e-4. The same
 // cases run in Chromium through bench.html (e2e/bench.spec.ts).
 const initiallyRegistered = fastWebgpuKernels.registered;
+/** The kernels tfjs does not have at all: the fused optimizer steps and batch norm's. */
+const ADDED_KERNELS = [ADAM_UPDATE_KERNEL, SGD_UPDATE_KERNEL, ...Object.values(BATCH_NORM_KERNELS)];
 afterAll(() => (initiallyRegistered ? fastWebgpuKernels.register() : fastWebgpuKernels.unregister()));
 
 describe('the studio webgpu kernels vs stock', () => {
@@ -22,7 +27,7 @@ describe('the studio webgpu kernels vs stock', () => {
   });
 
   it('cover every kernel they replace', () => {
-    expect(new Set(WEBGPU_PARITY_CASES.map((c) => c.kernel))).toEqual(new Set(fastWebgpuKernels.names.filter((n) => n !== ADAM_UPDATE_KERNEL && n !== SGD_UPDATE_KERNEL)));
+    expect(new Set(WEBGPU_PARITY_CASES.map((c) => c.kernel))).toEqual(new Set(fastWebgpuKernels.names.filter((n) => !ADDED_KERNELS.includes(n))));
   });
 });
 
@@ -75,12 +80,50 @@ describe('the fused optimizer steps on webgpu', () => {
   });
 });
 
+describe('the batch-norm kernels on webgpu', () => {
+  it.each(BATCH_NORM_PARITY_CASES.map((c) => [c.shape, c] as const))('train a layer as tfjs-layers does on stock tfjs-webgpu: %j', async (_, c) => {
+    const stock = await batchNormTrace(fastWebgpuKernels, 'stock', c);
+    const fused = await batchNormTrace(fastWebgpuKernels, 'kernels', c);
+    for (const [name, want] of Object.entries(stock.values)) {
+      expect(relativeError(fused.values[name], want), name).toBeLessThan(c.tolerance);
+    }
+    expect(fused.tensorsLeaked).toBe(0);
+    for (const kernel of Object.values(BATCH_NORM_KERNELS)) expect(fused.kernelNames).toContain(kernel);
+  });
+
+  it('release their partial sums', async () => {
+    fastWebgpuKernels.register();
+    const x = seeded([8, 16, 16, 8], 13);
+    expect(planChannelSums(8 * 16 * 16, 8).splits).toBeGreaterThan(1);
+    const backend = tf.backend();
+    const before = backend.numDataIds();
+    const stats = tf.engine().runKernel(BATCH_NORM_KERNELS.moments, { x }, {}) as tf.Tensor[];
+    await Promise.all(stats.map((t) => t.data()));
+    expect(backend.numDataIds()).toBe(before + 2);
+    tf.dispose([x, ...stats]);
+  });
+
+  it('slice the rows so that every channel block gets many invocations, and cover every row once', () => {
+    for (const [rows, channels] of [
+      [32 * 56 * 56, 16],
+      [32 * 4 * 4, 1280],
+      [9, 5],
+    ]) {
+      const plan = planChannelSums(rows, channels);
+      expect(plan.splits * plan.rowsPerSplit).toBeGreaterThanOrEqual(rows);
+      expect((plan.splits - 1) * plan.rowsPerSplit).toBeLessThan(rows);
+    }
+    expect(planChannelSums(32 * 56 * 56, 16).splits).toBeGreaterThan(256);
+    expect(planChannelSums(9, 5).splits).toBe(1);
+  });
+});
+
 describe('registerFastWebgpuKernels', () => {
   it('replaces the convolution gradients and unregister puts the very same stock configs back', () => {
     fastWebgpuKernels.unregister();
-    expect([...fastWebgpuKernels.names].sort()).toEqual(['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'DepthwiseConv2dNativeBackpropFilter', ADAM_UPDATE_KERNEL, SGD_UPDATE_KERNEL].sort());
+    expect([...fastWebgpuKernels.names].sort()).toEqual(['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'DepthwiseConv2dNativeBackpropFilter', ...ADDED_KERNELS].sort());
     const stock = fastWebgpuKernels.names.map((name) => tf.getKernel(name, 'webgpu'));
-    expect(fastWebgpuKernels.names.filter((_, i) => stock[i] === undefined)).toEqual([ADAM_UPDATE_KERNEL, SGD_UPDATE_KERNEL]);
+    expect(fastWebgpuKernels.names.filter((_, i) => stock[i] === undefined).sort()).toEqual([...ADDED_KERNELS].sort());
     fastWebgpuKernels.register();
     fastWebgpuKernels.register();
     fastWebgpuKernels.names.forEach((name, i) => expect(tf.getKernel(name, 'webgpu').kernelFunc, name).not.toBe(stock[i]?.kernelFunc));

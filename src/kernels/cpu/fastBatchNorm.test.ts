@@ -1,0 +1,37 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { BATCH_NORM_KERNELS } from '../../core/models/batchNormKernels.ts';
+import { BATCH_NORM_PARITY_CASES, batchNormTrace } from '../batchNormParity.testkit.ts';
+import { relativeError } from '../kernelParity.testkit.ts';
+import { fastCpuKernels } from './fastCpuKernels.ts';
+
+// The reference is tfjs-layers' own training path on stock tfjs-cpu, differentiated op by op
+// by tfjs; the core's fused op, composed of tfjs ops or on the studio's kernels, must train
+// the layer to the same outputs, gradients and moving averages.
+describe('the batch-norm kernels on cpu', () => {
+  it.each(BATCH_NORM_PARITY_CASES.map((c) => [c.shape, c] as const))('train a layer as tfjs-layers does: %j', async (_, c) => {
+    const stock = await batchNormTrace(fastCpuKernels, 'stock', c);
+    expect(stock.kernelNames).not.toContain(BATCH_NORM_KERNELS.grad);
+    for (const path of ['composed', 'kernels'] as const) {
+      const got = await batchNormTrace(fastCpuKernels, path, c);
+      for (const [name, want] of Object.entries(stock.values)) {
+        expect(relativeError(got.values[name], want), `${path} ${name}`).toBeLessThan(c.tolerance);
+        expect(want.some((v) => Math.abs(v) > 1e-3), name).toBe(true);
+      }
+      expect(got.tensorsLeaked, path).toBe(0);
+      const ran = Object.values(BATCH_NORM_KERNELS).map((k) => got.kernelNames.includes(k));
+      expect(ran, path).toEqual(Object.values(BATCH_NORM_KERNELS).map(() => path === 'kernels'));
+    }
+  });
+
+  it.each([
+    [BATCH_NORM_KERNELS.moments, () => ({ x: tf.zeros([4]) }), /'x' must have a batch and a channel axis/],
+    [BATCH_NORM_KERNELS.grad, () => ({ dy: tf.zeros([2, 3]), x: tf.zeros([2, 3]), mean: tf.zeros([2]), variance: tf.zeros([2]), gamma: tf.zeros([2]) }), /'mean' has 2 values for 3 channels/],
+    [BATCH_NORM_KERNELS.movingAverage, () => ({ average: tf.zeros([3]), value: tf.zeros([4]) }), /'value' has 4 values, 'average' 3/],
+  ] as const)('%s refuses malformed inputs, naming them', (kernel, inputs, message) => {
+    fastCpuKernels.register();
+    const given = inputs();
+    expect(() => tf.engine().runKernel(kernel, given, { epsilon: 1e-5, momentum: 0.9 })).toThrow(message);
+    tf.dispose(Object.values(given));
+  });
+});

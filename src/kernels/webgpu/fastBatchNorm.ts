@@ -1,0 +1,186 @@
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { BATCH_NORM_KERNELS, type BatchNormGradAttrs, type MovingAverageAttrs } from '../../core/models/batchNormKernels.ts';
+import { runElementwise, type ElementwiseOp } from './elementwiseProgram.ts';
+import { runFusedStep, type FusedStep } from './fusedStep.ts';
+import { MAX_WORKGROUPS_PER_DIMENSION, SELF_INDEXED_LAYOUT, type WebgpuBackendLike, type WebgpuKernel, type WebgpuProgram } from './webgpuProgram.ts';
+
+const CHANNELS_PER_WORKGROUP = 64;
+/** Invocations to aim for: enough to fill a large GPU; the rows are sliced to get there. */
+const TARGET_INVOCATIONS = 32768;
+/** A slice shorter than this many rows costs more in partial sums than it gains. */
+const MIN_ROWS_PER_SPLIT = 32;
+
+export interface ChannelSumsPlan {
+  splits: number;
+  rowsPerSplit: number;
+}
+
+/** How many slices of `rows` to sum separately for `channels` channels. */
+export function planChannelSums(rows: number, channels: number): ChannelSumsPlan {
+  const lanes = Math.ceil(channels / CHANNELS_PER_WORKGROUP) * CHANNELS_PER_WORKGROUP;
+  const splits = Math.max(1, Math.min(Math.ceil(TARGET_INVOCATIONS / lanes), Math.ceil(rows / MIN_ROWS_PER_SPLIT), MAX_WORKGROUPS_PER_DIMENSION));
+  const rowsPerSplit = Math.ceil(rows / splits);
+  return { splits: Math.ceil(rows / rowsPerSplit), rowsPerSplit };
+}
+
+/**
+ * Two sums per channel over a slice of rows of a channels-last tensor, written as partials
+ * [splits, 2, C], one invocation per channel and slice (neighbouring invocations read
+ * neighbouring channels):
+ * - `moments`: Σ(x − k) and Σ(x − k)² with k the channel's first value, a shift that keeps the
+ *   variance from cancelling when the mean is large next to the spread;
+ * - `grad`: Σ dy and Σ dy·(x − μ).
+ */
+class ChannelSumsProgram implements WebgpuProgram {
+  outputShape: number[];
+  shaderKey: string;
+  dispatchLayout = SELF_INDEXED_LAYOUT;
+  dispatch: [number, number, number];
+  variableNames: string[];
+  uniforms = 'rows : i32, channels : i32, rowsPerSplit : i32,';
+  workgroupSize: [number, number, number] = [CHANNELS_PER_WORKGROUP, 1, 1];
+
+  constructor(
+    private readonly kind: 'moments' | 'grad',
+    channels: number,
+    plan: ChannelSumsPlan,
+  ) {
+    this.variableNames = kind === 'moments' ? ['x'] : ['dy', 'x', 'mean'];
+    this.outputShape = [plan.splits, 2, channels];
+    this.dispatch = [Math.ceil(channels / CHANNELS_PER_WORKGROUP), plan.splits, 1];
+    this.shaderKey = `studioChannelSums_${kind}`;
+  }
+
+  getUserCode(): string {
+    const moments = this.kind === 'moments';
+    return `
+      fn main() {
+        let c = i32(workgroupId.x) * ${CHANNELS_PER_WORKGROUP} + i32(localId.x);
+        if (c >= uniforms.channels) {
+          return;
+        }
+        let split = i32(workgroupId.y);
+        let rEnd = min((split + 1) * uniforms.rowsPerSplit, uniforms.rows);
+        let k = ${moments ? 'x[c]' : 'mean[c]'};
+        var s1 = 0.0;
+        var s2 = 0.0;
+        for (var r = split * uniforms.rowsPerSplit; r < rEnd; r++) {
+          let at = r * uniforms.channels + c;
+          ${moments ? 'let d = x[at] - k; s1 = s1 + d; s2 = s2 + d * d;' : 'let g = dy[at]; s1 = s1 + g; s2 = s2 + g * (x[at] - k);'}
+        }
+        let base = split * 2 * uniforms.channels + c;
+        result[base] = s1;
+        result[base + uniforms.channels] = s2;
+      }
+    `;
+  }
+}
+
+/** The partial sums of `kind`, for finishing programs to fold over the splits. */
+function channelSums(backend: WebgpuBackendLike, kind: 'moments' | 'grad', inputs: TensorInfo[], rows: number, channels: number): { partials: TensorInfo; splits: number } {
+  const plan = planChannelSums(rows, channels);
+  const uniforms = [rows, channels, plan.rowsPerSplit].map((v) => ({ type: 'int32' as const, data: [v] }));
+  return { partials: backend.runWebGPUProgram(new ChannelSumsProgram(kind, channels, plan), inputs, 'float32', uniforms), splits: plan.splits };
+}
+
+/** WGSL summing row `row` (0 or 1) of the partials [splits, 2, C] for channel `c` into `name`, in split order. */
+const foldSplits = (name: string, row: number, c = 'i') => `
+  var ${name} = 0.0;
+  for (var s = 0; s < uniforms.splits; s++) {
+    ${name} = ${name} + partials[(s * 2 + ${row}) * uniforms.channels + ${c}];
+  }`;
+
+const PER_CHANNEL = { floats: ['count', 'epsilon'], ints: ['splits', 'channels'] } as const;
+
+const MEAN: ElementwiseOp = { key: 'BatchNormMean', inputs: ['partials', 'x'], ...PER_CHANNEL, body: foldSplits('s1', 0), result: 'x[i] + s1 / uniforms.count' };
+const VARIANCE: ElementwiseOp = {
+  key: 'BatchNormVariance',
+  inputs: ['partials'],
+  ...PER_CHANNEL,
+  body: `${foldSplits('s1', 0)}${foldSplits('s2', 1)}
+    let shift = s1 / uniforms.count;`,
+  result: 'max(s2 / uniforms.count - shift * shift, 0.0)',
+};
+const D_BETA: ElementwiseOp = { key: 'BatchNormDBeta', inputs: ['partials'], ...PER_CHANNEL, body: foldSplits('s1', 0), result: 's1' };
+const D_GAMMA: ElementwiseOp = {
+  key: 'BatchNormDGamma',
+  inputs: ['partials', 'variance'],
+  ...PER_CHANNEL,
+  body: foldSplits('s2', 1),
+  result: 's2 * inverseSqrt(variance[i] + uniforms.epsilon)',
+};
+// dx = a·dy + b·(x − μ) + k with a = γ/√(σ² + ε), b = −a·∂γ/(N·√(σ² + ε)), k = −a·∂β/N.
+const D_X: ElementwiseOp = {
+  key: 'BatchNormDx',
+  inputs: ['dy', 'x', 'mean', 'variance', 'gamma', 'dGamma', 'dBeta'],
+  ...PER_CHANNEL,
+  body: `
+    let c = i % uniforms.channels;
+    let inv = inverseSqrt(variance[c] + uniforms.epsilon);
+    let a = gamma[c] * inv;`,
+  result: 'a * dy[i] - a * inv * dGamma[c] / uniforms.count * (x[i] - mean[c]) - a * dBeta[c] / uniforms.count',
+};
+
+const MOVING_AVERAGE: FusedStep = { name: 'MovingAverage', inputs: ['average', 'value'], constants: ['decay'], body: '', outputs: { average: 'average[i] - (average[i] - value[i]) * uniforms.decay' } };
+
+/** A float32 input of the kernel, checked: a kernel tfjs does not have cannot fall back to stock. */
+function input(kernelName: string, inputs: Record<string, TensorInfo>, name: string, size?: number): TensorInfo {
+  const t = inputs[name] as TensorInfo | undefined;
+  if (!t || t.dtype !== 'float32') throw new Error(`${kernelName}: '${name}' must be a float32 tensor`);
+  const actual = t.shape.reduce((a, b) => a * b, 1);
+  if (size !== undefined && actual !== size) throw new Error(`${kernelName}: '${name}' has ${actual} values, expected ${size}`);
+  return t;
+}
+
+/** The activations' shape as rows × channels, refused when there is no channel axis. */
+function rowsAndChannels(kernelName: string, x: TensorInfo): { rows: number; channels: number } {
+  const channels = x.shape[x.shape.length - 1];
+  if (x.shape.length < 2 || !(channels > 0)) throw new Error(`${kernelName}: 'x' must have a batch and a channel axis, got shape [${x.shape}]`);
+  return { rows: x.shape.reduce((a, b) => a * b, 1) / channels, channels };
+}
+
+/** Batch statistics in three launches (channel sums, then mean and variance) instead of tf.moments' four or more. */
+export const fastMoments: WebgpuKernel = {
+  kernelName: BATCH_NORM_KERNELS.moments,
+  added: true,
+  run({ inputs, backend }) {
+    const name = BATCH_NORM_KERNELS.moments;
+    const x = input(name, inputs, 'x');
+    const { rows, channels } = rowsAndChannels(name, x);
+    const { partials, splits } = channelSums(backend, 'moments', [x], rows, channels);
+    const values = { count: rows, epsilon: 0, splits, channels };
+    const out = [runElementwise(backend, MEAN, [partials, x], [channels], values), runElementwise(backend, VARIANCE, [partials], [channels], values)];
+    backend.disposeData(partials.dataId);
+    return out;
+  },
+};
+
+/** The batch-norm gradient in four launches (channel sums, ∂β, ∂γ, dx) instead of thirteen. */
+export const fastBatchNormGrad: WebgpuKernel = {
+  kernelName: BATCH_NORM_KERNELS.grad,
+  added: true,
+  run({ inputs, backend, attrs }) {
+    const name = BATCH_NORM_KERNELS.grad;
+    const x = input(name, inputs, 'x');
+    const { rows, channels } = rowsAndChannels(name, x);
+    const dy = input(name, inputs, 'dy', rows * channels);
+    const [mean, variance, gamma] = ['mean', 'variance', 'gamma'].map((n) => input(name, inputs, n, channels));
+    const { partials, splits } = channelSums(backend, 'grad', [dy, x, mean], rows, channels);
+    const values = { count: rows, epsilon: (attrs as unknown as BatchNormGradAttrs).epsilon, splits, channels };
+    const dBeta = runElementwise(backend, D_BETA, [partials], [channels], values);
+    const dGamma = runElementwise(backend, D_GAMMA, [partials, variance], [channels], values);
+    backend.disposeData(partials.dataId);
+    const dx = runElementwise(backend, D_X, [dy, x, mean, variance, gamma, dGamma, dBeta], x.shape, values);
+    return [dx, dGamma, dBeta];
+  },
+};
+
+/** A moving average's update in one launch instead of three and a scalar upload. */
+export const fastMovingAverage: WebgpuKernel = {
+  kernelName: BATCH_NORM_KERNELS.movingAverage,
+  added: true,
+  run({ inputs, backend, attrs }) {
+    const [average] = runFusedStep(backend, MOVING_AVERAGE, BATCH_NORM_KERNELS.movingAverage, inputs, { decay: 1 - (attrs as unknown as MovingAverageAttrs).momentum });
+    return average;
+  },
+};

@@ -1,0 +1,33 @@
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { runElementwise } from './elementwiseProgram.ts';
+import type { WebgpuBackendLike } from './webgpuProgram.ts';
+
+/**
+ * A fused update over tensors of one shape (an optimizer step, a moving average): its inputs,
+ * per-step float constants, a WGSL body shared by every output and one result expression
+ * per output.
+ */
+export interface FusedStep {
+  name: string;
+  inputs: readonly string[];
+  constants: readonly string[];
+  body: string;
+  outputs: Record<string, string>;
+}
+
+/**
+ * Runs every output of `step` over `inputs` (checked: float32, one shape), one launch each,
+ * each recomputing what it needs rather than reading another's result back.
+ */
+export function runFusedStep(backend: WebgpuBackendLike, step: FusedStep, kernelName: string, inputs: Record<string, TensorInfo>, constants: Record<string, number>): TensorInfo[] {
+  const first = inputs[step.inputs[0]];
+  const ordered = step.inputs.map((name) => {
+    const t = inputs[name] as TensorInfo | undefined;
+    if (!t || t.dtype !== 'float32') throw new Error(`${kernelName}: '${name}' must be a float32 tensor`);
+    if (t.shape.join() !== first.shape.join()) throw new Error(`${kernelName}: '${name}' has shape [${t.shape}], '${step.inputs[0]}' [${first.shape}]`);
+    return t;
+  });
+  return Object.entries(step.outputs).map(([output, result]) =>
+    runElementwise(backend, { key: `${step.name}_${output}`, inputs: step.inputs, floats: step.constants, body: step.body, result }, ordered, first.shape, constants),
+  );
+}
