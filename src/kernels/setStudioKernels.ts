@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { FUSED_BATCH_NORM_FLAG } from '../core/models/batchNormTraining.ts';
+import { FUSED_OPS_FLAG } from '../core/models/fusedOpsFlag.ts';
 import type { KernelOverrides } from './kernelOverrides.ts';
 
 /**
  * The one switch between the studio's speed-ups and stock tfjs: registers (or puts back the
- * stock kernels of) each kernel set, and turns the core's fused batch norm on (or off), so
+ * stock kernels of) each kernel set, and turns the core's fused training ops on (or off), so
  * that "stock" in STUDIO_STOCK_KERNELS=1, `?kernels=stock` and the bench means tfjs's own
  * kernels and tfjs's own training graph.
  */
@@ -13,15 +13,15 @@ export function setStudioKernels(sets: readonly KernelOverrides<never>[], on: bo
     if (on) set.register();
     else set.unregister();
   }
-  tf.env().set(FUSED_BATCH_NORM_FLAG, on);
+  tf.env().set(FUSED_OPS_FLAG, on);
 }
 
-/** A function that puts the sets' registration and the fused batch norm back as they are now (after a comparison). */
+/** A function that puts the sets' registration and the fused ops' flag back as they are now (after a comparison). */
 export function captureStudioKernels(sets: readonly KernelOverrides<never>[]): () => void {
   const registered = sets.map((set) => set.registered);
-  const fused = tf.env().getBool(FUSED_BATCH_NORM_FLAG);
+  const fused = tf.env().getBool(FUSED_OPS_FLAG);
   return () => {
     sets.forEach((set, i) => (registered[i] ? set.register() : set.unregister()));
-    tf.env().set(FUSED_BATCH_NORM_FLAG, fused);
+    tf.env().set(FUSED_OPS_FLAG, fused);
   };
 }

@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
 import { relativeError } from '../util/relativeError.ts';
-import { FUSED_BATCH_NORM_FLAG, batchNormTraining, withFusedBatchNormTraining } from './batchNormTraining.ts';
+import { batchNormTraining, withFusedBatchNormTraining } from './batchNormTraining.ts';
+import { FUSED_OPS_FLAG } from './fusedOpsFlag.ts';
 
 // The reference is tfjs-layers' own training path differentiated op by op by tfjs (moments,
 // then the batchNorm kernel): the fused op must give the same values and gradients. The unit
@@ -95,7 +96,7 @@ describe('withFusedBatchNormTraining', () => {
     tf.dispose([x, a, b]);
   });
 
-  it('launches far fewer kernels for a training step, and FUSED_BATCH_NORM_FLAG turns it off', async () => {
+  it('launches far fewer kernels for a training step, and FUSED_OPS_FLAG turns it off', async () => {
     const [, fused] = twin();
     // The input is a variable too: inside a model its gradient is what flows on to the layers below.
     const x = tf.variable(seeded([2, 6, 6, 4], 9));
@@ -107,12 +108,12 @@ describe('withFusedBatchNormTraining', () => {
       return profile.kernels.length;
     };
     const on = await launches();
-    tf.env().set(FUSED_BATCH_NORM_FLAG, false);
+    tf.env().set(FUSED_OPS_FLAG, false);
     try {
       const off = await launches();
       expect(on).toBeLessThan(off * 0.7);
     } finally {
-      tf.env().set(FUSED_BATCH_NORM_FLAG, true);
+      tf.env().set(FUSED_OPS_FLAG, true);
     }
     x.dispose();
   });

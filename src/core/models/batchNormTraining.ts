@@ -1,14 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { BATCH_NORM_KERNELS } from './batchNormKernels.ts';
+import { FUSED_OPS_FLAG } from './fusedOpsFlag.ts';
 
-/**
- * The tfjs environment flag that turns the fused batch norm on (the default) or off: hosts
- * clear it together with unregistering the studio's kernels when asked for stock tfjs
- * (STUDIO_STOCK_KERNELS=1, `?kernels=stock`), so "stock" means tfjs's own graph too.
- */
-export const FUSED_BATCH_NORM_FLAG = 'STUDIO_FUSED_BATCH_NORM';
-tf.env().registerFlag(FUSED_BATCH_NORM_FLAG, () => true);
 
 /**
  * Batch norm in training mode, normalizing over every axis but the last (NHWC's channels,
@@ -116,7 +110,7 @@ function movingAverage(variable: BatchNormInternals['movingMean'], value: tf.Ten
 
 /**
  * Makes a tfjs-layers BatchNormalization layer train through `batchNormTraining` when it
- * normalizes over the last axis with both γ and β and FUSED_BATCH_NORM_FLAG is set;
+ * normalizes over the last axis with both γ and β and FUSED_OPS_FLAG is set;
  * inference, and any other configuration, keep the layer's own call. The layer is unchanged
  * otherwise (class name, weights, serialization), so saved and exported models are exactly
  * what they were.
@@ -127,7 +121,7 @@ export function withFusedBatchNormTraining<L extends tfl.layers.Layer>(layer: L)
   layer.call = (inputs, kwargs) => {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
     const axis = bn.axis < 0 ? bn.axis + x.rank : bn.axis;
-    if (kwargs.training !== true || axis !== x.rank - 1 || !bn.gamma || !bn.beta || !tf.env().getBool(FUSED_BATCH_NORM_FLAG)) return own(inputs, kwargs);
+    if (kwargs.training !== true || axis !== x.rank - 1 || !bn.gamma || !bn.beta || !tf.env().getBool(FUSED_OPS_FLAG)) return own(inputs, kwargs);
     const { gamma, beta } = bn;
     return tf.tidy(() => {
       const { y, mean, variance } = batchNormTraining(x, gamma.read(), beta.read(), bn.epsilon);

@@ -1,5 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { Rng } from '../util/rng.ts';
+import { isFusedActivation } from './activationGradKernel.ts';
+import { withFusedActivationTraining } from './activationTraining.ts';
 import { withFusedBatchNormTraining } from './batchNormTraining.ts';
 import { HardSigmoid, HardSwish } from './hardActivations.ts';
 import { makeDivisible } from './makeDivisible.ts';
@@ -134,8 +136,11 @@ export class LayerFactory {
         const sharedAxes = rank === 4 ? [1, 2] : undefined;
         return this.apply(tfl.layers.prelu({ name, sharedAxes, alphaInitializer: tfl.initializers.constant({ value: PRELU_INIT }) }), x);
       }
-      default:
-        return this.apply(tfl.layers.activation({ name, activation: kind }), x);
+      default: {
+        const layer = tfl.layers.activation({ name, activation: kind });
+        // Trains with a one-kernel gradient where the backend has it (activationTraining.ts).
+        return this.apply(isFusedActivation(kind) ? withFusedActivationTraining(layer, kind) : layer, x);
+      }
     }
   }
 

@@ -11,6 +11,7 @@ import { fastTile } from './fastTile.ts';
 import { fastAdamUpdate } from './fastAdamUpdate.ts';
 import { fastSgdUpdate } from './fastSgdUpdate.ts';
 import { fastBatchNormGrad, fastMoments, fastMovingAverage } from './fastBatchNorm.ts';
+import { fastActivationGrad } from './fastActivationGrad.ts';
 
 const FAST_KERNELS: FastKernel[] = [
   fastConv2D,
@@ -33,6 +34,7 @@ const FAST_KERNELS: FastKernel[] = [
   fastMoments,
   fastBatchNormGrad,
   fastMovingAverage,
+  fastActivationGrad,
 ];
 
 /**
@@ -40,7 +42,7 @@ const FAST_KERNELS: FastKernel[] = [
  * convolutions and their gradients (im2col + blocked GEMM), depthwise convolutions, and the
  * broadcasting arithmetic, reductions, Tile and MaxPoolGrad of batch norm and Adam, plus the
  * fused Adam and SGD-momentum steps and the batch-norm statistics, gradient and moving average
- * the core uses when they are registered. Results
+ * and the activations' gradient the core uses when they are registered. Results
  * equal stock to float32 rounding (the element-wise ones bit for bit); a training step runs
  * tens of times faster. Each fast kernel hands a case it does not cover back to the stock
  * kernel it replaced. `register()` is idempotent; `@tensorflow/tfjs-backend-cpu` must have

@@ -1,5 +1,6 @@
 import { KernelOverrides } from '../kernelOverrides.ts';
 import { fastAdamUpdate } from './fastAdamUpdate.ts';
+import { fastActivationGrad } from './fastActivationGrad.ts';
 import { fastBatchNormGrad, fastMoments, fastMovingAverage } from './fastBatchNorm.ts';
 import { fastConv2DBackpropFilter, fastConv2DBackpropInput } from './fastConvBackprop.ts';
 import { fastDepthwiseConv2DBackpropFilter } from './fastDepthwiseConv2DBackpropFilter.ts';
@@ -15,13 +16,14 @@ import type { WebgpuKernelArgs } from './webgpuProgram.ts';
  * equal stock within float32 summation order. Cases they do not cover (NCHW, dilation > 1)
  * go to stock. Also the fused Adam and SGD-momentum steps (three and two launches per
  * variable instead of thirteen and six to eight) and the batch-norm statistics, gradient and
- * moving average (ten launches per layer and step instead of some 26), which the core uses
+ * moving average (ten launches per layer and step instead of some 26) and the activations'
+ * gradient (one launch), which the core uses
  * when registered. `register()` is idempotent; the webgpu backend must have been imported first.
  * Hosts decide whether to register (the Node hosts skip it when STUDIO_STOCK_KERNELS=1);
  * `unregister()` puts the stock kernels back exactly as they were.
  */
 export const fastWebgpuKernels = new KernelOverrides<WebgpuKernelArgs>(
   'webgpu',
-  [fastConv2DBackpropFilter, fastConv2DBackpropInput, fastDepthwiseConv2DBackpropFilter, fastAdamUpdate, fastSgdUpdate, fastMoments, fastBatchNormGrad, fastMovingAverage],
+  [fastConv2DBackpropFilter, fastConv2DBackpropInput, fastDepthwiseConv2DBackpropFilter, fastAdamUpdate, fastSgdUpdate, fastMoments, fastBatchNormGrad, fastMovingAverage, fastActivationGrad],
   "import '@tensorflow/tfjs-backend-webgpu' first, where navigator.gpu exists",
 );

@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ACTIVATION_GRAD_KERNEL, FUSED_ACTIVATIONS } from '../../core/models/activationGradKernel.ts';
 import { BATCH_NORM_KERNELS } from '../../core/models/batchNormKernels.ts';
 import { ADAM_UPDATE_KERNEL } from '../../core/optim/adamUpdateKernel.ts';
 import { SGD_UPDATE_KERNEL } from '../../core/optim/sgdUpdateKernel.ts';
-import { BATCH_NORM_PARITY_CASES, batchNormTrace } from '../batchNormParity.testkit.ts';
+import { BATCH_NORM_PARITY_CASES, activationTrace, batchNormTrace, launches } from '../fusedOpsParity.testkit.ts';
 import { OPTIMIZER_PARITY_CONFIGS, optimizerAfterSteps, parityConfigLabel } from '../optimizerParity.testkit.ts';
 import { relativeError, seeded, stockAndFastWebgpu } from '../kernelParity.testkit.ts';
 import { planConvGemm } from './convGemmProgram.ts';
@@ -18,7 +19,7 @@ import { PARITY_TOLERANCE, WEBGPU_PARITY_CASES, parityCaseLabel } from './webgpu
 // cases run in Chromium through bench.html (e2e/bench.spec.ts).
 const initiallyRegistered = fastWebgpuKernels.registered;
 /** The kernels tfjs does not have at all: the fused optimizer steps and batch norm's. */
-const ADDED_KERNELS = [ADAM_UPDATE_KERNEL, SGD_UPDATE_KERNEL, ...Object.values(BATCH_NORM_KERNELS)];
+const ADDED_KERNELS = [ADAM_UPDATE_KERNEL, SGD_UPDATE_KERNEL, ...Object.values(BATCH_NORM_KERNELS), ACTIVATION_GRAD_KERNEL];
 afterAll(() => (initiallyRegistered ? fastWebgpuKernels.register() : fastWebgpuKernels.unregister()));
 
 describe('the studio webgpu kernels vs stock', () => {
@@ -80,7 +81,7 @@ describe('the fused optimizer steps on webgpu', () => {
   });
 });
 
-describe('the batch-norm kernels on webgpu', () => {
+describe('the batch-norm and activation kernels on webgpu', () => {
   it.each(BATCH_NORM_PARITY_CASES.map((c) => [c.shape, c] as const))('train a layer as tfjs-layers does on stock tfjs-webgpu: %j', async (_, c) => {
     const stock = await batchNormTrace(fastWebgpuKernels, 'stock', c);
     const fused = await batchNormTrace(fastWebgpuKernels, 'kernels', c);
@@ -88,7 +89,18 @@ describe('the batch-norm kernels on webgpu', () => {
       expect(relativeError(fused.values[name], want), name).toBeLessThan(c.tolerance);
     }
     expect(fused.tensorsLeaked).toBe(0);
-    for (const kernel of Object.values(BATCH_NORM_KERNELS)) expect(fused.kernelNames).toContain(kernel);
+    for (const kernel of Object.values(BATCH_NORM_KERNELS)) expect(fused.kernels).toContain(kernel);
+    expect(launches(fused.kernels)).toBeLessThan(launches(stock.kernels) / 2);
+  });
+
+  it.each(FUSED_ACTIVATIONS)('and the %s gradient trains as on stock tfjs-webgpu', async (activation) => {
+    const stock = await activationTrace(fastWebgpuKernels, 'stock', activation);
+    const fused = await activationTrace(fastWebgpuKernels, 'kernels', activation);
+    expect(relativeError(fused.values.y, stock.values.y)).toBeLessThan(1e-6);
+    expect(relativeError(fused.values.dx, stock.values.dx)).toBeLessThan(1e-5);
+    expect(fused.kernels).toContain(ACTIVATION_GRAD_KERNEL);
+    expect(launches(fused.kernels)).toBeLessThan(launches(stock.kernels));
+    expect(fused.tensorsLeaked).toBe(0);
   });
 
   it('release their partial sums', async () => {

@@ -1,6 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { FUSED_BATCH_NORM_FLAG, withFusedBatchNormTraining } from '../core/models/batchNormTraining.ts';
+import type { FusedActivation } from '../core/models/activationGradKernel.ts';
+import { withFusedActivationTraining } from '../core/models/activationTraining.ts';
+import { withFusedBatchNormTraining } from '../core/models/batchNormTraining.ts';
+import { FUSED_OPS_FLAG } from '../core/models/fusedOpsFlag.ts';
 import type { KernelOverrides } from './kernelOverrides.ts';
 import { captureStudioKernels, setStudioKernels } from './setStudioKernels.ts';
 
@@ -25,8 +28,8 @@ export interface BatchNormTrace {
   /** Layer outputs of two training steps, then the gradients of x, γ and β of a third, then the moving mean and variance. */
   values: Record<string, Float32Array>;
   tensorsLeaked: number;
-  /** The kernels the third step ran. */
-  kernelNames: string[];
+  /** The kernels the (last) training step ran, in order, one entry per run. */
+  kernels: string[];
 }
 
 /**
@@ -38,7 +41,7 @@ export interface BatchNormTrace {
 export async function batchNormTrace(kernels: KernelOverrides<never>, path: BatchNormPath, c: (typeof BATCH_NORM_PARITY_CASES)[number]): Promise<BatchNormTrace> {
   const restore = captureStudioKernels([kernels]);
   setStudioKernels([kernels], path === 'kernels');
-  if (path === 'composed') tf.env().set(FUSED_BATCH_NORM_FLAG, true);
+  if (path === 'composed') tf.env().set(FUSED_OPS_FLAG, true);
   try {
     const channels = c.shape[c.shape.length - 1];
     const layer = withFusedBatchNormTraining(
@@ -76,8 +79,54 @@ export async function batchNormTrace(kernels: KernelOverrides<never>, path: Batc
     if (values.movingMean.length !== channels) throw new Error('the layer has no moving mean of one value per channel');
     for (const w of layer.weights) w.dispose();
     tf.dispose([x, weights]);
-    return { values, tensorsLeaked, kernelNames: profile.kernelNames };
+    return { values, tensorsLeaked, kernels: profile.kernels.map((k) => k.name) };
   } finally {
     restore();
   }
+}
+
+/** Inputs for the activation checks: both sides of every kink (0, and 6 for relu6) and the saturated tails of the sigmoids. */
+export function activationParityInput(): tf.Tensor {
+  return tf.tidy(() => tf.mul(tf.randomUniform([4, 9, 9, 5], -1, 1, 'float32', 11), 9));
+}
+
+/**
+ * A tfjs-layers Activation layer's output and input gradient in training, on `path` as for
+ * batchNormTrace ('composed' does not apply: without the kernel the layer keeps its own call).
+ */
+export async function activationTrace(kernels: KernelOverrides<never>, path: Exclude<BatchNormPath, 'composed'>, activation: FusedActivation): Promise<BatchNormTrace> {
+  const restore = captureStudioKernels([kernels]);
+  setStudioKernels([kernels], path === 'kernels');
+  try {
+    const layer = withFusedActivationTraining(tfl.layers.activation({ activation }), activation);
+    const x = tf.variable(activationParityInput());
+    const weights = tf.randomUniform(x.shape, -1, 1, 'float32', 12);
+    const before = tf.memory().numTensors;
+    let grads: tf.NamedTensorMap = {};
+    let y: tf.Tensor | undefined;
+    const profile = await tf.profile(() => {
+      const step = tf.variableGrads(() => {
+        const out = layer.apply(x, { training: true }) as tf.Tensor;
+        y = tf.keep(out.clone());
+        return tf.sum(tf.mul(out, weights)) as tf.Scalar;
+      }, [x]);
+      step.value.dispose();
+      grads = step.grads;
+    });
+    const values = { y: (await y!.data()) as Float32Array, dx: (await grads[x.name].data()) as Float32Array };
+    tf.dispose([y!, ...Object.values(grads)]);
+    const tensorsLeaked = tf.memory().numTensors - before;
+    tf.dispose([x, weights]);
+    return { values, tensorsLeaked, kernels: profile.kernels.map((k) => k.name) };
+  } finally {
+    restore();
+  }
+}
+
+/**
+ * How many of `kernels` are launches: the backend's kernels but Identity, which only shares
+ * a buffer (customGrad's plumbing); scope names in a profile are not kernels.
+ */
+export function launches(kernels: string[]): number {
+  return kernels.filter((name) => name !== 'Identity' && tf.getKernel(name, tf.getBackend()) !== undefined).length;
 }

@@ -1,0 +1,53 @@
+/**
+ * The one-kernel activation gradient a backend may provide (see batchNormKernels.ts for why):
+ * inputs `dy`, `x` (the activation's input) of one shape, attrs `activation`, output dx.
+ * tfjs differentiates relu6 (tfjs-layers' minimum(6, relu(x))) in five kernels, swish in
+ * seven, sigmoid and relu in two or three; MobileNetV2 has 35 relu6 and EfficientNet-B0 49
+ * swish, each run once per step. `activationTraining` uses it when the active backend has it.
+ */
+export const ACTIVATION_GRAD_KERNEL = 'StudioActivationGrad';
+
+/** The activations with a fused gradient, as tfjs-layers names them. */
+export const FUSED_ACTIVATIONS = ['relu', 'relu6', 'swish', 'sigmoid'] as const;
+export type FusedActivation = (typeof FUSED_ACTIVATIONS)[number];
+
+export interface ActivationGradAttrs {
+  activation: FusedActivation;
+}
+
+export function isFusedActivation(name: string): name is FusedActivation {
+  return (FUSED_ACTIVATIONS as readonly string[]).includes(name);
+}
+
+/**
+ * dx = dy · f′(x), with tfjs's choice at the kinks (relu′(0) = 0; relu6′ is 1 only on the open
+ * interval (0, 6), as minimum(6, relu(x)) differentiates) and σ = 1/(1 + e⁻ˣ):
+ * swish′ = σ + x·σ·(1 − σ), sigmoid′ = σ·(1 − σ). Each multiply rounded to float32.
+ */
+export function activationGradArrays(dy: Float32Array, x: Float32Array, activation: FusedActivation): Float32Array {
+  const f = Math.fround;
+  const dx = new Float32Array(x.length);
+  switch (activation) {
+    case 'relu':
+      for (let i = 0; i < x.length; i++) dx[i] = x[i] > 0 ? dy[i] : 0;
+      break;
+    case 'relu6':
+      for (let i = 0; i < x.length; i++) dx[i] = x[i] > 0 && x[i] < 6 ? dy[i] : 0;
+      break;
+    case 'swish':
+      for (let i = 0; i < x.length; i++) {
+        const s = 1 / (1 + Math.exp(-x[i]));
+        dx[i] = f(dy[i] * (s + x[i] * s * (1 - s)));
+      }
+      break;
+    case 'sigmoid':
+      for (let i = 0; i < x.length; i++) {
+        const s = 1 / (1 + Math.exp(-x[i]));
+        dx[i] = f(dy[i] * s * (1 - s));
+      }
+      break;
+    default:
+      throw new Error(`${ACTIVATION_GRAD_KERNEL}: unknown activation '${activation as string}'`);
+  }
+  return dx;
+}

@@ -1,0 +1,47 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { ACTIVATION_GRAD_KERNEL, type FusedActivation } from './activationGradKernel.ts';
+import { FUSED_OPS_FLAG } from './fusedOpsFlag.ts';
+
+/** The activation's forward, as tfjs-layers computes it value for value (relu6 as one kernel: min(6, relu(x)) is the same number). */
+function forward(x: tf.Tensor, activation: FusedActivation): tf.Tensor {
+  switch (activation) {
+    case 'relu':
+      return tf.relu(x);
+    case 'relu6':
+      return tf.relu6(x);
+    case 'swish':
+      return tf.mul(tf.sigmoid(x), x);
+    case 'sigmoid':
+      return tf.sigmoid(x);
+  }
+}
+
+/** The activation as one op whose gradient is the backend's ACTIVATION_GRAD_KERNEL (the caller checks that it has one). */
+export function activationTraining(x: tf.Tensor, activation: FusedActivation): tf.Tensor {
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const input = args[0] as tf.Tensor;
+    (args[1] as tf.GradSaveFunc)([input]);
+    return {
+      value: forward(input, activation),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.engine().runKernel(ACTIVATION_GRAD_KERNEL, { dy, x: saved[0] }, { activation }) as tf.Tensor,
+    };
+  });
+  return op(x);
+}
+
+/**
+ * Makes a tfjs-layers activation layer train through `activationTraining` when the backend
+ * has the fused gradient kernel and FUSED_OPS_FLAG is set; inference, and backends without
+ * the kernel, keep the layer's own call. The layer is unchanged otherwise (class, config,
+ * serialization), so saved and exported models are exactly what they were.
+ */
+export function withFusedActivationTraining<L extends tfl.layers.Layer>(layer: L, activation: FusedActivation): L {
+  const own = layer.call.bind(layer);
+  layer.call = (inputs, kwargs) => {
+    if (kwargs.training !== true || !tf.env().getBool(FUSED_OPS_FLAG) || !tf.getKernel(ACTIVATION_GRAD_KERNEL, tf.getBackend())) return own(inputs, kwargs);
+    const x = Array.isArray(inputs) ? inputs[0] : inputs;
+    return activationTraining(x, activation);
+  };
+  return layer;
+}

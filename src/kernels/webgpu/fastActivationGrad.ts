@@ -1,0 +1,24 @@
+import { ACTIVATION_GRAD_KERNEL, isFusedActivation, type ActivationGradAttrs, type FusedActivation } from '../../core/models/activationGradKernel.ts';
+import { runFusedStep, type FusedStep } from './fusedStep.ts';
+import type { WebgpuKernel } from './webgpuProgram.ts';
+
+// The derivatives of activationGradArrays (src/core/models/activationGradKernel.ts), kinks included.
+const SIGMOID = 'let s = 1.0 / (1.0 + exp(-x[i]));';
+const GRADS: Record<FusedActivation, FusedStep> = {
+  relu: { name: 'ReluGrad', inputs: ['dy', 'x'], constants: [], body: '', outputs: { dx: 'select(0.0, dy[i], x[i] > 0.0)' } },
+  relu6: { name: 'Relu6Grad', inputs: ['dy', 'x'], constants: [], body: '', outputs: { dx: 'select(0.0, dy[i], x[i] > 0.0 && x[i] < 6.0)' } },
+  swish: { name: 'SwishGrad', inputs: ['dy', 'x'], constants: [], body: SIGMOID, outputs: { dx: 'dy[i] * (s + x[i] * s * (1.0 - s))' } },
+  sigmoid: { name: 'SigmoidGrad', inputs: ['dy', 'x'], constants: [], body: SIGMOID, outputs: { dx: 'dy[i] * s * (1.0 - s)' } },
+};
+
+/** An activation's gradient in one launch instead of two to seven. */
+export const fastActivationGrad: WebgpuKernel = {
+  kernelName: ACTIVATION_GRAD_KERNEL,
+  added: true,
+  run({ inputs, backend, attrs }) {
+    const { activation } = attrs as unknown as ActivationGradAttrs;
+    if (!isFusedActivation(activation)) throw new Error(`${ACTIVATION_GRAD_KERNEL}: unknown activation '${String(activation)}'`);
+    const [dx] = runFusedStep(backend, GRADS[activation], ACTIVATION_GRAD_KERNEL, inputs, {});
+    return dx;
+  },
+};
