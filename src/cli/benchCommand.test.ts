@@ -10,6 +10,10 @@ describe('studio bench options', () => {
     [['--engines', 'webgpu-studio,tpu'], /--engines takes webgpu-studio, webgpu-stock, webgl, cpu-studio, cpu-stock; got/],
     [['--samples', '0'], /--samples must be a positive integer, got "0"/],
     [['--epochs', '1'], /--epochs must be at least 2: the first is a warm-up/],
+    [['--models', 'resnet18,vgg16'], /--models takes smallCnn, resnet18, mobilenetV2, efficientnetB0; got "resnet18,vgg16"/],
+    [['--batch', '32,0'], /--batch must be a positive integer, got "0"/],
+    [['--size', '96px'], /--size must be a positive integer, got "96px"/],
+    [['--width', '0'], /--width must be a number in \(0, 4\], got "0"/],
   ])('refuses %j before doing any work', async (args, message) => {
     const failure = benchCommand(args);
     await expect(failure).rejects.toThrow(UsageError);

@@ -114,6 +114,27 @@ function enginesOption(value: string | undefined, gpu: boolean): BenchEngineId[]
   return BENCH_ENGINES.filter((e) => !gpu || e.backend !== 'cpu').map((e) => e.id);
 }
 
+/**
+ * What --models, --size, --batch and --width make of a table's cases: only the models named,
+ * each at the size and width given, at every batch given (the table's own where not given).
+ */
+function casesOption(values: { models?: string; size?: string; batch?: string; width?: string }): (cases: readonly BenchCase[]) => BenchCase[] {
+  const models = values.models?.split(',');
+  const known = new Set(SMALL_BENCH_CASES.map((c) => c.architecture as string));
+  if (models && !models.every((m) => known.has(m))) throw new UsageError(`--models takes ${[...known].join(', ')}; got "${values.models}"`);
+  const size = values.size === undefined ? undefined : positiveInteger('size', values.size);
+  const batches = values.batch?.split(',').map((b) => positiveInteger('batch', b));
+  const width = values.width === undefined ? undefined : Number(values.width);
+  if (width !== undefined && !(width > 0 && width <= 4)) throw new UsageError(`--width must be a number in (0, 4], got "${values.width}"`);
+  return (cases) => {
+    const picked = cases.filter((c) => !models || models.includes(c.architecture));
+    const resized = picked.map((c) => ({ ...c, ...(size ? { inputSize: size } : {}), ...(width ? { width } : {}) }));
+    const batched = batches ? resized.flatMap((c) => batches.map((batchSize) => ({ ...c, batchSize }))) : resized;
+    // --batch over a table that already lists two batches per model would time each twice.
+    return batched.filter((c, i) => batched.findIndex((d) => benchCaseLabel(d) === benchCaseLabel(c) && d.batchSize === c.batchSize) === i);
+  };
+}
+
 function positiveInteger(name: string, value: string): number {
   const n = Number(value);
   if (!(Number.isInteger(n) && n > 0)) throw new UsageError(`--${name} must be a positive integer, got "${value}"`);
@@ -150,6 +171,10 @@ export async function benchCommand(args: string[]): Promise<void> {
       samples: { type: 'string', default: '128' },
       epochs: { type: 'string', default: '3' },
       engines: { type: 'string' },
+      models: { type: 'string' },
+      size: { type: 'string' },
+      batch: { type: 'string' },
+      width: { type: 'string' },
       chromium: { type: 'string' },
       out: { type: 'string', default: 'bench-results/bench.json' },
     },
@@ -160,7 +185,8 @@ export async function benchCommand(args: string[]): Promise<void> {
   const epochs = positiveInteger('epochs', values.epochs);
   if (epochs < 2) throw new UsageError('--epochs must be at least 2: the first is a warm-up');
   const engines = enginesOption(values.engines, values.gpu);
-  const cases = values.quick ? QUICK : FULL;
+  const sized = casesOption(values);
+  const cases = sized(values.quick ? QUICK : FULL);
   const rows: BenchRow[] = [];
   const kernels: KernelRow[] = [];
   const steps = values.quick ? QUICK_KERNEL_STEPS : KERNEL_STEPS;
@@ -168,10 +194,10 @@ export async function benchCommand(args: string[]): Promise<void> {
   for (const backend of backends) {
     const info = await startBackend(backend);
     if (!info) continue;
-    const kernelCases = backend === 'webgpu' && values.gpu ? [...GPU_BENCH_CASES] : KERNEL_CASES[backend];
+    const kernelCases = sized(backend === 'webgpu' && values.gpu ? [...GPU_BENCH_CASES] : KERNEL_CASES[backend]);
     kernels.push(...(await compareKernels(backend, backend === 'cpu' ? 'cpu' : `webgpu (${info.adapter})`, kernelCases, steps)));
   }
-  const chromiumCases = values.gpu ? [...GPU_BENCH_CASES] : values.quick ? QUICK : FULL;
+  const chromiumCases = sized(values.gpu ? [...GPU_BENCH_CASES] : values.quick ? QUICK : FULL);
   const chromium = targets.includes('chromium') ? await benchChromium(chromiumCases, steps, engines, values.gpu, values.chromium) : undefined;
   if (backends.length > 0) {
     console.log(`studio Trainer vs model.fit: ${samples} samples, ${epochs - 1} timed epochs after one warm-up`);

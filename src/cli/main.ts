@@ -20,7 +20,8 @@ Usage:
               [--report FILE.html] [--metrics FILE.json|FILE.csv]
   studio export <run-dir> --format tfjs|onnx --out DIR [--checkpoint final|best|last] [--force]
   studio make-data <shapes|boxes|faces> <out-dir> [--classes 3] [--per-class 20] [--size 64]
-  studio bench [--backend all|cpu,webgpu,chromium] [--quick] [--gpu] [--engines LIST] [--out FILE]
+  studio bench [--backend all|cpu,webgpu,chromium] [--quick] [--gpu] [--engines LIST]
+               [--models LIST] [--size PX] [--batch LIST] [--width W] [--out FILE]
 
 Docs: docs/cli.md and docs/run-spec.md`;
 

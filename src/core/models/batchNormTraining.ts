@@ -3,13 +3,12 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { BATCH_NORM_KERNELS } from './batchNormKernels.ts';
 import { FUSED_OPS_FLAG } from './fusedOpsFlag.ts';
 
-
 /**
  * Batch norm in training mode, normalizing over every axis but the last (NHWC's channels,
  * or a dense layer's features), as one op with a closed-form gradient:
  *
  *   x̂ = (x − μ)/√(σ² + ε),  y = γ·x̂ + β
- *   ∂β = Σ dy,  ∂γ = Σ dy·x̂,  ∂x = γ/√(σ² + ε) · (dy − ∂β/N − x̂·∂γ/N)
+ *   ∂β = Σ dy,  ∂γ = Σ dy·x̂,  ∂x = γ/√(σ² + ε) · (dy − ∂β/N − x̂·∂γ/N)   (torch's batch_norm_backward)
  *
  * Composed of tfjs ops, the forward is tfjs-layers' own (mean, biased variance, then tfjs's
  * batchNorm kernel), so its values are unchanged, and the backward is 7 launches over the
@@ -17,7 +16,6 @@ import { FUSED_OPS_FLAG } from './fusedOpsFlag.ts';
  * op by op in some 30 (MobileNetV2 has 52 batch norms: a third of a training step's
  * launches). Where the backend has the studio's batch-norm kernels (batchNormKernels.ts), the
  * statistics and the gradient are one kernel each: the same formulas, summed in another order.
- * Same formula as torch's batch_norm_backward.
  */
 export function batchNormTraining(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number): { y: tf.Tensor; mean: tf.Tensor; variance: tf.Tensor } {
   return hasBatchNormKernels() ? batchNormByKernels(x, gamma, beta, epsilon) : batchNormComposed(x, gamma, beta, epsilon);
