@@ -19,6 +19,13 @@ export function isFusedActivation(name: string): name is FusedActivation {
   return (FUSED_ACTIVATIONS as readonly string[]).includes(name);
 }
 
+/** The kernel's `activation` attr, checked: an added kernel has no stock kernel to fall back to. */
+export function activationAttr(attrs: object): FusedActivation {
+  const { activation } = attrs as Partial<ActivationGradAttrs>;
+  if (typeof activation !== 'string' || !isFusedActivation(activation)) throw new Error(`${ACTIVATION_GRAD_KERNEL}: unknown activation '${String(activation)}'`);
+  return activation;
+}
+
 /**
  * dx = dy · f′(x), with tfjs's choice at the kinks (relu′(0) = 0; relu6′ is 1 only on the open
  * interval (0, 6), as minimum(6, relu(x)) differentiates) and σ = 1/(1 + e⁻ˣ):

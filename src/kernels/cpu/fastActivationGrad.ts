@@ -1,4 +1,4 @@
-import { ACTIVATION_GRAD_KERNEL, activationGradArrays, isFusedActivation, type ActivationGradAttrs } from '../../core/models/activationGradKernel.ts';
+import { ACTIVATION_GRAD_KERNEL, activationAttr, activationGradArrays } from '../../core/models/activationGradKernel.ts';
 import { float32Inputs, type FastKernel } from './fastKernel.ts';
 
 /** An activation's gradient in one pass instead of two to seven kernels. */
@@ -6,8 +6,7 @@ export const fastActivationGrad: FastKernel = {
   kernelName: ACTIVATION_GRAD_KERNEL,
   added: true,
   run({ inputs, backend, attrs }) {
-    const { activation } = attrs as unknown as ActivationGradAttrs;
-    if (!isFusedActivation(activation)) throw new Error(`${ACTIVATION_GRAD_KERNEL}: unknown activation '${String(activation)}'`);
+    const activation = activationAttr(attrs);
     const [dy, x] = float32Inputs(backend, inputs, ['dy', 'x'], ACTIVATION_GRAD_KERNEL);
     return backend.makeTensorInfo(inputs.x.shape, 'float32', activationGradArrays(dy, x, activation));
   },

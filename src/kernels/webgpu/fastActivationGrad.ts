@@ -1,4 +1,4 @@
-import { ACTIVATION_GRAD_KERNEL, isFusedActivation, type ActivationGradAttrs, type FusedActivation } from '../../core/models/activationGradKernel.ts';
+import { ACTIVATION_GRAD_KERNEL, activationAttr, type FusedActivation } from '../../core/models/activationGradKernel.ts';
 import { runFusedStep, type FusedStep } from './fusedStep.ts';
 import type { WebgpuKernel } from './webgpuProgram.ts';
 
@@ -16,9 +16,7 @@ export const fastActivationGrad: WebgpuKernel = {
   kernelName: ACTIVATION_GRAD_KERNEL,
   added: true,
   run({ inputs, backend, attrs }) {
-    const { activation } = attrs as unknown as ActivationGradAttrs;
-    if (!isFusedActivation(activation)) throw new Error(`${ACTIVATION_GRAD_KERNEL}: unknown activation '${String(activation)}'`);
-    const [dx] = runFusedStep(backend, GRADS[activation], ACTIVATION_GRAD_KERNEL, inputs, {});
+    const [dx] = runFusedStep(backend, GRADS[activationAttr(attrs)], ACTIVATION_GRAD_KERNEL, inputs, {});
     return dx;
   },
 };
