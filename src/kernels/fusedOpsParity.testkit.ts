@@ -3,6 +3,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import type { FusedActivation } from '../core/models/activationGradKernel.ts';
 import { withFusedActivationTraining } from '../core/models/activationTraining.ts';
 import { withFusedBatchNormTraining } from '../core/models/batchNormTraining.ts';
+import { HardSigmoid, HardSwish } from '../core/models/hardActivations.ts';
 import { FUSED_OPS_FLAG } from '../core/models/fusedOpsFlag.ts';
 import type { KernelOverrides } from './kernelOverrides.ts';
 import { captureStudioKernels, setStudioKernels } from './setStudioKernels.ts';
@@ -85,20 +86,22 @@ export async function batchNormTrace(kernels: KernelOverrides<never>, path: Batc
   }
 }
 
-/** Inputs for the activation checks: both sides of every kink (0, and 6 for relu6) and the saturated tails of the sigmoids. */
+/** Inputs for the activation checks, in (−9, 9): both sides of every kink (0 and 6 for relu6, ±3 for the hard ones) and the saturated tails of the sigmoids. */
 export function activationParityInput(): tf.Tensor {
   return tf.tidy(() => tf.mul(tf.randomUniform([4, 9, 9, 5], -1, 1, 'float32', 11), 9));
 }
 
 /**
- * A tfjs-layers Activation layer's output and input gradient in training, on `path` as for
- * batchNormTrace ('composed' does not apply: without the kernel the layer keeps its own call).
+ * An activation layer's output and input gradient in training (tfjs-layers' Activation, or
+ * the zoo's HardSwish / HardSigmoid), on `path` as for batchNormTrace ('composed' does not
+ * apply: without the kernel the layer keeps its own call).
  */
 export async function activationTrace(kernels: KernelOverrides<never>, path: Exclude<BatchNormPath, 'composed'>, activation: FusedActivation): Promise<BatchNormTrace> {
   const restore = captureStudioKernels([kernels]);
   setStudioKernels([kernels], path === 'kernels');
   try {
-    const layer = withFusedActivationTraining(tfl.layers.activation({ activation }), activation);
+    const own = activation === 'hardSwish' ? new HardSwish() : activation === 'hardSigmoid' ? new HardSigmoid() : tfl.layers.activation({ activation });
+    const layer = withFusedActivationTraining(own, activation);
     const x = tf.variable(activationParityInput());
     const weights = tf.randomUniform(x.shape, -1, 1, 'float32', 12);
     const before = tf.memory().numTensors;

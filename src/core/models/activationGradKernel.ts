@@ -2,13 +2,13 @@
  * The one-kernel activation gradient a backend may provide (see batchNormKernels.ts for why):
  * inputs `dy`, `x` (the activation's input) of one shape, attrs `activation`, output dx.
  * tfjs differentiates relu6 (tfjs-layers' minimum(6, relu(x))) in five kernels, swish in
- * seven, sigmoid and relu in two or three; MobileNetV2 has 35 relu6 and EfficientNet-B0 49
- * swish, each run once per step. `activationTraining` uses it when the active backend has it.
+ * seven, hardSwish in ten, sigmoid and relu in two or three; MobileNetV2 has 35 relu6 and
+ * EfficientNet-B0 49 swish, each run once per step. `activationTraining` uses it when the active backend has it.
  */
 export const ACTIVATION_GRAD_KERNEL = 'StudioActivationGrad';
 
-/** The activations with a fused gradient, as tfjs-layers names them. */
-export const FUSED_ACTIVATIONS = ['relu', 'relu6', 'swish', 'sigmoid'] as const;
+/** The activations with a fused gradient, as tfjs-layers and the zoo (hardActivations.ts) name them. */
+export const FUSED_ACTIVATIONS = ['relu', 'relu6', 'swish', 'sigmoid', 'hardSigmoid', 'hardSwish'] as const;
 export type FusedActivation = (typeof FUSED_ACTIVATIONS)[number];
 
 export interface ActivationGradAttrs {
@@ -29,7 +29,9 @@ export function activationAttr(attrs: object): FusedActivation {
 /**
  * dx = dy · f′(x), with tfjs's choice at the kinks (relu′(0) = 0; relu6′ is 1 only on the open
  * interval (0, 6), as minimum(6, relu(x)) differentiates) and σ = 1/(1 + e⁻ˣ):
- * swish′ = σ + x·σ·(1 − σ), sigmoid′ = σ·(1 − σ). Each multiply rounded to float32.
+ * swish′ = σ + x·σ·(1 − σ), sigmoid′ = σ·(1 − σ); hardSigmoid(x) = relu6(x + 3)/6 has slope
+ * 1/6 where 0 < x + 3 ≤ 6 (tfjs's relu6 gradient mask, on x + 3 rounded to float32), and
+ * hardSwish′ = hardSigmoid(x) + x·hardSigmoid′(x). Each multiply rounded to float32.
  */
 export function activationGradArrays(dy: Float32Array, x: Float32Array, activation: FusedActivation): Float32Array {
   const f = Math.fround;
@@ -51,6 +53,15 @@ export function activationGradArrays(dy: Float32Array, x: Float32Array, activati
       for (let i = 0; i < x.length; i++) {
         const s = 1 / (1 + Math.exp(-x[i]));
         dx[i] = f(dy[i] * s * (1 - s));
+      }
+      break;
+    case 'hardSigmoid':
+    case 'hardSwish':
+      for (let i = 0; i < x.length; i++) {
+        const t = f(x[i] + 3);
+        const slope = t > 0 && t <= 6 ? 1 / 6 : 0;
+        const d = activation === 'hardSigmoid' ? slope : f(Math.min(Math.max(t, 0), 6) / 6) + x[i] * slope;
+        dx[i] = f(dy[i] * d);
       }
       break;
     default:

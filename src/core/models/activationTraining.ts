@@ -2,8 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { ACTIVATION_GRAD_KERNEL, type FusedActivation } from './activationGradKernel.ts';
 import { FUSED_OPS_FLAG } from './fusedOpsFlag.ts';
+import { hardSigmoid } from './hardActivations.ts';
 
-/** The activation's forward, as tfjs-layers computes it value for value (relu6 as one kernel: min(6, relu(x)) is the same number). */
+/** The activation's forward, as the layer computes it value for value (relu6 as one kernel: min(6, relu(x)) is the same number). */
 function forward(x: tf.Tensor, activation: FusedActivation): tf.Tensor {
   switch (activation) {
     case 'relu':
@@ -14,6 +15,10 @@ function forward(x: tf.Tensor, activation: FusedActivation): tf.Tensor {
       return tf.mul(tf.sigmoid(x), x);
     case 'sigmoid':
       return tf.sigmoid(x);
+    case 'hardSigmoid':
+      return hardSigmoid(x);
+    case 'hardSwish':
+      return tf.mul(x, hardSigmoid(x));
   }
 }
 
@@ -31,7 +36,7 @@ export function activationTraining(x: tf.Tensor, activation: FusedActivation): t
 }
 
 /**
- * Makes a tfjs-layers activation layer train through `activationTraining` when the backend
+ * Makes an activation layer (tfjs-layers' Activation, the zoo's HardSwish / HardSigmoid) train through `activationTraining` when the backend
  * has the fused gradient kernel and FUSED_OPS_FLAG is set; inference, and backends without
  * the kernel, keep the layer's own call. The layer is unchanged otherwise (class, config,
  * serialization), so saved and exported models are exactly what they were.

@@ -9,7 +9,7 @@ type LayerArgs = NonNullable<ConstructorParameters<typeof tfl.layers.Layer>[0]>;
  * built-in 'hardSigmoid' is Keras' older 0.2·x + 0.5 variant, a different function, so
  * both are layers of their own here (registered, so saved models load again).
  */
-function hardSigmoid(x: tf.Tensor): tf.Tensor {
+export function hardSigmoid(x: tf.Tensor): tf.Tensor {
   return tf.div(tf.relu6(tf.add(x, 3)), 6);
 }
 

@@ -128,9 +128,9 @@ export class LayerFactory {
       case 'leakyRelu':
         return this.apply(tfl.layers.leakyReLU({ name, alpha: LEAKY_RELU_SLOPE }), x);
       case 'hardSwish':
-        return this.apply(new HardSwish({ name }), x);
+        return this.apply(withFusedActivationTraining(new HardSwish({ name }), 'hardSwish'), x);
       case 'hardSigmoid':
-        return this.apply(new HardSigmoid({ name }), x);
+        return this.apply(withFusedActivationTraining(new HardSigmoid({ name }), 'hardSigmoid'), x);
       case 'prelu': {
         const rank = x.shape.length;
         const sharedAxes = rank === 4 ? [1, 2] : undefined;

@@ -4,11 +4,14 @@ import type { WebgpuKernel } from './webgpuProgram.ts';
 
 // The derivatives of activationGradArrays (src/core/models/activationGradKernel.ts), kinks included.
 const SIGMOID = 'let s = 1.0 / (1.0 + exp(-x[i]));';
+const HARD = 'let t = x[i] + 3.0; let slope = select(0.0, 1.0 / 6.0, t > 0.0 && t <= 6.0);';
 const GRADS: Record<FusedActivation, FusedStep> = {
   relu: { name: 'ReluGrad', inputs: ['dy', 'x'], constants: [], body: '', outputs: { dx: 'select(0.0, dy[i], x[i] > 0.0)' } },
   relu6: { name: 'Relu6Grad', inputs: ['dy', 'x'], constants: [], body: '', outputs: { dx: 'select(0.0, dy[i], x[i] > 0.0 && x[i] < 6.0)' } },
   swish: { name: 'SwishGrad', inputs: ['dy', 'x'], constants: [], body: SIGMOID, outputs: { dx: 'dy[i] * (s + x[i] * s * (1.0 - s))' } },
   sigmoid: { name: 'SigmoidGrad', inputs: ['dy', 'x'], constants: [], body: SIGMOID, outputs: { dx: 'dy[i] * s * (1.0 - s)' } },
+  hardSigmoid: { name: 'HardSigmoidGrad', inputs: ['dy', 'x'], constants: [], body: HARD, outputs: { dx: 'dy[i] * slope' } },
+  hardSwish: { name: 'HardSwishGrad', inputs: ['dy', 'x'], constants: [], body: HARD, outputs: { dx: 'dy[i] * (clamp(t, 0.0, 6.0) / 6.0 + x[i] * slope)' } },
 };
 
 /** An activation's gradient in one launch instead of two to seven. */
