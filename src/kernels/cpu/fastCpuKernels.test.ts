@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { relativeError, seeded, stockAndFast } from '../kernelParity.testkit.ts';
+import { ACTIVATION_GRAD_KERNEL } from '../../core/models/activationGradKernel.ts';
+import { BATCH_NORM_KERNELS } from '../../core/models/batchNormKernels.ts';
 import { ADAM_UPDATE_KERNEL } from '../../core/optim/adamUpdateKernel.ts';
 import { SGD_UPDATE_KERNEL } from '../../core/optim/sgdUpdateKernel.ts';
 import { fastCpuKernels } from './fastCpuKernels.ts';
@@ -9,11 +11,11 @@ const initiallyRegistered = fastCpuKernels.registered;
 afterAll(() => (initiallyRegistered ? fastCpuKernels.register() : fastCpuKernels.unregister()));
 
 describe('registerFastCpuKernels', () => {
-  it('replaces every listed cpu kernel, adds the fused optimizer steps, and unregister puts the very same stock configs back', () => {
+  it('replaces every listed cpu kernel, adds the fused ones, and unregister puts the very same stock configs back', () => {
     fastCpuKernels.unregister();
     const stock = fastCpuKernels.names.map((name) => tf.getKernel(name, 'cpu'));
-    // tfjs has no fused optimizer steps: they are the kernels added rather than replaced.
-    expect(fastCpuKernels.names.filter((_, i) => stock[i] === undefined)).toEqual([ADAM_UPDATE_KERNEL, SGD_UPDATE_KERNEL]);
+    // tfjs has no fused optimizer steps, batch norm or activation gradients: they are the kernels added rather than replaced.
+    expect(fastCpuKernels.names.filter((_, i) => stock[i] === undefined)).toEqual([ADAM_UPDATE_KERNEL, SGD_UPDATE_KERNEL, ...Object.values(BATCH_NORM_KERNELS), ACTIVATION_GRAD_KERNEL]);
 
     fastCpuKernels.register();
     expect(fastCpuKernels.registered).toBe(true);
@@ -36,6 +38,8 @@ describe('registerFastCpuKernels', () => {
         'Add',
         ADAM_UPDATE_KERNEL,
         SGD_UPDATE_KERNEL,
+        ...Object.values(BATCH_NORM_KERNELS),
+        ACTIVATION_GRAD_KERNEL,
         'Conv2D',
         'Conv2DBackpropFilter',
         'Conv2DBackpropInput',
