@@ -25,7 +25,7 @@ export const BATCH_NORM_PARITY_CASES: { shape: number[]; epsilon: number; offset
 
 export type BatchNormPath = 'stock' | 'composed' | 'kernels';
 
-export interface BatchNormTrace {
+export interface FusedOpTrace {
   /** Layer outputs of two training steps, then the gradients of x, γ and β of a third, then the moving mean and variance. */
   values: Record<string, Float32Array>;
   tensorsLeaked: number;
@@ -39,7 +39,7 @@ export interface BatchNormTrace {
  * on, kernels off) or on the backend's batch-norm kernels ('kernels'). What was registered
  * on entry is put back.
  */
-export async function batchNormTrace(kernels: KernelOverrides<never>, path: BatchNormPath, c: (typeof BATCH_NORM_PARITY_CASES)[number]): Promise<BatchNormTrace> {
+export async function batchNormTrace(kernels: KernelOverrides<never>, path: BatchNormPath, c: (typeof BATCH_NORM_PARITY_CASES)[number]): Promise<FusedOpTrace> {
   const restore = captureStudioKernels([kernels]);
   setStudioKernels([kernels], path === 'kernels');
   if (path === 'composed') tf.env().set(FUSED_OPS_FLAG, true);
@@ -96,7 +96,7 @@ export function activationParityInput(): tf.Tensor {
  * the zoo's HardSwish / HardSigmoid), on `path` as for batchNormTrace ('composed' does not
  * apply: without the kernel the layer keeps its own call).
  */
-export async function activationTrace(kernels: KernelOverrides<never>, path: Exclude<BatchNormPath, 'composed'>, activation: FusedActivation): Promise<BatchNormTrace> {
+export async function activationTrace(kernels: KernelOverrides<never>, path: Exclude<BatchNormPath, 'composed'>, activation: FusedActivation): Promise<FusedOpTrace> {
   const restore = captureStudioKernels([kernels]);
   setStudioKernels([kernels], path === 'kernels');
   try {

@@ -27,6 +27,13 @@ export interface MovingAverageAttrs {
   momentum: number;
 }
 
+/** A channels-last tensor's shape as rows × channels, refused (naming the kernel) when it has no channel axis. */
+export function rowsAndChannels(shape: readonly number[], kernelName: string): { rows: number; channels: number } {
+  const channels = shape[shape.length - 1];
+  if (shape.length < 2 || !(channels > 0)) throw new Error(`${kernelName}: 'x' must have a batch and a channel axis, got shape [${shape.join(',')}]`);
+  return { rows: shape.reduce((a, b) => a * b, 1) / channels, channels };
+}
+
 /** Mean and biased variance per channel of `x` (channels last), two passes in float64. */
 export function momentsArrays(x: Float32Array, channels: number): { mean: Float32Array; variance: Float32Array } {
   const rows = x.length / channels;

@@ -11,47 +11,31 @@ import { FUSED_OPS_FLAG } from './fusedOpsFlag.ts';
  *   ∂β = Σ dy,  ∂γ = Σ dy·x̂,  ∂x = γ/√(σ² + ε) · (dy − ∂β/N − x̂·∂γ/N)   (torch's batch_norm_backward)
  *
  * Composed of tfjs ops, the forward is tfjs-layers' own (mean, biased variance, then tfjs's
- * batchNorm kernel), so its values are unchanged, and the backward is 7 launches over the
- * whole tensor and 3 over the channels where tfjs differentiates batchNorm and the moments
+ * batchNorm kernel), so its values are unchanged, and the backward is 9 launches over the
+ * whole tensor and 5 over the channels where tfjs differentiates batchNorm and the moments
  * op by op in some 30 (MobileNetV2 has 52 batch norms: a third of a training step's
  * launches). Where the backend has the studio's batch-norm kernels (batchNormKernels.ts), the
  * statistics and the gradient are one kernel each: the same formulas, summed in another order.
  */
 export function batchNormTraining(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number): { y: tf.Tensor; mean: tf.Tensor; variance: tf.Tensor } {
-  return hasBatchNormKernels() ? batchNormByKernels(x, gamma, beta, epsilon) : batchNormComposed(x, gamma, beta, epsilon);
-}
-
-/** Whether the active backend has every fused batch-norm kernel (the studio registers them for cpu and webgpu). */
-function hasBatchNormKernels(): boolean {
   const backend = tf.getBackend();
-  return Object.values(BATCH_NORM_KERNELS).every((name) => tf.getKernel(name, backend) !== undefined);
-}
-
-/** The same op of tfjs ops alone, for backends without the studio's kernels (tfjs-webgl). */
-function batchNormComposed(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number): { y: tf.Tensor; mean: tf.Tensor; variance: tf.Tensor } {
+  const fused = Object.values(BATCH_NORM_KERNELS).every((name) => tf.getKernel(name, backend) !== undefined);
   const axes = Array.from({ length: x.rank - 1 }, (_, i) => i);
   let stats: [mean: tf.Tensor, variance: tf.Tensor] | undefined;
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [input, g, b] = args as [tf.Tensor, tf.Tensor, tf.Tensor];
     const save = args[3] as tf.GradSaveFunc;
-    const mean = tf.mean(input, axes);
-    const centered = tf.sub(input, mean);
-    const variance = tf.mean(tf.square(centered), axes);
+    const [mean, variance] = fused ? (tf.engine().runKernel(BATCH_NORM_KERNELS.moments, { x: input }, {}) as tf.Tensor[]) : composedMoments(input, axes);
     const y = tf.batchNorm(input, mean, variance, b, g, epsilon);
-    const invStd = tf.rsqrt(tf.add(variance, epsilon));
-    save([centered, invStd, g]);
+    save([input, mean, variance, g]);
     // The statistics leave the op for the moving averages; the op's scope would dispose them.
     stats = [tf.keep(mean), tf.keep(variance)];
     return {
       value: y,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [xc, inv, scale] = saved;
-        const n = xc.size / xc.shape[xc.rank - 1];
-        const xHat = tf.mul(xc, inv);
-        const dBeta = tf.sum(dy, axes);
-        const dGamma = tf.sum(tf.mul(dy, xHat), axes);
-        const dx = tf.mul(tf.sub(tf.sub(dy, tf.div(dBeta, n)), tf.mul(xHat, tf.div(dGamma, n))), tf.mul(scale, inv));
-        return [dx, dGamma, dBeta];
+        const [xs, m, v, scale] = saved;
+        if (fused) return tf.engine().runKernel(BATCH_NORM_KERNELS.grad, { dy, x: xs, mean: m, variance: v, gamma: scale }, { epsilon }) as tf.Tensor[];
+        return composedGrad(dy, xs, m, v, scale, epsilon, axes);
       },
     };
   });
@@ -60,27 +44,21 @@ function batchNormComposed(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsi
   return { y, mean: stats[0], variance: stats[1] };
 }
 
-/** The op on the backend's fused kernels: the statistics in one kernel, tfjs's batchNorm for the output, the gradient in one kernel. */
-function batchNormByKernels(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number): { y: tf.Tensor; mean: tf.Tensor; variance: tf.Tensor } {
-  let stats: [mean: tf.Tensor, variance: tf.Tensor] | undefined;
-  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const [input, g, b] = args as [tf.Tensor, tf.Tensor, tf.Tensor];
-    const save = args[3] as tf.GradSaveFunc;
-    const [mean, variance] = tf.engine().runKernel(BATCH_NORM_KERNELS.moments, { x: input }, {}) as tf.Tensor[];
-    const y = tf.batchNorm(input, mean, variance, b, g, epsilon);
-    save([input, mean, variance, g]);
-    stats = [tf.keep(mean), tf.keep(variance)];
-    return {
-      value: y,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [xs, m, v, scale] = saved;
-        return tf.engine().runKernel(BATCH_NORM_KERNELS.grad, { dy, x: xs, mean: m, variance: v, gamma: scale }, { epsilon }) as tf.Tensor[];
-      },
-    };
-  });
-  const y = op(x, gamma, beta);
-  if (!stats) throw new Error('batch norm: the forward pass did not run');
-  return { y, mean: stats[0], variance: stats[1] };
+/** tfjs-layers' statistics, op for op (mean, then the mean of squared deviations), for backends without the studio's kernels (tfjs-webgl). */
+function composedMoments(x: tf.Tensor, axes: number[]): [mean: tf.Tensor, variance: tf.Tensor] {
+  const mean = tf.mean(x, axes);
+  return [mean, tf.mean(tf.square(tf.sub(x, mean)), axes)];
+}
+
+/** The closed-form gradient of tfjs ops, for backends without the studio's kernels. */
+function composedGrad(dy: tf.Tensor, x: tf.Tensor, mean: tf.Tensor, variance: tf.Tensor, gamma: tf.Tensor, epsilon: number, axes: number[]): tf.Tensor[] {
+  const n = x.size / x.shape[x.rank - 1];
+  const inv = tf.rsqrt(tf.add(variance, epsilon));
+  const xHat = tf.mul(tf.sub(x, mean), inv);
+  const dBeta = tf.sum(dy, axes);
+  const dGamma = tf.sum(tf.mul(dy, xHat), axes);
+  const dx = tf.mul(tf.sub(tf.sub(dy, tf.div(dBeta, n)), tf.mul(xHat, tf.div(dGamma, n))), tf.mul(gamma, inv));
+  return [dx, dGamma, dBeta];
 }
 
 /** What the fused path needs of tfjs-layers' BatchNormalization (its fields are not in the public typings). */

@@ -1,27 +1,20 @@
-import type { TensorInfo } from '@tensorflow/tfjs-core';
 import {
   BATCH_NORM_KERNELS,
   batchNormGradArrays,
   momentsArrays,
+  rowsAndChannels,
   movingAverageArrays,
   type BatchNormGradAttrs,
   type MovingAverageAttrs,
 } from '../../core/models/batchNormKernels.ts';
 import { float32Inputs, type FastKernel } from './fastKernel.ts';
 
-/** The channel count of a channels-last tensor, refused when it has no channel axis. */
-function channelsOf(t: TensorInfo, kernelName: string): number {
-  const channels = t.shape[t.shape.length - 1];
-  if (t.shape.length < 2 || !(channels > 0)) throw new Error(`${kernelName}: 'x' must have a batch and a channel axis, got shape [${t.shape}]`);
-  return channels;
-}
-
 /** Batch statistics per channel in two passes over the activations, instead of tf.moments' four kernels. */
 export const fastMoments: FastKernel = {
   kernelName: BATCH_NORM_KERNELS.moments,
   added: true,
   run({ inputs, backend }) {
-    const channels = channelsOf(inputs.x, BATCH_NORM_KERNELS.moments);
+    const { channels } = rowsAndChannels(inputs.x.shape, BATCH_NORM_KERNELS.moments);
     const [x] = float32Inputs(backend, inputs, ['x'], BATCH_NORM_KERNELS.moments);
     const { mean, variance } = momentsArrays(x, channels);
     return [mean, variance].map((v) => backend.makeTensorInfo([channels], 'float32', v));
@@ -34,7 +27,7 @@ export const fastBatchNormGrad: FastKernel = {
   added: true,
   run({ inputs, backend, attrs }) {
     const name = BATCH_NORM_KERNELS.grad;
-    const channels = channelsOf(inputs.x, name);
+    const { channels } = rowsAndChannels(inputs.x.shape, name);
     const [dy, x] = float32Inputs(backend, inputs, ['dy', 'x'], name);
     const [mean, variance, gamma] = float32Inputs(backend, inputs, ['mean', 'variance', 'gamma'], name);
     if (mean.length !== channels) throw new Error(`${name}: 'mean' has ${mean.length} values for ${channels} channels`);

@@ -1,5 +1,5 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { BATCH_NORM_KERNELS, type BatchNormGradAttrs, type MovingAverageAttrs } from '../../core/models/batchNormKernels.ts';
+import { BATCH_NORM_KERNELS, rowsAndChannels, type BatchNormGradAttrs, type MovingAverageAttrs } from '../../core/models/batchNormKernels.ts';
 import { runElementwise, type ElementwiseOp } from './elementwiseProgram.ts';
 import { runFusedStep, type FusedStep } from './fusedStep.ts';
 import { MAX_WORKGROUPS_PER_DIMENSION, SELF_INDEXED_LAYOUT, type WebgpuBackendLike, type WebgpuKernel, type WebgpuProgram } from './webgpuProgram.ts';
@@ -132,13 +132,6 @@ function input(kernelName: string, inputs: Record<string, TensorInfo>, name: str
   return t;
 }
 
-/** The activations' shape as rows × channels, refused when there is no channel axis. */
-function rowsAndChannels(kernelName: string, x: TensorInfo): { rows: number; channels: number } {
-  const channels = x.shape[x.shape.length - 1];
-  if (x.shape.length < 2 || !(channels > 0)) throw new Error(`${kernelName}: 'x' must have a batch and a channel axis, got shape [${x.shape}]`);
-  return { rows: x.shape.reduce((a, b) => a * b, 1) / channels, channels };
-}
-
 /** Batch statistics in three launches (channel sums, then mean and variance) instead of tf.moments' four or more. */
 export const fastMoments: WebgpuKernel = {
   kernelName: BATCH_NORM_KERNELS.moments,
@@ -146,7 +139,7 @@ export const fastMoments: WebgpuKernel = {
   run({ inputs, backend }) {
     const name = BATCH_NORM_KERNELS.moments;
     const x = input(name, inputs, 'x');
-    const { rows, channels } = rowsAndChannels(name, x);
+    const { rows, channels } = rowsAndChannels(x.shape, name);
     const { partials, splits } = channelSums(backend, 'moments', [x], rows, channels);
     const values = { count: rows, epsilon: 0, splits, channels };
     const out = [runElementwise(backend, MEAN, [partials, x], [channels], values), runElementwise(backend, VARIANCE, [partials], [channels], values)];
@@ -162,7 +155,7 @@ export const fastBatchNormGrad: WebgpuKernel = {
   run({ inputs, backend, attrs }) {
     const name = BATCH_NORM_KERNELS.grad;
     const x = input(name, inputs, 'x');
-    const { rows, channels } = rowsAndChannels(name, x);
+    const { rows, channels } = rowsAndChannels(x.shape, name);
     const dy = input(name, inputs, 'dy', rows * channels);
     const [mean, variance, gamma] = ['mean', 'variance', 'gamma'].map((n) => input(name, inputs, n, channels));
     const { partials, splits } = channelSums(backend, 'grad', [dy, x, mean], rows, channels);
