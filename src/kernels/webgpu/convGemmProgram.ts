@@ -1,4 +1,5 @@
 import type { backend_util } from '@tensorflow/tfjs-core';
+import { NO_EPILOGUE, epilogueKey, epilogueWgsl, type ConvEpilogue } from './convEpilogue.ts';
 import { MAX_WORKGROUPS_PER_DIMENSION, SELF_INDEXED_LAYOUT, type ProgramUniform, type WebgpuProgram } from './webgpuProgram.ts';
 
 /**
@@ -112,7 +113,8 @@ export function convUniforms(info: backend_util.Conv2DInfo): ProgramUniform[] {
  * of A (tileM rows) and B (tileN columns) in workgroup memory and each invocation
  * accumulates a 4×4 block of C from it, so every element loaded from global memory is used
  * tileM or tileN times instead of once. With `splits` > 1 workgroup z takes one k slice and
- * the output is the partial sums, [splits, M·N].
+ * the output is the partial sums, [splits, M·N]; otherwise `epilogue` (a fused convolution's
+ * bias and activation, column = output channel) is applied as each result is written.
  */
 export class ConvGemmProgram implements WebgpuProgram {
   outputShape: number[];
@@ -124,20 +126,23 @@ export class ConvGemmProgram implements WebgpuProgram {
   workgroupSize: [number, number, number];
 
   private readonly constants: Record<string, number>;
+  private readonly epilogue: ConvEpilogue;
 
   constructor(
     private readonly operands: ConvGemmOperands,
     private readonly plan: ConvGemmPlan,
     finalShape: number[],
     info: backend_util.Conv2DInfo,
+    epilogue: ConvEpilogue = NO_EPILOGUE,
   ) {
     this.constants = operands.constants?.(info) ?? {};
-    this.variableNames = [...operands.variableNames];
+    this.epilogue = plan.splits > 1 ? NO_EPILOGUE : epilogue;
+    this.variableNames = [...operands.variableNames, ...(this.epilogue.bias ? ['bias'] : [])];
     this.outputShape = plan.splits > 1 ? [plan.splits, plan.dimM * plan.dimN] : finalShape;
     this.workgroupSize = [plan.tileN / 4, plan.tileM / 4, 1];
     this.dispatch = [Math.ceil(plan.dimN / plan.tileN), Math.ceil(plan.dimM / plan.tileM), plan.splits];
     const constants = Object.entries(this.constants).map(([name, value]) => `${name}${value}`);
-    this.shaderKey = `studioConvGemm_${operands.name}_${plan.tileM}x${plan.tileN}_${constants.join('_')}`;
+    this.shaderKey = `studioConvGemm_${operands.name}_${plan.tileM}x${plan.tileN}_${constants.join('_')}_${epilogueKey(this.epilogue)}`;
   }
 
   programUniforms(): ProgramUniform[] {
@@ -167,7 +172,7 @@ export class ConvGemmProgram implements WebgpuProgram {
         {
           let row = row0 + ty + ${i * stepM};
           if (row < uniforms.dimM) {
-            ${rows.map((j) => `if (col0 + tx + ${j * stepN} < uniforms.dimN) { result[base + row * uniforms.dimN + col0 + tx + ${j * stepN}] = acc${i}[${j}]; }`).join('\n            ')}
+            ${rows.map((j) => `if (col0 + tx + ${j * stepN} < uniforms.dimN) { let col = col0 + tx + ${j * stepN}; result[base + row * uniforms.dimN + col] = epilogue(acc${i}[${j}], col); }`).join('\n            ')}
           }
         }`,
       )
@@ -179,6 +184,7 @@ export class ConvGemmProgram implements WebgpuProgram {
       var<workgroup> rowTable : array<vec4<i32>, ${tileM}>;
       var<workgroup> kTable : array<vec4<i32>, ${TILE_K}>;
 
+      ${epilogueWgsl(this.epilogue)}
       fn rowInfo(row : i32) -> vec4<i32> {
         ${this.operands.rowInfo}
       }

@@ -2,8 +2,11 @@ import { KernelOverrides } from '../kernelOverrides.ts';
 import { fastAdamUpdate } from './fastAdamUpdate.ts';
 import { fastActivationGrad } from './fastActivationGrad.ts';
 import { fastBatchNormGrad, fastMoments, fastMovingAverage } from './fastBatchNorm.ts';
+import { fastConv2D, fastFusedConv2D } from './fastConv2D.ts';
 import { fastConv2DBackpropFilter, fastConv2DBackpropInput } from './fastConvBackprop.ts';
 import { fastDepthwiseConv2DBackpropFilter } from './fastDepthwiseConv2DBackpropFilter.ts';
+import { fastDepthwiseConv2DBackpropInput } from './fastDepthwiseConv2DBackpropInput.ts';
+import { fastMean, fastSum } from './fastReduce.ts';
 import { fastSgdUpdate } from './fastSgdUpdate.ts';
 import type { WebgpuKernelArgs } from './webgpuProgram.ts';
 
@@ -24,6 +27,6 @@ import type { WebgpuKernelArgs } from './webgpuProgram.ts';
  */
 export const fastWebgpuKernels = new KernelOverrides<WebgpuKernelArgs>(
   'webgpu',
-  [fastConv2DBackpropFilter, fastConv2DBackpropInput, fastDepthwiseConv2DBackpropFilter, fastAdamUpdate, fastSgdUpdate, fastMoments, fastBatchNormGrad, fastMovingAverage, fastActivationGrad],
+  [fastConv2D, fastFusedConv2D, fastConv2DBackpropFilter, fastConv2DBackpropInput, fastSum, fastMean, fastDepthwiseConv2DBackpropFilter, fastDepthwiseConv2DBackpropInput, fastAdamUpdate, fastSgdUpdate, fastMoments, fastBatchNormGrad, fastMovingAverage, fastActivationGrad],
   "import '@tensorflow/tfjs-backend-webgpu' first, where navigator.gpu exists",
 );

@@ -10,6 +10,7 @@ import { relativeError, seeded, stockAndFastWebgpu } from '../kernelParity.testk
 import { planConvGemm } from './convGemmProgram.ts';
 import { planChannelSums } from './fastBatchNorm.ts';
 import { planDepthwiseFilterGrad } from './fastDepthwiseConv2DBackpropFilter.ts';
+import { planReduceMiddle } from './fastReduce.ts';
 import { fastWebgpuKernels } from './fastWebgpuKernels.ts';
 import { webgpuParityError } from './webgpuParity.ts';
 import { PARITY_TOLERANCE, WEBGPU_PARITY_CASES, parityCaseLabel } from './webgpuParityCases.ts';
@@ -66,6 +67,37 @@ describe('the webgpu kernels in training', () => {
     dW.dispose();
     expect(backend.numDataIds()).toBe(before);
     tf.dispose([x, dy]);
+  });
+
+  it('release the partial sums of a sliced forward convolution and a sliced reduction', async () => {
+    fastWebgpuKernels.register();
+    // The parity grid's second fused geometry and bias-gradient reduction are sliced; so are these.
+    expect(planConvGemm(4 * 2 * 2, 24, 3 * 3 * 64).splits).toBeGreaterThan(1);
+    expect(planReduceMiddle(1, 8 * 32 * 32, 6).splits).toBeGreaterThan(1);
+    const x = seeded([4, 2, 2, 64], 14);
+    const filter = seeded([3, 3, 64, 24], 15);
+    const bias = seeded([24], 16);
+    const images = seeded([8, 32, 32, 6], 17);
+    const backend = tf.backend();
+    const before = backend.numDataIds();
+    const y = tf.engine().runKernel('FusedConv2D', { x, filter, bias }, { strides: 1, pad: 'same', dataFormat: 'NHWC', dilations: 1, activation: 'relu' }) as tf.Tensor;
+    const sum = tf.engine().runKernel('Sum', { x: images }, { axis: [0, 1, 2], keepDims: false }) as tf.Tensor;
+    await Promise.all([y.data(), sum.data()]);
+    expect(backend.numDataIds()).toBe(before + 2);
+    tf.dispose([x, filter, bias, images, y, sum]);
+  });
+
+  it('leave what they do not cover to stock: a prelu fusion, a reduction over the innermost axis', async () => {
+    const x = seeded([2, 6, 6, 4], 18);
+    const filter = seeded([3, 3, 4, 5], 19);
+    const alpha = seeded([5], 20);
+    const prelu = await stockAndFastWebgpu(
+      () => tf.engine().runKernel('FusedConv2D', { x, filter, preluActivationWeights: alpha }, { strides: 1, pad: 'same', dataFormat: 'NHWC', dilations: 1, activation: 'prelu' }) as tf.Tensor,
+    );
+    expect(prelu.fast).toEqual(prelu.stock);
+    const innermost = await stockAndFastWebgpu(() => tf.engine().runKernel('Sum', { x }, { axis: [3], keepDims: false }) as tf.Tensor);
+    expect(innermost.fast).toEqual(innermost.stock);
+    tf.dispose([x, filter, alpha]);
   });
 });
 
@@ -131,9 +163,11 @@ describe('the batch-norm and activation kernels on webgpu', () => {
 });
 
 describe('registerFastWebgpuKernels', () => {
-  it('replaces the convolution gradients and unregister puts the very same stock configs back', () => {
+  it('replaces the convolutions and reductions and unregister puts the very same stock configs back', () => {
     fastWebgpuKernels.unregister();
-    expect([...fastWebgpuKernels.names].sort()).toEqual(['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'DepthwiseConv2dNativeBackpropFilter', ...ADDED_KERNELS].sort());
+    expect([...fastWebgpuKernels.names].sort()).toEqual(
+      ['Conv2D', 'FusedConv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'Sum', 'Mean', ...ADDED_KERNELS].sort(),
+    );
     const stock = fastWebgpuKernels.names.map((name) => tf.getKernel(name, 'webgpu'));
     expect(fastWebgpuKernels.names.filter((_, i) => stock[i] === undefined).sort()).toEqual([...ADDED_KERNELS].sort());
     fastWebgpuKernels.register();

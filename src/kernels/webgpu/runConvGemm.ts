@@ -1,12 +1,14 @@
 import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core';
+import { NO_EPILOGUE, type ConvEpilogue } from './convEpilogue.ts';
 import { ConvGemmProgram, convUniforms, planConvGemm, type ConvGemmOperands } from './convGemmProgram.ts';
 import { sumSplits } from './sumSplitsProgram.ts';
 import type { WebgpuBackendLike } from './webgpuProgram.ts';
 
 /**
  * Runs one gathered matrix product for a convolution and returns it in `outShape` (whose
- * row-major layout is C's): one dispatch, or two when the k range is sliced (partial sums,
- * then their sum; the partials are released at once).
+ * row-major layout is C's), `epilogue` applied: one dispatch, or two when the k range is
+ * sliced (partial sums, then their sum and the epilogue; the partials are released at once).
+ * `bias` is the epilogue's bias when it has one.
  */
 export function runConvGemm(
   backend: WebgpuBackendLike,
@@ -15,9 +17,13 @@ export function runConvGemm(
   info: backend_util.Conv2DInfo,
   dims: { m: number; n: number; k: number },
   outShape: number[],
+  epilogue: ConvEpilogue = NO_EPILOGUE,
+  bias?: TensorInfo,
 ): TensorInfo {
+  if (epilogue.bias !== (bias !== undefined)) throw new Error('runConvGemm: the epilogue has a bias exactly when a bias tensor is given');
   const plan = planConvGemm(dims.m, dims.n, dims.k);
-  const program = new ConvGemmProgram(operands, plan, outShape, info);
-  const out = backend.runWebGPUProgram(program, inputs, 'float32', [...program.programUniforms(), ...convUniforms(info)]);
-  return sumSplits(backend, out, plan.splits, outShape);
+  const program = new ConvGemmProgram(operands, plan, outShape, info, epilogue);
+  const gemmInputs = plan.splits === 1 && bias ? [...inputs, bias] : inputs;
+  const out = backend.runWebGPUProgram(program, gemmInputs, 'float32', [...program.programUniforms(), ...convUniforms(info)]);
+  return sumSplits(backend, out, plan.splits, outShape, epilogue, bias);
 }

@@ -1,20 +1,29 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { NO_EPILOGUE, epilogueKey, epilogueWgsl, type ConvEpilogue } from './convEpilogue.ts';
 import type { WebgpuBackendLike, WebgpuProgram } from './webgpuProgram.ts';
 
 const WORKGROUP = 64;
 
-/** Sums partial results [splits, size] over the splits, in split order, into `outputShape`. */
+/**
+ * Sums partial results [splits, size] over the splits, in split order, into `outputShape`,
+ * then applies `epilogue` (its column: the index within `outputShape`'s last dimension).
+ */
 export class SumSplitsProgram implements WebgpuProgram {
   outputShape: number[];
-  shaderKey = 'studioSumSplits';
+  shaderKey: string;
   dispatchLayout: { x: number[] };
   dispatch: [number, number, number];
-  variableNames = ['partials'];
-  uniforms = 'splits : i32,';
+  variableNames: string[];
+  uniforms = 'splits : i32, cols : i32,';
   workgroupSize: [number, number, number] = [WORKGROUP, 1, 1];
   size = true;
 
-  constructor(outputShape: number[]) {
+  constructor(
+    outputShape: number[],
+    private readonly epilogue: ConvEpilogue = NO_EPILOGUE,
+  ) {
+    this.shaderKey = `studioSumSplits_${epilogueKey(epilogue)}`;
+    this.variableNames = ['partials', ...(epilogue.bias ? ['bias'] : [])];
     this.outputShape = outputShape;
     this.dispatchLayout = { x: outputShape.map((_, i) => i) };
     this.dispatch = [Math.ceil(outputShape.reduce((a, b) => a * b, 1) / WORKGROUP), 1, 1];
@@ -22,23 +31,35 @@ export class SumSplitsProgram implements WebgpuProgram {
 
   getUserCode(): string {
     return `
+      ${epilogueWgsl(this.epilogue)}
       fn main(index : i32) {
         if (index < uniforms.size) {
           var sum = 0.0;
           for (var s = 0; s < uniforms.splits; s++) {
             sum = sum + partials[s * uniforms.size + index];
           }
-          result[index] = sum;
+          result[index] = epilogue(sum, index % uniforms.cols);
         }
       }
     `;
   }
 }
 
-/** The result of a program that wrote `splits` partial sums: as is when there is one, else summed (the partials released). */
-export function sumSplits(backend: WebgpuBackendLike, out: TensorInfo, splits: number, outShape: number[]): TensorInfo {
+/**
+ * The result of a program that wrote `splits` partial sums: as is when there is one (the
+ * program applied the epilogue itself), else summed and the epilogue applied (the partials released).
+ */
+export function sumSplits(
+  backend: WebgpuBackendLike,
+  out: TensorInfo,
+  splits: number,
+  outShape: number[],
+  epilogue: ConvEpilogue = NO_EPILOGUE,
+  bias?: TensorInfo,
+): TensorInfo {
   if (splits === 1) return out;
-  const summed = backend.runWebGPUProgram(new SumSplitsProgram(outShape), [out], 'float32', [{ type: 'int32', data: [splits] }]);
+  const uniforms = [splits, outShape[outShape.length - 1]].map((v) => ({ type: 'int32' as const, data: [v] }));
+  const summed = backend.runWebGPUProgram(new SumSplitsProgram(outShape, epilogue), bias ? [out, bias] : [out], 'float32', uniforms);
   backend.disposeData(out.dataId);
   return summed;
 }

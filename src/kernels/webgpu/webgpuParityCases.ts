@@ -2,16 +2,28 @@
 
 type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
 
-/** One gradient kernel on one convolution geometry. */
-export interface ParityCase {
-  kernel: 'Conv2DBackpropFilter' | 'Conv2DBackpropInput' | 'DepthwiseConv2dNativeBackpropFilter';
+/** One convolution kernel (forward or gradient) on one geometry; a fused forward with its bias and activation. */
+export interface ConvParityCase {
+  kernel: 'Conv2D' | 'FusedConv2D' | 'Conv2DBackpropFilter' | 'Conv2DBackpropInput' | 'DepthwiseConv2dNativeBackpropFilter' | 'DepthwiseConv2dNativeBackpropInput';
   x: [number, number, number, number];
   filter: [number, number, number, number];
   stride: number;
   pad: Pad;
+  bias?: boolean;
+  activation?: 'linear' | 'relu' | 'relu6' | 'elu' | 'sigmoid' | 'leakyrelu';
 }
 
-type Geometry = Omit<ParityCase, 'kernel'>;
+/** A sum or mean over a run of neighbouring axes. */
+export interface ReduceParityCase {
+  kernel: 'Sum' | 'Mean';
+  x: number[];
+  axes: number[];
+  keepDims: boolean;
+}
+
+export type ParityCase = ConvParityCase | ReduceParityCase;
+
+type Geometry = Omit<ConvParityCase, 'kernel'>;
 
 // The geometries of the zoo: stems (3×3/2, ResNet's 7×7/2), 3×3 and 1×1 bodies, odd sizes
 // with asymmetric 'same' padding, explicit padding, valid, shapes big enough that the batch
@@ -39,18 +51,50 @@ const DEPTHWISE: Geometry[] = [
   { x: [1, 10, 11, 4], filter: [5, 5, 4, 1], stride: 2, pad: 'same' },
   { x: [3, 7, 7, 5], filter: [3, 3, 5, 1], stride: 1, pad: 'valid' },
   { x: [8, 32, 32, 72], filter: [3, 3, 72, 1], stride: 1, pad: 'same' },
+  { x: [2, 11, 10, 12], filter: [5, 5, 12, 1], stride: 2, pad: 'same' },
+];
+
+// The forward's epilogues: every activation tfjs fuses but prelu, with and without a bias,
+// on a geometry that runs in one pass and on one whose product is sliced (partial sums:
+// the epilogue then runs in the summing pass).
+const FUSED: Omit<ConvParityCase, 'kernel' | 'x' | 'filter' | 'stride' | 'pad'>[] = [
+  { bias: true, activation: 'linear' },
+  { bias: true, activation: 'relu' },
+  { bias: false, activation: 'relu6' },
+  { bias: true, activation: 'elu' },
+  { bias: true, activation: 'sigmoid' },
+  { bias: false, activation: 'leakyrelu' },
+];
+const FUSED_GEOMETRIES: Geometry[] = [
+  { x: [2, 9, 9, 5], filter: [3, 3, 5, 7], stride: 1, pad: 'same' },
+  { x: [4, 2, 2, 64], filter: [3, 3, 64, 24], stride: 1, pad: 'same' },
+];
+
+// Global average pools (the spatial axes of NHWC; 1×1 and larger maps), a bias gradient
+// (every axis but the channels: sliced into partial sums), and a middle run of axes.
+const REDUCE: Omit<ReduceParityCase, 'kernel'>[] = [
+  { x: [32, 1, 1, 40], axes: [1, 2], keepDims: false },
+  { x: [4, 7, 5, 24], axes: [1, 2], keepDims: true },
+  { x: [8, 32, 32, 6], axes: [0, 1, 2], keepDims: false },
+  { x: [3, 4, 5, 6, 7], axes: [2, 3], keepDims: false },
 ];
 
 /** Every kernel the studio replaces on webgpu, on every geometry it must match stock on. */
 export const WEBGPU_PARITY_CASES: readonly ParityCase[] = [
+  ...CONV.map((g) => ({ kernel: 'Conv2D' as const, ...g })),
+  ...FUSED_GEOMETRIES.flatMap((g) => FUSED.map((f) => ({ kernel: 'FusedConv2D' as const, ...g, ...f }))),
+  ...REDUCE.flatMap((r) => [{ kernel: 'Sum' as const, ...r }, { kernel: 'Mean' as const, ...r }]),
   ...CONV.map((g) => ({ kernel: 'Conv2DBackpropFilter' as const, ...g })),
   ...CONV.map((g) => ({ kernel: 'Conv2DBackpropInput' as const, ...g })),
   ...DEPTHWISE.map((g) => ({ kernel: 'DepthwiseConv2dNativeBackpropFilter' as const, ...g })),
+  ...DEPTHWISE.map((g) => ({ kernel: 'DepthwiseConv2dNativeBackpropInput' as const, ...g })),
 ];
 
 /** Issue 6's bound on the relative error between the studio's kernels and stock's. */
 export const PARITY_TOLERANCE = 1e-4;
 
 export function parityCaseLabel(c: ParityCase): string {
-  return `${c.kernel} x [${c.x}] filter [${c.filter}] stride ${c.stride} pad ${JSON.stringify(c.pad)}`;
+  if (c.kernel === 'Sum' || c.kernel === 'Mean') return `${c.kernel} x [${c.x}] axes [${c.axes}]${c.keepDims ? ' keepDims' : ''}`;
+  const fused = c.kernel === 'FusedConv2D' ? ` ${c.bias ? 'bias + ' : ''}${c.activation}` : '';
+  return `${c.kernel} x [${c.x}] filter [${c.filter}] stride ${c.stride} pad ${JSON.stringify(c.pad)}${fused}`;
 }

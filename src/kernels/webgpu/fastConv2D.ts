@@ -1,0 +1,67 @@
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { supportedConvInfo, type ConvAttrs } from '../supportedConvInfo.ts';
+import { NO_EPILOGUE, fusedConvEpilogue, type ConvEpilogue } from './convEpilogue.ts';
+import type { ConvGemmOperands } from './convGemmProgram.ts';
+import { runConvGemm } from './runConvGemm.ts';
+import type { WebgpuKernel, WebgpuKernelArgs } from './webgpuProgram.ts';
+
+/**
+ * y[b, oy, ox, co] = Σ over (wr, wc, ci) of x[b, oy·s − pad + wr, ox·s − pad + wc, ci] · W[wr, wc, ci, co]:
+ * rows are the output pixels, columns the output channels, k the filter taps in W's order.
+ * Row info: (b, oy·s − pad, ox·s − pad); k info: (ci, wr, wc).
+ */
+const FORWARD: ConvGemmOperands = {
+  name: 'forward',
+  variableNames: ['x', 'W'],
+  rowInfo: `
+    let rest = row / uniforms.outW;
+    let ox = row - rest * uniforms.outW;
+    let b = rest / uniforms.outH;
+    let oy = rest - b * uniforms.outH;
+    return vec4<i32>(b, oy * uniforms.strideH - uniforms.padT, ox * uniforms.strideW - uniforms.padL, 0);`,
+  kInfo: `
+    let tap = k / uniforms.inC;
+    return vec4<i32>(k - tap * uniforms.inC, tap / uniforms.fW, tap % uniforms.fW, 0);`,
+  loadA: `
+    let xr = r.y + q.y;
+    let xc = r.z + q.z;
+    if (xr < 0 || xr >= uniforms.inH || xc < 0 || xc >= uniforms.inW) {
+      return 0.0;
+    }
+    return x[((r.x * uniforms.inH + xr) * uniforms.inW + xc) * uniforms.inC + q.x];`,
+  loadB: 'return W[k * uniforms.outC + col];',
+  aAlongK: true,
+  bAlongK: false,
+};
+
+function float32(...tensors: TensorInfo[]): boolean {
+  return tensors.every((t) => t.dtype === 'float32');
+}
+
+/** A forward convolution as the gathered product, `epilogue` applied; undefined (stock runs it) where the studio does not cover the case. */
+function forward(args: WebgpuKernelArgs, epilogue: ConvEpilogue | ((outChannels: number) => ConvEpilogue | undefined)): TensorInfo | undefined {
+  const { inputs, backend, attrs } = args;
+  const { x, filter, bias } = inputs;
+  if (!float32(x, filter)) return undefined;
+  const info = supportedConvInfo(x.shape, filter.shape, attrs as unknown as ConvAttrs, false);
+  if (!info) return undefined;
+  const e = typeof epilogue === 'function' ? epilogue(info.outChannels) : epilogue;
+  if (!e) return undefined;
+  const dims = {
+    m: info.batchSize * info.outHeight * info.outWidth,
+    n: info.outChannels,
+    k: info.filterHeight * info.filterWidth * info.inChannels,
+  };
+  return runConvGemm(backend, FORWARD, [x, filter], info, dims, [...info.outShape], e, e.bias ? bias : undefined);
+}
+
+export const fastConv2D: WebgpuKernel = {
+  kernelName: 'Conv2D',
+  run: (args) => forward(args, NO_EPILOGUE),
+};
+
+/** What tfjs-layers' Conv2D calls (bias and relu / elu fused when the layer has them); prelu goes to stock. */
+export const fastFusedConv2D: WebgpuKernel = {
+  kernelName: 'FusedConv2D',
+  run: (args) => (args.inputs.preluActivationWeights ? undefined : forward(args, (outChannels) => fusedConvEpilogue(args.attrs, args.inputs.bias, outChannels))),
+};

@@ -1,0 +1,120 @@
+import { backend_util, Mean, Sum, util } from '@tensorflow/tfjs-core';
+import type { MeanAttrs, SumAttrs, TensorInfo } from '@tensorflow/tfjs-core';
+import { MAX_WORKGROUPS_PER_DIMENSION, SELF_INDEXED_LAYOUT, type ProgramUniform, type WebgpuBackendLike, type WebgpuKernel, type WebgpuProgram } from './webgpuProgram.ts';
+
+const WORKGROUP = 64;
+/** Below this many outputs the reduced axis is sliced across workgroups, so a GPU has enough invocations to run. */
+const MIN_PARALLEL_OUTPUTS = 8192;
+/** A slice shorter than this costs more in partial sums than it gains. */
+const MIN_PER_SPLIT = 64;
+
+/** How a reduction of `x` viewed as [outer, reduce, inner] over its middle axis is cut into slices of the reduced axis. */
+export function planReduceMiddle(outer: number, reduce: number, inner: number): { splits: number; perSplit: number } {
+  const outputs = outer * inner;
+  let splits = outputs >= MIN_PARALLEL_OUTPUTS ? 1 : Math.min(Math.ceil(MIN_PARALLEL_OUTPUTS / outputs), Math.floor(reduce / MIN_PER_SPLIT), MAX_WORKGROUPS_PER_DIMENSION);
+  splits = Math.max(1, splits);
+  const perSplit = Math.ceil(reduce / splits);
+  return { splits: Math.ceil(reduce / perSplit), perSplit };
+}
+
+/**
+ * Sums `x` viewed as [outer, reduce, inner] over the middle axis, one invocation per output
+ * (neighbouring invocations read neighbouring elements), the reduced axis sliced across
+ * workgroup rows y: [splits, outer·inner] partial sums, each divided by `divisor`.
+ */
+class ReduceMiddleProgram implements WebgpuProgram {
+  outputShape: number[];
+  shaderKey = 'studioReduceMiddle';
+  dispatchLayout = SELF_INDEXED_LAYOUT;
+  dispatch: [number, number, number];
+  variableNames = ['x'];
+  uniforms = 'outer : i32, reduce : i32, inner : i32, perSplit : i32, divisor : f32,';
+  workgroupSize: [number, number, number] = [WORKGROUP, 1, 1];
+
+  constructor(
+    private readonly outer: number,
+    private readonly reduce: number,
+    private readonly inner: number,
+    private readonly perSplit: number,
+    private readonly divisor: number,
+    outputShape: number[],
+  ) {
+    this.outputShape = outputShape;
+    this.dispatch = [Math.ceil((outer * inner) / WORKGROUP), Math.ceil(reduce / perSplit), 1];
+  }
+
+  programUniforms(): ProgramUniform[] {
+    return [
+      ...[this.outer, this.reduce, this.inner, this.perSplit].map((v) => ({ type: 'int32' as const, data: [v] })),
+      { type: 'float32', data: [this.divisor] },
+    ];
+  }
+
+  getUserCode(): string {
+    return `
+      fn main() {
+        let index = i32(workgroupId.x) * ${WORKGROUP} + i32(localIndex);
+        let outputs = uniforms.outer * uniforms.inner;
+        if (index >= outputs) {
+          return;
+        }
+        let o = index / uniforms.inner;
+        let i = index - o * uniforms.inner;
+        let r0 = i32(workgroupId.y) * uniforms.perSplit;
+        let r1 = min(r0 + uniforms.perSplit, uniforms.reduce);
+        var p = (o * uniforms.reduce + r0) * uniforms.inner + i;
+        var sum = 0.0;
+        for (var r = r0; r < r1; r++) {
+          sum = sum + x[p];
+          p = p + uniforms.inner;
+        }
+        result[i32(workgroupId.y) * outputs + index] = sum / uniforms.divisor;
+      }
+    `;
+  }
+}
+
+function reduceMiddle(backend: WebgpuBackendLike, x: TensorInfo, outer: number, reduce: number, inner: number, mean: boolean, outShape: number[]): TensorInfo {
+  const { splits, perSplit } = planReduceMiddle(outer, reduce, inner);
+  const divisor = mean ? reduce : 1;
+  const run = (input: TensorInfo, program: ReduceMiddleProgram) => backend.runWebGPUProgram(program, [input], 'float32', program.programUniforms());
+  if (splits === 1) return run(x, new ReduceMiddleProgram(outer, reduce, inner, reduce, divisor, outShape));
+  // Partial sums [splits, outputs], then their sum in split order (divided once, at the end, as stock's mean does).
+  const partials = run(x, new ReduceMiddleProgram(outer, reduce, inner, perSplit, 1, [splits, outer * inner]));
+  const summed = run(partials, new ReduceMiddleProgram(1, splits, outer * inner, splits, divisor, outShape));
+  backend.disposeData(partials.dataId);
+  return summed;
+}
+
+/**
+ * tfjs-backend-webgpu 4.22 reduces over axes that are not innermost by transposing them
+ * innermost and then running one workgroup per output: a global average pool over a 1×1
+ * map (`Mean` of [32, 1, 1, 1280] over H and W) became 40,960 workgroups reducing one
+ * element each, a second on SwiftShader, and EfficientNet's squeeze-excite means and their
+ * gradients' sums were half its training step. The studio sums a run of neighbouring axes
+ * in place, one invocation per output; reductions over the innermost axis (where stock's
+ * workgroup reduction is the right shape), non-float32 inputs and axes that are not
+ * neighbours go to stock.
+ */
+function reduceKernel(kernelName: string, mean: boolean): WebgpuKernel {
+  return {
+    kernelName,
+    run({ inputs, backend, attrs }) {
+      const { x } = inputs;
+      if (x.dtype !== 'float32') return undefined;
+      const { axis, keepDims } = attrs as unknown as SumAttrs | MeanAttrs;
+      const axes = util.parseAxisParam(axis, x.shape).sort((p, q) => p - q);
+      if (axes.length === 0 || axes.some((a, i) => i > 0 && a !== axes[i - 1] + 1)) return undefined;
+      const outer = util.sizeFromShape(x.shape.slice(0, axes[0]));
+      const reduce = util.sizeFromShape(x.shape.slice(axes[0], axes[axes.length - 1] + 1));
+      const inner = util.sizeFromShape(x.shape.slice(axes[axes.length - 1] + 1));
+      if (inner === 1 || reduce === 0 || outer * inner === 0 || Math.ceil((outer * inner) / WORKGROUP) > MAX_WORKGROUPS_PER_DIMENSION) return undefined;
+      const [outShape] = backend_util.computeOutAndReduceShapes(x.shape, axes);
+      const shape = keepDims ? backend_util.expandShapeToKeepDim(outShape, axes) : outShape;
+      return reduceMiddle(backend, x, outer, reduce, inner, mean, shape);
+    },
+  };
+}
+
+export const fastSum = reduceKernel(Sum, false);
+export const fastMean = reduceKernel(Mean, true);
