@@ -3,6 +3,7 @@ import { Rng } from '../util/rng.ts';
 import { isFusedActivation } from './activationGradKernel.ts';
 import { withFusedActivationTraining } from './activationTraining.ts';
 import { withFusedBatchNormTraining } from './batchNormTraining.ts';
+import { withSeparateConvGradients } from './convTraining.ts';
 import { HardSigmoid, HardSwish } from './hardActivations.ts';
 import { makeDivisible } from './makeDivisible.ts';
 import { SeededDropout } from './seededDropout.ts';
@@ -86,7 +87,8 @@ export class LayerFactory {
       useBias: opts.bias ?? false,
       kernelInitializer: this.heNormal(),
     });
-    return this.apply(layer, x);
+    // Trains without the image's gradient when this is a stem (convTraining.ts).
+    return this.apply(withSeparateConvGradients(layer), x);
   }
 
   /**
