@@ -1,5 +1,5 @@
 import type { backend_util } from '@tensorflow/tfjs-core';
-import { NO_EPILOGUE, epilogueKey, epilogueWgsl, type ConvEpilogue } from './convEpilogue.ts';
+import { NO_EPILOGUE, epilogueKey, epilogueWgsl, type FusedEpilogue } from './fusedEpilogue.ts';
 import { MAX_WORKGROUPS_PER_DIMENSION, SELF_INDEXED_LAYOUT, type ProgramUniform, type WebgpuProgram } from './webgpuProgram.ts';
 
 /**
@@ -126,14 +126,14 @@ export class ConvGemmProgram implements WebgpuProgram {
   workgroupSize: [number, number, number];
 
   private readonly constants: Record<string, number>;
-  private readonly epilogue: ConvEpilogue;
+  private readonly epilogue: FusedEpilogue;
 
   constructor(
     private readonly operands: ConvGemmOperands,
     private readonly plan: ConvGemmPlan,
     finalShape: number[],
     info: backend_util.Conv2DInfo,
-    epilogue: ConvEpilogue = NO_EPILOGUE,
+    epilogue: FusedEpilogue = NO_EPILOGUE,
   ) {
     this.constants = operands.constants?.(info) ?? {};
     this.epilogue = plan.splits > 1 ? NO_EPILOGUE : epilogue;

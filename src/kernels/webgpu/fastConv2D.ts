@@ -1,6 +1,6 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { supportedConvInfo, type ConvAttrs } from '../supportedConvInfo.ts';
-import { NO_EPILOGUE, fusedConvEpilogue, type ConvEpilogue } from './convEpilogue.ts';
+import { NO_EPILOGUE, fusedEpilogue, type FusedEpilogue } from './fusedEpilogue.ts';
 import type { ConvGemmOperands } from './convGemmProgram.ts';
 import { runConvGemm } from './runConvGemm.ts';
 import type { WebgpuKernel, WebgpuKernelArgs } from './webgpuProgram.ts';
@@ -39,7 +39,7 @@ function float32(...tensors: TensorInfo[]): boolean {
 }
 
 /** A forward convolution as the gathered product, `epilogue` applied; undefined (stock runs it) where the studio does not cover the case. */
-function forward(args: WebgpuKernelArgs, epilogue: ConvEpilogue | ((outChannels: number) => ConvEpilogue | undefined)): TensorInfo | undefined {
+function forward(args: WebgpuKernelArgs, epilogue: FusedEpilogue | ((outChannels: number) => FusedEpilogue | undefined)): TensorInfo | undefined {
   const { inputs, backend, attrs } = args;
   const { x, filter, bias } = inputs;
   if (!float32(x, filter)) return undefined;
@@ -63,5 +63,5 @@ export const fastConv2D: WebgpuKernel = {
 /** What tfjs-layers' Conv2D calls (bias and relu / elu fused when the layer has them); prelu goes to stock. */
 export const fastFusedConv2D: WebgpuKernel = {
   kernelName: 'FusedConv2D',
-  run: (args) => (args.inputs.preluActivationWeights ? undefined : forward(args, (outChannels) => fusedConvEpilogue(args.attrs, args.inputs.bias, outChannels))),
+  run: (args) => (args.inputs.preluActivationWeights ? undefined : forward(args, (outChannels) => fusedEpilogue(args.attrs, args.inputs.bias, outChannels))),
 };

@@ -1,20 +1,13 @@
 import { backend_util, Mean, Sum, util } from '@tensorflow/tfjs-core';
 import type { MeanAttrs, SumAttrs, TensorInfo } from '@tensorflow/tfjs-core';
+import { planSumSlices, type SumSlices } from './sumSplitsProgram.ts';
 import { MAX_WORKGROUPS_PER_DIMENSION, SELF_INDEXED_LAYOUT, type ProgramUniform, type WebgpuBackendLike, type WebgpuKernel, type WebgpuProgram } from './webgpuProgram.ts';
 
 const WORKGROUP = 64;
-/** Below this many outputs the reduced axis is sliced across workgroups, so a GPU has enough invocations to run. */
-const MIN_PARALLEL_OUTPUTS = 8192;
-/** A slice shorter than this costs more in partial sums than it gains. */
-const MIN_PER_SPLIT = 64;
 
 /** How a reduction of `x` viewed as [outer, reduce, inner] over its middle axis is cut into slices of the reduced axis. */
-export function planReduceMiddle(outer: number, reduce: number, inner: number): { splits: number; perSplit: number } {
-  const outputs = outer * inner;
-  let splits = outputs >= MIN_PARALLEL_OUTPUTS ? 1 : Math.min(Math.ceil(MIN_PARALLEL_OUTPUTS / outputs), Math.floor(reduce / MIN_PER_SPLIT), MAX_WORKGROUPS_PER_DIMENSION);
-  splits = Math.max(1, splits);
-  const perSplit = Math.ceil(reduce / splits);
-  return { splits: Math.ceil(reduce / perSplit), perSplit };
+export function planReduceMiddle(outer: number, reduce: number, inner: number): SumSlices {
+  return planSumSlices(outer * inner, reduce);
 }
 
 /**

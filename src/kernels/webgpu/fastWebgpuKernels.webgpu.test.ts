@@ -11,6 +11,7 @@ import { planConvGemm } from './convGemmProgram.ts';
 import { planChannelSums } from './fastBatchNorm.ts';
 import { planDepthwiseFilterGrad } from './fastDepthwiseConv2DBackpropFilter.ts';
 import { planReduceMiddle } from './fastReduce.ts';
+import { planSumSlices } from './sumSplitsProgram.ts';
 import { fastWebgpuKernels } from './fastWebgpuKernels.ts';
 import { webgpuParityError } from './webgpuParity.ts';
 import { PARITY_TOLERANCE, WEBGPU_PARITY_CASES, parityCaseLabel } from './webgpuParityCases.ts';
@@ -69,11 +70,15 @@ describe('the webgpu kernels in training', () => {
     tf.dispose([x, dy]);
   });
 
-  it('release the partial sums of a sliced forward convolution and a sliced reduction', async () => {
+  it('release the partial sums of a sliced forward convolution, reduction and product', async () => {
     fastWebgpuKernels.register();
     // The parity grid's second fused geometry and bias-gradient reduction are sliced; so are these.
     expect(planConvGemm(4 * 2 * 2, 24, 3 * 3 * 64).splits).toBeGreaterThan(1);
     expect(planReduceMiddle(1, 8 * 32 * 32, 6).splits).toBeGreaterThan(1);
+    expect(planSumSlices(8 * 3, 700).splits).toBeGreaterThan(1);
+    const a = seeded([1, 8, 700], 21);
+    const b = seeded([1, 700, 3], 22);
+    const matBias = seeded([3], 23);
     const x = seeded([4, 2, 2, 64], 14);
     const filter = seeded([3, 3, 64, 24], 15);
     const bias = seeded([24], 16);
@@ -82,9 +87,10 @@ describe('the webgpu kernels in training', () => {
     const before = backend.numDataIds();
     const y = tf.engine().runKernel('FusedConv2D', { x, filter, bias }, { strides: 1, pad: 'same', dataFormat: 'NHWC', dilations: 1, activation: 'relu' }) as tf.Tensor;
     const sum = tf.engine().runKernel('Sum', { x: images }, { axis: [0, 1, 2], keepDims: false }) as tf.Tensor;
-    await Promise.all([y.data(), sum.data()]);
-    expect(backend.numDataIds()).toBe(before + 2);
-    tf.dispose([x, filter, bias, images, y, sum]);
+    const product = tf.engine().runKernel('_FusedMatMul', { a, b, bias: matBias }, { transposeA: false, transposeB: false, activation: 'relu' }) as tf.Tensor;
+    await Promise.all([y.data(), sum.data(), product.data()]);
+    expect(backend.numDataIds()).toBe(before + 3);
+    tf.dispose([x, filter, bias, images, y, sum, a, b, matBias, product]);
   });
 
   it('leave what they do not cover to stock: a prelu fusion, a reduction over the innermost axis', async () => {
@@ -166,7 +172,7 @@ describe('registerFastWebgpuKernels', () => {
   it('replaces the convolutions and reductions and unregister puts the very same stock configs back', () => {
     fastWebgpuKernels.unregister();
     expect([...fastWebgpuKernels.names].sort()).toEqual(
-      ['Conv2D', 'FusedConv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'Sum', 'Mean', ...ADDED_KERNELS].sort(),
+      ['Conv2D', 'FusedConv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'Sum', 'Mean', 'BatchMatMul', '_FusedMatMul', ...ADDED_KERNELS].sort(),
     );
     const stock = fastWebgpuKernels.names.map((name) => tf.getKernel(name, 'webgpu'));
     expect(fastWebgpuKernels.names.filter((_, i) => stock[i] === undefined).sort()).toEqual([...ADDED_KERNELS].sort());

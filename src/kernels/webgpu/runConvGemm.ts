@@ -1,5 +1,5 @@
 import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core';
-import { NO_EPILOGUE, type ConvEpilogue } from './convEpilogue.ts';
+import { NO_EPILOGUE, type FusedEpilogue } from './fusedEpilogue.ts';
 import { ConvGemmProgram, convUniforms, planConvGemm, type ConvGemmOperands } from './convGemmProgram.ts';
 import { sumSplits } from './sumSplitsProgram.ts';
 import type { WebgpuBackendLike } from './webgpuProgram.ts';
@@ -17,7 +17,7 @@ export function runConvGemm(
   info: backend_util.Conv2DInfo,
   dims: { m: number; n: number; k: number },
   outShape: number[],
-  epilogue: ConvEpilogue = NO_EPILOGUE,
+  epilogue: FusedEpilogue = NO_EPILOGUE,
   bias?: TensorInfo,
 ): TensorInfo {
   if (epilogue.bias !== (bias !== undefined)) throw new Error('runConvGemm: the epilogue has a bias exactly when a bias tensor is given');

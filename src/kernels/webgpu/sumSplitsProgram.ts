@@ -1,8 +1,25 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { NO_EPILOGUE, epilogueKey, epilogueWgsl, type ConvEpilogue } from './convEpilogue.ts';
-import type { WebgpuBackendLike, WebgpuProgram } from './webgpuProgram.ts';
+import { NO_EPILOGUE, epilogueKey, epilogueWgsl, type FusedEpilogue } from './fusedEpilogue.ts';
+import { MAX_WORKGROUPS_PER_DIMENSION, type WebgpuBackendLike, type WebgpuProgram } from './webgpuProgram.ts';
 
 const WORKGROUP = 64;
+/** Below this many outputs of one invocation each, the summed range is sliced across workgroups so that a GPU has enough invocations to run. */
+const MIN_PARALLEL_OUTPUTS = 8192;
+/** A slice shorter than this costs more in partial sums than it gains. */
+const MIN_PER_SLICE = 64;
+
+export interface SumSlices {
+  splits: number;
+  perSplit: number;
+}
+
+/** How `outputs` sums of `terms` terms each, one invocation per output, are cut into slices of their terms (summed by `sumSplits`). */
+export function planSumSlices(outputs: number, terms: number): SumSlices {
+  let splits = outputs >= MIN_PARALLEL_OUTPUTS ? 1 : Math.min(Math.ceil(MIN_PARALLEL_OUTPUTS / outputs), Math.floor(terms / MIN_PER_SLICE), MAX_WORKGROUPS_PER_DIMENSION);
+  splits = Math.max(1, splits);
+  const perSplit = Math.ceil(terms / splits);
+  return { splits: Math.ceil(terms / perSplit), perSplit };
+}
 
 /**
  * Sums partial results [splits, size] over the splits, in split order, into `outputShape`,
@@ -20,7 +37,7 @@ export class SumSplitsProgram implements WebgpuProgram {
 
   constructor(
     outputShape: number[],
-    private readonly epilogue: ConvEpilogue = NO_EPILOGUE,
+    private readonly epilogue: FusedEpilogue = NO_EPILOGUE,
   ) {
     this.shaderKey = `studioSumSplits_${epilogueKey(epilogue)}`;
     this.variableNames = ['partials', ...(epilogue.bias ? ['bias'] : [])];
@@ -54,7 +71,7 @@ export function sumSplits(
   out: TensorInfo,
   splits: number,
   outShape: number[],
-  epilogue: ConvEpilogue = NO_EPILOGUE,
+  epilogue: FusedEpilogue = NO_EPILOGUE,
   bias?: TensorInfo,
 ): TensorInfo {
   if (splits === 1) return out;

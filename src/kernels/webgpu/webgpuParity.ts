@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { relativeError } from '../../core/util/relativeError.ts';
 import { stockThenFast } from '../stockThenFast.ts';
 import { fastWebgpuKernels } from './fastWebgpuKernels.ts';
-import type { ConvParityCase, ParityCase, ReduceParityCase } from './webgpuParityCases.ts';
+import { isMatMulCase, isReduceCase, type ConvParityCase, type MatMulParityCase, type ParityCase, type ReduceParityCase } from './webgpuParityCases.ts';
 
 /** Uniform in [-1, 1), the same on every host for the same seed. */
 function seeded(shape: number[], seed: number): tf.Tensor {
@@ -14,10 +14,20 @@ function prepareReduce(c: ReduceParityCase): { inputs: tf.Tensor[]; run: () => t
   return { inputs: [x], run: () => tf.engine().runKernel(c.kernel, { x }, { axis: c.axes, keepDims: c.keepDims }) as tf.Tensor };
 }
 
+function prepareMatMul(c: MatMulParityCase): { inputs: tf.Tensor[]; run: () => tf.Tensor } {
+  const a = seeded(c.a, 1);
+  const b = seeded(c.b, 2);
+  const n = c.transposeB ? c.b[1] : c.b[2];
+  const bias = c.bias ? seeded([n], 3) : undefined;
+  const attrs = { transposeA: c.transposeA, transposeB: c.transposeB, activation: c.activation ?? 'linear', leakyreluAlpha: 0.2 };
+  const inputs: Record<string, tf.Tensor> = bias ? { a, b, bias } : { a, b };
+  return { inputs: Object.values(inputs), run: () => tf.engine().runKernel(c.kernel, inputs, attrs) as tf.Tensor };
+}
+
 /** The inputs of a case (seeded) and the call of its kernel on the registered implementation. */
 function prepare(c: ParityCase): { inputs: tf.Tensor[]; run: () => tf.Tensor } {
-  if (c.kernel === 'Sum' || c.kernel === 'Mean') return prepareReduce(c);
-  return prepareConv(c);
+  if (isMatMulCase(c)) return prepareMatMul(c);
+  return isReduceCase(c) ? prepareReduce(c) : prepareConv(c);
 }
 
 function prepareConv(c: ConvParityCase): { inputs: tf.Tensor[]; run: () => tf.Tensor } {

@@ -21,7 +21,26 @@ export interface ReduceParityCase {
   keepDims: boolean;
 }
 
-export type ParityCase = ConvParityCase | ReduceParityCase;
+/** A product of 3-D operands (as tfjs's matMul op hands them to the kernel); a fused one with its bias and activation. */
+export interface MatMulParityCase {
+  kernel: 'BatchMatMul' | '_FusedMatMul';
+  a: number[];
+  b: number[];
+  transposeA: boolean;
+  transposeB: boolean;
+  bias?: boolean;
+  activation?: ConvParityCase['activation'];
+}
+
+export type ParityCase = ConvParityCase | ReduceParityCase | MatMulParityCase;
+
+export function isReduceCase(c: ParityCase): c is ReduceParityCase {
+  return c.kernel === 'Sum' || c.kernel === 'Mean';
+}
+
+export function isMatMulCase(c: ParityCase): c is MatMulParityCase {
+  return c.kernel === 'BatchMatMul' || c.kernel === '_FusedMatMul';
+}
 
 type Geometry = Omit<ConvParityCase, 'kernel'>;
 
@@ -79,11 +98,28 @@ const REDUCE: Omit<ReduceParityCase, 'kernel'>[] = [
   { x: [3, 4, 5, 6, 7], axes: [2, 3], keepDims: false },
 ];
 
+// Dense layers and their gradients (either operand transposed), batched and broadcast
+// products, a long k (sliced into partial sums, the epilogue in the summing pass), and one
+// too large for the direct product (stock's, unchanged).
+const MATMUL: MatMulParityCase[] = [
+  { kernel: '_FusedMatMul', a: [1, 32, 96], b: [1, 96, 4], transposeA: false, transposeB: false, bias: true, activation: 'linear' },
+  { kernel: '_FusedMatMul', a: [1, 8, 700], b: [1, 700, 3], transposeA: false, transposeB: false, bias: true, activation: 'relu' },
+  { kernel: '_FusedMatMul', a: [1, 5, 40], b: [1, 9, 40], transposeA: false, transposeB: true, bias: false, activation: 'leakyrelu' },
+  { kernel: '_FusedMatMul', a: [1, 12, 6], b: [1, 12, 10], transposeA: true, transposeB: false, bias: true, activation: 'sigmoid' },
+  { kernel: 'BatchMatMul', a: [1, 32, 48], b: [1, 32, 2], transposeA: true, transposeB: false },
+  { kernel: 'BatchMatMul', a: [1, 32, 2], b: [1, 48, 2], transposeA: false, transposeB: true },
+  { kernel: 'BatchMatMul', a: [4, 6, 33], b: [4, 33, 5], transposeA: false, transposeB: false },
+  { kernel: 'BatchMatMul', a: [3, 5, 7], b: [1, 7, 6], transposeA: false, transposeB: false },
+  { kernel: 'BatchMatMul', a: [1, 7, 5], b: [3, 6, 7], transposeA: true, transposeB: true },
+  { kernel: 'BatchMatMul', a: [1, 256, 64], b: [1, 64, 128], transposeA: false, transposeB: false },
+];
+
 /** Every kernel the studio replaces on webgpu, on every geometry it must match stock on. */
 export const WEBGPU_PARITY_CASES: readonly ParityCase[] = [
   ...CONV.map((g) => ({ kernel: 'Conv2D' as const, ...g })),
   ...FUSED_GEOMETRIES.flatMap((g) => FUSED.map((f) => ({ kernel: 'FusedConv2D' as const, ...g, ...f }))),
   ...REDUCE.flatMap((r) => [{ kernel: 'Sum' as const, ...r }, { kernel: 'Mean' as const, ...r }]),
+  ...MATMUL,
   ...CONV.map((g) => ({ kernel: 'Conv2DBackpropFilter' as const, ...g })),
   ...CONV.map((g) => ({ kernel: 'Conv2DBackpropInput' as const, ...g })),
   ...DEPTHWISE.map((g) => ({ kernel: 'DepthwiseConv2dNativeBackpropFilter' as const, ...g })),
@@ -94,7 +130,11 @@ export const WEBGPU_PARITY_CASES: readonly ParityCase[] = [
 export const PARITY_TOLERANCE = 1e-4;
 
 export function parityCaseLabel(c: ParityCase): string {
-  if (c.kernel === 'Sum' || c.kernel === 'Mean') return `${c.kernel} x [${c.x}] axes [${c.axes}]${c.keepDims ? ' keepDims' : ''}`;
+  if (isMatMulCase(c)) {
+    const fused = c.kernel === '_FusedMatMul' ? ` ${c.bias ? 'bias + ' : ''}${c.activation}` : '';
+    return `${c.kernel} [${c.a}]${c.transposeA ? 'ᵀ' : ''} · [${c.b}]${c.transposeB ? 'ᵀ' : ''}${fused}`;
+  }
+  if (isReduceCase(c)) return `${c.kernel} x [${c.x}] axes [${c.axes}]${c.keepDims ? ' keepDims' : ''}`;
   const fused = c.kernel === 'FusedConv2D' ? ` ${c.bias ? 'bias + ' : ''}${c.activation}` : '';
   return `${c.kernel} x [${c.x}] filter [${c.filter}] stride ${c.stride} pad ${JSON.stringify(c.pad)}${fused}`;
 }

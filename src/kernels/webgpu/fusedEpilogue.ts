@@ -1,6 +1,6 @@
 import type { NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 
-/** The activations tfjs-backend-webgpu fuses into a convolution, except prelu (which reads a tensor per element; stock runs it). */
+/** The activations tfjs-backend-webgpu fuses into a convolution or a product, except prelu (which reads a tensor per element; stock runs it). */
 const ACTIVATIONS = {
   linear: 'return a;',
   relu: 'return select(a, 0.0, a < 0.0);',
@@ -13,24 +13,24 @@ const ACTIVATIONS = {
 export type EpilogueActivation = keyof typeof ACTIVATIONS;
 
 /**
- * What a fused convolution does to each sum before writing it: add the bias of its output
- * channel, then the activation, with the formulas tfjs-backend-webgpu's own fused kernels
+ * What a fused convolution or product does to each sum before writing it: add the bias of
+ * its output channel (column), then the activation, with the formulas tfjs-backend-webgpu's own fused kernels
  * use (so results match stock to the last bit where the sums do). The bias is the program's
  * last input, named `bias`.
  */
-export interface ConvEpilogue {
+export interface FusedEpilogue {
   bias: boolean;
   activation: EpilogueActivation;
   leakyreluAlpha: number;
 }
 
-export const NO_EPILOGUE: ConvEpilogue = { bias: false, activation: 'linear', leakyreluAlpha: 0 };
+export const NO_EPILOGUE: FusedEpilogue = { bias: false, activation: 'linear', leakyreluAlpha: 0 };
 
 /**
- * The epilogue of a `FusedConv2D` call, or undefined when the studio does not cover it
+ * The epilogue of a `FusedConv2D` or `_FusedMatMul` call (`outChannels`: the result's last dimension), or undefined when the studio does not cover it
  * (prelu, a bias that is not one value per output channel, a non-float32 bias): stock runs those.
  */
-export function fusedConvEpilogue(attrs: NamedAttrMap, bias: TensorInfo | undefined, outChannels: number): ConvEpilogue | undefined {
+export function fusedEpilogue(attrs: NamedAttrMap, bias: TensorInfo | undefined, outChannels: number): FusedEpilogue | undefined {
   const activation = (attrs.activation ?? 'linear') as string;
   if (!Object.hasOwn(ACTIVATIONS, activation)) return undefined;
   if (bias && (bias.dtype !== 'float32' || bias.shape.length !== 1 || bias.shape[0] !== outChannels)) return undefined;
@@ -38,12 +38,12 @@ export function fusedConvEpilogue(attrs: NamedAttrMap, bias: TensorInfo | undefi
 }
 
 /** The epilogue's part of a shader key: everything it compiles into the source. */
-export function epilogueKey(e: ConvEpilogue): string {
+export function epilogueKey(e: FusedEpilogue): string {
   return `${e.bias ? 'bias' : 'nobias'}_${e.activation}${e.activation === 'leakyrelu' ? `_${floatBits(e.leakyreluAlpha)}` : ''}`;
 }
 
 /** `fn epilogue(value : f32, col : i32) -> f32`, `col` being the output channel. */
-export function epilogueWgsl(e: ConvEpilogue): string {
+export function epilogueWgsl(e: FusedEpilogue): string {
   // The alpha is compiled in by its bits: a decimal rendering could round differently from the float32 tfjs uploads.
   const alpha = e.activation === 'leakyrelu' ? `const LEAKY_ALPHA = bitcast<f32>(${floatBits(e.leakyreluAlpha)}u);` : '';
   return `
