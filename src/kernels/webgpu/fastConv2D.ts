@@ -3,7 +3,7 @@ import { supportedConvInfo, type ConvAttrs } from '../supportedConvInfo.ts';
 import { NO_EPILOGUE, fusedEpilogue, type FusedEpilogue } from './fusedEpilogue.ts';
 import type { ConvGemmOperands } from './convGemmProgram.ts';
 import { runConvGemm } from './runConvGemm.ts';
-import type { WebgpuKernel, WebgpuKernelArgs } from './webgpuProgram.ts';
+import { allFloat32, type WebgpuKernel, type WebgpuKernelArgs } from './webgpuProgram.ts';
 
 /**
  * y[b, oy, ox, co] = Σ over (wr, wc, ci) of x[b, oy·s − pad + wr, ox·s − pad + wc, ci] · W[wr, wc, ci, co]:
@@ -34,18 +34,14 @@ const FORWARD: ConvGemmOperands = {
   bAlongK: false,
 };
 
-function float32(...tensors: TensorInfo[]): boolean {
-  return tensors.every((t) => t.dtype === 'float32');
-}
-
 /** A forward convolution as the gathered product, `epilogue` applied; undefined (stock runs it) where the studio does not cover the case. */
-function forward(args: WebgpuKernelArgs, epilogue: FusedEpilogue | ((outChannels: number) => FusedEpilogue | undefined)): TensorInfo | undefined {
+function forward(args: WebgpuKernelArgs, epilogueFor: (outChannels: number) => FusedEpilogue | undefined): TensorInfo | undefined {
   const { inputs, backend, attrs } = args;
   const { x, filter, bias } = inputs;
-  if (!float32(x, filter)) return undefined;
+  if (!allFloat32(x, filter)) return undefined;
   const info = supportedConvInfo(x.shape, filter.shape, attrs as unknown as ConvAttrs, false);
   if (!info) return undefined;
-  const e = typeof epilogue === 'function' ? epilogue(info.outChannels) : epilogue;
+  const e = epilogueFor(info.outChannels);
   if (!e) return undefined;
   const dims = {
     m: info.batchSize * info.outHeight * info.outWidth,
@@ -57,7 +53,7 @@ function forward(args: WebgpuKernelArgs, epilogue: FusedEpilogue | ((outChannels
 
 export const fastConv2D: WebgpuKernel = {
   kernelName: 'Conv2D',
-  run: (args) => forward(args, NO_EPILOGUE),
+  run: (args) => forward(args, () => NO_EPILOGUE),
 };
 
 /** What tfjs-layers' Conv2D calls (bias and relu / elu fused when the layer has them); prelu goes to stock. */

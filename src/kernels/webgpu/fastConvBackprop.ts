@@ -3,7 +3,7 @@ import { supportedConvInfo, type ConvAttrs } from '../supportedConvInfo.ts';
 import type { ConvGemmOperands } from './convGemmProgram.ts';
 import { PointwiseProductProgram } from './pointwiseProductProgram.ts';
 import { runConvGemm } from './runConvGemm.ts';
-import type { WebgpuKernel } from './webgpuProgram.ts';
+import { allFloat32, type WebgpuKernel } from './webgpuProgram.ts';
 
 /**
  * dW[wr, wc, ci, co] = Σ over (b, oy, ox) of x[b, oy·s − pad + wr, ox·s − pad + wc, ci] · dy[b, oy, ox, co]:
@@ -84,16 +84,12 @@ function isPointwise(info: backend_util.Conv2DInfo): boolean {
   );
 }
 
-function float32(...tensors: TensorInfo[]): boolean {
-  return tensors.every((t) => t.dtype === 'float32');
-}
-
 export const fastConv2DBackpropFilter: WebgpuKernel = {
   kernelName: 'Conv2DBackpropFilter',
   run({ inputs, backend, attrs }) {
     const { x, dy } = inputs;
     const filterShape = attrs.filterShape as number[];
-    if (!float32(x, dy)) return undefined;
+    if (!allFloat32(x, dy)) return undefined;
     const info = supportedConvInfo(x.shape, filterShape, attrs as unknown as ConvAttrs, false);
     if (!info) return undefined;
     const dims = {
@@ -110,7 +106,7 @@ export const fastConv2DBackpropInput: WebgpuKernel = {
   run({ inputs, backend, attrs }) {
     const { dy, filter } = inputs;
     const inputShape = attrs.inputShape as number[];
-    if (!float32(dy, filter)) return undefined;
+    if (!allFloat32(dy, filter)) return undefined;
     const info = supportedConvInfo(inputShape, filter.shape, attrs as unknown as ConvAttrs, false);
     if (!info) return undefined;
     if (isPointwise(info)) {

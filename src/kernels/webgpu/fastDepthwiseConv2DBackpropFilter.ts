@@ -2,7 +2,7 @@ import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core';
 import { supportedConvInfo, type ConvAttrs } from '../supportedConvInfo.ts';
 import { CONV_UNIFORMS, convUniforms } from './convGemmProgram.ts';
 import { sumSplits } from './sumSplitsProgram.ts';
-import { MAX_WORKGROUPS_PER_DIMENSION, SELF_INDEXED_LAYOUT, type WebgpuKernel, type WebgpuProgram } from './webgpuProgram.ts';
+import { MAX_WORKGROUPS_PER_DIMENSION, SELF_INDEXED_LAYOUT, allFloat32, type WebgpuKernel, type WebgpuProgram } from './webgpuProgram.ts';
 
 const CHANNELS_PER_WORKGROUP = 64;
 /** Invocations to aim for: enough to fill a large GPU; the pixels are sliced to get there. */
@@ -107,7 +107,7 @@ export const fastDepthwiseConv2DBackpropFilter: WebgpuKernel = {
   run({ inputs, backend, attrs }): TensorInfo | undefined {
     const { x, dy } = inputs;
     const filterShape = attrs.filterShape as number[];
-    if (x.dtype !== 'float32' || dy.dtype !== 'float32') return undefined;
+    if (!allFloat32(x, dy)) return undefined;
     const info = supportedConvInfo(x.shape, filterShape, attrs as unknown as ConvAttrs, true);
     if (!info) return undefined;
     const pixels = info.batchSize * info.outHeight * info.outWidth;

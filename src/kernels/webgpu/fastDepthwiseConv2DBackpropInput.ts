@@ -1,7 +1,7 @@
 import type { backend_util } from '@tensorflow/tfjs-core';
 import { supportedConvInfo, type ConvAttrs } from '../supportedConvInfo.ts';
 import { CONV_UNIFORMS, convUniforms } from './convGemmProgram.ts';
-import { MAX_WORKGROUPS_PER_DIMENSION, type ProgramUniform, type WebgpuKernel, type WebgpuProgram } from './webgpuProgram.ts';
+import { MAX_WORKGROUPS_PER_DIMENSION, allFloat32, type ProgramUniform, type WebgpuKernel, type WebgpuProgram } from './webgpuProgram.ts';
 
 const WORKGROUP = 64;
 
@@ -108,7 +108,7 @@ export const fastDepthwiseConv2DBackpropInput: WebgpuKernel = {
   kernelName: 'DepthwiseConv2dNativeBackpropInput',
   run({ inputs, backend, attrs }) {
     const { dy, filter } = inputs;
-    if (dy.dtype !== 'float32' || filter.dtype !== 'float32') return undefined;
+    if (!allFloat32(dy, filter)) return undefined;
     const info = supportedConvInfo(attrs.inputShape as number[], filter.shape, attrs as unknown as ConvAttrs, true);
     if (!info) return undefined;
     const program = new DepthwiseInputGradProgram(info, filter.shape[3]);

@@ -1,7 +1,7 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { NO_EPILOGUE, epilogueKey, epilogueWgsl, fusedEpilogue, type FusedEpilogue } from './fusedEpilogue.ts';
 import { planSumSlices, sumSplits } from './sumSplitsProgram.ts';
-import { MAX_WORKGROUPS_PER_DIMENSION, SELF_INDEXED_LAYOUT, type ProgramUniform, type WebgpuKernel, type WebgpuKernelArgs, type WebgpuProgram } from './webgpuProgram.ts';
+import { MAX_WORKGROUPS_PER_DIMENSION, SELF_INDEXED_LAYOUT, allFloat32, type ProgramUniform, type WebgpuKernel, type WebgpuKernelArgs, type WebgpuProgram } from './webgpuProgram.ts';
 
 const WORKGROUP = 64;
 /**
@@ -90,7 +90,7 @@ class DirectMatMulProgram implements WebgpuProgram {
 /** A small product, or undefined (stock runs it) when it is large, not float32, or its batches do not broadcast simply. */
 function directMatMul({ inputs, backend, attrs }: WebgpuKernelArgs, epilogueFor: (n: number) => FusedEpilogue | undefined): TensorInfo | undefined {
   const { a, b, bias } = inputs;
-  if (a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length !== 3 || b.shape.length !== 3) return undefined;
+  if (!allFloat32(a, b) || a.shape.length !== 3 || b.shape.length !== 3) return undefined;
   const transposeA = attrs.transposeA === true;
   const transposeB = attrs.transposeB === true;
   const [batchA, a1, a2] = a.shape;

@@ -1,7 +1,7 @@
 import { backend_util, Mean, Sum, util } from '@tensorflow/tfjs-core';
 import type { MeanAttrs, SumAttrs, TensorInfo } from '@tensorflow/tfjs-core';
 import { planSumSlices, type SumSlices } from './sumSplitsProgram.ts';
-import { MAX_WORKGROUPS_PER_DIMENSION, SELF_INDEXED_LAYOUT, type ProgramUniform, type WebgpuBackendLike, type WebgpuKernel, type WebgpuProgram } from './webgpuProgram.ts';
+import { MAX_WORKGROUPS_PER_DIMENSION, SELF_INDEXED_LAYOUT, allFloat32, type ProgramUniform, type WebgpuBackendLike, type WebgpuKernel, type WebgpuProgram } from './webgpuProgram.ts';
 
 const WORKGROUP = 64;
 
@@ -94,7 +94,7 @@ function reduceKernel(kernelName: string, mean: boolean): WebgpuKernel {
     kernelName,
     run({ inputs, backend, attrs }) {
       const { x } = inputs;
-      if (x.dtype !== 'float32') return undefined;
+      if (!allFloat32(x)) return undefined;
       const { axis, keepDims } = attrs as unknown as SumAttrs | MeanAttrs;
       const axes = util.parseAxisParam(axis, x.shape).sort((p, q) => p - q);
       if (axes.length === 0 || axes.some((a, i) => i > 0 && a !== axes[i - 1] + 1)) return undefined;

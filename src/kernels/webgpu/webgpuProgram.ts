@@ -39,6 +39,11 @@ export interface WebgpuKernelArgs {
   attrs: NamedAttrMap;
 }
 
+/** Whether every tensor is float32: the studio's WGSL programs read and write f32 only. */
+export function allFloat32(...tensors: (TensorInfo | undefined)[]): boolean {
+  return tensors.every((t) => t === undefined || t.dtype === 'float32');
+}
+
 /** A replacement for one webgpu kernel (falls back to stock by returning undefined). */
 export type WebgpuKernel = KernelOverride<WebgpuKernelArgs>;
 
