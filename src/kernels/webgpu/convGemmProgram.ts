@@ -23,6 +23,8 @@ export interface ConvGemmOperands {
   bAlongK: boolean;
   /** Geometry compiled into the shader as `const` (a division by a constant stride is a shift or nothing). */
   constants?: (info: backend_util.Conv2DInfo) => Record<string, number>;
+  /** WGSL body (`row` in scope) giving the row of the output C's row `row` is written to; C's own row when absent. */
+  outRow?: string;
 }
 
 export interface ConvGemmPlan {
@@ -71,10 +73,12 @@ const TILE_N_CANDIDATES = [4, 8, 16, 32, 64];
  * filter) and a huge k (every output pixel of the batch): without slicing it would run on a
  * handful of workgroups, so k is cut into slices summed afterwards by `SumSplitsProgram`.
  */
-export function planConvGemm(dimM: number, dimN: number, dimK: number): ConvGemmPlan {
+export function planConvGemm(dimM: number, dimN: number, dimK: number, allowSplits = true): ConvGemmPlan {
   const tileM = tileFor(dimM, TILE_M_CANDIDATES);
   const tileN = tileFor(dimN, TILE_N_CANDIDATES);
   const tiles = Math.ceil(dimM / tileM) * Math.ceil(dimN / tileN);
+  // An empty k (a stride phase no tap lands in) is one unsliced pass that writes zeros.
+  if (!allowSplits || dimK === 0) return { dimM, dimN, dimK, tileM, tileN, splits: 1, kPerSplit: Math.ceil(dimK / TILE_K) * TILE_K };
   let splits = Math.min(
     Math.ceil(TARGET_WORKGROUPS / tiles),
     Math.floor(dimK / MIN_K_PER_SPLIT),
@@ -172,7 +176,8 @@ export class ConvGemmProgram implements WebgpuProgram {
         {
           let row = row0 + ty + ${i * stepM};
           if (row < uniforms.dimM) {
-            ${rows.map((j) => `if (col0 + tx + ${j * stepN} < uniforms.dimN) { let col = col0 + tx + ${j * stepN}; result[base + row * uniforms.dimN + col] = epilogue(acc${i}[${j}], col); }`).join('\n            ')}
+            let dst = base + outRow(row) * uniforms.dimN;
+            ${rows.map((j) => `if (col0 + tx + ${j * stepN} < uniforms.dimN) { let col = col0 + tx + ${j * stepN}; result[dst + col] = epilogue(acc${i}[${j}], col); }`).join('\n            ')}
           }
         }`,
       )
@@ -185,6 +190,9 @@ export class ConvGemmProgram implements WebgpuProgram {
       var<workgroup> kTable : array<vec4<i32>, ${TILE_K}>;
 
       ${epilogueWgsl(this.epilogue)}
+      fn outRow(row : i32) -> i32 {
+        ${this.operands.outRow ?? 'return row;'}
+      }
       fn rowInfo(row : i32) -> vec4<i32> {
         ${this.operands.rowInfo}
       }

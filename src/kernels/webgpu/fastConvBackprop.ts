@@ -1,9 +1,9 @@
 import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core';
 import { supportedConvInfo, type ConvAttrs } from '../supportedConvInfo.ts';
-import type { ConvGemmOperands } from './convGemmProgram.ts';
+import { ConvGemmProgram, convUniforms, planConvGemm, type ConvGemmOperands } from './convGemmProgram.ts';
 import { PointwiseProductProgram } from './pointwiseProductProgram.ts';
 import { runConvGemm } from './runConvGemm.ts';
-import { allFloat32, type WebgpuKernel } from './webgpuProgram.ts';
+import { allFloat32, type WebgpuBackendLike, type WebgpuKernel } from './webgpuProgram.ts';
 
 /**
  * dW[wr, wc, ci, co] = Σ over (b, oy, ox) of x[b, oy·s − pad + wr, ox·s − pad + wc, ci] · dy[b, oy, ox, co]:
@@ -70,6 +70,118 @@ const INPUT_GRADIENT: ConvGemmOperands = {
   constants: (info) => ({ STRIDE_H: info.strideHeight, STRIDE_W: info.strideWidth }),
 };
 
+/**
+ * One stride phase of a strided convolution's input gradient: the input pixels whose
+ * (xr + padT) mod sH is `tapRow` and (xc + padL) mod sW is `tapCol` receive only the taps
+ * wr ≡ tapRow, wc ≡ tapCol (mod s) — the others land between outputs. As one product over
+ * every pixel (INPUT_GRADIENT) three quarters of a stride-2 layer's k read zeros; per phase
+ * k holds only the taps that count. Rows are the phase's pixels (compact; written back to
+ * their place in dx by `outRow`), k the phase's taps and the output channels.
+ */
+export interface StridePhase {
+  /** The tap phase (wr mod sH, wc mod sW) and the first input row and column that have it. */
+  tapRow: number;
+  tapCol: number;
+  firstRow: number;
+  firstCol: number;
+  /** Input rows and columns in the phase, taps per filter row and column in it. */
+  rows: number;
+  cols: number;
+  tapsRow: number;
+  tapsCol: number;
+}
+
+function phaseAxis(phase: number, stride: number, pad: number, inSize: number, filterSize: number): { first: number; count: number; taps: number } {
+  const first = (((phase - pad) % stride) + stride) % stride;
+  return {
+    first,
+    count: first < inSize ? Math.ceil((inSize - first) / stride) : 0,
+    taps: phase < filterSize ? Math.ceil((filterSize - phase) / stride) : 0,
+  };
+}
+
+/** The sH·sW stride phases of a convolution's input gradient. */
+export function stridePhases(info: backend_util.Conv2DInfo): StridePhase[] {
+  const phases: StridePhase[] = [];
+  for (let tapRow = 0; tapRow < info.strideHeight; tapRow++) {
+    const r = phaseAxis(tapRow, info.strideHeight, info.padInfo.top, info.inHeight, info.filterHeight);
+    for (let tapCol = 0; tapCol < info.strideWidth; tapCol++) {
+      const c = phaseAxis(tapCol, info.strideWidth, info.padInfo.left, info.inWidth, info.filterWidth);
+      phases.push({ tapRow, tapCol, firstRow: r.first, firstCol: c.first, rows: r.count, cols: c.count, tapsRow: r.taps, tapsCol: c.taps });
+    }
+  }
+  return phases;
+}
+
+function inputGradientPhase(phase: StridePhase): ConvGemmOperands {
+  return {
+    name: 'inputGradPhase',
+    variableNames: ['dy', 'W'],
+    rowInfo: `
+    let j = row % PHASE_COLS;
+    let rest = row / PHASE_COLS;
+    let i = rest % PHASE_ROWS;
+    let b = rest / PHASE_ROWS;
+    return vec4<i32>(b, FIRST_ROW + i * STRIDE_H + uniforms.padT, FIRST_COL + j * STRIDE_W + uniforms.padL, 0);`,
+    outRow: `
+    let j = row % PHASE_COLS;
+    let rest = row / PHASE_COLS;
+    let i = rest % PHASE_ROWS;
+    let b = rest / PHASE_ROWS;
+    return (b * uniforms.inH + FIRST_ROW + i * STRIDE_H) * uniforms.inW + FIRST_COL + j * STRIDE_W;`,
+    kInfo: `
+    let t = k / uniforms.outC;
+    let wr = TAP_ROW + (t / TAPS_COL) * STRIDE_H;
+    let wc = TAP_COL + (t % TAPS_COL) * STRIDE_W;
+    return vec4<i32>(k - t * uniforms.outC, wr, wc, wr * uniforms.fW + wc);`,
+    loadA: `
+    let yrs = r.y - q.y;
+    let ycs = r.z - q.z;
+    if (yrs < 0 || ycs < 0) {
+      return 0.0;
+    }
+    let yr = yrs / STRIDE_H;
+    let yc = ycs / STRIDE_W;
+    if (yr >= uniforms.outH || yc >= uniforms.outW) {
+      return 0.0;
+    }
+    return dy[((r.x * uniforms.outH + yr) * uniforms.outW + yc) * uniforms.outC + q.x];`,
+    loadB: 'return W[(q.w * uniforms.inC + col) * uniforms.outC + q.x];',
+    aAlongK: true,
+    bAlongK: true,
+    constants: (info) => ({
+      STRIDE_H: info.strideHeight,
+      STRIDE_W: info.strideWidth,
+      TAP_ROW: phase.tapRow,
+      TAP_COL: phase.tapCol,
+      FIRST_ROW: phase.firstRow,
+      FIRST_COL: phase.firstCol,
+      PHASE_ROWS: phase.rows,
+      PHASE_COLS: phase.cols,
+      // Never 0 in a division: a phase without taps has an empty k and never computes a tap.
+      TAPS_COL: Math.max(1, phase.tapsCol),
+    }),
+  };
+}
+
+/**
+ * A strided convolution's input gradient, one product per stride phase, all writing into
+ * one dx (every input pixel belongs to exactly one phase; a phase no tap reaches writes its
+ * zeros). Each phase runs unsliced: its rows are a quarter of the input's at stride 2.
+ */
+function inputGradientByPhase(backend: WebgpuBackendLike, dy: TensorInfo, filter: TensorInfo, info: backend_util.Conv2DInfo, inputShape: number[]): TensorInfo {
+  let dx: TensorInfo | undefined;
+  for (const phase of stridePhases(info)) {
+    const m = info.batchSize * phase.rows * phase.cols;
+    if (m === 0) continue;
+    const plan = planConvGemm(m, info.inChannels, phase.tapsRow * phase.tapsCol * info.outChannels, false);
+    const program = new ConvGemmProgram(inputGradientPhase(phase), plan, inputShape, info);
+    dx = backend.runWebGPUProgram(program, [dy, filter], 'float32', [...program.programUniforms(), ...convUniforms(info)], dx);
+  }
+  if (!dx) throw new Error('inputGradientByPhase: no stride phase has an input pixel');
+  return dx;
+}
+
 /** A 1×1, stride-1, unpadded convolution: each output pixel is a product of its own input pixel, no gather. */
 function isPointwise(info: backend_util.Conv2DInfo): boolean {
   return (
@@ -115,6 +227,7 @@ export const fastConv2DBackpropInput: WebgpuKernel = {
       const program = new PointwiseProductProgram(dims, [...inputShape]);
       return backend.runWebGPUProgram(program, [dy, filter], 'float32', program.programUniforms());
     }
+    if (info.strideHeight > 1 || info.strideWidth > 1) return inputGradientByPhase(backend, dy, filter, info, [...inputShape]);
     const dims = {
       m: info.batchSize * info.inHeight * info.inWidth,
       n: info.inChannels,

@@ -8,6 +8,7 @@ import { BATCH_NORM_PARITY_CASES, activationTrace, batchNormTrace, launches } fr
 import { OPTIMIZER_PARITY_CONFIGS, optimizerAfterSteps, parityConfigLabel } from '../optimizerParity.testkit.ts';
 import { relativeError, seeded, stockAndFastWebgpu } from '../kernelParity.testkit.ts';
 import { planConvGemm } from './convGemmProgram.ts';
+import { stridePhases } from './fastConvBackprop.ts';
 import { planChannelSums } from './fastBatchNorm.ts';
 import { planDepthwiseFilterGrad } from './fastDepthwiseConv2DBackpropFilter.ts';
 import { planReduceMiddle } from './fastReduce.ts';
@@ -181,6 +182,33 @@ describe('registerFastWebgpuKernels', () => {
     fastWebgpuKernels.names.forEach((name, i) => expect(tf.getKernel(name, 'webgpu').kernelFunc, name).not.toBe(stock[i]?.kernelFunc));
     fastWebgpuKernels.unregister();
     fastWebgpuKernels.names.forEach((name, i) => expect(tf.getKernel(name, 'webgpu'), name).toBe(stock[i]));
+  });
+
+  it('splits a strided input gradient into stride phases that cover every input pixel once and every tap once', () => {
+    for (const [inSize, filter, stride, pad] of [
+      [16, 3, 2, 'same'],
+      [15, 3, 2, 'same'],
+      [11, 5, 2, 'valid'],
+      [32, 7, 2, 'same'],
+      [9, 1, 2, 'same'],
+      [10, 2, 3, 'same'],
+    ] as const) {
+      const info = tf.backend_util.computeConv2DInfo([1, inSize, inSize, 1], [filter, filter, 1, 1], stride, 1, pad);
+      const phases = stridePhases(info);
+      expect(phases).toHaveLength(stride * stride);
+      const pixels = new Set<number>();
+      const taps = new Set<number>();
+      for (const p of phases) {
+        for (let i = 0; i < p.rows; i++) for (let j = 0; j < p.cols; j++) pixels.add((p.firstRow + i * stride) * inSize + p.firstCol + j * stride);
+        for (let u = 0; u < p.tapsRow; u++) for (let v = 0; v < p.tapsCol; v++) taps.add((p.tapRow + u * stride) * filter + p.tapCol + v * stride);
+        // A pixel's taps are those of its phase: (x + pad − w) divisible by the stride.
+        expect((p.firstRow + info.padInfo.top - p.tapRow) % stride).toBe(0);
+        expect((p.firstCol + info.padInfo.left - p.tapCol) % stride).toBe(0);
+      }
+      expect(pixels.size, `${inSize} ${filter}/${stride}`).toBe(inSize * inSize);
+      expect(phases.reduce((n, p) => n + p.rows * p.cols, 0)).toBe(inSize * inSize);
+      expect(taps.size).toBe(filter * filter);
+    }
   });
 
   it('slices the batch only when the filter alone cannot fill the GPU', () => {

@@ -47,7 +47,8 @@ type Geometry = Omit<ConvParityCase, 'kernel'>;
 // The geometries of the zoo: stems (3×3/2, ResNet's 7×7/2), 3×3 and 1×1 bodies, odd sizes
 // with asymmetric 'same' padding, explicit padding, valid, shapes big enough that the batch
 // is sliced across workgroups (partial sums), 1×1 stride 1 (the input gradient's direct
-// product, rows and columns not multiples of its 4×4 block) and ResNet's 1×1/2 shortcut.
+// product, rows and columns not multiples of its 4×4 block), ResNet's 1×1/2 shortcut and a
+// filter smaller than its stride (the input gradient's stride phases that no tap reaches).
 const CONV: Geometry[] = [
   { x: [2, 9, 9, 3], filter: [3, 3, 3, 8], stride: 1, pad: 'same' },
   { x: [2, 16, 16, 8], filter: [3, 3, 8, 16], stride: 2, pad: 'same' },
@@ -60,6 +61,7 @@ const CONV: Geometry[] = [
   { x: [8, 32, 32, 16], filter: [3, 3, 16, 32], stride: 1, pad: 'same' },
   { x: [3, 5, 7, 144], filter: [1, 1, 144, 26], stride: 1, pad: 'same' },
   { x: [2, 9, 9, 8], filter: [1, 1, 8, 12], stride: 2, pad: 'same' },
+  { x: [2, 10, 11, 4], filter: [2, 2, 4, 3], stride: 3, pad: 'same' },
 ];
 
 // MobileNetV2's and EfficientNet-B0's depthwise layers: 3×3 and 5×5, stride 1 and 2, a

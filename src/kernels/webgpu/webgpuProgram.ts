@@ -29,7 +29,8 @@ export interface ProgramUniform {
 
 /** The part of tfjs-backend-webgpu's `WebGPUBackend` the studio's kernels use. */
 export interface WebgpuBackendLike {
-  runWebGPUProgram(program: WebgpuProgram, inputs: TensorInfo[], outputDtype: DataType, uniforms?: ProgramUniform[]): TensorInfo;
+  /** With `output`, the program writes into that tensor (allocated on first use) instead of a new one. */
+  runWebGPUProgram(program: WebgpuProgram, inputs: TensorInfo[], outputDtype: DataType, uniforms?: ProgramUniform[], output?: TensorInfo): TensorInfo;
   disposeData(dataId: DataId, force?: boolean): boolean;
 }
 
