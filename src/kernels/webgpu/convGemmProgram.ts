@@ -27,6 +27,38 @@ export interface ConvGemmOperands {
   outRow?: string;
 }
 
+/**
+ * WGSL body: the output pixel `index` counts (batch-major, then rows, then columns) as
+ * vec4(b, its patch's top row, its left column, 0) in x. The forward's rows and the filter
+ * gradient's k are both output pixels.
+ */
+export function patchCornerWgsl(index: string): string {
+  return `
+    let rest = ${index} / uniforms.outW;
+    let ox = ${index} - rest * uniforms.outW;
+    let b = rest / uniforms.outH;
+    let oy = rest - b * uniforms.outH;
+    return vec4<i32>(b, oy * uniforms.strideH - uniforms.padT, ox * uniforms.strideW - uniforms.padL, 0);`;
+}
+
+/** WGSL body: the tap `index` counts in the filter's [fH, fW, inC] order as vec4(ci, wr, wc, 0): the forward's k, the filter gradient's rows. */
+export function filterTapWgsl(index: string): string {
+  return `
+    let tap = ${index} / uniforms.inC;
+    return vec4<i32>(${index} - tap * uniforms.inC, tap / uniforms.fW, tap % uniforms.fW, 0);`;
+}
+
+/** WGSL body: x at patch corner `corner` (from `patchCornerWgsl`) and tap `tap` (.y, .z: filter row and column) in channel `channel`; 0 in the padding. */
+export function patchLoadWgsl(corner: string, tap: string, channel: string): string {
+  return `
+    let xr = ${corner}.y + ${tap}.y;
+    let xc = ${corner}.z + ${tap}.z;
+    if (xr < 0 || xr >= uniforms.inH || xc < 0 || xc >= uniforms.inW) {
+      return 0.0;
+    }
+    return x[((${corner}.x * uniforms.inH + xr) * uniforms.inW + xc) * uniforms.inC + ${channel}];`;
+}
+
 export interface ConvGemmPlan {
   dimM: number;
   dimN: number;

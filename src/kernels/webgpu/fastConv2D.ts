@@ -1,7 +1,7 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { supportedConvInfo, type ConvAttrs } from '../supportedConvInfo.ts';
 import { NO_EPILOGUE, fusedEpilogue, type FusedEpilogue } from './fusedEpilogue.ts';
-import type { ConvGemmOperands } from './convGemmProgram.ts';
+import { filterTapWgsl, patchCornerWgsl, patchLoadWgsl, type ConvGemmOperands } from './convGemmProgram.ts';
 import { runConvGemm } from './runConvGemm.ts';
 import { allFloat32, type WebgpuKernel, type WebgpuKernelArgs } from './webgpuProgram.ts';
 
@@ -13,22 +13,9 @@ import { allFloat32, type WebgpuKernel, type WebgpuKernelArgs } from './webgpuPr
 const FORWARD: ConvGemmOperands = {
   name: 'forward',
   variableNames: ['x', 'W'],
-  rowInfo: `
-    let rest = row / uniforms.outW;
-    let ox = row - rest * uniforms.outW;
-    let b = rest / uniforms.outH;
-    let oy = rest - b * uniforms.outH;
-    return vec4<i32>(b, oy * uniforms.strideH - uniforms.padT, ox * uniforms.strideW - uniforms.padL, 0);`,
-  kInfo: `
-    let tap = k / uniforms.inC;
-    return vec4<i32>(k - tap * uniforms.inC, tap / uniforms.fW, tap % uniforms.fW, 0);`,
-  loadA: `
-    let xr = r.y + q.y;
-    let xc = r.z + q.z;
-    if (xr < 0 || xr >= uniforms.inH || xc < 0 || xc >= uniforms.inW) {
-      return 0.0;
-    }
-    return x[((r.x * uniforms.inH + xr) * uniforms.inW + xc) * uniforms.inC + q.x];`,
+  rowInfo: patchCornerWgsl('row'),
+  kInfo: filterTapWgsl('k'),
+  loadA: patchLoadWgsl('r', 'q', 'q.x'),
   loadB: 'return W[k * uniforms.outC + col];',
   aAlongK: true,
   bAlongK: false,

@@ -1,6 +1,6 @@
 import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core';
 import { supportedConvInfo, type ConvAttrs } from '../supportedConvInfo.ts';
-import { ConvGemmProgram, convUniforms, planConvGemm, type ConvGemmOperands } from './convGemmProgram.ts';
+import { ConvGemmProgram, convUniforms, filterTapWgsl, patchCornerWgsl, patchLoadWgsl, planConvGemm, type ConvGemmOperands } from './convGemmProgram.ts';
 import { PointwiseProductProgram } from './pointwiseProductProgram.ts';
 import { runConvGemm } from './runConvGemm.ts';
 import { allFloat32, type WebgpuBackendLike, type WebgpuKernel } from './webgpuProgram.ts';
@@ -13,26 +13,34 @@ import { allFloat32, type WebgpuBackendLike, type WebgpuKernel } from './webgpuP
 const FILTER_GRADIENT: ConvGemmOperands = {
   name: 'filterGrad',
   variableNames: ['x', 'dy'],
-  rowInfo: `
-    let tap = row / uniforms.inC;
-    return vec4<i32>(row - tap * uniforms.inC, tap / uniforms.fW, tap % uniforms.fW, 0);`,
-  kInfo: `
-    let rest = k / uniforms.outW;
-    let ox = k - rest * uniforms.outW;
-    let b = rest / uniforms.outH;
-    let oy = rest - b * uniforms.outH;
-    return vec4<i32>(b, oy * uniforms.strideH - uniforms.padT, ox * uniforms.strideW - uniforms.padL, 0);`,
-  loadA: `
-    let xr = q.y + r.y;
-    let xc = q.z + r.z;
-    if (xr < 0 || xr >= uniforms.inH || xc < 0 || xc >= uniforms.inW) {
-      return 0.0;
-    }
-    return x[((q.x * uniforms.inH + xr) * uniforms.inW + xc) * uniforms.inC + r.x];`,
+  rowInfo: filterTapWgsl('row'),
+  kInfo: patchCornerWgsl('k'),
+  loadA: patchLoadWgsl('q', 'r', 'r.x'),
   loadB: 'return dy[k * uniforms.outC + col];',
   aAlongK: false,
   bAlongK: false,
 };
+
+/**
+ * WGSL body: dy at the output pixel that input pixel `r` (b, xr + padT, xc + padL) reaches
+ * through tap `q` (co, wr, wc), channel q.x; 0 where it lands outside dy or, unless the
+ * taps were chosen in the pixel's stride phase (`inPhase`), between strided outputs.
+ */
+function dyThroughTapWgsl(inPhase: boolean): string {
+  const between = inPhase ? '' : 'yr * STRIDE_H != yrs || yc * STRIDE_W != ycs || ';
+  return `
+    let yrs = r.y - q.y;
+    let ycs = r.z - q.z;
+    if (yrs < 0 || ycs < 0) {
+      return 0.0;
+    }
+    let yr = yrs / STRIDE_H;
+    let yc = ycs / STRIDE_W;
+    if (${between}yr >= uniforms.outH || yc >= uniforms.outW) {
+      return 0.0;
+    }
+    return dy[((r.x * uniforms.outH + yr) * uniforms.outW + yc) * uniforms.outC + q.x];`;
+}
 
 /**
  * dx[b, xr, xc, ci] = Σ over (wr, wc, co) of dy[b, yr, yc, co] · W[wr, wc, ci, co] where
@@ -52,18 +60,7 @@ const INPUT_GRADIENT: ConvGemmOperands = {
   kInfo: `
     let tap = k / uniforms.outC;
     return vec4<i32>(k - tap * uniforms.outC, tap / uniforms.fW, tap % uniforms.fW, tap);`,
-  loadA: `
-    let yrs = r.y - q.y;
-    let ycs = r.z - q.z;
-    if (yrs < 0 || ycs < 0) {
-      return 0.0;
-    }
-    let yr = yrs / STRIDE_H;
-    let yc = ycs / STRIDE_W;
-    if (yr * STRIDE_H != yrs || yc * STRIDE_W != ycs || yr >= uniforms.outH || yc >= uniforms.outW) {
-      return 0.0;
-    }
-    return dy[((r.x * uniforms.outH + yr) * uniforms.outW + yc) * uniforms.outC + q.x];`,
+  loadA: dyThroughTapWgsl(false),
   loadB: 'return W[(q.w * uniforms.inC + col) * uniforms.outC + q.x];',
   aAlongK: true,
   bAlongK: true,
@@ -134,18 +131,7 @@ function inputGradientPhase(phase: StridePhase): ConvGemmOperands {
     let wr = TAP_ROW + (t / TAPS_COL) * STRIDE_H;
     let wc = TAP_COL + (t % TAPS_COL) * STRIDE_W;
     return vec4<i32>(k - t * uniforms.outC, wr, wc, wr * uniforms.fW + wc);`,
-    loadA: `
-    let yrs = r.y - q.y;
-    let ycs = r.z - q.z;
-    if (yrs < 0 || ycs < 0) {
-      return 0.0;
-    }
-    let yr = yrs / STRIDE_H;
-    let yc = ycs / STRIDE_W;
-    if (yr >= uniforms.outH || yc >= uniforms.outW) {
-      return 0.0;
-    }
-    return dy[((r.x * uniforms.outH + yr) * uniforms.outW + yc) * uniforms.outC + q.x];`,
+    loadA: dyThroughTapWgsl(true),
     loadB: 'return W[(q.w * uniforms.inC + col) * uniforms.outC + q.x];',
     aAlongK: true,
     bAlongK: true,
