@@ -1,12 +1,13 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { NO_EPILOGUE, epilogueKey, epilogueWgsl, fusedEpilogue, type FusedEpilogue } from './fusedEpilogue.ts';
 import { planSumSlices, sumSplits } from './sumSplitsProgram.ts';
-import { MAX_WORKGROUPS_PER_DIMENSION, SELF_INDEXED_LAYOUT, allFloat32, type ProgramUniform, type WebgpuKernel, type WebgpuKernelArgs, type WebgpuProgram } from './webgpuProgram.ts';
+import { SELF_INDEXED_LAYOUT, allFloat32, type ProgramUniform, type WebgpuKernel, type WebgpuKernelArgs, type WebgpuProgram } from './webgpuProgram.ts';
 
 const WORKGROUP = 64;
 /**
- * Products with at most this many outputs run here; larger ones have enough 32×32 tiles
- * for stock's tiled product, which reuses each loaded element where this reads from memory.
+ * Products with at most this many outputs run here (256 workgroups at most, far within a
+ * dispatch's limit); larger ones have enough 32×32 tiles for stock's tiled product, which
+ * reuses each loaded element where this reads from memory.
  */
 export const MAX_DIRECT_OUTPUTS = 16384;
 
@@ -106,7 +107,6 @@ function directMatMul({ inputs, backend, attrs }: WebgpuKernelArgs, epilogueFor:
   if (!epilogue) return undefined;
   const dims: MatMulDims = { batch, m, n, k, batchStrideA: batchA === 1 ? 0 : m * k, batchStrideB: batchB === 1 ? 0 : k * n };
   const { splits, perSplit } = planSumSlices(outputs, k);
-  if (Math.ceil(outputs / WORKGROUP) > MAX_WORKGROUPS_PER_DIMENSION) return undefined;
   const program = new DirectMatMulProgram(dims, transposeA, transposeB, perSplit, splits, splits > 1 ? NO_EPILOGUE : epilogue);
   const programInputs = splits === 1 && epilogue.bias ? [a, b, bias] : [a, b];
   const out = backend.runWebGPUProgram(program, programInputs, 'float32', program.programUniforms());

@@ -1,14 +1,9 @@
 import { backend_util, Mean, Sum, util } from '@tensorflow/tfjs-core';
 import type { MeanAttrs, SumAttrs, TensorInfo } from '@tensorflow/tfjs-core';
-import { planSumSlices, type SumSlices } from './sumSplitsProgram.ts';
+import { planSumSlices, sumSplits } from './sumSplitsProgram.ts';
 import { MAX_WORKGROUPS_PER_DIMENSION, SELF_INDEXED_LAYOUT, allFloat32, type ProgramUniform, type WebgpuBackendLike, type WebgpuKernel, type WebgpuProgram } from './webgpuProgram.ts';
 
 const WORKGROUP = 64;
-
-/** How a reduction of `x` viewed as [outer, reduce, inner] over its middle axis is cut into slices of the reduced axis. */
-export function planReduceMiddle(outer: number, reduce: number, inner: number): SumSlices {
-  return planSumSlices(outer * inner, reduce);
-}
 
 /**
  * Sums `x` viewed as [outer, reduce, inner] over the middle axis, one invocation per output
@@ -68,15 +63,10 @@ class ReduceMiddleProgram implements WebgpuProgram {
 }
 
 function reduceMiddle(backend: WebgpuBackendLike, x: TensorInfo, outer: number, reduce: number, inner: number, mean: boolean, outShape: number[]): TensorInfo {
-  const { splits, perSplit } = planReduceMiddle(outer, reduce, inner);
-  const divisor = mean ? reduce : 1;
-  const run = (input: TensorInfo, program: ReduceMiddleProgram) => backend.runWebGPUProgram(program, [input], 'float32', program.programUniforms());
-  if (splits === 1) return run(x, new ReduceMiddleProgram(outer, reduce, inner, reduce, divisor, outShape));
-  // Partial sums [splits, outputs], then their sum in split order (divided once, at the end, as stock's mean does).
-  const partials = run(x, new ReduceMiddleProgram(outer, reduce, inner, perSplit, 1, [splits, outer * inner]));
-  const summed = run(partials, new ReduceMiddleProgram(1, splits, outer * inner, splits, divisor, outShape));
-  backend.disposeData(partials.dataId);
-  return summed;
+  const { splits, perSplit } = planSumSlices(outer * inner, reduce);
+  // Sliced, each slice's sum is divided (the mean's terms then add up in split order).
+  const program = new ReduceMiddleProgram(outer, reduce, inner, perSplit, mean ? reduce : 1, splits > 1 ? [splits, outer * inner] : outShape);
+  return sumSplits(backend, backend.runWebGPUProgram(program, [x], 'float32', program.programUniforms()), splits, outShape);
 }
 
 /**

@@ -11,7 +11,6 @@ import { planConvGemm } from './convGemmProgram.ts';
 import { stridePhases } from './fastConvBackprop.ts';
 import { planChannelSums } from './fastBatchNorm.ts';
 import { planDepthwiseFilterGrad } from './fastDepthwiseConv2DBackpropFilter.ts';
-import { planReduceMiddle } from './fastReduce.ts';
 import { planSumSlices } from './sumSplitsProgram.ts';
 import { fastWebgpuKernels } from './fastWebgpuKernels.ts';
 import { webgpuParityError } from './webgpuParity.ts';
@@ -75,7 +74,7 @@ describe('the webgpu kernels in training', () => {
     fastWebgpuKernels.register();
     // The parity grid's second fused geometry and bias-gradient reduction are sliced; so are these.
     expect(planConvGemm(4 * 2 * 2, 24, 3 * 3 * 64).splits).toBeGreaterThan(1);
-    expect(planReduceMiddle(1, 8 * 32 * 32, 6).splits).toBeGreaterThan(1);
+    expect(planSumSlices(6, 8 * 32 * 32).splits).toBeGreaterThan(1);
     expect(planSumSlices(8 * 3, 700).splits).toBeGreaterThan(1);
     const a = seeded([1, 8, 700], 21);
     const b = seeded([1, 700, 3], 22);

@@ -2,60 +2,54 @@ import * as tf from '@tensorflow/tfjs-core';
 import { relativeError } from '../../core/util/relativeError.ts';
 import { stockThenFast } from '../stockThenFast.ts';
 import { fastWebgpuKernels } from './fastWebgpuKernels.ts';
-import { isMatMulCase, isReduceCase, type ConvParityCase, type MatMulParityCase, type ParityCase, type ReduceParityCase } from './webgpuParityCases.ts';
+import { isMatMulCase, isReduceCase, type ConvParityCase, type MatMulParityCase, type ParityCase } from './webgpuParityCases.ts';
 
 /** Uniform in [-1, 1), the same on every host for the same seed. */
 function seeded(shape: number[], seed: number): tf.Tensor {
   return tf.randomUniform(shape, -1, 1, 'float32', seed);
 }
 
-function prepareReduce(c: ReduceParityCase): { inputs: tf.Tensor[]; run: () => tf.Tensor } {
-  const x = seeded(c.x, 1);
-  return { inputs: [x], run: () => tf.engine().runKernel(c.kernel, { x }, { axis: c.axes, keepDims: c.keepDims }) as tf.Tensor };
+interface Prepared {
+  inputs: tf.Tensor[];
+  run: () => tf.Tensor;
 }
 
-function prepareMatMul(c: MatMulParityCase): { inputs: tf.Tensor[]; run: () => tf.Tensor } {
-  const a = seeded(c.a, 1);
-  const b = seeded(c.b, 2);
+/** A kernel call on the registered implementation, and its inputs to release afterwards. */
+function kernelCall(kernel: string, inputs: Record<string, tf.Tensor>, attrs: tf.NamedAttrMap): Prepared {
+  return { inputs: Object.values(inputs), run: () => tf.engine().runKernel(kernel, inputs, attrs) as tf.Tensor };
+}
+
+/** The fused kernels' epilogue attrs: the activation and leakyrelu's slope. */
+function fusedAttrs(activation: string | undefined): tf.NamedAttrMap {
+  return { activation: activation ?? 'linear', leakyreluAlpha: 0.2 };
+}
+
+function prepareMatMul(c: MatMulParityCase): Prepared {
   const n = c.transposeB ? c.b[1] : c.b[2];
-  const bias = c.bias ? seeded([n], 3) : undefined;
-  const attrs = { transposeA: c.transposeA, transposeB: c.transposeB, activation: c.activation ?? 'linear', leakyreluAlpha: 0.2 };
-  const inputs: Record<string, tf.Tensor> = bias ? { a, b, bias } : { a, b };
-  return { inputs: Object.values(inputs), run: () => tf.engine().runKernel(c.kernel, inputs, attrs) as tf.Tensor };
+  const inputs = { a: seeded(c.a, 1), b: seeded(c.b, 2), ...(c.bias ? { bias: seeded([n], 3) } : {}) };
+  return kernelCall(c.kernel, inputs, { transposeA: c.transposeA, transposeB: c.transposeB, ...fusedAttrs(c.activation) });
+}
+
+function prepareConv(c: ConvParityCase): Prepared {
+  const attrs = { strides: c.stride, pad: c.pad, dataFormat: 'NHWC', dilations: 1 };
+  if (c.kernel === 'Conv2D' || c.kernel === 'FusedConv2D') {
+    const inputs = { x: seeded(c.x, 1), filter: seeded(c.filter, 2), ...(c.bias ? { bias: seeded([c.filter[3]], 3) } : {}) };
+    return kernelCall(c.kernel, inputs, c.kernel === 'Conv2D' ? attrs : { ...attrs, ...fusedAttrs(c.activation) });
+  }
+  const depthwise = c.kernel.startsWith('Depthwise');
+  const dyShape = tf.backend_util.computeConv2DInfo(c.x, c.filter, c.stride, 1, c.pad, undefined, depthwise).outShape;
+  const dy = seeded(dyShape, 2);
+  if (c.kernel === 'Conv2DBackpropInput' || c.kernel === 'DepthwiseConv2dNativeBackpropInput') {
+    return kernelCall(c.kernel, { dy, filter: seeded(c.filter, 1) }, { ...attrs, inputShape: c.x });
+  }
+  return kernelCall(c.kernel, { x: seeded(c.x, 1), dy }, { ...attrs, filterShape: c.filter });
 }
 
 /** The inputs of a case (seeded) and the call of its kernel on the registered implementation. */
-function prepare(c: ParityCase): { inputs: tf.Tensor[]; run: () => tf.Tensor } {
+function prepare(c: ParityCase): Prepared {
   if (isMatMulCase(c)) return prepareMatMul(c);
-  return isReduceCase(c) ? prepareReduce(c) : prepareConv(c);
-}
-
-function prepareConv(c: ConvParityCase): { inputs: tf.Tensor[]; run: () => tf.Tensor } {
-  const depthwise = c.kernel.startsWith('Depthwise');
-  const probe = depthwise
-    ? tf.depthwiseConv2d(tf.zeros(c.x) as tf.Tensor4D, tf.zeros(c.filter) as tf.Tensor4D, c.stride, c.pad as 'same' | 'valid')
-    : tf.conv2d(tf.zeros(c.x) as tf.Tensor4D, tf.zeros(c.filter) as tf.Tensor4D, c.stride, c.pad);
-  const dy = seeded(probe.shape, 2);
-  probe.dispose();
-  const attrs = { strides: c.stride, pad: c.pad, dataFormat: 'NHWC', dilations: 1 };
-  if (c.kernel === 'Conv2D' || c.kernel === 'FusedConv2D') {
-    dy.dispose();
-    const x = seeded(c.x, 1);
-    const filter = seeded(c.filter, 2);
-    const bias = c.bias ? seeded([c.filter[3]], 3) : undefined;
-    const fused = { ...attrs, activation: c.activation ?? 'linear', leakyreluAlpha: 0.2 };
-    const run = () =>
-      c.kernel === 'Conv2D'
-        ? (tf.engine().runKernel(c.kernel, { x, filter }, attrs) as tf.Tensor)
-        : (tf.engine().runKernel(c.kernel, bias ? { x, filter, bias } : { x, filter }, fused) as tf.Tensor);
-    return { inputs: bias ? [x, filter, bias] : [x, filter], run };
-  }
-  if (c.kernel === 'Conv2DBackpropInput' || c.kernel === 'DepthwiseConv2dNativeBackpropInput') {
-    const filter = seeded(c.filter, 1);
-    return { inputs: [dy, filter], run: () => tf.engine().runKernel(c.kernel, { dy, filter }, { ...attrs, inputShape: c.x }) as tf.Tensor };
-  }
-  const x = seeded(c.x, 1);
-  return { inputs: [dy, x], run: () => tf.engine().runKernel(c.kernel, { x, dy }, { ...attrs, filterShape: c.filter }) as tf.Tensor };
+  if (isReduceCase(c)) return kernelCall(c.kernel, { x: seeded(c.x, 1) }, { axis: c.axes, keepDims: c.keepDims });
+  return prepareConv(c);
 }
 
 /**
