@@ -6,6 +6,7 @@ import { GPU_BENCH_CASES, SMALL_BENCH_CASES, benchCaseLabel, benchSpec, type Ben
 import { BENCH_ENGINES, isBenchEngineId, type BenchEngineId } from '../bench/benchEngines.ts';
 import type { BrowserBenchResult } from '../bench/browserBench.ts';
 import { sideBySide, sideBySideLines } from '../bench/sideBySide.ts';
+import { timeAlternately } from '../bench/timeAlternately.ts';
 import { timeModelFit } from '../bench/timeModelFit.ts';
 import { timeTrainer } from '../bench/timeTrainer.ts';
 import { captureStudioKernels, setStudioKernels } from '../kernels/setStudioKernels.ts';
@@ -200,7 +201,7 @@ export async function benchCommand(args: string[]): Promise<void> {
   const chromiumCases = sized(values.gpu ? [...GPU_BENCH_CASES] : values.quick ? QUICK : FULL);
   const chromium = targets.includes('chromium') ? await benchChromium(chromiumCases, steps, engines, values.gpu, values.chromium) : undefined;
   if (backends.length > 0) {
-    console.log(`studio Trainer vs model.fit: ${samples} samples, ${epochs - 1} timed epochs after one warm-up`);
+    console.log(`studio Trainer vs model.fit: ${samples} samples, ${epochs - 1} timed epochs after one warm-up, each timed twice (studio, fit, fit, studio)`);
     console.log(['backend'.padEnd(22), 'model'.padEnd(26), 'batch'.padStart(5), 'studio img/s'.padStart(13), 'fit img/s'.padStart(10), 'ratio'.padStart(6)].join(' '));
   }
   for (const backend of backends) {
@@ -208,8 +209,10 @@ export async function benchCommand(args: string[]): Promise<void> {
     if (!info) continue;
     const name = `${info.backend} (${info.adapter})`;
     for (const c of cases) {
-      const studio = await timeTrainer(c, benchSpec(c, samples, epochs), info.backend);
-      const fit = await timeModelFit(c, samples, epochs);
+      const { first: studio, second: fit } = await timeAlternately(
+        () => timeTrainer(c, benchSpec(c, samples, epochs), info.backend),
+        () => timeModelFit(c, samples, epochs),
+      );
       const row = { ...c, backend: name, samples, studioSamplesPerSec: studio, fitSamplesPerSec: fit, ratio: studio / fit };
       rows.push(row);
       console.log(

@@ -86,9 +86,18 @@ export async function batchNormTrace(kernels: KernelOverrides<never>, path: Batc
   }
 }
 
+/**
+ * Shapes for the activation checks: a size the webgpu kernel runs four values at a time
+ * (a multiple of 4) and one it runs one at a time.
+ */
+export const ACTIVATION_PARITY_SHAPES: readonly number[][] = [
+  [4, 9, 9, 5],
+  [3, 9, 9, 5],
+];
+
 /** Inputs for the activation checks, in (−9, 9): both sides of every kink (0 and 6 for relu6, ±3 for the hard ones) and the saturated tails of the sigmoids. */
-export function activationParityInput(): tf.Tensor {
-  return tf.tidy(() => tf.mul(tf.randomUniform([4, 9, 9, 5], -1, 1, 'float32', 11), 9));
+export function activationParityInput(shape: readonly number[] = ACTIVATION_PARITY_SHAPES[0]): tf.Tensor {
+  return tf.tidy(() => tf.mul(tf.randomUniform([...shape], -1, 1, 'float32', 11), 9));
 }
 
 /**
@@ -96,13 +105,18 @@ export function activationParityInput(): tf.Tensor {
  * the zoo's HardSwish / HardSigmoid), on `path` as for batchNormTrace ('composed' does not
  * apply: without the kernel the layer keeps its own call).
  */
-export async function activationTrace(kernels: KernelOverrides<never>, path: Exclude<BatchNormPath, 'composed'>, activation: FusedActivation): Promise<FusedOpTrace> {
+export async function activationTrace(
+  kernels: KernelOverrides<never>,
+  path: Exclude<BatchNormPath, 'composed'>,
+  activation: FusedActivation,
+  shape: readonly number[] = ACTIVATION_PARITY_SHAPES[0],
+): Promise<FusedOpTrace> {
   const restore = captureStudioKernels([kernels]);
   setStudioKernels([kernels], path === 'kernels');
   try {
     const own = activation === 'hardSwish' ? new HardSwish() : activation === 'hardSigmoid' ? new HardSigmoid() : tfl.layers.activation({ activation });
     const layer = withFusedActivationTraining(own, activation);
-    const x = tf.variable(activationParityInput());
+    const x = tf.variable(activationParityInput(shape));
     const weights = tf.randomUniform(x.shape, -1, 1, 'float32', 12);
     const before = tf.memory().numTensors;
     let grads: tf.NamedTensorMap = {};

@@ -14,6 +14,12 @@ export const OPTIMIZER_PARITY_CONFIGS: OptimizerConfig[] = [
 
 export const parityConfigLabel = (c: OptimizerConfig) => `${c.type}${'nesterov' in c && c.nesterov ? ' nesterov' : ''} wd ${c.weightDecay}`;
 
+/** Variable shapes for the checks: 185 values (the webgpu steps run one at a time) and 180 (four at a time). */
+export const OPTIMIZER_PARITY_SHAPES: readonly number[][] = [
+  [37, 5],
+  [36, 5],
+];
+
 /**
  * A variable's values and its optimizer slots' after `steps` steps on seeded gradients with a
  * varying lr: with `kernels` registered (the fused steps) or not (the composed ones), and the
@@ -23,17 +29,18 @@ export async function optimizerAfterSteps(
   config: OptimizerConfig,
   kernels: KernelOverrides<never>,
   fused: boolean,
+  shape: readonly number[] = OPTIMIZER_PARITY_SHAPES[0],
   steps = 5,
 ): Promise<{ param: Float32Array; slots: Float32Array[]; tensorsBefore: number; tensorsAfter: number }> {
   const was = kernels.registered;
   if (fused) kernels.register();
   else kernels.unregister();
   try {
-    const p = tf.variable(tf.randomUniform([37, 5], -1, 1, 'float32', 1));
+    const p = tf.variable(tf.randomUniform([...shape], -1, 1, 'float32', 1));
     const opt = createOptimizer(config, [p]);
     const tensorsBefore = tf.memory().numTensors;
     for (let t = 0; t < steps; t++) {
-      const grad = tf.randomNormal([37, 5], 0, 1, 'float32', 10 + t);
+      const grad = tf.randomNormal([...shape], 0, 1, 'float32', 10 + t);
       opt.step([grad], config.lr * (1 + t / 2));
       grad.dispose();
     }

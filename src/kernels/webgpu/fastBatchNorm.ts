@@ -110,8 +110,11 @@ const D_GAMMA: ElementwiseOp = {
   result: 's2 * inverseSqrt(variance[i] + uniforms.epsilon)',
 };
 // dx = a·dy + b·(x − μ) + k with a = γ/√(σ² + ε), b = −a·∂γ/(N·√(σ² + ε)), k = −a·∂β/N.
+// Four channels at a time when C is a multiple of 4 (every input then reads as vec4s and
+// `uniforms.channels` counts channel quads).
 const D_X: ElementwiseOp = {
   key: 'BatchNormDx',
+  vec4: true,
   inputs: ['dy', 'x', 'mean', 'variance', 'gamma', 'dGamma', 'dBeta'],
   ...PER_CHANNEL,
   body: `
@@ -163,7 +166,8 @@ export const fastBatchNormGrad: WebgpuKernel = {
     const dBeta = runElementwise(backend, D_BETA, [partials], [channels], values);
     const dGamma = runElementwise(backend, D_GAMMA, [partials, variance], [channels], values);
     backend.disposeData(partials.dataId);
-    const dx = runElementwise(backend, D_X, [dy, x, mean, variance, gamma, dGamma, dBeta], x.shape, values);
+    const components = channels % 4 === 0 ? 4 : 1;
+    const dx = runElementwise(backend, D_X, [dy, x, mean, variance, gamma, dGamma, dBeta], x.shape, { ...values, channels: channels / components }, components);
     return [dx, dGamma, dBeta];
   },
 };

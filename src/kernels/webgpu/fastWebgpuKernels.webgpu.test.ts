@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ACTIVATION_GRAD_KERNEL, FUSED_ACTIVATIONS } from '../../core/models/activationGradKernel.ts';
+import { ACTIVATION_GRAD_KERNEL, FUSED_ACTIVATIONS, activationGradArrays } from '../../core/models/activationGradKernel.ts';
 import { BATCH_NORM_KERNELS } from '../../core/models/batchNormKernels.ts';
 import { ADAM_UPDATE_KERNEL } from '../../core/optim/adamUpdateKernel.ts';
 import { SGD_UPDATE_KERNEL } from '../../core/optim/sgdUpdateKernel.ts';
-import { BATCH_NORM_PARITY_CASES, activationTrace, batchNormTrace, launches } from '../fusedOpsParity.testkit.ts';
-import { OPTIMIZER_PARITY_CONFIGS, optimizerAfterSteps, parityConfigLabel } from '../optimizerParity.testkit.ts';
+import { ACTIVATION_PARITY_SHAPES, BATCH_NORM_PARITY_CASES, activationTrace, batchNormTrace, launches } from '../fusedOpsParity.testkit.ts';
+import { OPTIMIZER_PARITY_CONFIGS, OPTIMIZER_PARITY_SHAPES, optimizerAfterSteps, parityConfigLabel } from '../optimizerParity.testkit.ts';
 import { relativeError, seeded, stockAndFastWebgpu } from '../kernelParity.testkit.ts';
 import { planConvGemm } from './convGemmProgram.ts';
 import { stridePhases } from './fastConvBackprop.ts';
@@ -108,9 +108,10 @@ describe('the webgpu kernels in training', () => {
 });
 
 describe('the fused optimizer steps on webgpu', () => {
-  it.each(OPTIMIZER_PARITY_CONFIGS.map((c) => [parityConfigLabel(c), c] as const))('give the composed step’s values within float32 rounding: %s', async (_, config) => {
-    const composed = await optimizerAfterSteps(config, fastWebgpuKernels, false);
-    const fused = await optimizerAfterSteps(config, fastWebgpuKernels, true);
+  const cases = OPTIMIZER_PARITY_CONFIGS.flatMap((c) => OPTIMIZER_PARITY_SHAPES.map((shape) => [parityConfigLabel(c), shape, c] as const));
+  it.each(cases)('give the composed step’s values within float32 rounding: %s, %j', async (_, shape, config) => {
+    const composed = await optimizerAfterSteps(config, fastWebgpuKernels, false, shape);
+    const fused = await optimizerAfterSteps(config, fastWebgpuKernels, true, shape);
     // Only the order of rounding may differ (a shader compiler may fuse a multiply-add).
     expect(relativeError(fused.param, composed.param)).toBeLessThan(1e-6);
     fused.slots.forEach((slot, i) => expect(relativeError(slot, composed.slots[i]), `slot ${i}`).toBeLessThan(1e-6));
@@ -131,14 +132,28 @@ describe('the batch-norm and activation kernels on webgpu', () => {
     expect(launches(fused.kernels)).toBeLessThan(launches(stock.kernels) / 2);
   });
 
-  it.each(FUSED_ACTIVATIONS)('and the %s gradient trains as on stock tfjs-webgpu', async (activation) => {
-    const stock = await activationTrace(fastWebgpuKernels, 'stock', activation);
-    const fused = await activationTrace(fastWebgpuKernels, 'kernels', activation);
+  const activationCases = FUSED_ACTIVATIONS.flatMap((a) => ACTIVATION_PARITY_SHAPES.map((shape) => [a, shape] as const));
+  it.each(activationCases)('and the %s gradient trains as on stock tfjs-webgpu: %j', async (activation, shape) => {
+    const stock = await activationTrace(fastWebgpuKernels, 'stock', activation, shape);
+    const fused = await activationTrace(fastWebgpuKernels, 'kernels', activation, shape);
     expect(relativeError(fused.values.y, stock.values.y)).toBeLessThan(1e-6);
     expect(relativeError(fused.values.dx, stock.values.dx)).toBeLessThan(1e-5);
     expect(fused.kernels).toContain(ACTIVATION_GRAD_KERNEL);
     expect(launches(fused.kernels)).toBeLessThan(launches(stock.kernels));
     expect(fused.tensorsLeaked).toBe(0);
+  });
+
+  it.each([
+    ['one value', 65535 * 64 + 6],
+    ['four values', 4 * 65535 * 64 + 8],
+  ])('cover every element of an output larger than one dispatch, %s per invocation', async (_, size) => {
+    // Past 65535 workgroups of 64 invocations the element-wise kernels loop over the rest.
+    fastWebgpuKernels.register();
+    const [dy, x] = [21, 22].map((seed) => tf.tidy(() => tf.mul(tf.randomUniform([size], -1, 1, 'float32', seed), 5)));
+    const dx = tf.engine().runKernel(ACTIVATION_GRAD_KERNEL, { dy, x }, { activation: 'hardSwish' }) as tf.Tensor;
+    const want = activationGradArrays((await dy.data()) as Float32Array, (await x.data()) as Float32Array, 'hardSwish');
+    expect(relativeError((await dx.data()) as Float32Array, want)).toBeLessThan(1e-6);
+    tf.dispose([dy, x, dx]);
   });
 
   it('release their partial sums', async () => {

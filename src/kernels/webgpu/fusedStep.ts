@@ -5,7 +5,7 @@ import type { WebgpuBackendLike } from './webgpuProgram.ts';
 /**
  * A fused update over tensors of one shape (an optimizer step, a moving average): its inputs,
  * per-step float constants, a WGSL body shared by every output and one result expression
- * per output.
+ * per output, written for either element type `T` (f32 or vec4<f32>; see ElementwiseOp).
  */
 export interface FusedStep {
   name: string;
@@ -17,7 +17,8 @@ export interface FusedStep {
 
 /**
  * Runs every output of `step` over `inputs` (checked: float32, one shape), one launch each,
- * each recomputing what it needs rather than reading another's result back.
+ * each recomputing what it needs rather than reading another's result back; four elements
+ * per invocation when the size is a multiple of 4.
  */
 export function runFusedStep(backend: WebgpuBackendLike, step: FusedStep, kernelName: string, inputs: Record<string, TensorInfo>, constants: Record<string, number>): TensorInfo[] {
   const first = inputs[step.inputs[0]];
@@ -27,7 +28,15 @@ export function runFusedStep(backend: WebgpuBackendLike, step: FusedStep, kernel
     if (t.shape.join() !== first.shape.join()) throw new Error(`${kernelName}: '${name}' has shape [${t.shape}], '${step.inputs[0]}' [${first.shape}]`);
     return t;
   });
+  const components = first.shape.reduce((a, b) => a * b, 1) % 4 === 0 ? 4 : 1;
   return Object.entries(step.outputs).map(([output, result]) =>
-    runElementwise(backend, { key: `${step.name}_${output}`, inputs: step.inputs, floats: step.constants, body: step.body, result }, ordered, first.shape, constants),
+    runElementwise(
+      backend,
+      { key: `${step.name}_${output}`, inputs: step.inputs, floats: step.constants, body: step.body, result, vec4: true },
+      ordered,
+      first.shape,
+      constants,
+      components,
+    ),
   );
 }

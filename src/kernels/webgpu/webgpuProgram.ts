@@ -19,6 +19,8 @@ export interface WebgpuProgram {
   uniforms?: string;
   workgroupSize: [number, number, number];
   size?: boolean;
+  /** Floats per element of every binding (4: `array<vec4<f32>>`, and `size` counts vec4s). */
+  outputComponent?: number;
   getUserCode(): string;
 }
 
