@@ -2,6 +2,7 @@ import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { supportedConvInfo, type ConvAttrs } from '../supportedConvInfo.ts';
 import { NO_EPILOGUE, fusedEpilogue, type FusedEpilogue } from './fusedEpilogue.ts';
 import { filterTapWgsl, patchCornerWgsl, patchLoadWgsl, type ConvGemmOperands } from './convGemmProgram.ts';
+import { isPointwise, runPointwiseProduct } from './pointwiseProductProgram.ts';
 import { runConvGemm } from './runConvGemm.ts';
 import { allFloat32, type WebgpuKernel, type WebgpuKernelArgs } from './webgpuProgram.ts';
 
@@ -21,7 +22,11 @@ const FORWARD: ConvGemmOperands = {
   bAlongK: false,
 };
 
-/** A forward convolution as the gathered product, `epilogue` applied; undefined (stock runs it) where the studio does not cover the case. */
+/**
+ * A forward convolution as the gathered product (a 1×1 stride-1 one as the direct pointwise
+ * product), `epilogue` applied; undefined (stock runs it) where the studio does not
+ * cover the case.
+ */
 function forward(args: WebgpuKernelArgs, epilogueFor: (outChannels: number) => FusedEpilogue | undefined): TensorInfo | undefined {
   const { inputs, backend, attrs } = args;
   const { x, filter, bias } = inputs;
@@ -35,7 +40,12 @@ function forward(args: WebgpuKernelArgs, epilogueFor: (outChannels: number) => F
     n: info.outChannels,
     k: info.filterHeight * info.filterWidth * info.inChannels,
   };
-  return runConvGemm(backend, FORWARD, [x, filter], info, dims, [...info.outShape], e, e.bias ? bias : undefined);
+  const biasIfAny = e.bias ? bias : undefined;
+  if (isPointwise(info)) {
+    const y = runPointwiseProduct(backend, [x, filter], dims, { a: 'mk', b: 'kn' }, [...info.outShape], { epilogue: e, bias: biasIfAny });
+    if (y) return y;
+  }
+  return runConvGemm(backend, FORWARD, [x, filter], info, dims, [...info.outShape], e, biasIfAny);
 }
 
 export const fastConv2D: WebgpuKernel = {

@@ -1,7 +1,7 @@
 import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core';
 import { supportedConvInfo, type ConvAttrs } from '../supportedConvInfo.ts';
 import { ConvGemmProgram, convUniforms, filterTapWgsl, patchCornerWgsl, patchLoadWgsl, planConvGemm, type ConvGemmOperands } from './convGemmProgram.ts';
-import { PointwiseProductProgram } from './pointwiseProductProgram.ts';
+import { isPointwise, runPointwiseProduct } from './pointwiseProductProgram.ts';
 import { runConvGemm } from './runConvGemm.ts';
 import { allFloat32, type WebgpuBackendLike, type WebgpuKernel } from './webgpuProgram.ts';
 
@@ -168,20 +168,6 @@ function inputGradientByPhase(backend: WebgpuBackendLike, dy: TensorInfo, filter
   return dx;
 }
 
-/** A 1×1, stride-1, unpadded convolution: each output pixel is a product of its own input pixel, no gather. */
-function isPointwise(info: backend_util.Conv2DInfo): boolean {
-  return (
-    info.filterHeight === 1 &&
-    info.filterWidth === 1 &&
-    info.strideHeight === 1 &&
-    info.strideWidth === 1 &&
-    info.padInfo.top === 0 &&
-    info.padInfo.left === 0 &&
-    info.outHeight === info.inHeight &&
-    info.outWidth === info.inWidth
-  );
-}
-
 export const fastConv2DBackpropFilter: WebgpuKernel = {
   kernelName: 'Conv2DBackpropFilter',
   run({ inputs, backend, attrs }) {
@@ -195,6 +181,10 @@ export const fastConv2DBackpropFilter: WebgpuKernel = {
       n: info.outChannels,
       k: info.batchSize * info.outHeight * info.outWidth,
     };
+    if (isPointwise(info)) {
+      const dW = runPointwiseProduct(backend, [x, dy], dims, { a: 'km', b: 'kn' }, [...filterShape], { allowSplits: true });
+      if (dW) return dW;
+    }
     return runConvGemm(backend, FILTER_GRADIENT, [x, dy], info, dims, [...filterShape]);
   },
 };
@@ -209,9 +199,8 @@ export const fastConv2DBackpropInput: WebgpuKernel = {
     if (!info) return undefined;
     if (isPointwise(info)) {
       const dims = { m: info.batchSize * info.inHeight * info.inWidth, n: info.inChannels, k: info.outChannels };
-      if (!PointwiseProductProgram.fits(dims)) return undefined;
-      const program = new PointwiseProductProgram(dims, [...inputShape]);
-      return backend.runWebGPUProgram(program, [dy, filter], 'float32', program.programUniforms());
+      const dx = runPointwiseProduct(backend, [dy, filter], dims, { a: 'mk', b: 'nk' }, [...inputShape]);
+      if (dx) return dx;
     }
     if (info.strideHeight > 1 || info.strideWidth > 1) return inputGradientByPhase(backend, dy, filter, info, [...inputShape]);
     const dims = {

@@ -11,6 +11,7 @@ import { planConvGemm } from './convGemmProgram.ts';
 import { stridePhases } from './fastConvBackprop.ts';
 import { planChannelSums } from './fastBatchNorm.ts';
 import { planDepthwiseFilterGrad } from './fastDepthwiseConv2DBackpropFilter.ts';
+import { planPointwise } from './pointwiseProductProgram.ts';
 import { planSumSlices } from './sumSplitsProgram.ts';
 import { fastWebgpuKernels } from './fastWebgpuKernels.ts';
 import { webgpuParityError } from './webgpuParity.ts';
@@ -63,9 +64,12 @@ describe('the webgpu kernels in training', () => {
     const backend = tf.backend();
     const before = backend.numDataIds();
     const dW = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 16, 32] }) as tf.Tensor;
-    await dW.data();
-    expect(backend.numDataIds()).toBe(before + 1);
-    dW.dispose();
+    // A 1×1 filter gradient: the direct pointwise product, its k sliced too.
+    expect(planPointwise(16, 32, 8 * 32 * 32, true)?.splits).toBeGreaterThan(1);
+    const dW1 = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [1, 1, 16, 32] }) as tf.Tensor;
+    await Promise.all([dW.data(), dW1.data()]);
+    expect(backend.numDataIds()).toBe(before + 2);
+    tf.dispose([dW, dW1]);
     expect(backend.numDataIds()).toBe(before);
     tf.dispose([x, dy]);
   });
@@ -223,6 +227,21 @@ describe('registerFastWebgpuKernels', () => {
       expect(phases.reduce((n, p) => n + p.rows * p.cols, 0)).toBe(inSize * inSize);
       expect(taps.size).toBe(filter * filter);
     }
+  });
+
+  it('slices a 1×1 filter gradient’s pixels into partial sums that cover k once, and never the forward or input gradient', () => {
+    // MobileNetV2's first expansion at batch 32, 16 px: an 8×48 filter over 8,192 pixels.
+    const dW = planPointwise(8, 48, 32 * 16 * 16, true)!;
+    expect(dW.splits).toBeGreaterThan(16);
+    expect(dW.splits * dW.kPerSplit).toBeGreaterThanOrEqual(32 * 16 * 16);
+    expect((dW.splits - 1) * dW.kPerSplit).toBeLessThan(32 * 16 * 16);
+    // The parity grid's sliced 1×1 case.
+    expect(planPointwise(6, 10, 8 * 16 * 16, true)!.splits).toBeGreaterThan(1);
+    expect(planPointwise(32 * 16 * 16, 48, 8, false)).toMatchObject({ splits: 1, kPerSplit: 8 });
+    // Enough blocks already: a 320×1280 filter over 32 pixels is not sliced.
+    expect(planPointwise(320, 1280, 32, true)!.splits).toBe(1);
+    // More blocks than one dispatch dimension takes: the tiled product runs it instead.
+    expect(planPointwise(4 * 65535 * 64 + 4, 4, 8, false)).toBeUndefined();
   });
 
   it('slices the batch only when the filter alone cannot fill the GPU', () => {

@@ -46,9 +46,10 @@ type Geometry = Omit<ConvParityCase, 'kernel'>;
 
 // The geometries of the zoo: stems (3×3/2, ResNet's 7×7/2), 3×3 and 1×1 bodies, odd sizes
 // with asymmetric 'same' padding, explicit padding, valid, shapes big enough that the batch
-// is sliced across workgroups (partial sums), 1×1 stride 1 (the input gradient's direct
-// product, rows and columns not multiples of its 4×4 block), ResNet's 1×1/2 shortcut and a
-// filter smaller than its stride (the input gradient's stride phases that no tap reaches).
+// is sliced across workgroups (partial sums), 1×1 stride 1 (the direct pointwise product of
+// all three kernels, rows and columns not multiples of its 4×4 block, and a batch long enough
+// that the filter gradient's k is sliced), ResNet's 1×1/2 shortcut and a filter smaller than
+// its stride (the input gradient's stride phases that no tap reaches).
 const CONV: Geometry[] = [
   { x: [2, 9, 9, 3], filter: [3, 3, 3, 8], stride: 1, pad: 'same' },
   { x: [2, 16, 16, 8], filter: [3, 3, 8, 16], stride: 2, pad: 'same' },
@@ -62,6 +63,7 @@ const CONV: Geometry[] = [
   { x: [3, 5, 7, 144], filter: [1, 1, 144, 26], stride: 1, pad: 'same' },
   { x: [2, 9, 9, 8], filter: [1, 1, 8, 12], stride: 2, pad: 'same' },
   { x: [2, 10, 11, 4], filter: [2, 2, 4, 3], stride: 3, pad: 'same' },
+  { x: [8, 16, 16, 6], filter: [1, 1, 6, 10], stride: 1, pad: 'same' },
 ];
 
 // MobileNetV2's and EfficientNet-B0's depthwise layers: 3×3 and 5×5, stride 1 and 2, a
@@ -76,8 +78,8 @@ const DEPTHWISE: Geometry[] = [
 ];
 
 // The forward's epilogues: every activation tfjs fuses but prelu, with and without a bias,
-// on a geometry that runs in one pass and on one whose product is sliced (partial sums:
-// the epilogue then runs in the summing pass).
+// on a geometry that runs in one pass, on one whose product is sliced (partial sums: the
+// epilogue then runs in the summing pass) and on a 1×1 one (the direct pointwise product).
 const FUSED: Omit<ConvParityCase, 'kernel' | 'x' | 'filter' | 'stride' | 'pad'>[] = [
   { bias: true, activation: 'linear' },
   { bias: true, activation: 'relu' },
@@ -89,6 +91,7 @@ const FUSED: Omit<ConvParityCase, 'kernel' | 'x' | 'filter' | 'stride' | 'pad'>[
 const FUSED_GEOMETRIES: Geometry[] = [
   { x: [2, 9, 9, 5], filter: [3, 3, 5, 7], stride: 1, pad: 'same' },
   { x: [4, 2, 2, 64], filter: [3, 3, 64, 24], stride: 1, pad: 'same' },
+  { x: [2, 6, 5, 12], filter: [1, 1, 12, 10], stride: 1, pad: 'same' },
 ];
 
 // Global average pools (the spatial axes of NHWC; 1×1 and larger maps), a bias gradient
