@@ -2,7 +2,7 @@ import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { BATCH_NORM_KERNELS, rowsAndChannels, type BatchNormGradAttrs, type MovingAverageAttrs } from '../../core/models/batchNormKernels.ts';
 import { runElementwise, type ElementwiseOp } from './elementwiseProgram.ts';
 import { runFusedStep, type FusedStep } from './fusedStep.ts';
-import { MAX_WORKGROUPS_PER_DIMENSION, SELF_INDEXED_LAYOUT, type WebgpuBackendLike, type WebgpuKernel, type WebgpuProgram } from './webgpuProgram.ts';
+import { MAX_WORKGROUPS_PER_DIMENSION, SELF_INDEXED_LAYOUT, allFloat32, type WebgpuBackendLike, type WebgpuKernel, type WebgpuProgram } from './webgpuProgram.ts';
 
 const CHANNELS_PER_WORKGROUP = 64;
 /** Invocations to aim for: enough to fill a large GPU; the rows are sliced to get there. */
@@ -169,6 +169,42 @@ export const fastBatchNormGrad: WebgpuKernel = {
     const components = channels % 4 === 0 ? 4 : 1;
     const dx = runElementwise(backend, D_X, [dy, x, mean, variance, gamma, dGamma, dBeta], x.shape, { ...values, channels: channels / components }, components);
     return [dx, dGamma, dBeta];
+  },
+};
+
+/**
+ * y = (x − μ)·γ/√(σ² + ε) + β over a channels-last x, per-channel inputs read at `c`; β and
+ * γ optional as in tfjs's FusedBatchNorm, whose formula (x·inv − μ·inv + β, inv = γ/√(σ² + ε))
+ * this keeps. Stock maps every input's coordinates from the output index (four divisions per
+ * input and value, one value per invocation); here channels come in fours where C allows.
+ */
+function batchNormForward(offset: boolean, scale: boolean): ElementwiseOp {
+  return {
+    key: `BatchNorm_${offset ? 'offset' : ''}_${scale ? 'scale' : ''}`,
+    vec4: true,
+    inputs: ['x', 'mean', 'variance', ...(offset ? ['offset'] : []), ...(scale ? ['scale'] : [])],
+    floats: ['epsilon'],
+    ints: ['channels'],
+    body: `
+    let c = i % uniforms.channels;
+    let inv = ${scale ? 'scale[c] * ' : ''}inverseSqrt(variance[c] + uniforms.epsilon);`,
+    result: `x[i] * inv - mean[c] * inv${offset ? ' + offset[c]' : ''}`,
+  };
+}
+
+/** tfjs's batch norm (training and inference) where every per-channel input is one value per channel of x's last axis; else stock. */
+export const fastFusedBatchNorm: WebgpuKernel = {
+  kernelName: 'FusedBatchNorm',
+  run({ inputs, backend, attrs }) {
+    const { x, mean, variance, offset, scale } = inputs as Record<string, TensorInfo | undefined>;
+    if (!x || !mean || !variance || x.shape.length === 0 || !allFloat32(x, mean, variance, offset, scale)) return undefined;
+    const channels = x.shape[x.shape.length - 1];
+    if (![mean, variance, offset, scale].every((t) => t === undefined || (t.shape.length === 1 && t.shape[0] === channels))) return undefined;
+    const components = channels % 4 === 0 ? 4 : 1;
+    const op = batchNormForward(offset !== undefined, scale !== undefined);
+    const perChannel = [mean, variance, offset, scale].filter((t): t is TensorInfo => t !== undefined);
+    const values = { epsilon: Number(attrs.varianceEpsilon ?? 0.001), channels: channels / components };
+    return runElementwise(backend, op, [x, ...perChannel], x.shape, values, components);
   },
 };
 

@@ -1,7 +1,7 @@
 import { KernelOverrides } from '../kernelOverrides.ts';
 import { fastAdamUpdate } from './fastAdamUpdate.ts';
 import { fastActivationGrad } from './fastActivationGrad.ts';
-import { fastBatchNormGrad, fastMoments, fastMovingAverage } from './fastBatchNorm.ts';
+import { fastBatchNormGrad, fastFusedBatchNorm, fastMoments, fastMovingAverage } from './fastBatchNorm.ts';
 import { fastConv2D, fastFusedConv2D } from './fastConv2D.ts';
 import { fastConv2DBackpropFilter, fastConv2DBackpropInput } from './fastConvBackprop.ts';
 import { fastDepthwiseConv2DBackpropFilter } from './fastDepthwiseConv2DBackpropFilter.ts';
@@ -23,7 +23,8 @@ import type { WebgpuKernelArgs } from './webgpuProgram.ts';
  * and slice of k. Where the work is too small to fill a GPU the summed range is sliced
  * across workgroups and the slices added afterwards. Results equal stock within float32
  * summation order; cases the kernels do not cover (NCHW, dilation > 1, prelu fusions, large
- * products, reductions over the innermost axis) go to stock. Also the fused Adam and
+ * products, reductions over the innermost axis) go to stock. Batch norm's forward (stock's
+ * maps coordinates per input and value) runs four channels per invocation. Also the fused Adam and
  * SGD-momentum steps (three and two launches per variable instead of thirteen and six to
  * eight), the batch-norm statistics, gradient and moving average (ten launches per layer and
  * step instead of some 26) and the activations' gradient (one launch), which the core uses
@@ -33,6 +34,6 @@ import type { WebgpuKernelArgs } from './webgpuProgram.ts';
  */
 export const fastWebgpuKernels = new KernelOverrides<WebgpuKernelArgs>(
   'webgpu',
-  [fastConv2D, fastFusedConv2D, fastConv2DBackpropFilter, fastConv2DBackpropInput, fastSum, fastMean, fastBatchMatMul, fastFusedMatMul, fastDepthwiseConv2DBackpropFilter, fastDepthwiseConv2DBackpropInput, fastAdamUpdate, fastSgdUpdate, fastMoments, fastBatchNormGrad, fastMovingAverage, fastActivationGrad],
+  [fastConv2D, fastFusedConv2D, fastConv2DBackpropFilter, fastConv2DBackpropInput, fastSum, fastMean, fastBatchMatMul, fastFusedMatMul, fastDepthwiseConv2DBackpropFilter, fastDepthwiseConv2DBackpropInput, fastFusedBatchNorm, fastAdamUpdate, fastSgdUpdate, fastMoments, fastBatchNormGrad, fastMovingAverage, fastActivationGrad],
   "import '@tensorflow/tfjs-backend-webgpu' first, where navigator.gpu exists",
 );

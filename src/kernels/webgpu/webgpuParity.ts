@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { relativeError } from '../../core/util/relativeError.ts';
 import { stockThenFast } from '../stockThenFast.ts';
 import { fastWebgpuKernels } from './fastWebgpuKernels.ts';
-import { isMatMulCase, isReduceCase, type ConvParityCase, type MatMulParityCase, type ParityCase } from './webgpuParityCases.ts';
+import { isBatchNormCase, isMatMulCase, isReduceCase, type BatchNormParityCase, type ConvParityCase, type MatMulParityCase, type ParityCase } from './webgpuParityCases.ts';
 
 /** Uniform in [-1, 1), the same on every host for the same seed. */
 function seeded(shape: number[], seed: number): tf.Tensor {
@@ -45,9 +45,18 @@ function prepareConv(c: ConvParityCase): Prepared {
   return kernelCall(c.kernel, { x: seeded(c.x, 1), dy }, { ...attrs, filterShape: c.filter });
 }
 
+function prepareBatchNorm(c: BatchNormParityCase): Prepared {
+  const stats = c.stats ?? [c.x[c.x.length - 1]];
+  // A variance in [0, 2): positive, as a batch's is.
+  const variance = tf.tidy(() => tf.add(seeded(stats, 3), 1));
+  const inputs = { x: seeded(c.x, 1), mean: seeded(stats, 2), variance, ...(c.offset ? { offset: seeded(stats, 4) } : {}), ...(c.scale ? { scale: seeded(stats, 5) } : {}) };
+  return kernelCall(c.kernel, inputs, { varianceEpsilon: 1e-3 });
+}
+
 /** The inputs of a case (seeded) and the call of its kernel on the registered implementation. */
 function prepare(c: ParityCase): Prepared {
   if (isMatMulCase(c)) return prepareMatMul(c);
+  if (isBatchNormCase(c)) return prepareBatchNorm(c);
   if (isReduceCase(c)) return kernelCall(c.kernel, { x: seeded(c.x, 1) }, { axis: c.axes, keepDims: c.keepDims });
   return prepareConv(c);
 }

@@ -32,7 +32,16 @@ export interface MatMulParityCase {
   activation?: ConvParityCase['activation'];
 }
 
-export type ParityCase = ConvParityCase | ReduceParityCase | MatMulParityCase;
+/** Batch norm's forward over a channels-last x; mean and variance of `stats` shape (one per channel unless given), β and γ optional. */
+export interface BatchNormParityCase {
+  kernel: 'FusedBatchNorm';
+  x: number[];
+  offset: boolean;
+  scale: boolean;
+  stats?: number[];
+}
+
+export type ParityCase = ConvParityCase | ReduceParityCase | MatMulParityCase | BatchNormParityCase;
 
 export function isReduceCase(c: ParityCase): c is ReduceParityCase {
   return c.kernel === 'Sum' || c.kernel === 'Mean';
@@ -40,6 +49,10 @@ export function isReduceCase(c: ParityCase): c is ReduceParityCase {
 
 export function isMatMulCase(c: ParityCase): c is MatMulParityCase {
   return c.kernel === 'BatchMatMul' || c.kernel === '_FusedMatMul';
+}
+
+export function isBatchNormCase(c: ParityCase): c is BatchNormParityCase {
+  return c.kernel === 'FusedBatchNorm';
 }
 
 type Geometry = Omit<ConvParityCase, 'kernel'>;
@@ -119,12 +132,24 @@ const MATMUL: MatMulParityCase[] = [
   { kernel: 'BatchMatMul', a: [1, 256, 64], b: [1, 64, 128], transposeA: false, transposeB: false },
 ];
 
+// Batch norm: channels in fours and not, with and without β and γ, a dense layer's [N, C],
+// and statistics shaped [1, 1, 1, C] (stock's, unchanged).
+const BATCH_NORM: BatchNormParityCase[] = [
+  { kernel: 'FusedBatchNorm', x: [2, 5, 6, 8], offset: true, scale: true },
+  { kernel: 'FusedBatchNorm', x: [3, 4, 5, 6], offset: true, scale: true },
+  { kernel: 'FusedBatchNorm', x: [4, 3, 3, 12], offset: false, scale: true },
+  { kernel: 'FusedBatchNorm', x: [2, 3, 3, 5], offset: true, scale: false },
+  { kernel: 'FusedBatchNorm', x: [7, 16], offset: true, scale: true },
+  { kernel: 'FusedBatchNorm', x: [2, 3, 3, 4], offset: true, scale: true, stats: [1, 1, 1, 4] },
+];
+
 /** Every kernel the studio replaces on webgpu, on every geometry it must match stock on. */
 export const WEBGPU_PARITY_CASES: readonly ParityCase[] = [
   ...CONV.map((g) => ({ kernel: 'Conv2D' as const, ...g })),
   ...FUSED_GEOMETRIES.flatMap((g) => FUSED.map((f) => ({ kernel: 'FusedConv2D' as const, ...g, ...f }))),
   ...REDUCE.flatMap((r) => [{ kernel: 'Sum' as const, ...r }, { kernel: 'Mean' as const, ...r }]),
   ...MATMUL,
+  ...BATCH_NORM,
   ...CONV.map((g) => ({ kernel: 'Conv2DBackpropFilter' as const, ...g })),
   ...CONV.map((g) => ({ kernel: 'Conv2DBackpropInput' as const, ...g })),
   ...DEPTHWISE.map((g) => ({ kernel: 'DepthwiseConv2dNativeBackpropFilter' as const, ...g })),
@@ -140,6 +165,7 @@ export function parityCaseLabel(c: ParityCase): string {
     return `${c.kernel} [${c.a}]${c.transposeA ? 'ᵀ' : ''} · [${c.b}]${c.transposeB ? 'ᵀ' : ''}${fused}`;
   }
   if (isReduceCase(c)) return `${c.kernel} x [${c.x}] axes [${c.axes}]${c.keepDims ? ' keepDims' : ''}`;
+  if (isBatchNormCase(c)) return `${c.kernel} x [${c.x}]${c.offset ? ' β' : ''}${c.scale ? ' γ' : ''}${c.stats ? ` stats [${c.stats}]` : ''}`;
   const fused = c.kernel === 'FusedConv2D' ? ` ${c.bias ? 'bias + ' : ''}${c.activation}` : '';
   return `${c.kernel} x [${c.x}] filter [${c.filter}] stride ${c.stride} pad ${JSON.stringify(c.pad)}${fused}`;
 }
