@@ -4,6 +4,7 @@ import { fastActivationGrad } from './fastActivationGrad.ts';
 import { fastBatchNormGrad, fastFusedBatchNorm, fastMoments, fastMovingAverage } from './fastBatchNorm.ts';
 import { fastConv2D, fastFusedConv2D } from './fastConv2D.ts';
 import { fastConv2DBackpropFilter, fastConv2DBackpropInput } from './fastConvBackprop.ts';
+import { fastDepthwiseConv2D } from './fastDepthwiseConv2D.ts';
 import { fastDepthwiseConv2DBackpropFilter } from './fastDepthwiseConv2DBackpropFilter.ts';
 import { fastDepthwiseConv2DBackpropInput } from './fastDepthwiseConv2DBackpropInput.ts';
 import { fastBatchMatMul, fastFusedMatMul } from './fastMatMul.ts';
@@ -16,8 +17,8 @@ import type { WebgpuKernelArgs } from './webgpuProgram.ts';
  * replaced (issue 6): the convolution gradients, which stock runs one invocation per output
  * element over the whole batch with no data reuse, as tiled WGSL kernels (the regular filter
  * and input gradients as gathered matrix products through workgroup memory, the depthwise
- * filter gradient with per-channel register accumulation, the depthwise input gradient per
- * four channels); the forward convolution as the same gathered product with the bias and
+ * filter gradient with per-channel register accumulation, the depthwise convolution and its
+ * input gradient per four channels); the forward convolution as the same gathered product with the bias and
  * activation applied as it is written; sums and means over neighbouring axes in place
  * (stock transposes them innermost first); small matrix products one invocation per output
  * and slice of k. Where the work is too small to fill a GPU the summed range is sliced
@@ -34,6 +35,6 @@ import type { WebgpuKernelArgs } from './webgpuProgram.ts';
  */
 export const fastWebgpuKernels = new KernelOverrides<WebgpuKernelArgs>(
   'webgpu',
-  [fastConv2D, fastFusedConv2D, fastConv2DBackpropFilter, fastConv2DBackpropInput, fastSum, fastMean, fastBatchMatMul, fastFusedMatMul, fastDepthwiseConv2DBackpropFilter, fastDepthwiseConv2DBackpropInput, fastFusedBatchNorm, fastAdamUpdate, fastSgdUpdate, fastMoments, fastBatchNormGrad, fastMovingAverage, fastActivationGrad],
+  [fastConv2D, fastFusedConv2D, fastConv2DBackpropFilter, fastConv2DBackpropInput, fastSum, fastMean, fastBatchMatMul, fastFusedMatMul, fastDepthwiseConv2D, fastDepthwiseConv2DBackpropFilter, fastDepthwiseConv2DBackpropInput, fastFusedBatchNorm, fastAdamUpdate, fastSgdUpdate, fastMoments, fastBatchNormGrad, fastMovingAverage, fastActivationGrad],
   "import '@tensorflow/tfjs-backend-webgpu' first, where navigator.gpu exists",
 );

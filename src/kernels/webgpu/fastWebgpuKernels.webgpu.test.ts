@@ -188,11 +188,11 @@ describe('the batch-norm and activation kernels on webgpu', () => {
 });
 
 describe('registerFastWebgpuKernels', () => {
-  it('replaces the convolutions and reductions and unregister puts the very same stock configs back', () => {
+  it('replaces the convolutions, reductions, products and batch norm and unregister puts the very same stock configs back', () => {
     fastWebgpuKernels.unregister();
-    expect([...fastWebgpuKernels.names].sort()).toEqual(
-      ['Conv2D', 'FusedConv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'Sum', 'Mean', 'BatchMatMul', '_FusedMatMul', ...ADDED_KERNELS].sort(),
-    );
+    const replaced = ['Conv2D', 'FusedConv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'DepthwiseConv2dNative', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput'];
+    replaced.push('Sum', 'Mean', 'BatchMatMul', '_FusedMatMul', 'FusedBatchNorm');
+    expect([...fastWebgpuKernels.names].sort()).toEqual([...replaced, ...ADDED_KERNELS].sort());
     const stock = fastWebgpuKernels.names.map((name) => tf.getKernel(name, 'webgpu'));
     expect(fastWebgpuKernels.names.filter((_, i) => stock[i] === undefined).sort()).toEqual([...ADDED_KERNELS].sort());
     fastWebgpuKernels.register();

@@ -36,6 +36,7 @@ function prepareConv(c: ConvParityCase): Prepared {
     const inputs = { x: seeded(c.x, 1), filter: seeded(c.filter, 2), ...(c.bias ? { bias: seeded([c.filter[3]], 3) } : {}) };
     return kernelCall(c.kernel, inputs, c.kernel === 'Conv2D' ? attrs : { ...attrs, ...fusedAttrs(c.activation) });
   }
+  if (c.kernel === 'DepthwiseConv2dNative') return kernelCall(c.kernel, { x: seeded(c.x, 1), filter: seeded(c.filter, 2) }, attrs);
   const depthwise = c.kernel.startsWith('Depthwise');
   const dyShape = tf.backend_util.computeConv2DInfo(c.x, c.filter, c.stride, 1, c.pad, undefined, depthwise).outShape;
   const dy = seeded(dyShape, 2);

@@ -4,7 +4,14 @@ type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, numb
 
 /** One convolution kernel (forward or gradient) on one geometry; a fused forward with its bias and activation. */
 export interface ConvParityCase {
-  kernel: 'Conv2D' | 'FusedConv2D' | 'Conv2DBackpropFilter' | 'Conv2DBackpropInput' | 'DepthwiseConv2dNativeBackpropFilter' | 'DepthwiseConv2dNativeBackpropInput';
+  kernel:
+    | 'Conv2D'
+    | 'FusedConv2D'
+    | 'Conv2DBackpropFilter'
+    | 'Conv2DBackpropInput'
+    | 'DepthwiseConv2dNative'
+    | 'DepthwiseConv2dNativeBackpropFilter'
+    | 'DepthwiseConv2dNativeBackpropInput';
   x: [number, number, number, number];
   filter: [number, number, number, number];
   stride: number;
@@ -152,6 +159,7 @@ export const WEBGPU_PARITY_CASES: readonly ParityCase[] = [
   ...BATCH_NORM,
   ...CONV.map((g) => ({ kernel: 'Conv2DBackpropFilter' as const, ...g })),
   ...CONV.map((g) => ({ kernel: 'Conv2DBackpropInput' as const, ...g })),
+  ...DEPTHWISE.map((g) => ({ kernel: 'DepthwiseConv2dNative' as const, ...g })),
   ...DEPTHWISE.map((g) => ({ kernel: 'DepthwiseConv2dNativeBackpropFilter' as const, ...g })),
   ...DEPTHWISE.map((g) => ({ kernel: 'DepthwiseConv2dNativeBackpropInput' as const, ...g })),
 ];
