@@ -7,12 +7,28 @@
  */
 export const ACTIVATION_GRAD_KERNEL = 'StudioActivationGrad';
 
+/**
+ * The forward of the activations tfjs composes from several kernels (swish: sigmoid and a
+ * multiply; hardSigmoid: add, relu6, divide; hardSwish: those and a multiply) in one kernel a
+ * backend may provide: input `x`, attrs `activation` (one of COMPOSITE_ACTIVATIONS), the same
+ * values as the composition. `activationTraining` uses it when the active backend has it.
+ */
+export const ACTIVATION_KERNEL = 'StudioActivation';
+
 /** The activations with a fused gradient, as tfjs-layers and the zoo (hardActivations.ts) name them. */
 export const FUSED_ACTIVATIONS = ['relu', 'relu6', 'swish', 'sigmoid', 'hardSigmoid', 'hardSwish'] as const;
 export type FusedActivation = (typeof FUSED_ACTIVATIONS)[number];
 
 export interface ActivationGradAttrs {
   activation: FusedActivation;
+}
+
+/** Those whose forward tfjs runs as several kernels. */
+export const COMPOSITE_ACTIVATIONS = ['swish', 'hardSigmoid', 'hardSwish'] as const satisfies readonly FusedActivation[];
+export type CompositeActivation = (typeof COMPOSITE_ACTIVATIONS)[number];
+
+export function isCompositeActivation(name: string): name is CompositeActivation {
+  return (COMPOSITE_ACTIVATIONS as readonly string[]).includes(name);
 }
 
 export function isFusedActivation(name: string): name is FusedActivation {

@@ -1,11 +1,18 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { ACTIVATION_GRAD_KERNEL, type FusedActivation } from './activationGradKernel.ts';
+import { ACTIVATION_GRAD_KERNEL, ACTIVATION_KERNEL, isCompositeActivation, type FusedActivation } from './activationGradKernel.ts';
 import { FUSED_OPS_FLAG } from './fusedOpsFlag.ts';
 import { hardSigmoid } from './hardActivations.ts';
 
-/** The activation's forward, as the layer computes it value for value (relu6 as one kernel: min(6, relu(x)) is the same number). */
+/**
+ * The activation's forward, as the layer computes it value for value (relu6 as one kernel:
+ * min(6, relu(x)) is the same number); swish and the hard ones as ACTIVATION_KERNEL's one
+ * launch where the backend has it.
+ */
 function forward(x: tf.Tensor, activation: FusedActivation): tf.Tensor {
+  if (isCompositeActivation(activation) && tf.getKernel(ACTIVATION_KERNEL, tf.getBackend())) {
+    return tf.engine().runKernel(ACTIVATION_KERNEL, { x }, { activation }) as tf.Tensor;
+  }
   switch (activation) {
     case 'relu':
       return tf.relu(x);

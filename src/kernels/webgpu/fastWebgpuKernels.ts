@@ -1,5 +1,6 @@
 import { KernelOverrides } from '../kernelOverrides.ts';
 import { fastAdamUpdate } from './fastAdamUpdate.ts';
+import { fastActivation } from './fastActivation.ts';
 import { fastActivationGrad } from './fastActivationGrad.ts';
 import { fastBatchNormGrad, fastFusedBatchNorm, fastMoments, fastMovingAverage } from './fastBatchNorm.ts';
 import { fastConv2D, fastFusedConv2D } from './fastConv2D.ts';
@@ -28,13 +29,14 @@ import type { WebgpuKernelArgs } from './webgpuProgram.ts';
  * maps coordinates per input and value) runs four channels per invocation. Also the fused Adam and
  * SGD-momentum steps (three and two launches per variable instead of thirteen and six to
  * eight), the batch-norm statistics, gradient and moving average (ten launches per layer and
- * step instead of some 26) and the activations' gradient (one launch), which the core uses
+ * step instead of some 26), the activations' gradient (one launch) and swish's and the hard
+ * activations' forward (one launch instead of two to four), which the core uses
  * when registered. `register()` is idempotent; the webgpu backend must have been imported first.
  * Hosts decide whether to register (the Node hosts skip it when STUDIO_STOCK_KERNELS=1);
  * `unregister()` puts the stock kernels back exactly as they were.
  */
 export const fastWebgpuKernels = new KernelOverrides<WebgpuKernelArgs>(
   'webgpu',
-  [fastConv2D, fastFusedConv2D, fastConv2DBackpropFilter, fastConv2DBackpropInput, fastSum, fastMean, fastBatchMatMul, fastFusedMatMul, fastDepthwiseConv2D, fastDepthwiseConv2DBackpropFilter, fastDepthwiseConv2DBackpropInput, fastFusedBatchNorm, fastAdamUpdate, fastSgdUpdate, fastMoments, fastBatchNormGrad, fastMovingAverage, fastActivationGrad],
+  [fastConv2D, fastFusedConv2D, fastConv2DBackpropFilter, fastConv2DBackpropInput, fastSum, fastMean, fastBatchMatMul, fastFusedMatMul, fastDepthwiseConv2D, fastDepthwiseConv2DBackpropFilter, fastDepthwiseConv2DBackpropInput, fastFusedBatchNorm, fastAdamUpdate, fastSgdUpdate, fastMoments, fastBatchNormGrad, fastMovingAverage, fastActivation, fastActivationGrad],
   "import '@tensorflow/tfjs-backend-webgpu' first, where navigator.gpu exists",
 );

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ACTIVATION_GRAD_KERNEL, FUSED_ACTIVATIONS, activationGradArrays } from '../../core/models/activationGradKernel.ts';
+import { ACTIVATION_GRAD_KERNEL, ACTIVATION_KERNEL, FUSED_ACTIVATIONS, activationGradArrays, isCompositeActivation } from '../../core/models/activationGradKernel.ts';
 import { BATCH_NORM_KERNELS } from '../../core/models/batchNormKernels.ts';
 import { ADAM_UPDATE_KERNEL } from '../../core/optim/adamUpdateKernel.ts';
 import { SGD_UPDATE_KERNEL } from '../../core/optim/sgdUpdateKernel.ts';
@@ -22,7 +22,7 @@ import { PARITY_TOLERANCE, WEBGPU_PARITY_CASES, parityCaseLabel } from './webgpu
 // cases run in Chromium through bench.html (e2e/bench.spec.ts).
 const initiallyRegistered = fastWebgpuKernels.registered;
 /** The kernels tfjs does not have at all: the fused optimizer steps and batch norm's. */
-const ADDED_KERNELS = [ADAM_UPDATE_KERNEL, SGD_UPDATE_KERNEL, ...Object.values(BATCH_NORM_KERNELS), ACTIVATION_GRAD_KERNEL];
+const ADDED_KERNELS = [ADAM_UPDATE_KERNEL, SGD_UPDATE_KERNEL, ...Object.values(BATCH_NORM_KERNELS), ACTIVATION_KERNEL, ACTIVATION_GRAD_KERNEL];
 afterAll(() => (initiallyRegistered ? fastWebgpuKernels.register() : fastWebgpuKernels.unregister()));
 
 describe('the studio webgpu kernels vs stock', () => {
@@ -137,12 +137,14 @@ describe('the batch-norm and activation kernels on webgpu', () => {
   });
 
   const activationCases = FUSED_ACTIVATIONS.flatMap((a) => ACTIVATION_PARITY_SHAPES.map((shape) => [a, shape] as const));
-  it.each(activationCases)('and the %s gradient trains as on stock tfjs-webgpu: %j', async (activation, shape) => {
+  it.each(activationCases)('and the %s activation trains as on stock tfjs-webgpu, forward and gradient: %j', async (activation, shape) => {
     const stock = await activationTrace(fastWebgpuKernels, 'stock', activation, shape);
     const fused = await activationTrace(fastWebgpuKernels, 'kernels', activation, shape);
     expect(relativeError(fused.values.y, stock.values.y)).toBeLessThan(1e-6);
     expect(relativeError(fused.values.dx, stock.values.dx)).toBeLessThan(1e-5);
     expect(fused.kernels).toContain(ACTIVATION_GRAD_KERNEL);
+    // Swish and the hard activations' forward is one kernel too; the others are one stock kernel already.
+    expect(fused.kernels.includes(ACTIVATION_KERNEL)).toBe(isCompositeActivation(activation));
     expect(launches(fused.kernels)).toBeLessThan(launches(stock.kernels));
     expect(fused.tensorsLeaked).toBe(0);
   });
