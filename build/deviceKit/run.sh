@@ -1,0 +1,19 @@
+#!/bin/sh
+# The one device run issue 6 asks for, prepared by `npm run bench:kit` (docs/performance.md):
+# a PyTorch reference, then the studio's bench on the GPU through Dawn, results under $OUT.
+# Meant for the device tool's `run`, with `.gl` (the Vulkan loader's debs, unpacked first)
+# and `.devicekit` carried.
+set -u
+KIT=$(cd "$(dirname "$0")" && pwd)
+OUT=${OUT:-/tmp/studio-device-out}
+mkdir -p "$OUT" /tmp/studio-kit
+tar -xJf "$KIT/kit.tar.xz" -C /tmp/studio-kit || exit 1
+# The NVIDIA driver's Vulkan ICD where the device image keeps it, unless one is set already.
+if [ -z "${VK_DRIVER_FILES:-}${VK_ICD_FILENAMES:-}" ]; then
+  export VK_DRIVER_FILES=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
+fi
+(nvidia-smi -L; nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv) > "$OUT/gpu.txt" 2>&1
+PYTHONUNBUFFERED=1 timeout "${TORCH_SECONDS:-150}" python3 "$KIT/torchBench.py" --out "$OUT/torch.json" > "$OUT/torch.log" 2>&1
+echo "torch: exit $?"; cat "$OUT/torch.log"
+timeout "${BENCH_SECONDS:-360}" /tmp/studio-kit/node /tmp/studio-kit/bench.mjs --backend webgpu --gpu ${BENCH_ARGS:-} --out "$OUT/bench.json" > "$OUT/bench.log" 2>&1
+echo "bench: exit $?"; cat "$OUT/bench.log"
