@@ -1,6 +1,6 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { BATCH_NORM_KERNELS, rowsAndChannels, type BatchNormGradAttrs, type MovingAverageAttrs } from '../../core/models/batchNormKernels.ts';
-import { runElementwise, type ElementwiseOp } from './elementwiseProgram.ts';
+import { componentsFor, runElementwise, type ElementwiseOp } from './elementwiseProgram.ts';
 import { runFusedStep, type FusedStep } from './fusedStep.ts';
 import { MAX_WORKGROUPS_PER_DIMENSION, SELF_INDEXED_LAYOUT, allFloat32, type WebgpuBackendLike, type WebgpuKernel, type WebgpuProgram } from './webgpuProgram.ts';
 
@@ -166,7 +166,7 @@ export const fastBatchNormGrad: WebgpuKernel = {
     const dBeta = runElementwise(backend, D_BETA, [partials], [channels], values);
     const dGamma = runElementwise(backend, D_GAMMA, [partials, variance], [channels], values);
     backend.disposeData(partials.dataId);
-    const components = channels % 4 === 0 ? 4 : 1;
+    const components = componentsFor(channels);
     const dx = runElementwise(backend, D_X, [dy, x, mean, variance, gamma, dGamma, dBeta], x.shape, { ...values, channels: channels / components }, components);
     return [dx, dGamma, dBeta];
   },
@@ -200,7 +200,7 @@ export const fastFusedBatchNorm: WebgpuKernel = {
     if (!x || !mean || !variance || x.shape.length === 0 || !allFloat32(x, mean, variance, offset, scale)) return undefined;
     const channels = x.shape[x.shape.length - 1];
     if (![mean, variance, offset, scale].every((t) => t === undefined || (t.shape.length === 1 && t.shape[0] === channels))) return undefined;
-    const components = channels % 4 === 0 ? 4 : 1;
+    const components = componentsFor(channels);
     const op = batchNormForward(offset !== undefined, scale !== undefined);
     const perChannel = [mean, variance, offset, scale].filter((t): t is TensorInfo => t !== undefined);
     const values = { epsilon: Number(attrs.varianceEpsilon ?? 0.001), channels: channels / components };

@@ -110,22 +110,22 @@ export function stridePhases(info: backend_util.Conv2DInfo): StridePhase[] {
   return phases;
 }
 
+/** WGSL: the phase's pixel `row` counts (batch-major, then the phase's rows, then its columns) as its batch `b` and input row and column `xr`, `xc`. */
+const PHASE_PIXEL = `
+    let j = row % PHASE_COLS;
+    let rest = row / PHASE_COLS;
+    let b = rest / PHASE_ROWS;
+    let xr = FIRST_ROW + (rest % PHASE_ROWS) * STRIDE_H;
+    let xc = FIRST_COL + j * STRIDE_W;`;
+
 function inputGradientPhase(phase: StridePhase): ConvGemmOperands {
   return {
     name: 'inputGradPhase',
     variableNames: ['dy', 'W'],
-    rowInfo: `
-    let j = row % PHASE_COLS;
-    let rest = row / PHASE_COLS;
-    let i = rest % PHASE_ROWS;
-    let b = rest / PHASE_ROWS;
-    return vec4<i32>(b, FIRST_ROW + i * STRIDE_H + uniforms.padT, FIRST_COL + j * STRIDE_W + uniforms.padL, 0);`,
-    outRow: `
-    let j = row % PHASE_COLS;
-    let rest = row / PHASE_COLS;
-    let i = rest % PHASE_ROWS;
-    let b = rest / PHASE_ROWS;
-    return (b * uniforms.inH + FIRST_ROW + i * STRIDE_H) * uniforms.inW + FIRST_COL + j * STRIDE_W;`,
+    rowInfo: `${PHASE_PIXEL}
+    return vec4<i32>(b, xr + uniforms.padT, xc + uniforms.padL, 0);`,
+    outRow: `${PHASE_PIXEL}
+    return (b * uniforms.inH + xr) * uniforms.inW + xc;`,
     kInfo: `
     let t = k / uniforms.outC;
     let wr = TAP_ROW + (t / TAPS_COL) * STRIDE_H;

@@ -1,5 +1,5 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { runElementwise } from './elementwiseProgram.ts';
+import { componentsFor, runElementwise } from './elementwiseProgram.ts';
 import type { WebgpuBackendLike } from './webgpuProgram.ts';
 
 /**
@@ -28,7 +28,7 @@ export function runFusedStep(backend: WebgpuBackendLike, step: FusedStep, kernel
     if (t.shape.join() !== first.shape.join()) throw new Error(`${kernelName}: '${name}' has shape [${t.shape}], '${step.inputs[0]}' [${first.shape}]`);
     return t;
   });
-  const components = first.shape.reduce((a, b) => a * b, 1) % 4 === 0 ? 4 : 1;
+  const components = componentsFor(first.shape.reduce((a, b) => a * b, 1));
   return Object.entries(step.outputs).map(([output, result]) =>
     runElementwise(
       backend,

@@ -1,18 +1,12 @@
 import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core';
 import { NO_EPILOGUE, epilogueKey, epilogueWgsl, type FusedEpilogue } from './fusedEpilogue.ts';
-import { sumSplits } from './sumSplitsProgram.ts';
+import { planSumSlices, sumSplits } from './sumSplitsProgram.ts';
 import type { ProgramUniform, WebgpuBackendLike, WebgpuProgram } from './webgpuProgram.ts';
 import { MAX_WORKGROUPS_PER_DIMENSION } from './webgpuProgram.ts';
 
 const WORKGROUP = 64;
 /** Rows and columns of C each invocation computes. */
 const BLOCK = 4;
-/** Invocations to aim for before the k range is sliced: enough to fill a large GPU. */
-const TARGET_INVOCATIONS = 16384;
-/** A k slice shorter than this costs more in partial sums than it gains in parallelism. */
-const MIN_K_PER_SPLIT = 128;
-/** The partial sums are at most this many floats (64 MiB). */
-const MAX_PARTIAL_ELEMENTS = 16 * 1024 * 1024;
 
 /** A 1×1, stride-1, unpadded convolution: each output pixel is a product of its own input pixel, no gather. */
 export function isPointwise(info: backend_util.Conv2DInfo): boolean {
@@ -55,21 +49,19 @@ function blockCount(m: number, n: number): number {
 }
 
 /**
- * k slicing for an M×N×K product, one invocation per block and slice: a filter gradient's
- * M×N (the filter) can be a few dozen blocks while k (every pixel of the batch) runs to
- * hundreds of thousands; undefined when even the unsliced product needs more workgroups
- * than one dispatch dimension takes.
+ * k slicing for an M×N×K product, one invocation per block and slice, planned as the
+ * reductions and small products are (`planSumSlices`, with the blocks as the outputs): a
+ * filter gradient's M×N (the filter) can be a few dozen blocks while k (every pixel of the
+ * batch) runs to hundreds of thousands. Undefined when even the unsliced product needs more
+ * workgroups than one dispatch dimension takes.
  */
 export function planPointwise(m: number, n: number, k: number, allowSplits: boolean): PointwisePlan | undefined {
   const blocks = blockCount(m, n);
-  const maxSplits = Math.floor((MAX_WORKGROUPS_PER_DIMENSION * WORKGROUP) / blocks);
-  if (maxSplits < 1) return undefined;
-  let splits = 1;
-  if (allowSplits) {
-    splits = Math.max(1, Math.min(Math.ceil(TARGET_INVOCATIONS / blocks), Math.floor(k / MIN_K_PER_SPLIT), Math.floor(MAX_PARTIAL_ELEMENTS / (m * n)), maxSplits));
-  }
-  const kPerSplit = Math.max(1, Math.ceil(k / splits));
-  return { m, n, k, splits: k === 0 ? 1 : Math.ceil(k / kPerSplit), kPerSplit };
+  if (Math.ceil(blocks / WORKGROUP) > MAX_WORKGROUPS_PER_DIMENSION) return undefined;
+  // An empty k (no channels) is one pass of one-term slices that writes zeros.
+  const terms = Math.max(k, 1);
+  const { splits, perSplit } = allowSplits ? planSumSlices(blocks, terms) : { splits: 1, perSplit: terms };
+  return { m, n, k, splits, kPerSplit: perSplit };
 }
 
 /**
