@@ -2,7 +2,7 @@
  * The fused batch-norm kernels a backend may provide for training (see
  * src/core/optim/adamUpdateKernel.ts for the pattern): composed of tfjs ops, a batch norm
  * layer's training step is some 26 kernel launches (7 for the statistics and the output, 6
- * for the moving averages, 13 for the gradient); with these it is 10 on webgpu and 5 on cpu,
+ * for the moving averages, 13 for the gradient); with these it is 7 on webgpu and 4 on cpu,
  * and the gradient reads the activations twice instead of a dozen times. `batchNormTraining`
  * uses them when the active backend has all three, and composes tfjs ops otherwise, to the
  * same formulas. Every tensor is float32 and normalized over all axes but the last.
@@ -15,8 +15,11 @@ export const BATCH_NORM_KERNELS = {
    * [dx, dGamma, dBeta] of y = γ·(x − μ)/√(σ² + ε) + β with μ, σ² the batch's own statistics.
    */
   grad: 'StudioBatchNormGrad',
-  /** Inputs `average`, `value` of one shape; attrs `momentum`; output tfjs-layers' update a − (a − v)·(1 − momentum). */
-  movingAverage: 'StudioMovingAverage',
+  /**
+   * Inputs `movingMean`, `movingVariance`, `mean`, `variance` of one shape; attrs `momentum`;
+   * outputs [movingMean', movingVariance'], each tfjs-layers' update a − (a − v)·(1 − momentum).
+   */
+  movingAverages: 'StudioMovingAverages',
 } as const;
 
 export interface BatchNormGradAttrs {

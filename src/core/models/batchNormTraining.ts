@@ -72,15 +72,16 @@ interface BatchNormInternals {
   movingVariance: { read(): tf.Tensor; write(value: tf.Tensor): void };
 }
 
-/** tfjs-layers' moving average, to the letter: v ← v − (v − value)·(1 − momentum). */
-function movingAverage(variable: BatchNormInternals['movingMean'], value: tf.Tensor, momentum: number): void {
+/** tfjs-layers' moving averages of the batch statistics, to the letter: v ← v − (v − value)·(1 − momentum). */
+function updateMovingAverages(bn: BatchNormInternals, mean: tf.Tensor, variance: tf.Tensor): void {
   tf.tidy(() => {
-    const current = variable.read();
-    if (tf.getKernel(BATCH_NORM_KERNELS.movingAverage, tf.getBackend())) {
-      variable.write(tf.engine().runKernel(BATCH_NORM_KERNELS.movingAverage, { average: current, value }, { momentum }) as tf.Tensor);
-    } else {
-      variable.write(tf.sub(current, tf.mul(tf.sub(current, value), 1 - momentum)));
-    }
+    const [movingMean, movingVariance] = [bn.movingMean.read(), bn.movingVariance.read()];
+    const { momentum } = bn;
+    const [nextMean, nextVariance] = tf.getKernel(BATCH_NORM_KERNELS.movingAverages, tf.getBackend())
+      ? (tf.engine().runKernel(BATCH_NORM_KERNELS.movingAverages, { movingMean, movingVariance, mean, variance }, { momentum }) as tf.Tensor[])
+      : [tf.sub(movingMean, tf.mul(tf.sub(movingMean, mean), 1 - momentum)), tf.sub(movingVariance, tf.mul(tf.sub(movingVariance, variance), 1 - momentum))];
+    bn.movingMean.write(nextMean);
+    bn.movingVariance.write(nextVariance);
   });
 }
 
@@ -101,8 +102,7 @@ export function withFusedBatchNormTraining<L extends tfl.layers.Layer>(layer: L)
     const { gamma, beta } = bn;
     return tf.tidy(() => {
       const { y, mean, variance } = batchNormTraining(x, gamma.read(), beta.read(), bn.epsilon);
-      movingAverage(bn.movingMean, mean, bn.momentum);
-      movingAverage(bn.movingVariance, variance, bn.momentum);
+      updateMovingAverages(bn, mean, variance);
       tf.dispose([mean, variance]);
       return y;
     });

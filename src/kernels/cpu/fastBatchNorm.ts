@@ -40,12 +40,13 @@ export const fastBatchNormGrad: FastKernel = {
   },
 };
 
-/** A moving average's update in one pass instead of three kernels and a scalar. */
-export const fastMovingAverage: FastKernel = {
-  kernelName: BATCH_NORM_KERNELS.movingAverage,
+/** Both moving averages' update in one pass instead of six kernels and two scalars. */
+export const fastMovingAverages: FastKernel = {
+  kernelName: BATCH_NORM_KERNELS.movingAverages,
   added: true,
   run({ inputs, backend, attrs }) {
-    const [average, value] = float32Inputs(backend, inputs, ['average', 'value'], BATCH_NORM_KERNELS.movingAverage);
-    return backend.makeTensorInfo(inputs.average.shape, 'float32', movingAverageArrays(average, value, (attrs as unknown as MovingAverageAttrs).momentum));
+    const [movingMean, movingVariance, mean, variance] = float32Inputs(backend, inputs, ['movingMean', 'movingVariance', 'mean', 'variance'], BATCH_NORM_KERNELS.movingAverages);
+    const { momentum } = attrs as unknown as MovingAverageAttrs;
+    return [movingAverageArrays(movingMean, mean, momentum), movingAverageArrays(movingVariance, variance, momentum)].map((v) => backend.makeTensorInfo(inputs.movingMean.shape, 'float32', v));
   },
 };

@@ -20,8 +20,8 @@ const ADAM: FusedStep = {
 };
 
 /**
- * The fused Adam / AdamW step on the webgpu backend: three launches per variable (the
- * parameter and both moments) instead of thirteen, and no scalar tensors to upload.
+ * The fused Adam / AdamW step on the webgpu backend: one launch per variable writing the
+ * parameter and both moments, instead of thirteen, and no scalar tensors to upload.
  */
 export const fastAdamUpdate: WebgpuKernel = {
   kernelName: ADAM_UPDATE_KERNEL,

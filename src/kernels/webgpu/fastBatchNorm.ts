@@ -1,6 +1,7 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { BATCH_NORM_KERNELS, rowsAndChannels, type BatchNormGradAttrs, type MovingAverageAttrs } from '../../core/models/batchNormKernels.ts';
 import { componentsFor, runElementwise, type ElementwiseOp } from './elementwiseProgram.ts';
+import { runElementwiseOutputs, type ElementwiseOutputsOp } from './elementwiseOutputsProgram.ts';
 import { runFusedStep, type FusedStep } from './fusedStep.ts';
 import { MAX_WORKGROUPS_PER_DIMENSION, SELF_INDEXED_LAYOUT, allFloat32, type WebgpuBackendLike, type WebgpuKernel, type WebgpuProgram } from './webgpuProgram.ts';
 
@@ -92,22 +93,21 @@ const foldSplits = (name: string, row: number, c = 'i') => `
 
 const PER_CHANNEL = { floats: ['count', 'epsilon'], ints: ['splits', 'channels'] } as const;
 
-const MEAN: ElementwiseOp = { key: 'BatchNormMean', inputs: ['partials', 'x'], ...PER_CHANNEL, body: foldSplits('s1', 0), result: 'x[i] + s1 / uniforms.count' };
-const VARIANCE: ElementwiseOp = {
-  key: 'BatchNormVariance',
-  inputs: ['partials'],
+// k + Σ(x − k)/N and Σ(x − k)²/N − (Σ(x − k)/N)², k the channel's first value (x[i] for i < C).
+const MOMENTS: ElementwiseOutputsOp = {
+  key: 'BatchNormMoments',
+  inputs: ['partials', 'x'],
   ...PER_CHANNEL,
   body: `${foldSplits('s1', 0)}${foldSplits('s2', 1)}
     let shift = s1 / uniforms.count;`,
-  result: 'max(s2 / uniforms.count - shift * shift, 0.0)',
+  results: { mean: 'x[i] + shift', variance: 'max(s2 / uniforms.count - shift * shift, 0.0)' },
 };
-const D_BETA: ElementwiseOp = { key: 'BatchNormDBeta', inputs: ['partials'], ...PER_CHANNEL, body: foldSplits('s1', 0), result: 's1' };
-const D_GAMMA: ElementwiseOp = {
-  key: 'BatchNormDGamma',
+const D_BETA_GAMMA: ElementwiseOutputsOp = {
+  key: 'BatchNormDBetaGamma',
   inputs: ['partials', 'variance'],
   ...PER_CHANNEL,
-  body: foldSplits('s2', 1),
-  result: 's2 * inverseSqrt(variance[i] + uniforms.epsilon)',
+  body: `${foldSplits('s1', 0)}${foldSplits('s2', 1)}`,
+  results: { dBeta: 's1', dGamma: 's2 * inverseSqrt(variance[i] + uniforms.epsilon)' },
 };
 // dx = a·dy + b·(x − μ) + k with a = γ/√(σ² + ε), b = −a·∂γ/(N·√(σ² + ε)), k = −a·∂β/N.
 // Four channels at a time when C is a multiple of 4 (every input then reads as vec4s and
@@ -124,7 +124,16 @@ const D_X: ElementwiseOp = {
   result: 'a * dy[i] - a * inv * dGamma[c] / uniforms.count * (x[i] - mean[c]) - a * dBeta[c] / uniforms.count',
 };
 
-const MOVING_AVERAGE: FusedStep = { name: 'MovingAverage', inputs: ['average', 'value'], constants: ['decay'], body: '', outputs: { average: 'average[i] - (average[i] - value[i]) * uniforms.decay' } };
+const MOVING_AVERAGES: FusedStep = {
+  name: 'MovingAverages',
+  inputs: ['movingMean', 'movingVariance', 'mean', 'variance'],
+  constants: ['decay'],
+  body: '',
+  outputs: {
+    movingMean: 'movingMean[i] - (movingMean[i] - mean[i]) * uniforms.decay',
+    movingVariance: 'movingVariance[i] - (movingVariance[i] - variance[i]) * uniforms.decay',
+  },
+};
 
 /** A float32 input of the kernel, checked: a kernel tfjs does not have cannot fall back to stock. */
 function input(kernelName: string, inputs: Record<string, TensorInfo>, name: string, size?: number): TensorInfo {
@@ -135,7 +144,7 @@ function input(kernelName: string, inputs: Record<string, TensorInfo>, name: str
   return t;
 }
 
-/** Batch statistics in three launches (channel sums, then mean and variance) instead of tf.moments' four or more. */
+/** Batch statistics in two launches (channel sums, then mean and variance) instead of tf.moments' four or more. */
 export const fastMoments: WebgpuKernel = {
   kernelName: BATCH_NORM_KERNELS.moments,
   added: true,
@@ -145,13 +154,13 @@ export const fastMoments: WebgpuKernel = {
     const { rows, channels } = rowsAndChannels(x.shape, name);
     const { partials, splits } = channelSums(backend, 'moments', [x], rows, channels);
     const values = { count: rows, epsilon: 0, splits, channels };
-    const out = [runElementwise(backend, MEAN, [partials, x], [channels], values), runElementwise(backend, VARIANCE, [partials], [channels], values)];
+    const out = runElementwiseOutputs(backend, MOMENTS, [partials, x], [channels], values);
     backend.disposeData(partials.dataId);
     return out;
   },
 };
 
-/** The batch-norm gradient in four launches (channel sums, ∂β, ∂γ, dx) instead of thirteen. */
+/** The batch-norm gradient in three launches (channel sums, ∂β and ∂γ, dx) instead of thirteen. */
 export const fastBatchNormGrad: WebgpuKernel = {
   kernelName: BATCH_NORM_KERNELS.grad,
   added: true,
@@ -163,8 +172,7 @@ export const fastBatchNormGrad: WebgpuKernel = {
     const [mean, variance, gamma] = ['mean', 'variance', 'gamma'].map((n) => input(name, inputs, n, channels));
     const { partials, splits } = channelSums(backend, 'grad', [dy, x, mean], rows, channels);
     const values = { count: rows, epsilon: (attrs as unknown as BatchNormGradAttrs).epsilon, splits, channels };
-    const dBeta = runElementwise(backend, D_BETA, [partials], [channels], values);
-    const dGamma = runElementwise(backend, D_GAMMA, [partials, variance], [channels], values);
+    const [dBeta, dGamma] = runElementwiseOutputs(backend, D_BETA_GAMMA, [partials, variance], [channels], values);
     backend.disposeData(partials.dataId);
     const components = componentsFor(channels);
     const dx = runElementwise(backend, D_X, [dy, x, mean, variance, gamma, dGamma, dBeta], x.shape, { ...values, channels: channels / components }, components);
@@ -208,12 +216,11 @@ export const fastFusedBatchNorm: WebgpuKernel = {
   },
 };
 
-/** A moving average's update in one launch instead of three and a scalar upload. */
-export const fastMovingAverage: WebgpuKernel = {
-  kernelName: BATCH_NORM_KERNELS.movingAverage,
+/** Both moving averages' update in one launch instead of six and two scalar uploads. */
+export const fastMovingAverages: WebgpuKernel = {
+  kernelName: BATCH_NORM_KERNELS.movingAverages,
   added: true,
   run({ inputs, backend, attrs }) {
-    const [average] = runFusedStep(backend, MOVING_AVERAGE, BATCH_NORM_KERNELS.movingAverage, inputs, { decay: 1 - (attrs as unknown as MovingAverageAttrs).momentum });
-    return average;
+    return runFusedStep(backend, MOVING_AVERAGES, BATCH_NORM_KERNELS.movingAverages, inputs, { decay: 1 - (attrs as unknown as MovingAverageAttrs).momentum });
   },
 };

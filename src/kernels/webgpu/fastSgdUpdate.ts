@@ -16,7 +16,7 @@ const sgd = (nesterov: boolean): FusedStep => ({
 const SGD = sgd(false);
 const SGD_NESTEROV = sgd(true);
 
-/** The fused SGD-with-momentum step on the webgpu backend: two launches per variable instead of six to eight. */
+/** The fused SGD-with-momentum step on the webgpu backend: one launch per variable instead of six to eight. */
 export const fastSgdUpdate: WebgpuKernel = {
   kernelName: SGD_UPDATE_KERNEL,
   added: true,

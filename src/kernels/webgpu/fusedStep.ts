@@ -1,5 +1,6 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { componentsFor, runElementwise } from './elementwiseProgram.ts';
+import { componentsFor } from './elementwiseProgram.ts';
+import { runElementwiseOutputs } from './elementwiseOutputsProgram.ts';
 import type { WebgpuBackendLike } from './webgpuProgram.ts';
 
 /**
@@ -16,9 +17,8 @@ export interface FusedStep {
 }
 
 /**
- * Runs every output of `step` over `inputs` (checked: float32, one shape), one launch each,
- * each recomputing what it needs rather than reading another's result back; four elements
- * per invocation when the size is a multiple of 4.
+ * Runs every output of `step` over `inputs` (checked: float32, one shape) in one launch
+ * (see `runElementwiseOutputs`); four elements per invocation when the size is a multiple of 4.
  */
 export function runFusedStep(backend: WebgpuBackendLike, step: FusedStep, kernelName: string, inputs: Record<string, TensorInfo>, constants: Record<string, number>): TensorInfo[] {
   const first = inputs[step.inputs[0]];
@@ -29,14 +29,12 @@ export function runFusedStep(backend: WebgpuBackendLike, step: FusedStep, kernel
     return t;
   });
   const components = componentsFor(first.shape.reduce((a, b) => a * b, 1));
-  return Object.entries(step.outputs).map(([output, result]) =>
-    runElementwise(
-      backend,
-      { key: `${step.name}_${output}`, inputs: step.inputs, floats: step.constants, body: step.body, result, vec4: true },
-      ordered,
-      first.shape,
-      constants,
-      components,
-    ),
+  return runElementwiseOutputs(
+    backend,
+    { key: step.name, inputs: step.inputs, floats: step.constants, body: step.body, results: step.outputs, vec4: true },
+    ordered,
+    first.shape,
+    constants,
+    components,
   );
 }
