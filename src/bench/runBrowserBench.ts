@@ -83,8 +83,9 @@ export async function runBrowserBench(config: BrowserBenchConfig, say: (line: st
       for (const c of config.cases) {
         const timing: EngineTiming = { engine: engine.id, case: c, timedSteps: steps };
         try {
-          timing.samplesPerSec = await timeTrainer(c, benchSpec(c, c.batchSize * steps, 2), engine.backend);
-          say(`  ${benchCaseLabel(c)}, batch ${c.batchSize}: ${timing.samplesPerSec.toFixed(1)} img/s`);
+          Object.assign(timing, await timeTrainer(c, benchSpec(c, c.batchSize * steps, 2), engine.backend));
+          const launches = timing.dispatchesPerStep === undefined ? '' : `, ${Math.round(timing.dispatchesPerStep)} dispatches/step`;
+          say(`  ${benchCaseLabel(c)}, batch ${c.batchSize}: ${timing.samplesPerSec!.toFixed(1)} img/s${launches}`);
         } catch (err) {
           timing.error = err instanceof Error ? err.message : String(err);
           say(`  ${benchCaseLabel(c)}, batch ${c.batchSize}: failed (${timing.error})`);

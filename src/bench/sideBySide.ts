@@ -7,6 +7,8 @@ export interface EngineTiming {
   case: BenchCase;
   timedSteps: number;
   samplesPerSec?: number;
+  /** WebGPU engines: compute dispatches per training step. */
+  dispatchesPerStep?: number;
   error?: string;
 }
 

@@ -30,6 +30,9 @@ interface KernelRow extends BenchCase {
   fastTimedSteps: number;
   stockSamplesPerSec: number;
   fastSamplesPerSec: number;
+  /** webgpu: compute dispatches per training step, each a fixed host cost on any GPU. */
+  stockDispatchesPerStep?: number;
+  fastDispatchesPerStep?: number;
   /** studio ÷ stock: how many times faster the studio's kernels train (issue 6's targets: 10 on cpu, 3 on a GPU). */
   speedup: number;
 }
@@ -65,17 +68,30 @@ async function compareKernels(backend: NodeBackendName, name: string, cases: Ben
   const fastSteps = steps * FAST_STEP_FACTOR[backend];
   const rows: KernelRow[] = [];
   console.log(`${name}, stock tfjs kernels vs the studio's: studio Trainer, ${steps} (stock) / ${fastSteps} (studio) timed steps after as many warm-up steps`);
-  console.log(['model'.padEnd(26), 'batch'.padStart(5), 'stock img/s'.padStart(12), 'studio img/s'.padStart(13), 'speedup'.padStart(8)].join(' '));
+  const launches = backend === 'webgpu';
+  const launchHeads = launches ? ['stock disp/step'.padStart(16), 'studio disp/step'.padStart(17)] : [];
+  console.log(['model'.padEnd(26), 'batch'.padStart(5), 'stock img/s'.padStart(12), 'studio img/s'.padStart(13), 'speedup'.padStart(8), ...launchHeads].join(' '));
   try {
     for (const c of cases) {
       setStudioKernels([kernels], false);
       const stock = await timeTrainer(c, benchSpec(c, c.batchSize * steps, 2), backend);
       setStudioKernels([kernels], true);
       const fast = await timeTrainer(c, benchSpec(c, c.batchSize * fastSteps, 2), backend);
-      const row = { ...c, backend: name, stockTimedSteps: steps, fastTimedSteps: fastSteps, stockSamplesPerSec: stock, fastSamplesPerSec: fast, speedup: fast / stock };
+      const row: KernelRow = {
+        ...c,
+        backend: name,
+        stockTimedSteps: steps,
+        fastTimedSteps: fastSteps,
+        stockSamplesPerSec: stock.samplesPerSec,
+        fastSamplesPerSec: fast.samplesPerSec,
+        speedup: fast.samplesPerSec / stock.samplesPerSec,
+        ...(stock.dispatchesPerStep === undefined ? {} : { stockDispatchesPerStep: stock.dispatchesPerStep }),
+        ...(fast.dispatchesPerStep === undefined ? {} : { fastDispatchesPerStep: fast.dispatchesPerStep }),
+      };
       rows.push(row);
       const label = benchCaseLabel(c);
-      console.log([label.padEnd(26), String(c.batchSize).padStart(5), stock.toFixed(1).padStart(12), fast.toFixed(1).padStart(13), `${row.speedup.toFixed(2)}×`.padStart(8)].join(' '));
+      const launchCells = launches ? [String(Math.round(stock.dispatchesPerStep ?? NaN)).padStart(16), String(Math.round(fast.dispatchesPerStep ?? NaN)).padStart(17)] : [];
+      console.log([label.padEnd(26), String(c.batchSize).padStart(5), stock.samplesPerSec.toFixed(1).padStart(12), fast.samplesPerSec.toFixed(1).padStart(13), `${row.speedup.toFixed(2)}×`.padStart(8), ...launchCells].join(' '));
     }
   } finally {
     restore();
@@ -210,7 +226,7 @@ export async function benchCommand(args: string[]): Promise<void> {
     const name = `${info.backend} (${info.adapter})`;
     for (const c of cases) {
       const { first: studio, second: fit } = await timeAlternately(
-        () => timeTrainer(c, benchSpec(c, samples, epochs), info.backend),
+        async () => (await timeTrainer(c, benchSpec(c, samples, epochs), info.backend)).samplesPerSec,
         () => timeModelFit(c, samples, epochs),
       );
       const row = { ...c, backend: name, samples, studioSamplesPerSec: studio, fitSamplesPerSec: fit, ratio: studio / fit };
