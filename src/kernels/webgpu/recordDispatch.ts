@@ -38,18 +38,25 @@ export function hasDispatchInternals(backend: WebgpuBackendLike): boolean {
   return METHODS.every((m) => typeof b[m] === 'function') && FIELDS.every((f) => b[f] !== undefined) && 'computePassEncoder' in b;
 }
 
-const pipelines = new WeakMap<GPUDevice, Map<string, GPUComputePipeline>>();
+interface Compiled {
+  pipeline: GPUComputePipeline;
+  /** Asked once: each `getBindGroupLayout` call is a native call and a new object. */
+  layout: GPUBindGroupLayout;
+}
+
+const compiled = new WeakMap<GPUDevice, Map<string, Compiled>>();
 
 /** The compiled pipeline for `code`, compiled once per device under `key` (which must name everything in the code). */
-function pipelineFor(device: GPUDevice, key: string, code: () => string): GPUComputePipeline {
-  let cache = pipelines.get(device);
-  if (!cache) pipelines.set(device, (cache = new Map()));
-  let pipeline = cache.get(key);
-  if (!pipeline) {
-    pipeline = device.createComputePipeline({ layout: 'auto', label: key, compute: { module: device.createShaderModule({ code: code(), label: key }), entryPoint: 'main' } });
-    cache.set(key, pipeline);
+function pipelineFor(device: GPUDevice, key: string, code: () => string): Compiled {
+  let cache = compiled.get(device);
+  if (!cache) compiled.set(device, (cache = new Map()));
+  let entry = cache.get(key);
+  if (!entry) {
+    const pipeline = device.createComputePipeline({ layout: 'auto', label: key, compute: { module: device.createShaderModule({ code: code(), label: key }), entryPoint: 'main' } });
+    entry = { pipeline, layout: pipeline.getBindGroupLayout(0) };
+    cache.set(key, entry);
   }
-  return pipeline;
+  return entry;
 }
 
 export interface Dispatch {
@@ -73,10 +80,10 @@ export function recordDispatch(backend: WebgpuBackendLike, d: Dispatch): TensorI
   const b = backend as unknown as BackendInternals;
   const outputs = d.outputs.map((o) => b.makeTensorInfo(o.shape, 'float32'));
   for (const t of [...outputs, ...d.inputs]) b.uploadToGPU(t.dataId);
-  const pipeline = pipelineFor(b.device, d.key, d.code);
+  const { pipeline, layout } = pipelineFor(b.device, d.key, d.code);
   const resources = [...outputs, ...d.inputs].map((t) => b.tensorToBinding(t));
   const bindGroup = b.device.createBindGroup({
-    layout: pipeline.getBindGroupLayout(0),
+    layout,
     entries: [...resources, b.makeUniforms(d.uniforms)].map((resource, binding) => ({ binding, resource })),
   });
   for (const t of [...outputs, ...d.inputs]) b.commandQueueOwnedIds.add(t.dataId);
