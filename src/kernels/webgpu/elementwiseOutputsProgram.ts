@@ -1,27 +1,19 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { runElementwise, type Components } from './elementwiseProgram.ts';
+import { runElementwise, type Components, type ElementwiseOp } from './elementwiseProgram.ts';
 import { hasDispatchInternals, recordDispatch } from './recordDispatch.ts';
 import { MAX_WORKGROUPS_PER_DIMENSION } from './webgpuProgram.ts';
 
 const WORKGROUP = 64;
 
 /**
- * Several outputs of one shape computed element by element in one launch: `body` (WGSL; `i`
- * the flat index, each input readable by name, `uniforms.<name>` the constants) prepares
- * what the `results` expressions, one per output, write. As `ElementwiseOp`, an op written
- * for either element type `T` (`vec4`) can run four elements per invocation. Every input
- * must be read somewhere: the pipeline's bindings are those its code uses.
+ * Several outputs of one shape computed element by element in one launch: an `ElementwiseOp`
+ * whose `body` prepares what the `results` expressions, one per output, write (the same
+ * names, types and `vec4` rule). Every input must be read somewhere: the pipeline's
+ * bindings are those its code uses.
  */
-export interface ElementwiseOutputsOp {
-  /** Names the shader: everything compiled into the source must be in it. */
-  key: string;
-  inputs: readonly string[];
-  floats?: readonly string[];
-  ints?: readonly string[];
-  body?: string;
+export interface ElementwiseOutputsOp extends Omit<ElementwiseOp, 'result'> {
   /** Output name → the WGSL expression it is assigned, in output order. */
   results: Record<string, string>;
-  vec4?: boolean;
 }
 
 function shaderCode(op: ElementwiseOutputsOp, components: Components, strided: boolean): string {
