@@ -1,4 +1,5 @@
 import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core';
+import { runStudioProgram } from './runStudioProgram.ts';
 import { CONV_UNIFORMS, convUniforms } from './convGemmProgram.ts';
 import { MAX_WORKGROUPS_PER_DIMENSION, type ProgramUniform, type WebgpuBackendLike, type WebgpuProgram } from './webgpuProgram.ts';
 
@@ -93,5 +94,5 @@ export abstract class DepthwiseGroupProgram implements WebgpuProgram {
 /** Runs `program` on `inputs`; undefined (stock runs it) when it needs more workgroups than one dispatch dimension takes. */
 export function runDepthwiseGroup(backend: WebgpuBackendLike, program: DepthwiseGroupProgram, inputs: TensorInfo[]): TensorInfo | undefined {
   if (program.dispatch[0] > MAX_WORKGROUPS_PER_DIMENSION) return undefined;
-  return backend.runWebGPUProgram(program, inputs, 'float32', program.programUniforms());
+  return runStudioProgram(backend, program, inputs, program.programUniforms());
 }

@@ -78,6 +78,7 @@ export function runElementwiseOutputs(
   return recordDispatch(backend, {
     key: `studio${op.key}_outputs_${components}${strided ? '_strided' : ''}`,
     code: () => shaderCode(op, components, strided),
+    entryPoint: 'main',
     outputs: Object.keys(op.results).map(() => ({ shape: [...shape] })),
     inputs,
     uniforms: [

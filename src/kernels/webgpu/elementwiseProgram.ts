@@ -1,4 +1,5 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { runStudioProgram } from './runStudioProgram.ts';
 import { MAX_WORKGROUPS_PER_DIMENSION, type ProgramUniform, type WebgpuBackendLike, type WebgpuProgram } from './webgpuProgram.ts';
 
 const WORKGROUP = 64;
@@ -113,5 +114,5 @@ export function runElementwise(
 ): TensorInfo {
   if (components === 4 && !op.vec4) throw new Error(`${op.key} is not written for vec4 values`);
   const program = new ElementwiseProgram([...shape], op, components);
-  return backend.runWebGPUProgram(program, [...inputs], 'float32', program.programUniforms(values));
+  return runStudioProgram(backend, program, [...inputs], program.programUniforms(values));
 }

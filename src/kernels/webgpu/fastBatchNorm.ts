@@ -1,4 +1,5 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { runStudioProgram } from './runStudioProgram.ts';
 import { BATCH_NORM_KERNELS, rowsAndChannels, type BatchNormGradAttrs, type MovingAverageAttrs } from '../../core/models/batchNormKernels.ts';
 import { componentsFor, runElementwise, type ElementwiseOp } from './elementwiseProgram.ts';
 import { runElementwiseOutputs, type ElementwiseOutputsOp } from './elementwiseOutputsProgram.ts';
@@ -81,7 +82,7 @@ class ChannelSumsProgram implements WebgpuProgram {
 function channelSums(backend: WebgpuBackendLike, kind: 'moments' | 'grad', inputs: TensorInfo[], rows: number, channels: number): { partials: TensorInfo; splits: number } {
   const plan = planChannelSums(rows, channels);
   const uniforms = [rows, channels, plan.rowsPerSplit].map((v) => ({ type: 'int32' as const, data: [v] }));
-  return { partials: backend.runWebGPUProgram(new ChannelSumsProgram(kind, channels, plan), inputs, 'float32', uniforms), splits: plan.splits };
+  return { partials: runStudioProgram(backend, new ChannelSumsProgram(kind, channels, plan), inputs, uniforms), splits: plan.splits };
 }
 
 /** WGSL summing row `row` (0 or 1) of the partials [splits, 2, C] for channel `c` into `name`, in split order. */

@@ -1,4 +1,5 @@
 import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core';
+import { runStudioProgram } from './runStudioProgram.ts';
 import { supportedConvInfo, type ConvAttrs } from '../supportedConvInfo.ts';
 import { ConvGemmProgram, convUniforms, filterTapWgsl, patchCornerWgsl, patchLoadWgsl, planConvGemm, type ConvGemmOperands } from './convGemmProgram.ts';
 import { isPointwise, runPointwiseProduct } from './pointwiseProductProgram.ts';
@@ -162,7 +163,7 @@ function inputGradientByPhase(backend: WebgpuBackendLike, dy: TensorInfo, filter
     if (m === 0) continue;
     const plan = planConvGemm(m, info.inChannels, phase.tapsRow * phase.tapsCol * info.outChannels, false);
     const program = new ConvGemmProgram(inputGradientPhase(phase), plan, inputShape, info);
-    dx = backend.runWebGPUProgram(program, [dy, filter], 'float32', [...program.programUniforms(), ...convUniforms(info)], dx);
+    dx = runStudioProgram(backend, program, [dy, filter], [...program.programUniforms(), ...convUniforms(info)], dx);
   }
   if (!dx) throw new Error('inputGradientByPhase: no stride phase has an input pixel');
   return dx;

@@ -1,4 +1,5 @@
 import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core';
+import { runStudioProgram } from './runStudioProgram.ts';
 import { supportedConvInfo, type ConvAttrs } from '../supportedConvInfo.ts';
 import { CONV_UNIFORMS, convUniforms } from './convGemmProgram.ts';
 import { sumSplits } from './sumSplitsProgram.ts';
@@ -120,6 +121,6 @@ export const fastDepthwiseConv2DBackpropFilter: WebgpuKernel = {
       { type: 'int32' as const, data: [info.outChannels / info.inChannels] },
       ...convUniforms(info),
     ];
-    return sumSplits(backend, backend.runWebGPUProgram(program, [x, dy], 'float32', uniforms), plan.splits, [...filterShape]);
+    return sumSplits(backend, runStudioProgram(backend, program, [x, dy], uniforms), plan.splits, [...filterShape]);
   },
 };

@@ -1,4 +1,5 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { runStudioProgram } from './runStudioProgram.ts';
 import { NO_EPILOGUE, epilogueKey, epilogueWgsl, fusedEpilogue, type FusedEpilogue } from './fusedEpilogue.ts';
 import { planSumSlices, sumSplits } from './sumSplitsProgram.ts';
 import { SELF_INDEXED_LAYOUT, allFloat32, type ProgramUniform, type WebgpuKernel, type WebgpuKernelArgs, type WebgpuProgram } from './webgpuProgram.ts';
@@ -109,7 +110,7 @@ function directMatMul({ inputs, backend, attrs }: WebgpuKernelArgs, epilogueFor:
   const { splits, perSplit } = planSumSlices(outputs, k);
   const program = new DirectMatMulProgram(dims, transposeA, transposeB, perSplit, splits, splits > 1 ? NO_EPILOGUE : epilogue);
   const programInputs = splits === 1 && epilogue.bias ? [a, b, bias] : [a, b];
-  const out = backend.runWebGPUProgram(program, programInputs, 'float32', program.programUniforms());
+  const out = runStudioProgram(backend, program, programInputs, program.programUniforms());
   return sumSplits(backend, out, splits, [batch, m, n], epilogue, epilogue.bias ? bias : undefined);
 }
 

@@ -1,4 +1,5 @@
 import { backend_util, Mean, Sum, util } from '@tensorflow/tfjs-core';
+import { runStudioProgram } from './runStudioProgram.ts';
 import type { MeanAttrs, SumAttrs, TensorInfo } from '@tensorflow/tfjs-core';
 import { planSumSlices, sumSplits } from './sumSplitsProgram.ts';
 import { MAX_WORKGROUPS_PER_DIMENSION, SELF_INDEXED_LAYOUT, allFloat32, type ProgramUniform, type WebgpuBackendLike, type WebgpuKernel, type WebgpuProgram } from './webgpuProgram.ts';
@@ -66,7 +67,7 @@ function reduceMiddle(backend: WebgpuBackendLike, x: TensorInfo, outer: number, 
   const { splits, perSplit } = planSumSlices(outer * inner, reduce);
   // Sliced, each slice's sum is divided (the mean's terms then add up in split order).
   const program = new ReduceMiddleProgram(outer, reduce, inner, perSplit, mean ? reduce : 1, splits > 1 ? [splits, outer * inner] : outShape);
-  return sumSplits(backend, backend.runWebGPUProgram(program, [x], 'float32', program.programUniforms()), splits, outShape);
+  return sumSplits(backend, runStudioProgram(backend, program, [x], program.programUniforms()), splits, outShape);
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core';
+import { runStudioProgram } from './runStudioProgram.ts';
 import { NO_EPILOGUE, epilogueKey, epilogueWgsl, type FusedEpilogue } from './fusedEpilogue.ts';
 import { planSumSlices, sumSplits } from './sumSplitsProgram.ts';
 import type { ProgramUniform, WebgpuBackendLike, WebgpuProgram } from './webgpuProgram.ts';
@@ -176,6 +177,6 @@ export function runPointwiseProduct(
   const plan = planPointwise(dims.m, dims.n, dims.k, allowSplits);
   if (!plan) return undefined;
   const program = new PointwiseProductProgram(plan, outShape, layout, epilogue);
-  const out = backend.runWebGPUProgram(program, plan.splits === 1 && bias ? [...inputs, bias] : inputs, 'float32', program.programUniforms());
+  const out = runStudioProgram(backend, program, plan.splits === 1 && bias ? [...inputs, bias] : inputs, program.programUniforms());
   return sumSplits(backend, out, plan.splits, outShape, epilogue, bias);
 }

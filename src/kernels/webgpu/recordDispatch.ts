@@ -47,12 +47,12 @@ interface Compiled {
 const compiled = new WeakMap<GPUDevice, Map<string, Compiled>>();
 
 /** The compiled pipeline for `code`, compiled once per device under `key` (which must name everything in the code). */
-function pipelineFor(device: GPUDevice, key: string, code: () => string): Compiled {
+function pipelineFor(device: GPUDevice, key: string, code: () => string, entryPoint: string): Compiled {
   let cache = compiled.get(device);
   if (!cache) compiled.set(device, (cache = new Map()));
   let entry = cache.get(key);
   if (!entry) {
-    const pipeline = device.createComputePipeline({ layout: 'auto', label: key, compute: { module: device.createShaderModule({ code: code(), label: key }), entryPoint: 'main' } });
+    const pipeline = device.createComputePipeline({ layout: 'auto', label: key, compute: { module: device.createShaderModule({ code: code(), label: key }), entryPoint } });
     entry = { pipeline, layout: pipeline.getBindGroupLayout(0) };
     cache.set(key, entry);
   }
@@ -62,25 +62,28 @@ function pipelineFor(device: GPUDevice, key: string, code: () => string): Compil
 export interface Dispatch {
   /** Names the shader: everything compiled into `code` must be in it. */
   key: string;
-  /** A whole WGSL module with entry point `main`; bindings in group 0: outputs, then inputs, then the uniforms. */
+  /** A whole WGSL module; bindings in group 0: outputs, then inputs, then the uniforms. */
   code: () => string;
-  outputs: { shape: number[] }[];
+  /** The module's compute entry point. */
+  entryPoint: string;
+  /** Each a new float32 tensor of `shape`, or `into`, an existing one the dispatch writes (allocated on first use). */
+  outputs: { shape: number[]; into?: TensorInfo }[];
   inputs: readonly TensorInfo[];
   uniforms: ProgramUniform[];
   workgroups: [number, number, number];
 }
 
 /**
- * Allocates `outputs` (float32) and records one dispatch writing all of them, in the
+ * Allocates `outputs` (float32) where they are new and records one dispatch writing all of them, in the
  * backend's current compute pass, as tfjs's `recordAndSubmit` records its own: the same
  * submit batching, the same deferred release of tensors the queued commands still use, and
  * a timed pass of its own while tf.time / tf.profile are timing kernels.
  */
 export function recordDispatch(backend: WebgpuBackendLike, d: Dispatch): TensorInfo[] {
   const b = backend as unknown as BackendInternals;
-  const outputs = d.outputs.map((o) => b.makeTensorInfo(o.shape, 'float32'));
+  const outputs = d.outputs.map((o) => o.into ?? b.makeTensorInfo(o.shape, 'float32'));
   for (const t of [...outputs, ...d.inputs]) b.uploadToGPU(t.dataId);
-  const { pipeline, layout } = pipelineFor(b.device, d.key, d.code);
+  const { pipeline, layout } = pipelineFor(b.device, d.key, d.code, d.entryPoint);
   const resources = [...outputs, ...d.inputs].map((t) => b.tensorToBinding(t));
   const bindGroup = b.device.createBindGroup({
     layout,

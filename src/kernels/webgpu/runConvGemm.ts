@@ -1,4 +1,5 @@
 import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core';
+import { runStudioProgram } from './runStudioProgram.ts';
 import { NO_EPILOGUE, type FusedEpilogue } from './fusedEpilogue.ts';
 import { ConvGemmProgram, convUniforms, planConvGemm, type ConvGemmOperands } from './convGemmProgram.ts';
 import { sumSplits } from './sumSplitsProgram.ts';
@@ -24,6 +25,6 @@ export function runConvGemm(
   const plan = planConvGemm(dims.m, dims.n, dims.k);
   const program = new ConvGemmProgram(operands, plan, outShape, info, epilogue);
   const gemmInputs = plan.splits === 1 && bias ? [...inputs, bias] : inputs;
-  const out = backend.runWebGPUProgram(program, gemmInputs, 'float32', [...program.programUniforms(), ...convUniforms(info)]);
+  const out = runStudioProgram(backend, program, gemmInputs, [...program.programUniforms(), ...convUniforms(info)]);
   return sumSplits(backend, out, plan.splits, outShape, epilogue, bias);
 }

@@ -1,4 +1,5 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { runStudioProgram } from './runStudioProgram.ts';
 import { NO_EPILOGUE, epilogueKey, epilogueWgsl, type FusedEpilogue } from './fusedEpilogue.ts';
 import { MAX_WORKGROUPS_PER_DIMENSION, type WebgpuBackendLike, type WebgpuProgram } from './webgpuProgram.ts';
 
@@ -76,7 +77,7 @@ export function sumSplits(
 ): TensorInfo {
   if (splits === 1) return out;
   const uniforms = [splits, outShape[outShape.length - 1]].map((v) => ({ type: 'int32' as const, data: [v] }));
-  const summed = backend.runWebGPUProgram(new SumSplitsProgram(outShape, epilogue), bias ? [out, bias] : [out], 'float32', uniforms);
+  const summed = runStudioProgram(backend, new SumSplitsProgram(outShape, epilogue), bias ? [out, bias] : [out], uniforms);
   backend.disposeData(out.dataId);
   return summed;
 }

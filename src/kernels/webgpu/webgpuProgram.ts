@@ -2,13 +2,15 @@ import type { DataId, DataType, NamedAttrMap, TensorInfo } from '@tensorflow/tfj
 import type { KernelOverride } from '../kernelOverrides.ts';
 
 /**
- * What tfjs-backend-webgpu 4.22 asks of a program (its `WebGPUProgram`, not exported from the
- * package): it prepends the uniform struct (every input's shape and strides, the output's,
- * `size` when asked, then `uniforms`), one `array<f32>` binding per name in `variableNames`
- * and the `result` output binding, and calls `main()` from an entry point of `workgroupSize`.
- * With a non-flat `dispatchLayout` it calls `main()` without an index and the program reads
- * `localId`, `localIndex` and `workgroupId` itself. `shaderKey` names everything compiled
- * into the source; the backend appends the inputs' ranks and dtypes and caches on it.
+ * A studio WGSL program, in the shape tfjs-backend-webgpu 4.22 asks of one (its
+ * `WebGPUProgram`, not exported from the package), so that either compiler takes it:
+ * `runStudioProgram`'s, or tfjs's where the backend lacks what that needs. Both give it
+ * `uniforms` (its own fields, then `size` when asked), one flat binding per name in
+ * `variableNames`, the `result` output binding, and call `main(index)` from an entry point
+ * of `workgroupSize` — or, with a non-flat `dispatchLayout`, `main()`, the program reading
+ * `localId`, `localIndex`, `workgroupId` and `numWorkgroups` itself. tfjs also prepends
+ * every input's shape and strides and coordinate helpers, which no studio program reads.
+ * `shaderKey` names everything compiled into the source.
  */
 export interface WebgpuProgram {
   outputShape: number[];
