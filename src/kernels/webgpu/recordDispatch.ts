@@ -74,7 +74,7 @@ export interface Dispatch {
 }
 
 /**
- * Allocates `outputs` (float32) where they are new and records one dispatch writing all of them, in the
+ * Allocates the new `outputs` (float32) and records one dispatch writing all of them in the
  * backend's current compute pass, as tfjs's `recordAndSubmit` records its own: the same
  * submit batching, the same deferred release of tensors the queued commands still use, and
  * a timed pass of its own while tf.time / tf.profile are timing kernels.
