@@ -2,24 +2,24 @@
  * The fused batch-norm kernels a backend may provide for training (see
  * src/core/optim/adamUpdateKernel.ts for the pattern): composed of tfjs ops, a batch norm
  * layer's training step is some 26 kernel launches (7 for the statistics and the output, 6
- * for the moving averages, 13 for the gradient); with these it is 7 on webgpu and 4 on cpu,
+ * for the moving averages, 13 for the gradient); with these it is 6 on webgpu and 3 on cpu,
  * and the gradient reads the activations twice instead of a dozen times. `batchNormTraining`
- * uses them when the active backend has all three, and composes tfjs ops otherwise, to the
- * same formulas. Every tensor is float32 and normalized over all axes but the last.
+ * uses them when the active backend has both, and composes tfjs ops otherwise, to the same
+ * formulas. Every tensor is float32 and normalized over all axes but the last.
  */
 export const BATCH_NORM_KERNELS = {
-  /** Inputs `x` [..., C]; outputs [mean [C], variance [C]] (biased, as tf.moments). */
+  /**
+   * Inputs `x` [..., C] and, to update the layer's moving statistics in the same pass,
+   * `movingMean`, `movingVariance` [C] with attrs `momentum`; outputs [mean [C], variance [C]]
+   * (biased, as tf.moments), then [movingMean', movingVariance'] when given, each
+   * tfjs-layers' update a − (a − v)·(1 − momentum) of the batch's float32 statistic.
+   */
   moments: 'StudioMoments',
   /**
    * Inputs `dy`, `x` [..., C], `mean`, `variance`, `gamma` [C]; attrs `epsilon`; outputs
    * [dx, dGamma, dBeta] of y = γ·(x − μ)/√(σ² + ε) + β with μ, σ² the batch's own statistics.
    */
   grad: 'StudioBatchNormGrad',
-  /**
-   * Inputs `movingMean`, `movingVariance`, `mean`, `variance` of one shape; attrs `momentum`;
-   * outputs [movingMean', movingVariance'], each tfjs-layers' update a − (a − v)·(1 − momentum).
-   */
-  movingAverages: 'StudioMovingAverages',
 } as const;
 
 export interface BatchNormGradAttrs {

@@ -16,20 +16,30 @@ import { FUSED_OPS_FLAG } from './fusedOpsFlag.ts';
  * op by op in some 30 (MobileNetV2 has 52 batch norms: a third of a training step's
  * launches). Where the backend has the studio's batch-norm kernels (batchNormKernels.ts), the
  * statistics and the gradient are one kernel each: the same formulas, summed in another order.
+ * Given the layer's `moving` statistics, it also returns their tfjs-layers update from this
+ * batch (on the kernels, in the statistics' own pass). The caller disposes `mean`,
+ * `variance` and `moving`.
  */
-export function batchNormTraining(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number): { y: tf.Tensor; mean: tf.Tensor; variance: tf.Tensor } {
+export function batchNormTraining(
+  x: tf.Tensor,
+  gamma: tf.Tensor,
+  beta: tf.Tensor,
+  epsilon: number,
+  moving?: MovingStatistics,
+): { y: tf.Tensor; mean: tf.Tensor; variance: tf.Tensor; moving?: [mean: tf.Tensor, variance: tf.Tensor] } {
   const backend = tf.getBackend();
   const fused = Object.values(BATCH_NORM_KERNELS).every((name) => tf.getKernel(name, backend) !== undefined);
   const axes = Array.from({ length: x.rank - 1 }, (_, i) => i);
-  let stats: [mean: tf.Tensor, variance: tf.Tensor] | undefined;
+  let kept: tf.Tensor[] | undefined;
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [input, g, b] = args as [tf.Tensor, tf.Tensor, tf.Tensor];
     const save = args[3] as tf.GradSaveFunc;
-    const [mean, variance] = fused ? (tf.engine().runKernel(BATCH_NORM_KERNELS.moments, { x: input }, {}) as tf.Tensor[]) : composedMoments(input, axes);
+    const stats = fused ? fusedMoments(input, moving) : composedMoments(input, axes);
+    const [mean, variance] = stats;
     const y = tf.batchNorm(input, mean, variance, b, g, epsilon);
     save([input, mean, variance, g]);
-    // The statistics leave the op for the moving averages; the op's scope would dispose them.
-    stats = [tf.keep(mean), tf.keep(variance)];
+    // The statistics (and the kernel's moving averages) leave the op; its scope would dispose them.
+    kept = stats.map((t) => tf.keep(t));
     return {
       value: y,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
@@ -40,8 +50,29 @@ export function batchNormTraining(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tenso
     };
   });
   const y = op(x, gamma, beta);
-  if (!stats) throw new Error('batch norm: the forward pass did not run');
-  return { y, mean: stats[0], variance: stats[1] };
+  if (!kept) throw new Error('batch norm: the forward pass did not run');
+  const [mean, variance, ...averages] = kept;
+  if (!moving) return { y, mean, variance };
+  const next = averages.length === 2 ? averages : [composedMovingAverage(moving.mean, mean, moving.momentum), composedMovingAverage(moving.variance, variance, moving.momentum)];
+  return { y, mean, variance, moving: [next[0], next[1]] };
+}
+
+/** A layer's moving statistics and how much of them each batch keeps. */
+export interface MovingStatistics {
+  mean: tf.Tensor;
+  variance: tf.Tensor;
+  momentum: number;
+}
+
+/** The batch's statistics from the studio's kernel, with the moving averages' update when given. */
+function fusedMoments(x: tf.Tensor, moving: MovingStatistics | undefined): tf.Tensor[] {
+  const inputs: tf.NamedTensorMap = moving ? { x, movingMean: moving.mean, movingVariance: moving.variance } : { x };
+  return tf.engine().runKernel(BATCH_NORM_KERNELS.moments, inputs, moving ? { momentum: moving.momentum } : {}) as tf.Tensor[];
+}
+
+/** tfjs-layers' moving average, to the letter: v ← v − (v − value)·(1 − momentum). */
+function composedMovingAverage(average: tf.Tensor, value: tf.Tensor, momentum: number): tf.Tensor {
+  return tf.tidy(() => tf.sub(average, tf.mul(tf.sub(average, value), 1 - momentum)));
 }
 
 /** tfjs-layers' statistics, op for op (mean, then the mean of squared deviations), for backends without the studio's kernels (tfjs-webgl). */
@@ -72,19 +103,6 @@ interface BatchNormInternals {
   movingVariance: { read(): tf.Tensor; write(value: tf.Tensor): void };
 }
 
-/** tfjs-layers' moving averages of the batch statistics, to the letter: v ← v − (v − value)·(1 − momentum). */
-function updateMovingAverages(bn: BatchNormInternals, mean: tf.Tensor, variance: tf.Tensor): void {
-  tf.tidy(() => {
-    const [movingMean, movingVariance] = [bn.movingMean.read(), bn.movingVariance.read()];
-    const { momentum } = bn;
-    const [nextMean, nextVariance] = tf.getKernel(BATCH_NORM_KERNELS.movingAverages, tf.getBackend())
-      ? (tf.engine().runKernel(BATCH_NORM_KERNELS.movingAverages, { movingMean, movingVariance, mean, variance }, { momentum }) as tf.Tensor[])
-      : [tf.sub(movingMean, tf.mul(tf.sub(movingMean, mean), 1 - momentum)), tf.sub(movingVariance, tf.mul(tf.sub(movingVariance, variance), 1 - momentum))];
-    bn.movingMean.write(nextMean);
-    bn.movingVariance.write(nextVariance);
-  });
-}
-
 /**
  * Makes a tfjs-layers BatchNormalization layer train through `batchNormTraining` when it
  * normalizes over the last axis with both γ and β and FUSED_OPS_FLAG is set;
@@ -101,9 +119,12 @@ export function withFusedBatchNormTraining<L extends tfl.layers.Layer>(layer: L)
     if (kwargs.training !== true || axis !== x.rank - 1 || !bn.gamma || !bn.beta || !tf.env().getBool(FUSED_OPS_FLAG)) return own(inputs, kwargs);
     const { gamma, beta } = bn;
     return tf.tidy(() => {
-      const { y, mean, variance } = batchNormTraining(x, gamma.read(), beta.read(), bn.epsilon);
-      updateMovingAverages(bn, mean, variance);
-      tf.dispose([mean, variance]);
+      const moving = { mean: bn.movingMean.read(), variance: bn.movingVariance.read(), momentum: bn.momentum };
+      const { y, mean, variance, moving: next } = batchNormTraining(x, gamma.read(), beta.read(), bn.epsilon, moving);
+      bn.movingMean.write(next![0]);
+      bn.movingVariance.write(next![1]);
+      // The variables hold their own references now; these handles left the op kept.
+      tf.dispose([mean, variance, ...next!]);
       return y;
     });
   };

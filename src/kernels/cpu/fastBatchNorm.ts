@@ -9,15 +9,23 @@ import {
 } from '../../core/models/batchNormKernels.ts';
 import { float32Inputs, type FastKernel } from './fastKernel.ts';
 
-/** Batch statistics per channel in two passes over the activations, instead of tf.moments' four kernels. */
+/** Batch statistics per channel in two passes over the activations, and the moving averages' update when asked, instead of tf.moments' four kernels and six more. */
 export const fastMoments: FastKernel = {
   kernelName: BATCH_NORM_KERNELS.moments,
   added: true,
-  run({ inputs, backend }) {
-    const { channels } = rowsAndChannels(inputs.x.shape, BATCH_NORM_KERNELS.moments);
-    const [x] = float32Inputs(backend, inputs, ['x'], BATCH_NORM_KERNELS.moments);
+  run({ inputs, backend, attrs }) {
+    const name = BATCH_NORM_KERNELS.moments;
+    const { channels } = rowsAndChannels(inputs.x.shape, name);
+    const [x] = float32Inputs(backend, inputs, ['x'], name);
     const { mean, variance } = momentsArrays(x, channels);
-    return [mean, variance].map((v) => backend.makeTensorInfo([channels], 'float32', v));
+    const outputs = [mean, variance];
+    if (inputs.movingMean !== undefined || inputs.movingVariance !== undefined) {
+      const [movingMean, movingVariance] = float32Inputs(backend, inputs, ['movingMean', 'movingVariance'], name);
+      if (movingMean.length !== channels) throw new Error(`${name}: 'movingMean' has ${movingMean.length} values for ${channels} channels`);
+      const { momentum } = attrs as unknown as MovingAverageAttrs;
+      outputs.push(movingAverageArrays(movingMean, mean, momentum), movingAverageArrays(movingVariance, variance, momentum));
+    }
+    return outputs.map((v) => backend.makeTensorInfo([channels], 'float32', v));
   },
 };
 
@@ -37,16 +45,5 @@ export const fastBatchNormGrad: FastKernel = {
       backend.makeTensorInfo([channels], 'float32', out.dGamma),
       backend.makeTensorInfo([channels], 'float32', out.dBeta),
     ];
-  },
-};
-
-/** Both moving averages' update in one pass instead of six kernels and two scalars. */
-export const fastMovingAverages: FastKernel = {
-  kernelName: BATCH_NORM_KERNELS.movingAverages,
-  added: true,
-  run({ inputs, backend, attrs }) {
-    const [movingMean, movingVariance, mean, variance] = float32Inputs(backend, inputs, ['movingMean', 'movingVariance', 'mean', 'variance'], BATCH_NORM_KERNELS.movingAverages);
-    const { momentum } = attrs as unknown as MovingAverageAttrs;
-    return [movingAverageArrays(movingMean, mean, momentum), movingAverageArrays(movingVariance, variance, momentum)].map((v) => backend.makeTensorInfo(inputs.movingMean.shape, 'float32', v));
   },
 };

@@ -10,7 +10,7 @@ import { fastMean, fastSum } from './fastReduce.ts';
 import { fastTile } from './fastTile.ts';
 import { fastAdamUpdate } from './fastAdamUpdate.ts';
 import { fastSgdUpdate } from './fastSgdUpdate.ts';
-import { fastBatchNormGrad, fastMoments, fastMovingAverages } from './fastBatchNorm.ts';
+import { fastBatchNormGrad, fastMoments } from './fastBatchNorm.ts';
 import { fastActivationGrad } from './fastActivationGrad.ts';
 
 const FAST_KERNELS: FastKernel[] = [
@@ -33,7 +33,6 @@ const FAST_KERNELS: FastKernel[] = [
   fastSgdUpdate,
   fastMoments,
   fastBatchNormGrad,
-  fastMovingAverages,
   fastActivationGrad,
 ];
 

@@ -29,7 +29,8 @@ describe('the batch-norm kernels on cpu', () => {
   it.each([
     [BATCH_NORM_KERNELS.moments, () => ({ x: tf.zeros([4]) }), /'x' must have a batch and a channel axis/],
     [BATCH_NORM_KERNELS.grad, () => ({ dy: tf.zeros([2, 3]), x: tf.zeros([2, 3]), mean: tf.zeros([2]), variance: tf.zeros([2]), gamma: tf.zeros([2]) }), /'mean' has 2 values for 3 channels/],
-    [BATCH_NORM_KERNELS.movingAverages, () => ({ movingMean: tf.zeros([3]), movingVariance: tf.zeros([3]), mean: tf.zeros([3]), variance: tf.zeros([4]) }), /'variance' has 4 values, 'movingMean' 3/],
+    [BATCH_NORM_KERNELS.moments, () => ({ x: tf.zeros([2, 3]), movingMean: tf.zeros([2]), movingVariance: tf.zeros([2]) }), /'movingMean' has 2 values for 3 channels/],
+    [BATCH_NORM_KERNELS.moments, () => ({ x: tf.zeros([2, 3]), movingMean: tf.zeros([3]), movingVariance: tf.zeros([4]) }), /'movingVariance' has 4 values, 'movingMean' 3/],
     [ACTIVATION_GRAD_KERNEL, () => ({ dy: tf.zeros([3]), x: tf.zeros([3]) }), /unknown activation 'elu'/],
   ] as const)('%s refuses malformed inputs, naming them', (kernel, inputs, message) => {
     fastCpuKernels.register();

@@ -116,7 +116,6 @@ describe('the fused steps on webgpu', () => {
   it.each([
     [ADAM_UPDATE_KERNEL, { param: 0, grad: 1, m: 2, v: 3 }, { beta1: 0.9, oneMinusBeta1: 0.1, beta2: 0.999, oneMinusBeta2: 0.001, eps: 1e-8, stepSize: 0.01, biasCorrection2Sqrt: 0.5, l2: 0, shrink: 1 }, 3],
     [SGD_UPDATE_KERNEL, { param: 0, grad: 1, buf: 2 }, { lr: 0.1, momentum: 0.9, weightDecay: 0, nesterov: false }, 2],
-    [BATCH_NORM_KERNELS.movingAverages, { movingMean: 0, movingVariance: 1, mean: 2, variance: 3 }, { momentum: 0.99 }, 2],
   ] as const)('%s writes all its outputs in one launch', async (kernel, names, attrs, outputs) => {
     fastWebgpuKernels.register();
     const inputs = Object.fromEntries(Object.entries(names).map(([name, seed]) => [name, seeded([3, 8], seed)]));
@@ -127,11 +126,17 @@ describe('the fused steps on webgpu', () => {
     tf.dispose([...Object.values(inputs), ...result]);
   });
 
-  it('take two launches for the batch statistics and three for the batch-norm gradient', async () => {
+  it('take two launches for the batch statistics, with or without the moving averages, and three for the batch-norm gradient', async () => {
     fastWebgpuKernels.register();
     const x = seeded([4, 6, 6, 8], 61);
     const moments = await countDispatches(() => tf.engine().runKernel(BATCH_NORM_KERNELS.moments, { x }, {}) as tf.Tensor[]);
     expect(moments.dispatches).toHaveLength(2);
+    expect(moments.result).toHaveLength(2);
+    const [movingMean, movingVariance] = [seeded([8], 64), seeded([8], 65)];
+    const withAverages = await countDispatches(() => tf.engine().runKernel(BATCH_NORM_KERNELS.moments, { x, movingMean, movingVariance }, { momentum: 0.9 }) as tf.Tensor[]);
+    expect(withAverages.dispatches).toHaveLength(2);
+    expect(withAverages.result).toHaveLength(4);
+    tf.dispose([movingMean, movingVariance, ...withAverages.result]);
     const [mean, variance] = moments.result;
     const [dy, gamma] = [seeded([4, 6, 6, 8], 62), seeded([8], 63)];
     const grad = await countDispatches(() => tf.engine().runKernel(BATCH_NORM_KERNELS.grad, { dy, x, mean, variance, gamma }, { epsilon: 1e-3 }) as tf.Tensor[]);

@@ -3,7 +3,6 @@ import { runStudioProgram } from './runStudioProgram.ts';
 import { BATCH_NORM_KERNELS, rowsAndChannels, type BatchNormGradAttrs, type MovingAverageAttrs } from '../../core/models/batchNormKernels.ts';
 import { componentsFor, runElementwise, type ElementwiseOp } from './elementwiseProgram.ts';
 import { runElementwiseOutputs, type ElementwiseOutputsOp } from './elementwiseOutputsProgram.ts';
-import { runFusedStep, type FusedStep } from './fusedStep.ts';
 import { MAX_WORKGROUPS_PER_DIMENSION, SELF_INDEXED_LAYOUT, allFloat32, type WebgpuBackendLike, type WebgpuKernel, type WebgpuProgram } from './webgpuProgram.ts';
 
 const CHANNELS_PER_WORKGROUP = 64;
@@ -94,15 +93,29 @@ const foldSplits = (name: string, row: number, c = 'i') => `
 
 const PER_CHANNEL = { floats: ['count', 'epsilon'], ints: ['splits', 'channels'] } as const;
 
-// k + Σ(x − k)/N and Σ(x − k)²/N − (Σ(x − k)/N)², k the channel's first value (x[i] for i < C).
-const MOMENTS: ElementwiseOutputsOp = {
-  key: 'BatchNormMoments',
-  inputs: ['partials', 'x'],
-  ...PER_CHANNEL,
-  body: `${foldSplits('s1', 0)}${foldSplits('s2', 1)}
-    let shift = s1 / uniforms.count;`,
-  results: { mean: 'x[i] + shift', variance: 'max(s2 / uniforms.count - shift * shift, 0.0)' },
-};
+// k + Σ(x − k)/N and Σ(x − k)²/N − (Σ(x − k)/N)², k the channel's first value (x[i] for i < C);
+// with `moving`, also tfjs-layers' moving averages of those float32 values.
+function momentsOp(moving: boolean): ElementwiseOutputsOp {
+  return {
+    key: `BatchNormMoments${moving ? '_moving' : ''}`,
+    inputs: ['partials', 'x', ...(moving ? ['movingMean', 'movingVariance'] : [])],
+    floats: [...PER_CHANNEL.floats, ...(moving ? ['decay'] : [])],
+    ints: PER_CHANNEL.ints,
+    body: `${foldSplits('s1', 0)}${foldSplits('s2', 1)}
+    let shift = s1 / uniforms.count;
+    let mean = x[i] + shift;
+    let variance = max(s2 / uniforms.count - shift * shift, 0.0);`,
+    results: {
+      mean: 'mean',
+      variance: 'variance',
+      ...(moving
+        ? { movingMean: 'movingMean[i] - (movingMean[i] - mean) * uniforms.decay', movingVariance: 'movingVariance[i] - (movingVariance[i] - variance) * uniforms.decay' }
+        : {}),
+    },
+  };
+}
+const MOMENTS = momentsOp(false);
+const MOMENTS_MOVING = momentsOp(true);
 const D_BETA_GAMMA: ElementwiseOutputsOp = {
   key: 'BatchNormDBetaGamma',
   inputs: ['partials', 'variance'],
@@ -125,17 +138,6 @@ const D_X: ElementwiseOp = {
   result: 'a * dy[i] - a * inv * dGamma[c] / uniforms.count * (x[i] - mean[c]) - a * dBeta[c] / uniforms.count',
 };
 
-const MOVING_AVERAGES: FusedStep = {
-  name: 'MovingAverages',
-  inputs: ['movingMean', 'movingVariance', 'mean', 'variance'],
-  constants: ['decay'],
-  body: '',
-  outputs: {
-    movingMean: 'movingMean[i] - (movingMean[i] - mean[i]) * uniforms.decay',
-    movingVariance: 'movingVariance[i] - (movingVariance[i] - variance[i]) * uniforms.decay',
-  },
-};
-
 /** A float32 input of the kernel, checked: a kernel tfjs does not have cannot fall back to stock. */
 function input(kernelName: string, inputs: Record<string, TensorInfo>, name: string, size?: number): TensorInfo {
   const t = inputs[name] as TensorInfo | undefined;
@@ -145,17 +147,22 @@ function input(kernelName: string, inputs: Record<string, TensorInfo>, name: str
   return t;
 }
 
-/** Batch statistics in two launches (channel sums, then mean and variance) instead of tf.moments' four or more. */
+/**
+ * Batch statistics in two launches (channel sums, then mean and variance, and the moving
+ * averages' update when given) instead of tf.moments' four or more and six for the averages.
+ */
 export const fastMoments: WebgpuKernel = {
   kernelName: BATCH_NORM_KERNELS.moments,
   added: true,
-  run({ inputs, backend }) {
+  run({ inputs, backend, attrs }) {
     const name = BATCH_NORM_KERNELS.moments;
     const x = input(name, inputs, 'x');
     const { rows, channels } = rowsAndChannels(x.shape, name);
+    const moving = inputs.movingMean !== undefined || inputs.movingVariance !== undefined;
+    const averages = moving ? ['movingMean', 'movingVariance'].map((n) => input(name, inputs, n, channels)) : [];
     const { partials, splits } = channelSums(backend, 'moments', [x], rows, channels);
-    const values = { count: rows, epsilon: 0, splits, channels };
-    const out = runElementwiseOutputs(backend, MOMENTS, [partials, x], [channels], values);
+    const values = { count: rows, epsilon: 0, splits, channels, ...(moving ? { decay: 1 - (attrs as unknown as MovingAverageAttrs).momentum } : {}) };
+    const out = runElementwiseOutputs(backend, moving ? MOMENTS_MOVING : MOMENTS, [partials, x, ...averages], [channels], values);
     backend.disposeData(partials.dataId);
     return out;
   },
@@ -214,14 +221,5 @@ export const fastFusedBatchNorm: WebgpuKernel = {
     const perChannel = [mean, variance, offset, scale].filter((t): t is TensorInfo => t !== undefined);
     const values = { epsilon: Number(attrs.varianceEpsilon ?? 0.001), channels: channels / components };
     return runElementwise(backend, op, [x, ...perChannel], x.shape, values, components);
-  },
-};
-
-/** Both moving averages' update in one launch instead of six and two scalar uploads. */
-export const fastMovingAverages: WebgpuKernel = {
-  kernelName: BATCH_NORM_KERNELS.movingAverages,
-  added: true,
-  run({ inputs, backend, attrs }) {
-    return runFusedStep(backend, MOVING_AVERAGES, BATCH_NORM_KERNELS.movingAverages, inputs, { decay: 1 - (attrs as unknown as MovingAverageAttrs).momentum });
   },
 };

@@ -2,7 +2,7 @@ import { KernelOverrides } from '../kernelOverrides.ts';
 import { fastAdamUpdate } from './fastAdamUpdate.ts';
 import { fastActivation } from './fastActivation.ts';
 import { fastActivationGrad } from './fastActivationGrad.ts';
-import { fastBatchNormGrad, fastFusedBatchNorm, fastMoments, fastMovingAverages } from './fastBatchNorm.ts';
+import { fastBatchNormGrad, fastFusedBatchNorm, fastMoments } from './fastBatchNorm.ts';
 import { fastConv2D, fastFusedConv2D } from './fastConv2D.ts';
 import { fastConv2DBackpropFilter, fastConv2DBackpropInput } from './fastConvBackprop.ts';
 import { fastDepthwiseConv2D } from './fastDepthwiseConv2D.ts';
@@ -37,6 +37,6 @@ import type { WebgpuKernelArgs } from './webgpuProgram.ts';
  */
 export const fastWebgpuKernels = new KernelOverrides<WebgpuKernelArgs>(
   'webgpu',
-  [fastConv2D, fastFusedConv2D, fastConv2DBackpropFilter, fastConv2DBackpropInput, fastSum, fastMean, fastBatchMatMul, fastFusedMatMul, fastDepthwiseConv2D, fastDepthwiseConv2DBackpropFilter, fastDepthwiseConv2DBackpropInput, fastFusedBatchNorm, fastAdamUpdate, fastSgdUpdate, fastMoments, fastBatchNormGrad, fastMovingAverages, fastActivation, fastActivationGrad],
+  [fastConv2D, fastFusedConv2D, fastConv2DBackpropFilter, fastConv2DBackpropInput, fastSum, fastMean, fastBatchMatMul, fastFusedMatMul, fastDepthwiseConv2D, fastDepthwiseConv2DBackpropFilter, fastDepthwiseConv2DBackpropInput, fastFusedBatchNorm, fastAdamUpdate, fastSgdUpdate, fastMoments, fastBatchNormGrad, fastActivation, fastActivationGrad],
   "import '@tensorflow/tfjs-backend-webgpu' first, where navigator.gpu exists",
 );

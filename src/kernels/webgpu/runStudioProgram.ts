@@ -66,7 +66,7 @@ fn _start(@builtin(local_invocation_id) lid : vec3<u32>, @builtin(global_invocat
  * as a module of its own (`moduleFor`) and recorded directly: tfjs's `runWebGPUProgram`
  * would build a shader key from every input's shape and upload every input's shape and
  * strides as uniforms on each launch, host work that a GPU step of hundreds of launches pays
- * for every time (about 1.7× the host time of a direct launch on Dawn here). Elsewhere, and
+ * for every time (1.2–1.6× the host time of a direct launch on Dawn here). Elsewhere, and
  * for an empty output, tfjs's own path.
  */
 export function runStudioProgram(backend: WebgpuBackendLike, program: WebgpuProgram, inputs: TensorInfo[], uniforms: ProgramUniform[] = [], output?: TensorInfo): TensorInfo {
