@@ -1,5 +1,5 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { runStudioProgram } from './runStudioProgram.ts';
+import { canRecordOutputs, runStudioProgram, runStudioProgramOutputs } from './runStudioProgram.ts';
 import { MAX_WORKGROUPS_PER_DIMENSION, type ProgramUniform, type WebgpuBackendLike, type WebgpuProgram } from './webgpuProgram.ts';
 
 const WORKGROUP = 64;
@@ -24,6 +24,17 @@ export interface ElementwiseOp {
   result: string;
   /** The body and result are written for either element type `T` (f32 or vec4<f32>). */
   vec4?: boolean;
+}
+
+/**
+ * Several outputs of one shape computed element by element in one launch: an `ElementwiseOp`
+ * whose `body` prepares what the `results` expressions, one per output, write (the same
+ * names, types and `vec4` rule). Every input must be read somewhere: the pipeline's
+ * bindings are those its code uses.
+ */
+export interface ElementwiseOutputsOp extends Omit<ElementwiseOp, 'result'> {
+  /** Output name → the WGSL expression it is assigned, in output order. */
+  results: Record<string, string>;
 }
 
 /** Elements per invocation: 4 (vec4 loads and stores) or 1. */
@@ -53,15 +64,18 @@ class ElementwiseProgram implements WebgpuProgram {
   workgroupSize: [number, number, number] = [WORKGROUP, 1, 1];
   size = true;
   outputComponent: Components;
+  extraOutputs: string[];
   private readonly strided: boolean;
 
+  /** The first result is written to `result`, any further one to `out_<name>`. */
   constructor(
     shape: number[],
-    private readonly op: ElementwiseOp,
+    private readonly op: ElementwiseOutputsOp,
     components: Components,
   ) {
     this.outputShape = shape;
     this.outputComponent = components;
+    this.extraOutputs = Object.keys(op.results).slice(1).map((name) => `out_${name}`);
     this.variableNames = [...op.inputs];
     this.dispatchLayout = { x: shape.map((_, i) => i) };
     const workgroups = Math.max(1, Math.ceil(shape.reduce((a, b) => a * b, 1) / components / WORKGROUP));
@@ -91,7 +105,7 @@ class ElementwiseProgram implements WebgpuProgram {
       fn main(index : i32) {
         ${this.strided ? 'for (var i = index; i < uniforms.size; i += uniforms.threads) {' : 'let i = index;\n        if (i < uniforms.size) {'}
           ${this.op.body ?? ''}
-          result[i] = ${this.op.result};
+          ${Object.values(this.op.results).map((value, k) => `${k === 0 ? 'result' : this.extraOutputs[k - 1]}[i] = ${value};`).join('\n          ')}
         }
       }
     `;
@@ -113,6 +127,34 @@ export function runElementwise(
   components: Components = 1,
 ): TensorInfo {
   if (components === 4 && !op.vec4) throw new Error(`${op.key} is not written for vec4 values`);
-  const program = new ElementwiseProgram([...shape], op, components);
+  const { result, ...rest } = op;
+  const program = new ElementwiseProgram([...shape], { ...rest, results: { result } }, components);
   return runStudioProgram(backend, program, [...inputs], program.programUniforms(values));
+}
+
+/**
+ * Runs `op` over `inputs` (in the order of `op.inputs`) into one float32 tensor of `shape`
+ * per result, in one launch where the backend allows the studio's own recording (tfjs's
+ * programs have a single output, so an Adam step was three launches each recomputing the
+ * moments, batch norm's mean and variance two); otherwise one program per output. Four
+ * elements per invocation with `components` 4, as `runElementwise`.
+ */
+export function runElementwiseOutputs(
+  backend: WebgpuBackendLike,
+  op: ElementwiseOutputsOp,
+  inputs: readonly TensorInfo[],
+  shape: readonly number[],
+  values: Record<string, number> = {},
+  components: Components = 1,
+): TensorInfo[] {
+  if (components === 4 && !op.vec4) throw new Error(`${op.key} is not written for vec4 values`);
+  const code = `${op.body ?? ''} ${Object.values(op.results).join(' ')}`;
+  const unread = op.inputs.filter((name) => !new RegExp(`\\b${name}\\[`).test(code));
+  if (unread.length > 0) throw new Error(`${op.key}: inputs never read: ${unread.join(', ')}`);
+  const results = Object.entries(op.results);
+  if (results.length === 1 || !canRecordOutputs(backend, shape.reduce((a, b) => a * b, 1))) {
+    return results.map(([name, result]) => runElementwise(backend, { ...op, key: `${op.key}_${name}`, result }, inputs, shape, values, components));
+  }
+  const program = new ElementwiseProgram([...shape], op, components);
+  return runStudioProgramOutputs(backend, program, [...inputs], program.programUniforms(values));
 }

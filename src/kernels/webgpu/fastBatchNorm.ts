@@ -1,8 +1,7 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { runStudioProgram } from './runStudioProgram.ts';
 import { BATCH_NORM_KERNELS, rowsAndChannels, type BatchNormGradAttrs, type MovingAverageAttrs } from '../../core/models/batchNormKernels.ts';
-import { componentsFor, runElementwise, type ElementwiseOp } from './elementwiseProgram.ts';
-import { runElementwiseOutputs, type ElementwiseOutputsOp } from './elementwiseOutputsProgram.ts';
+import { componentsFor, runElementwise, runElementwiseOutputs, type ElementwiseOp, type ElementwiseOutputsOp } from './elementwiseProgram.ts';
 import { MAX_WORKGROUPS_PER_DIMENSION, SELF_INDEXED_LAYOUT, allFloat32, type WebgpuBackendLike, type WebgpuKernel, type WebgpuProgram } from './webgpuProgram.ts';
 
 const CHANNELS_PER_WORKGROUP = 64;

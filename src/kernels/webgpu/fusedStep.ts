@@ -1,6 +1,5 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { componentsFor } from './elementwiseProgram.ts';
-import { runElementwiseOutputs } from './elementwiseOutputsProgram.ts';
+import { componentsFor, runElementwiseOutputs } from './elementwiseProgram.ts';
 import type { WebgpuBackendLike } from './webgpuProgram.ts';
 
 /**

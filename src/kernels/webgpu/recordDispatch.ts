@@ -47,12 +47,12 @@ interface Compiled {
 const compiled = new WeakMap<GPUDevice, Map<string, Compiled>>();
 
 /** The compiled pipeline for `code`, compiled once per device under `key` (which must name everything in the code). */
-function pipelineFor(device: GPUDevice, key: string, code: () => string, entryPoint: string): Compiled {
+function pipelineFor(device: GPUDevice, key: string, code: () => string): Compiled {
   let cache = compiled.get(device);
   if (!cache) compiled.set(device, (cache = new Map()));
   let entry = cache.get(key);
   if (!entry) {
-    const pipeline = device.createComputePipeline({ layout: 'auto', label: key, compute: { module: device.createShaderModule({ code: code(), label: key }), entryPoint } });
+    const pipeline = device.createComputePipeline({ layout: 'auto', label: key, compute: { module: device.createShaderModule({ code: code(), label: key }), entryPoint: '_start' } });
     entry = { pipeline, layout: pipeline.getBindGroupLayout(0) };
     cache.set(key, entry);
   }
@@ -62,10 +62,8 @@ function pipelineFor(device: GPUDevice, key: string, code: () => string, entryPo
 export interface Dispatch {
   /** Names the shader: everything compiled into `code` must be in it. */
   key: string;
-  /** A whole WGSL module; bindings in group 0: outputs, then inputs, then the uniforms. */
+  /** A whole WGSL module, entry point `_start`; bindings in group 0: outputs, then inputs, then the uniforms. */
   code: () => string;
-  /** The module's compute entry point. */
-  entryPoint: string;
   /** Each a new float32 tensor of `shape`, or `into`, an existing one the dispatch writes (allocated on first use). */
   outputs: { shape: number[]; into?: TensorInfo }[];
   inputs: readonly TensorInfo[];
@@ -82,14 +80,14 @@ export interface Dispatch {
 export function recordDispatch(backend: WebgpuBackendLike, d: Dispatch): TensorInfo[] {
   const b = backend as unknown as BackendInternals;
   const outputs = d.outputs.map((o) => o.into ?? b.makeTensorInfo(o.shape, 'float32'));
-  for (const t of [...outputs, ...d.inputs]) b.uploadToGPU(t.dataId);
-  const { pipeline, layout } = pipelineFor(b.device, d.key, d.code, d.entryPoint);
-  const resources = [...outputs, ...d.inputs].map((t) => b.tensorToBinding(t));
+  const bound = [...outputs, ...d.inputs];
+  for (const t of bound) b.uploadToGPU(t.dataId);
+  const { pipeline, layout } = pipelineFor(b.device, d.key, d.code);
   const bindGroup = b.device.createBindGroup({
     layout,
-    entries: [...resources, b.makeUniforms(d.uniforms)].map((resource, binding) => ({ binding, resource })),
+    entries: [...bound.map((t) => b.tensorToBinding(t)), b.makeUniforms(d.uniforms)].map((resource, binding) => ({ binding, resource })),
   });
-  for (const t of [...outputs, ...d.inputs]) b.commandQueueOwnedIds.add(t.dataId);
+  for (const t of bound) b.commandQueueOwnedIds.add(t.dataId);
 
   b.ensureCommandEncoderReady();
   const encoder = b.commandEncoder!;

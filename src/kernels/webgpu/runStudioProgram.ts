@@ -36,12 +36,13 @@ function moduleFor(program: WebgpuProgram, inputs: number, flat: boolean): strin
   const element = ELEMENT[program.outputComponent ?? 1];
   const [x, y, z] = program.workgroupSize;
   const globalIndex = flat ? 'i32(globalId.x)' : `i32((workgroupId.z * numWorkgroups.x * numWorkgroups.y + workgroupId.y * numWorkgroups.x + workgroupId.x) * ${x * y * z}u + localIndex)`;
+  const outputs = ['result', ...(program.extraOutputs ?? [])];
   const names = program.variableNames.slice(0, inputs);
   return `
 struct Uniforms { ${program.uniforms ?? ''} ${program.size ? 'size : i32,' : ''} }
-@group(0) @binding(0) var<storage, read_write> result : array<${element}>;
-${names.map((name, i) => `@group(0) @binding(${1 + i}) var<storage, read> ${name} : array<${element}>;`).join('\n')}
-@group(0) @binding(${1 + names.length}) var<uniform> uniforms : Uniforms;
+${outputs.map((name, i) => `@group(0) @binding(${i}) var<storage, read_write> ${name} : array<${element}>;`).join('\n')}
+${names.map((name, i) => `@group(0) @binding(${outputs.length + i}) var<storage, read> ${name} : array<${element}>;`).join('\n')}
+@group(0) @binding(${outputs.length + names.length}) var<uniform> uniforms : Uniforms;
 var<private> localId : vec3<u32>;
 var<private> localIndex : u32;
 var<private> globalId : vec3<u32>;
@@ -60,6 +61,28 @@ fn _start(@builtin(local_invocation_id) lid : vec3<u32>, @builtin(global_invocat
 }`;
 }
 
+/** Records `program` directly: its `result` (or `output`) and every extra output, one launch. */
+function record(backend: WebgpuBackendLike, program: WebgpuProgram, inputs: TensorInfo[], uniforms: ProgramUniform[], output?: TensorInfo): TensorInfo[] {
+  const size = program.outputShape.reduce((a, b) => a * b, 1);
+  const components = program.outputComponent ?? 1;
+  const workgroups = spread(program.dispatch);
+  const flat = workgroups[1] === 1 && workgroups[2] === 1;
+  const extra = program.extraOutputs ?? [];
+  return recordDispatch(backend, {
+    key: `${program.shaderKey}|own_${inputs.length}_${components}_${program.workgroupSize.join('x')}_${flat ? 'flat' : 'grid'}_${program.size ? 'size' : ''}`,
+    code: () => moduleFor(program, inputs.length, flat),
+    outputs: [{ shape: program.outputShape, ...(output ? { into: output } : {}) }, ...extra.map(() => ({ shape: program.outputShape }))],
+    inputs,
+    uniforms: [...uniforms, ...(program.size ? [{ type: 'int32' as const, data: [size / components] }] : [])],
+    workgroups,
+  });
+}
+
+/** Whether `runStudioProgramOutputs` can record on `backend` a program whose output has `size` values. */
+export function canRecordOutputs(backend: WebgpuBackendLike, size: number): boolean {
+  return size > 0 && hasDispatchInternals(backend);
+}
+
 /**
  * Runs one of the studio's WGSL programs into a float32 tensor (or into `output`, which it
  * then writes). Where the backend has what `recordDispatch` needs, the program is compiled
@@ -72,18 +95,15 @@ fn _start(@builtin(local_invocation_id) lid : vec3<u32>, @builtin(global_invocat
 export function runStudioProgram(backend: WebgpuBackendLike, program: WebgpuProgram, inputs: TensorInfo[], uniforms: ProgramUniform[] = [], output?: TensorInfo): TensorInfo {
   const size = program.outputShape.reduce((a, b) => a * b, 1);
   // A struct needs a field, and the uniforms a reader to be bound: every studio program has both.
-  if (size === 0 || !(program.uniforms || program.size) || !hasDispatchInternals(backend)) return backend.runWebGPUProgram(program, inputs, 'float32', uniforms, output);
-  const components = program.outputComponent ?? 1;
-  const workgroups = spread(program.dispatch);
-  const flat = workgroups[1] === 1 && workgroups[2] === 1;
-  const [out] = recordDispatch(backend, {
-    key: `${program.shaderKey}|own_${inputs.length}_${components}_${program.workgroupSize.join('x')}_${flat ? 'flat' : 'grid'}_${program.size ? 'size' : ''}`,
-    code: () => moduleFor(program, inputs.length, flat),
-    entryPoint: '_start',
-    outputs: [{ shape: program.outputShape, ...(output ? { into: output } : {}) }],
-    inputs,
-    uniforms: [...uniforms, ...(program.size ? [{ type: 'int32' as const, data: [size / components] }] : [])],
-    workgroups,
-  });
-  return out;
+  if (!canRecordOutputs(backend, size) || !(program.uniforms || program.size)) return backend.runWebGPUProgram(program, inputs, 'float32', uniforms, output);
+  return record(backend, program, inputs, uniforms, output)[0];
+}
+
+/**
+ * Runs a program with `extraOutputs` in one launch: `result`, then each extra output. Only
+ * where `canRecordOutputs` (tfjs cannot run such a program at all).
+ */
+export function runStudioProgramOutputs(backend: WebgpuBackendLike, program: WebgpuProgram, inputs: TensorInfo[], uniforms: ProgramUniform[]): TensorInfo[] {
+  if (!canRecordOutputs(backend, program.outputShape.reduce((a, b) => a * b, 1))) throw new Error(`${program.shaderKey}: several outputs need the studio's own recording`);
+  return record(backend, program, inputs, uniforms);
 }

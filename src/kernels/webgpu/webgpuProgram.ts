@@ -23,6 +23,11 @@ export interface WebgpuProgram {
   size?: boolean;
   /** Floats per element of every binding (4: `array<vec4<f32>>`, and `size` counts vec4s). */
   outputComponent?: number;
+  /**
+   * Output bindings after `result`, by name, each a tensor of `outputShape`: only
+   * `runStudioProgramOutputs` compiles them (tfjs's programs have one output).
+   */
+  extraOutputs?: readonly string[];
   getUserCode(): string;
 }
 
