@@ -1,3 +1,6 @@
+import { SIMD_NR } from './wasm/simdGemmBlock.ts';
+import { simdKernels, type SimdKernels } from './wasm/simdKernels.ts';
+
 /**
  * A matrix read through strides, so a transposed operand or a block of a larger buffer
  * costs nothing: element (i, j) is `data[offset + i·rowStride + j·colStride]`.
@@ -16,6 +19,10 @@ const NR = 4;
 const KC = 256;
 /** Rows of A packed at a time (64 KiB at KC deep): the block stays in L2 while every B panel streams past it. */
 const MC = 64;
+/** K blocks of B the SIMD path packs at once (4,096 rows deep): its sums are added into C once per chunk, and its memory stays bounded. */
+const SIMD_CHUNK_BLOCKS = 16;
+/** Floats of an operand the SIMD path copies at once (4 MiB): a chunk is shallower when A's or B's rows are long. */
+const SIMD_REGION_FLOATS = 1 << 20;
 
 // Packing buffers are reused across calls: kernels run one at a time on the JS thread,
 // and fresh buffers per call would put megabytes a step through the garbage collector.
@@ -23,22 +30,29 @@ let packedA = new Float32Array(MC * KC);
 let packedB = new Float32Array(KC * NR);
 
 /**
- * `C += A · B` for an `m×k` A and a `k×n` B, in float32 storage with float64 sums inside
- * each KC-deep block. Cache-blocked (Goto's loop order: K blocks, then row blocks of A,
- * then 4-column panels of B) with a 4×4 register-tiled inner kernel; partial edge tiles
- * are zero-padded in the packed copies and only their valid part is written back.
+ * `C += A · B` for an `m×k` A and a `k×n` B, in float32 storage. Cache-blocked (Goto's loop
+ * order: K blocks, then row blocks of A, then column panels of B) with a register-tiled
+ * inner kernel; partial edge tiles are zero-padded in the packed copies and only their
+ * valid part is written back. The inner kernel is WebAssembly SIMD where the runtime has it
+ * (a 4×8 tile, float32 sums inside each KC-deep block), else JavaScript (4×4, float64 sums).
  */
 export function gemmAccumulate(m: number, n: number, k: number, a: StridedMatrix, b: StridedMatrix, c: StridedMatrix): void {
   if (m === 0 || n === 0 || k === 0) return;
+  const simd = simdKernels();
+  if (simd) {
+    simdGemm(simd, m, n, k, a, b, c);
+    return;
+  }
   const nPanels = Math.ceil(n / NR);
   if (packedB.length < KC * nPanels * NR) packedB = new Float32Array(KC * nPanels * NR);
   for (let p0 = 0; p0 < k; p0 += KC) {
     const kc = Math.min(KC, k - p0);
-    packB(b, p0, kc, n, nPanels);
+    packB(b, p0, kc, n, NR, packedB, 0);
     for (let i0 = 0; i0 < m; i0 += MC) {
       const mc = Math.min(MC, m - i0);
-      packA(a, i0, mc, p0, kc);
       const mPanels = Math.ceil(mc / MR);
+      if (packedA.length < mPanels * kc * MR) packedA = new Float32Array(mPanels * kc * MR);
+      packA(a, i0, mc, p0, kc, packedA, 0);
       for (let jp = 0; jp < nPanels; jp++) {
         for (let ip = 0; ip < mPanels; ip++) {
           microKernel(kc, ip * kc * MR, jp * kc * NR, c, i0 + ip * MR, jp * NR, m, n);
@@ -48,32 +62,123 @@ export function gemmAccumulate(m: number, n: number, k: number, a: StridedMatrix
   }
 }
 
-/** B[p0 .. p0+kc) × all columns, as 4-column panels, each depth-major: `[panel][p][0..3]`. */
-function packB(b: StridedMatrix, p0: number, kc: number, n: number, nPanels: number): void {
-  const { data, offset, rowStride, colStride } = b;
-  const out = packedB;
-  for (let jp = 0; jp < nPanels; jp++) {
-    const j0 = jp * NR;
-    const cols = Math.min(NR, n - j0);
-    let o = jp * kc * NR;
-    for (let p = 0; p < kc; p++) {
-      const src = offset + (p0 + p) * rowStride + j0 * colStride;
-      for (let jj = 0; jj < NR; jj++) out[o + jj] = jj < cols ? data[src + jj * colStride] : 0;
-      o += NR;
+/** How the SIMD path gives the kernel an operand: rows copied as they lie, or packed into panels. */
+type Layout = 'rows' | 'columns' | 'packed';
+
+/**
+ * The same blocking with the WebAssembly kernel. With SIMD the arithmetic of a narrow layer
+ * (each of A's values used only a few dozen times) costs no more than a JavaScript loop over
+ * its operands, so the operands are copied into the kernel's memory as they lie (one native
+ * copy per block) and read there through strides, rather than packed: A by rows when its
+ * rows are contiguous (a convolution's patches, an output gradient) or by columns when it is
+ * a transposed row-major matrix (the patches of a filter gradient), B by rows when they are
+ * contiguous; only other layouts are packed. C's row block stays in the kernel's memory
+ * across a chunk of K blocks (sums start from C's values, copied in, when C's rows are
+ * contiguous and whole tiles wide; else from zero, added into C here).
+ */
+function simdGemm(simd: SimdKernels, m: number, n: number, k: number, a: StridedMatrix, b: StridedMatrix, c: StridedMatrix): void {
+  const nPanels = Math.ceil(n / SIMD_NR);
+  const width = nPanels * SIMD_NR;
+  const aLayout: Layout = a.colStride === 1 ? 'rows' : a.rowStride === 1 ? 'columns' : 'packed';
+  const bLayout: Layout = b.colStride === 1 ? 'rows' : 'packed';
+  let chunk = Math.min(k, SIMD_CHUNK_BLOCKS * KC);
+  if (aLayout === 'columns') chunk = Math.max(1, Math.min(chunk, Math.floor(SIMD_REGION_FLOATS / a.colStride)));
+  if (bLayout === 'rows') chunk = Math.max(1, Math.min(chunk, Math.floor(SIMD_REGION_FLOATS / b.rowStride)));
+  // Regions: A, B, then C's row block; tiles past an edge read into the padding after A and B.
+  const aAt = 0;
+  const bAt = aAt + (aLayout === 'rows' ? MC * chunk : aLayout === 'columns' ? chunk * a.colStride + MC : MC * KC);
+  const cAt = bAt + (bLayout === 'rows' ? chunk * b.rowStride + width : chunk * width);
+  const heap = simd.heap(cAt + MC * width);
+  const cInPlace = c.colStride === 1 && n === width;
+  for (let q0 = 0; q0 < k; q0 += chunk) {
+    const q1 = Math.min(k, q0 + chunk);
+    const depth = q1 - q0;
+    if (aLayout === 'columns') copySpan(a.data, a.offset + q0 * a.colStride, (depth - 1) * a.colStride + m, heap, aAt);
+    if (bLayout === 'rows') copySpan(b.data, b.offset + q0 * b.rowStride, (depth - 1) * b.rowStride + n, heap, bAt);
+    else for (let p0 = q0; p0 < q1; p0 += KC) packB(b, p0, Math.min(KC, q1 - p0), n, SIMD_NR, heap, bAt + (p0 - q0) * width);
+    for (let i0 = 0; i0 < m; i0 += MC) {
+      const mc = Math.min(MC, m - i0);
+      const mPanels = Math.ceil(mc / MR);
+      if (cInPlace) copyRows(c.data, c.offset + i0 * c.rowStride, c.rowStride, mc, n, heap, cAt);
+      else heap.fill(0, cAt, cAt + mPanels * MR * width);
+      if (aLayout === 'rows') copyRows(a.data, a.offset + i0 * a.rowStride + q0, a.rowStride, mc, depth, heap, aAt);
+      for (let p0 = q0; p0 < q1; p0 += KC) {
+        const kc = Math.min(KC, q1 - p0);
+        const [bBlock, bPanel, bDepth] = bLayout === 'rows' ? [bAt + (p0 - q0) * b.rowStride, 8, b.rowStride] : [bAt + (p0 - q0) * width, kc * SIMD_NR, SIMD_NR];
+        let aBlock: [number, number, number, number];
+        if (aLayout === 'rows') aBlock = [aAt + p0 - q0, MR * depth, depth, 1];
+        else if (aLayout === 'columns') aBlock = [aAt + (p0 - q0) * a.colStride + i0, MR, 1, a.colStride];
+        else {
+          packA(a, i0, mc, p0, kc, heap, aAt);
+          aBlock = [aAt, kc * MR, 1, MR];
+        }
+        simd.gemmBlock(kc, mPanels, nPanels, 4 * aBlock[0], 4 * aBlock[1], 4 * aBlock[2], 4 * aBlock[3], 4 * bBlock, 4 * bPanel, 4 * bDepth, 4 * cAt, 4 * width);
+      }
+      if (cInPlace) copyRowsBack(heap, cAt, mc, n, c.data, c.offset + i0 * c.rowStride, c.rowStride);
+      else addRows(heap, cAt, width, mc, n, c, i0);
     }
   }
 }
 
-/** A[i0 .. i0+mc) × [p0 .. p0+kc), as 4-row panels, each depth-major: `[panel][p][0..3]`. */
-function packA(a: StridedMatrix, i0: number, mc: number, p0: number, kc: number): void {
+/** `count` values of `data` from `start` into `out` at `at`, as far as `data` reaches (a tile past the edge reads the rest as it finds it). */
+function copySpan(data: Float32Array, start: number, count: number, out: Float32Array, at: number): void {
+  out.set(data.subarray(start, Math.min(data.length, start + count)), at);
+}
+
+/** `rows` rows of `length` values, `stride` apart in `data` from `start`, into `out` from `at`, packed together. */
+function copyRows(data: Float32Array, start: number, stride: number, rows: number, length: number, out: Float32Array, at: number): void {
+  if (stride === length) {
+    out.set(data.subarray(start, start + rows * length), at);
+    return;
+  }
+  for (let i = 0; i < rows; i++) out.set(data.subarray(start + i * stride, start + i * stride + length), at + i * length);
+}
+
+/** The inverse of `copyRows`. */
+function copyRowsBack(heap: Float32Array, at: number, rows: number, length: number, data: Float32Array, start: number, stride: number): void {
+  if (stride === length) {
+    data.set(heap.subarray(at, at + rows * length), start);
+    return;
+  }
+  for (let i = 0; i < rows; i++) data.set(heap.subarray(at + i * length, at + (i + 1) * length), start + i * stride);
+}
+
+/** Rows [i0, i0+rows) of C += the `rows`×`n` block at `at` (rows `width` apart). */
+function addRows(heap: Float32Array, at: number, width: number, rows: number, n: number, c: StridedMatrix, i0: number): void {
+  const { data, offset, rowStride, colStride } = c;
+  for (let i = 0; i < rows; i++) {
+    let src = at + i * width;
+    let dst = offset + (i0 + i) * rowStride;
+    for (let j = 0; j < n; j++) {
+      data[dst] += heap[src++];
+      dst += colStride;
+    }
+  }
+}
+
+/** B[p0 .. p0+kc) × all columns into `out` from `at`, as `nr`-column panels, each depth-major: `[panel][p][0..nr)`. */
+function packB(b: StridedMatrix, p0: number, kc: number, n: number, nr: number, out: Float32Array, at: number): void {
+  const { data, offset, rowStride, colStride } = b;
+  const nPanels = Math.ceil(n / nr);
+  for (let jp = 0; jp < nPanels; jp++) {
+    const j0 = jp * nr;
+    const cols = Math.min(nr, n - j0);
+    let o = at + jp * kc * nr;
+    for (let p = 0; p < kc; p++) {
+      const src = offset + (p0 + p) * rowStride + j0 * colStride;
+      for (let jj = 0; jj < nr; jj++) out[o + jj] = jj < cols ? data[src + jj * colStride] : 0;
+      o += nr;
+    }
+  }
+}
+
+/** A[i0 .. i0+mc) × [p0 .. p0+kc) into `out` from `at`, as 4-row panels, each depth-major: `[panel][p][0..3]`. */
+function packA(a: StridedMatrix, i0: number, mc: number, p0: number, kc: number, out: Float32Array, at: number): void {
   const { data, offset, rowStride, colStride } = a;
-  const need = Math.ceil(mc / MR) * kc * MR;
-  if (packedA.length < need) packedA = new Float32Array(need);
-  const out = packedA;
   for (let ip = 0; ip * MR < mc; ip++) {
     const rows = Math.min(MR, mc - ip * MR);
     let src = offset + (i0 + ip * MR) * rowStride + p0 * colStride;
-    let o = ip * kc * MR;
+    let o = at + ip * kc * MR;
     // Depth outer, the panel's 4 rows inner: 4 short sequential streams for a row-major A,
     // one contiguous read of 4 for a transposed one.
     if (rows === MR) {
