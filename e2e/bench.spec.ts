@@ -29,6 +29,9 @@ test('the bench page checks the kernels, trains one case on every engine and sho
   expect(result?.adapters.map((a) => [a.engine, a.error])).toEqual(config.engines.map((e) => [e, undefined]));
   expect(result?.adapters.find((a) => a.engine === 'webgpu-studio')?.adapter).toMatch(/swiftshader/i);
   expect(result?.adapters.find((a) => a.engine === 'webgl')?.adapter).toMatch(/swiftshader/i);
+  // The studio's cpu kernels compiled their WebAssembly SIMD module in the browser; stock's do not use it.
+  expect(result?.adapters.find((a) => a.engine === 'cpu-studio')?.adapter).toMatch(/WebAssembly SIMD/);
+  expect(result?.adapters.find((a) => a.engine === 'cpu-stock')?.adapter).not.toMatch(/SIMD/);
   for (const timing of result?.timings ?? []) {
     expect(timing.error, timing.engine).toBeUndefined();
     expect(timing.samplesPerSec, timing.engine).toBeGreaterThan(0);

@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { captureStudioKernels, setStudioKernels } from '../kernels/setStudioKernels.ts';
+import { simdKernels } from '../kernels/cpu/wasm/simdKernels.ts';
 import { STUDIO_KERNEL_SETS } from '../kernels/studioKernelSets.ts';
 import { webgpuAdapterLabel, type WebGpuBackendLike } from '../engine/webgpuAdapterLabel.ts';
 import { benchCaseLabel, benchSpec } from './benchCase.ts';
@@ -27,7 +28,9 @@ async function startEngine(engine: BenchEngine): Promise<string> {
   await tf.ready();
   if (engine.backend === 'webgpu') return webgpuAdapterLabel(tf.backend() as unknown as WebGpuBackendLike);
   if (engine.backend === 'webgl') return webglRenderer();
-  return navigator.hardwareConcurrency ? `${navigator.hardwareConcurrency} logical cores` : 'cpu';
+  const cores = navigator.hardwareConcurrency ? `${navigator.hardwareConcurrency} logical cores` : 'cpu';
+  // The studio's cpu kernels run their inner loops in WebAssembly SIMD where the browser has it.
+  return engine.studioKernels && simdKernels() ? `${cores}, WebAssembly SIMD` : cores;
 }
 
 /** Issue 6's parity grid on the active webgpu backend, the studio's kernels against stock's. */

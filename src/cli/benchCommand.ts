@@ -11,6 +11,7 @@ import { timeModelFit } from '../bench/timeModelFit.ts';
 import { timeTrainer } from '../bench/timeTrainer.ts';
 import { captureStudioKernels, setStudioKernels } from '../kernels/setStudioKernels.ts';
 import { STUDIO_KERNEL_SETS } from '../kernels/studioKernelSets.ts';
+import { setSimdKernels, simdKernels } from '../kernels/cpu/wasm/simdKernels.ts';
 import { initNodeBackend, type BackendInfo, type NodeBackendName } from '../node/backend.ts';
 import { chromiumBench } from './chromiumBench.ts';
 import { UsageError } from './usageError.ts';
@@ -33,6 +34,8 @@ interface KernelRow extends BenchCase {
   /** webgpu: compute dispatches per training step, each a fixed host cost on any GPU. */
   stockDispatchesPerStep?: number;
   fastDispatchesPerStep?: number;
+  /** cpu: the studio's kernels with their inner loops in JavaScript rather than WebAssembly SIMD. */
+  fastScalarSamplesPerSec?: number;
   /** studio ÷ stock: how many times faster the studio's kernels train (issue 6's targets: 10 on cpu, 3 on a GPU). */
   speedup: number;
 }
@@ -69,14 +72,25 @@ async function compareKernels(backend: NodeBackendName, name: string, cases: Ben
   const rows: KernelRow[] = [];
   console.log(`${name}, stock tfjs kernels vs the studio's: studio Trainer, ${steps} (stock) / ${fastSteps} (studio) timed steps after as many warm-up steps`);
   const launches = backend === 'webgpu';
-  const launchHeads = launches ? ['stock disp/step'.padStart(16), 'studio disp/step'.padStart(17)] : [];
-  console.log(['model'.padEnd(26), 'batch'.padStart(5), 'stock img/s'.padStart(12), 'studio img/s'.padStart(13), 'speedup'.padStart(8), ...launchHeads].join(' '));
+  // On cpu, the studio's kernels once more with their inner loops in JavaScript: what WebAssembly SIMD adds.
+  const scalar = backend === 'cpu' && simdKernels() !== null;
+  const extraHeads = launches ? ['stock disp/step'.padStart(16), 'studio disp/step'.padStart(17)] : scalar ? ['studio, no SIMD'.padStart(16), 'SIMD gain'.padStart(10)] : [];
+  console.log(['model'.padEnd(26), 'batch'.padStart(5), 'stock img/s'.padStart(12), 'studio img/s'.padStart(13), 'speedup'.padStart(8), ...extraHeads].join(' '));
   try {
     for (const c of cases) {
       setStudioKernels([kernels], false);
       const stock = await timeTrainer(c, benchSpec(c, c.batchSize * steps, 2), backend);
       setStudioKernels([kernels], true);
       const fast = await timeTrainer(c, benchSpec(c, c.batchSize * fastSteps, 2), backend);
+      let fastScalar: number | undefined;
+      if (scalar) {
+        const previous = setSimdKernels(false);
+        try {
+          fastScalar = (await timeTrainer(c, benchSpec(c, c.batchSize * fastSteps, 2), backend)).samplesPerSec;
+        } finally {
+          setSimdKernels(previous);
+        }
+      }
       const row: KernelRow = {
         ...c,
         backend: name,
@@ -87,11 +101,16 @@ async function compareKernels(backend: NodeBackendName, name: string, cases: Ben
         speedup: fast.samplesPerSec / stock.samplesPerSec,
         ...(stock.dispatchesPerStep === undefined ? {} : { stockDispatchesPerStep: stock.dispatchesPerStep }),
         ...(fast.dispatchesPerStep === undefined ? {} : { fastDispatchesPerStep: fast.dispatchesPerStep }),
+        ...(fastScalar === undefined ? {} : { fastScalarSamplesPerSec: fastScalar }),
       };
       rows.push(row);
       const label = benchCaseLabel(c);
-      const launchCells = launches ? [String(Math.round(stock.dispatchesPerStep ?? NaN)).padStart(16), String(Math.round(fast.dispatchesPerStep ?? NaN)).padStart(17)] : [];
-      console.log([label.padEnd(26), String(c.batchSize).padStart(5), stock.samplesPerSec.toFixed(1).padStart(12), fast.samplesPerSec.toFixed(1).padStart(13), `${row.speedup.toFixed(2)}×`.padStart(8), ...launchCells].join(' '));
+      const extraCells = launches
+        ? [String(Math.round(stock.dispatchesPerStep ?? NaN)).padStart(16), String(Math.round(fast.dispatchesPerStep ?? NaN)).padStart(17)]
+        : fastScalar !== undefined
+          ? [fastScalar.toFixed(1).padStart(16), `${(fast.samplesPerSec / fastScalar).toFixed(2)}×`.padStart(10)]
+          : [];
+      console.log([label.padEnd(26), String(c.batchSize).padStart(5), stock.samplesPerSec.toFixed(1).padStart(12), fast.samplesPerSec.toFixed(1).padStart(13), `${row.speedup.toFixed(2)}×`.padStart(8), ...extraCells].join(' '));
     }
   } finally {
     restore();

@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { ADAM_UPDATE_KERNEL } from '../../core/optim/adamUpdateKernel.ts';
 import { SGD_UPDATE_KERNEL } from '../../core/optim/sgdUpdateKernel.ts';
 import { OPTIMIZER_PARITY_CONFIGS, optimizerAfterSteps, parityConfigLabel } from '../optimizerParity.testkit.ts';
 import { fastCpuKernels } from './fastCpuKernels.ts';
+import { setSimdKernels, simdKernels } from './wasm/simdKernels.ts';
 
 const initiallyRegistered = fastCpuKernels.registered;
 afterAll(() => (initiallyRegistered ? fastCpuKernels.register() : fastCpuKernels.unregister()));
@@ -11,8 +12,13 @@ afterAll(() => (initiallyRegistered ? fastCpuKernels.register() : fastCpuKernels
 // The fused steps against the composed ones on stock tfjs-cpu. Both are held to PyTorch in
 // src/core/optim/createOptimizer.test.ts (which runs the fused ones, test/setupCpu.ts
 // registering the studio's kernels); here, that they are the same computation.
-describe('the fused optimizer steps on cpu', () => {
+// The Adam step runs in WebAssembly SIMD where the runtime has it (Node does) and in
+// JavaScript otherwise: both are held to the composed step.
+describe.each([true, false])('the fused optimizer steps on cpu (SIMD %s)', (simd) => {
   it.each(OPTIMIZER_PARITY_CONFIGS.map((c) => [parityConfigLabel(c), c] as const))('give the composed step’s values bit for bit: %s', async (_, config) => {
+    const previous = setSimdKernels(simd);
+    onTestFinished(() => void setSimdKernels(previous));
+    expect(simdKernels() !== null).toBe(simd);
     const composed = await optimizerAfterSteps(config, fastCpuKernels, false);
     const fused = await optimizerAfterSteps(config, fastCpuKernels, true);
     expect(Array.from(fused.param)).toEqual(Array.from(composed.param));
