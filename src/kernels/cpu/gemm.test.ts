@@ -94,6 +94,7 @@ describe.each([true, false])('gemmAccumulate (SIMD %s)', (simd) => {
     ['K in two chunks, C in place', [6, 8, 4300], [6, 4300, 4300, 1, 0], [4300, 8, 8, 1, 0], [6, 8, 8, 1, 0]],
     ['A by columns with rows too long for a whole chunk', [5, 3, 6], [5, 6, 1, 300_000, 0], [6, 3, 3, 1, 0], [5, 3, 3, 1, 0]],
     ['B by rows too long for a whole chunk', [7, 9, 5], [7, 5, 5, 1, 0], [5, 9, 400_000, 1, 0], [7, 9, 9, 1, 0]],
+    ['A transposed with overlapping stored rows (packed: a copy would run into B)', [80, 8, 7], [80, 7, 1, 4, 0], [7, 8, 8, 1, 0], [80, 8, 8, 1, 0]],
   ] as const)('%s', (_, [m, n, k], [ar, ac, ars, acs, ao], [br, bc, brs, bcs, bo], [cr, cc, crs, ccs, co]) => {
     const a = strided(ar, ac, ars, acs, ao, 11);
     const b = strided(br, bc, brs, bcs, bo, 12);

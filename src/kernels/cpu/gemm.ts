@@ -34,7 +34,7 @@ let packedB = new Float32Array(KC * NR);
  * order: K blocks, then row blocks of A, then column panels of B) with a register-tiled
  * inner kernel; partial edge tiles are zero-padded in the packed copies and only their
  * valid part is written back. The inner kernel is WebAssembly SIMD where the runtime has it
- * (a 4×8 tile, float32 sums inside each KC-deep block), else JavaScript (4×4, float64 sums).
+ * (a 4×8 tile, float32 sums), else JavaScript (4×4, float64 sums inside each KC-deep block).
  */
 export function gemmAccumulate(m: number, n: number, k: number, a: StridedMatrix, b: StridedMatrix, c: StridedMatrix): void {
   if (m === 0 || n === 0 || k === 0) return;
@@ -79,7 +79,8 @@ type Layout = 'rows' | 'columns' | 'packed';
 function simdGemm(simd: SimdKernels, m: number, n: number, k: number, a: StridedMatrix, b: StridedMatrix, c: StridedMatrix): void {
   const nPanels = Math.ceil(n / SIMD_NR);
   const width = nPanels * SIMD_NR;
-  const aLayout: Layout = a.colStride === 1 ? 'rows' : a.rowStride === 1 ? 'columns' : 'packed';
+  // By columns only when A's stored rows do not overlap: their copy must stay inside A's region.
+  const aLayout: Layout = a.colStride === 1 ? 'rows' : a.rowStride === 1 && a.colStride >= m ? 'columns' : 'packed';
   const bLayout: Layout = b.colStride === 1 ? 'rows' : 'packed';
   let chunk = Math.min(k, SIMD_CHUNK_BLOCKS * KC);
   if (aLayout === 'columns') chunk = Math.max(1, Math.min(chunk, Math.floor(SIMD_REGION_FLOATS / a.colStride)));
@@ -104,7 +105,7 @@ function simdGemm(simd: SimdKernels, m: number, n: number, k: number, a: Strided
       if (aLayout === 'rows') copyRows(a.data, a.offset + i0 * a.rowStride + q0, a.rowStride, mc, depth, heap, aAt);
       for (let p0 = q0; p0 < q1; p0 += KC) {
         const kc = Math.min(KC, q1 - p0);
-        const [bBlock, bPanel, bDepth] = bLayout === 'rows' ? [bAt + (p0 - q0) * b.rowStride, 8, b.rowStride] : [bAt + (p0 - q0) * width, kc * SIMD_NR, SIMD_NR];
+        const [bBlock, bPanel, bDepth] = bLayout === 'rows' ? [bAt + (p0 - q0) * b.rowStride, SIMD_NR, b.rowStride] : [bAt + (p0 - q0) * width, kc * SIMD_NR, SIMD_NR];
         let aBlock: [number, number, number, number];
         if (aLayout === 'rows') aBlock = [aAt + p0 - q0, MR * depth, depth, 1];
         else if (aLayout === 'columns') aBlock = [aAt + (p0 - q0) * a.colStride + i0, MR, 1, a.colStride];
