@@ -12,10 +12,13 @@ import { fastAdamUpdate } from './fastAdamUpdate.ts';
 import { fastSgdUpdate } from './fastSgdUpdate.ts';
 import { fastBatchNormGrad, fastMoments } from './fastBatchNorm.ts';
 import { fastActivationGrad } from './fastActivationGrad.ts';
+import { fastBatchMatMul, fastFusedMatMul } from './fastMatMul.ts';
 
 const FAST_KERNELS: FastKernel[] = [
   fastConv2D,
   fastFusedConv2D,
+  fastBatchMatMul,
+  fastFusedMatMul,
   fastConv2DBackpropInput,
   fastConv2DBackpropFilter,
   fastDepthwiseConv2D,
@@ -38,7 +41,8 @@ const FAST_KERNELS: FastKernel[] = [
 
 /**
  * The tfjs-backend-cpu kernels a convnet training step spends its time in, replaced (issue 6):
- * convolutions and their gradients (im2col + blocked GEMM), depthwise convolutions, and the
+ * convolutions and their gradients (im2col + blocked GEMM), matrix products (the same GEMM),
+ * depthwise convolutions, and the
  * broadcasting arithmetic, reductions, Tile and MaxPoolGrad of batch norm and Adam, plus the
  * fused Adam and SGD-momentum steps and the batch-norm statistics, gradient and moving average
  * and the activations' gradient the core uses when they are registered. Results
