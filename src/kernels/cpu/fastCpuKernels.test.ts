@@ -32,7 +32,7 @@ describe('registerFastCpuKernels', () => {
     fastCpuKernels.names.forEach((name, i) => expect(tf.getKernel(name, 'cpu'), name).toBe(stock[i]));
   });
 
-  it('covers the kernels a convnet training step spends its time in', () => {
+  it('covers the kernels a convnet training step spends its time in, and dense layers’ products', () => {
     expect([...fastCpuKernels.names].sort()).toEqual(
       [
         'Add',
@@ -40,6 +40,8 @@ describe('registerFastCpuKernels', () => {
         SGD_UPDATE_KERNEL,
         ...Object.values(BATCH_NORM_KERNELS),
         ACTIVATION_GRAD_KERNEL,
+        'BatchMatMul',
+        '_FusedMatMul',
         'Conv2D',
         'Conv2DBackpropFilter',
         'Conv2DBackpropInput',

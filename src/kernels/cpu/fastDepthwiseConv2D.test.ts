@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { relativeError, seeded, stockAndFast } from '../kernelParity.testkit.ts';
+import { setSimdKernels } from './wasm/simdKernels.ts';
 
 type Pad = 'same' | 'valid' | [[0, 0], [number, number], [number, number], [0, 0]];
 
@@ -38,6 +39,21 @@ for (const kernel of [1, 3, 5, 7]) {
   }
 }
 
+// The zoo's depthwise layers (multiplier 1, channels in fours) take the WebAssembly SIMD loop
+// where the runtime has it: the same kinds of geometry with such channels, run on both loops.
+const SIMD_GRID: DepthwiseCase[] = [];
+for (const kernel of [3, 5]) {
+  for (const stride of [1, 2]) {
+    for (const padKind of ['same', 'valid', 'explicit'] as const) {
+      const pad: Pad = padKind === 'explicit' ? [[0, 0], [1, kernel >> 1], [kernel >> 1, 0], [0, 0]] : padKind;
+      SIMD_GRID.push({ batch: 1 + (n % 3), height: kernel + 2 + (n % 3), width: kernel + 1 + ((n * 3) % 4), channels: 4 * (1 + (n % 4)), multiplier: 1, kernel, stride, pad });
+      n++;
+    }
+  }
+}
+// A batch whose filter gradient sums thousands of products per weight.
+SIMD_GRID.push({ batch: 4, height: 28, width: 28, channels: 8, multiplier: 1, kernel: 3, stride: 1, pad: 'same' });
+
 const TOLERANCE = 1e-4;
 const tensors: tf.Tensor[] = [];
 const keep = <T extends tf.Tensor>(t: T): T => (tensors.push(t), t);
@@ -48,7 +64,16 @@ function label(c: DepthwiseCase): string {
   return `x[${c.batch},${c.height},${c.width},${c.channels}] ×${c.multiplier} k${c.kernel} s${c.stride} ${pad}`;
 }
 
-describe.each(GRID.map((c, i) => ({ c, i, name: label(c) })))('depthwise $name', ({ c, i }) => {
+const CASES = [
+  ...GRID.map((c, i) => ({ c, i, simd: true, name: label(c) })),
+  ...SIMD_GRID.flatMap((c, j) => [true, false].map((simd) => ({ c, i: GRID.length + j, simd, name: `${label(c)} (SIMD ${simd})` }))),
+];
+
+describe.each(CASES)('depthwise $name', ({ c, i, simd }) => {
+  beforeEach(() => {
+    const previous = setSimdKernels(simd);
+    return () => void setSimdKernels(previous);
+  });
   const x = keep(seeded([c.batch, c.height, c.width, c.channels], 20 + i));
   const filter = keep(seeded([c.kernel, c.kernel, c.channels, c.multiplier], 200 + i));
   const attrs = { strides: c.stride, pad: c.pad, dataFormat: 'NHWC', dilations: 1 };

@@ -5,13 +5,53 @@ import type {
   DepthwiseConv2dNativeBackpropInputAttrs,
 } from '@tensorflow/tfjs-core';
 import { convKernel } from './convKernel.ts';
+import { DEPTHWISE_ROLES, type DepthwiseRole } from './wasm/simdDepthwise.ts';
+import { simdKernels, type SimdKernels } from './wasm/simdKernels.ts';
 
 // Depthwise convolutions have too little reuse for a GEMM; what the stock kernels lose is
 // loop order. These walk channels innermost (contiguous in NHWC and in the
-// [kh, kw, inChannels, multiplier] filter) and sum each output in a float64 row.
+// [kh, kw, inChannels, multiplier] filter): in WebAssembly SIMD, four channels an
+// instruction, where the runtime has it and the layer has a multiplier of 1 and channels in
+// fours (every depthwise layer of the zoo); else in JavaScript, each output summed in a
+// float64 row.
+
+/**
+ * One of the three passes in WebAssembly SIMD, an image at a time (the kernels' memory holds
+ * one image's operands, not the batch's): per-image operands copied in, the filter once, the
+ * destination zeroed, the image's loop run, its result copied out — or, for the filter
+ * gradient, added into float64 sums over the batch. Undefined where the SIMD loop does not
+ * apply; the JavaScript loops run instead.
+ */
+function simdDepthwise(pass: keyof typeof DEPTHWISE_ROLES, info: backend_util.Conv2DInfo, a: Float32Array, b: Float32Array): Float32Array | undefined {
+  const simd: SimdKernels | null = simdKernels();
+  const { batchSize, inHeight: h, inWidth: wd, inChannels: ci, outHeight: oh, outWidth: ow, outChannels: co } = info;
+  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
+  // The loop runs each of its counters at least once, so every extent must be positive.
+  if (!simd || co !== ci || ci % 4 !== 0 || [batchSize, h, wd, oh, ow, kh, kw].some((d) => d <= 0)) return undefined;
+  const roles = DEPTHWISE_ROLES[pass];
+  const size: Record<DepthwiseRole, number> = { input: h * wd * ci, output: oh * ow * ci, tap: kh * kw * ci };
+  const dstAt = 0;
+  const aAt = size[roles.dst];
+  const bAt = aAt + size[roles.a];
+  const heap = simd.heap(bAt + size[roles.b]);
+  const out = roles.dst === 'tap' ? undefined : new Float32Array(batchSize * size[roles.dst]);
+  const sums = roles.dst === 'tap' ? new Float64Array(size.tap) : undefined;
+  const operands = [[a, roles.a, aAt], [b, roles.b, bAt]] as const;
+  for (const [values, role, at] of operands) if (role === 'tap') heap.set(values, at);
+  for (let image = 0; image < batchSize; image++) {
+    for (const [values, role, at] of operands) if (role !== 'tap') heap.set(values.subarray(image * size[role], (image + 1) * size[role]), at);
+    heap.fill(0, dstAt, dstAt + size[roles.dst]);
+    simd[pass](h, wd, oh, ow, kh, kw, sh, sw, info.padInfo.top, info.padInfo.left, 4 * ci, 4 * dstAt, 4 * aAt, 4 * bAt);
+    if (out) out.set(heap.subarray(dstAt, dstAt + size[roles.dst]), image * size[roles.dst]);
+    else for (let i = 0; i < size.tap; i++) sums![i] += heap[dstAt + i];
+  }
+  return out ?? Float32Array.from(sums!);
+}
 
 /** y[b, oy, ox, c·mul + q] = Σ x[b, iy, ix, c] · w[ky, kx, c, q]. */
 function depthwiseForward(x: Float32Array, w: Float32Array, info: backend_util.Conv2DInfo): Float32Array {
+  const fast = simdDepthwise('depthwiseForward', info, x, w);
+  if (fast) return fast;
   const { batchSize, inHeight: h, inWidth: wd, inChannels: ci, outHeight: oh, outWidth: ow, outChannels: co } = info;
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
   const { top, left } = info.padInfo;
@@ -43,8 +83,10 @@ function depthwiseForward(x: Float32Array, w: Float32Array, info: backend_util.C
   return y;
 }
 
-/** dx[b, iy, ix, c] = Σ dy[b, oy, ox, c·mul + q] · w[ky, kx, c, q], gathered per input pixel (no scatter). */
+/** dx[b, iy, ix, c] = Σ dy[b, oy, ox, c·mul + q] · w[ky, kx, c, q], gathered per input pixel (no scatter; the SIMD loop scatters). */
 function depthwiseBackpropInput(dy: Float32Array, w: Float32Array, info: backend_util.Conv2DInfo): Float32Array {
+  const fast = simdDepthwise('depthwiseInputGrad', info, dy, w);
+  if (fast) return fast;
   const { batchSize, inHeight: h, inWidth: wd, inChannels: ci, outHeight: oh, outWidth: ow, outChannels: co } = info;
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
   const { top, left } = info.padInfo;
@@ -81,6 +123,8 @@ function depthwiseBackpropInput(dy: Float32Array, w: Float32Array, info: backend
 
 /** dw[ky, kx, c, q] = Σ x[b, iy, ix, c] · dy[b, oy, ox, c·mul + q] over the batch and every output pixel. */
 function depthwiseBackpropFilter(x: Float32Array, dy: Float32Array, info: backend_util.Conv2DInfo): Float32Array {
+  const fast = simdDepthwise('depthwiseFilterGrad', info, x, dy);
+  if (fast) return fast;
   const { batchSize, inHeight: h, inWidth: wd, inChannels: ci, outHeight: oh, outWidth: ow, outChannels: co } = info;
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
   const { top, left } = info.padInfo;

@@ -1,4 +1,5 @@
 import { simdAdamStep, type SimdAdamStep } from './simdAdamStep.ts';
+import { simdDepthwiseFunctions, type SimdDepthwise } from './simdDepthwise.ts';
 import { simdGemmBlock, type SimdGemmBlock } from './simdGemmBlock.ts';
 import { wasmModuleBytes } from './wasmModuleBytes.ts';
 
@@ -14,7 +15,7 @@ interface WasmApi {
 }
 
 /**
- * The cpu kernels' WebAssembly SIMD inner loops, sharing one memory the callers copy their
+ * The cpu kernels' WebAssembly SIMD inner loops (GEMM, Adam, depthwise convolutions), sharing one memory the callers copy their
  * operands into (kernels run one at a time on the JavaScript thread). JavaScript computes
  * float32 values as float64 scalars, a conversion per load; `f32x4` does four per
  * instruction without them.
@@ -22,13 +23,16 @@ interface WasmApi {
 export interface SimdKernels {
   gemmBlock: SimdGemmBlock;
   adamStep: SimdAdamStep;
+  depthwiseForward: SimdDepthwise;
+  depthwiseInputGrad: SimdDepthwise;
+  depthwiseFilterGrad: SimdDepthwise;
   /** A view of the memory of at least `floats` values; views from earlier calls may be stale after it. */
   heap(floats: number): Float32Array;
 }
 
 /** The module's bytes: a few hundred, so it compiles synchronously even on a browser's main thread. */
 export function simdKernelsModuleBytes(): Uint8Array<ArrayBuffer> {
-  return wasmModuleBytes([simdGemmBlock, simdAdamStep]);
+  return wasmModuleBytes([simdGemmBlock, simdAdamStep, ...simdDepthwiseFunctions]);
 }
 
 let compiled: SimdKernels | null | undefined;
@@ -58,6 +62,9 @@ export function simdKernels(): SimdKernels | null {
   return (compiled = {
     gemmBlock: exports.gemmBlock as SimdGemmBlock,
     adamStep: exports.adamStep as SimdAdamStep,
+    depthwiseForward: exports.depthwiseForward as SimdDepthwise,
+    depthwiseInputGrad: exports.depthwiseInputGrad as SimdDepthwise,
+    depthwiseFilterGrad: exports.depthwiseFilterGrad as SimdDepthwise,
     heap(floats) {
       const pages = Math.ceil((4 * floats) / 65536) - memory.buffer.byteLength / 65536;
       if (pages > 0) memory.grow(pages);
