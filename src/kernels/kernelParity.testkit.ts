@@ -25,3 +25,12 @@ export async function stockAndFastWebgpu(compute: () => tf.Tensor): Promise<{ st
 export function seeded(shape: number[], seed: number): tf.Tensor {
   return tf.randomUniform(shape, -1, 1, 'float32', seed);
 }
+
+/** The bias + activation pairs the cpu kernels fuse themselves (`fusedEpilogue.ts`); other activations go to stock. */
+export const FUSED_EPILOGUE_CASES = [
+  ['linear', false],
+  ['linear', true],
+  ['relu', true],
+  ['relu6', true],
+  ['leakyrelu', true],
+] as const;

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { relativeError, seeded, stockAndFast } from '../kernelParity.testkit.ts';
+import { FUSED_EPILOGUE_CASES, relativeError, seeded, stockAndFast } from '../kernelParity.testkit.ts';
 
 type Pad = 'same' | 'valid' | [[0, 0], [number, number], [number, number], [0, 0]];
 
@@ -104,13 +104,7 @@ describe('FusedConv2D', () => {
       leakyreluAlpha: 0.2,
     }) as tf.Tensor;
 
-  it.each([
-    ['linear', false],
-    ['linear', true],
-    ['relu', true],
-    ['relu6', true],
-    ['leakyrelu', true],
-  ] as const)('%s activation, bias %s, matches stock', (activation, withBias) => {
+  it.each(FUSED_EPILOGUE_CASES)('%s activation, bias %s, matches stock', (activation, withBias) => {
     const { stock, fast } = stockAndFast(fused(activation, withBias));
     expect(relativeError(fast, stock)).toBeLessThan(TOLERANCE);
   });

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { relativeError, seeded, stockAndFast } from '../kernelParity.testkit.ts';
+import { FUSED_EPILOGUE_CASES, relativeError, seeded, stockAndFast } from '../kernelParity.testkit.ts';
 
 const TOLERANCE = 1e-4;
 const inputs: tf.Tensor[] = [];
@@ -70,13 +70,7 @@ describe('_FusedMatMul (a dense layer)', () => {
   const fused = (activation: string, withBias: boolean, extra: Record<string, tf.Tensor> = {}) => () =>
     tf.engine().runKernel('_FusedMatMul', { a, b, ...(withBias ? { bias } : {}), ...extra }, { transposeA: false, transposeB: false, activation, leakyreluAlpha: 0.2 }) as tf.Tensor;
 
-  it.each([
-    ['linear', false],
-    ['linear', true],
-    ['relu', true],
-    ['relu6', true],
-    ['leakyrelu', true],
-  ] as const)('%s activation, bias %s, matches stock', (activation, withBias) => {
+  it.each(FUSED_EPILOGUE_CASES)('%s activation, bias %s, matches stock', (activation, withBias) => {
     const { stock, fast } = stockAndFast(fused(activation, withBias));
     expect(relativeError(fast, stock)).toBeLessThan(TOLERANCE);
   });
