@@ -237,7 +237,7 @@ export async function benchCommand(args: string[]): Promise<void> {
   const chromium = targets.includes('chromium') ? await benchChromium(chromiumCases, steps, engines, values.gpu, values.chromium) : undefined;
   if (backends.length > 0) {
     console.log(`studio Trainer vs model.fit: ${samples} samples, ${epochs - 1} timed epochs after one warm-up, each timed twice (studio, fit, fit, studio)`);
-    console.log(['backend'.padEnd(22), 'model'.padEnd(26), 'batch'.padStart(5), 'studio img/s'.padStart(13), 'fit img/s'.padStart(10), 'ratio'.padStart(6)].join(' '));
+    console.log(['backend'.padEnd(38), 'model'.padEnd(26), 'batch'.padStart(5), 'studio img/s'.padStart(13), 'fit img/s'.padStart(10), 'ratio'.padStart(6)].join(' '));
   }
   for (const backend of backends) {
     const info = await startBackend(backend);
@@ -251,7 +251,7 @@ export async function benchCommand(args: string[]): Promise<void> {
       const row = { ...c, backend: name, samples, studioSamplesPerSec: studio, fitSamplesPerSec: fit, ratio: studio / fit };
       rows.push(row);
       console.log(
-        [name.padEnd(22), benchCaseLabel(c).padEnd(26), String(c.batchSize).padStart(5), studio.toFixed(1).padStart(13), fit.toFixed(1).padStart(10), row.ratio.toFixed(2).padStart(6)].join(' '),
+        [name.padEnd(38), benchCaseLabel(c).padEnd(26), String(c.batchSize).padStart(5), studio.toFixed(1).padStart(13), fit.toFixed(1).padStart(10), row.ratio.toFixed(2).padStart(6)].join(' '),
       );
     }
   }

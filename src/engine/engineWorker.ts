@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-backend-webgpu';
 import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
+import { simdKernels } from '../kernels/cpu/wasm/simdKernels.ts';
 import { setStudioKernels } from '../kernels/setStudioKernels.ts';
 import { STUDIO_KERNEL_SETS } from '../kernels/studioKernelSets.ts';
 import { browserDecoder } from '../import/browserDecoder.ts';
@@ -25,6 +26,8 @@ declare const self: DedicatedWorkerGlobalScope;
 const stockKernels = self.name === STOCK_KERNELS_WORKER_NAME;
 setStudioKernels(Object.values(STUDIO_KERNEL_SETS), !stockKernels);
 const kernelsNote = stockKernels ? ', stock kernels' : '';
+/** The studio's cpu kernels say when their inner loops run in WebAssembly SIMD, which a run's record keeps. */
+const cpuNote = () => (stockKernels ? kernelsNote : simdKernels() ? ', WebAssembly SIMD' : '');
 
 async function selectBackend(prefer: BackendPreference[]): Promise<SelectedBackend> {
   const failures: string[] = [];
@@ -35,7 +38,7 @@ async function selectBackend(prefer: BackendPreference[]): Promise<SelectedBacke
         continue;
       }
       await tf.ready();
-      if (name !== 'webgpu') return { backend: name, adapter: name === 'cpu' ? `${name}${kernelsNote}` : name };
+      if (name !== 'webgpu') return { backend: name, adapter: name === 'cpu' ? `${name}${cpuNote()}` : name };
       const backend = tf.backend() as unknown as WebGpuBackendLike;
       const limits = backend.device?.limits;
       return {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { existsSync } from 'node:fs';
+import { simdKernels } from '../kernels/cpu/wasm/simdKernels.ts';
 import { setStudioKernels } from '../kernels/setStudioKernels.ts';
 import { STUDIO_KERNEL_SETS } from '../kernels/studioKernelSets.ts';
 
@@ -9,7 +10,8 @@ export interface BackendInfo {
   backend: NodeBackendName;
   /**
    * Adapter as WebGPU reports it (vendor / architecture, with ', stock kernels' when the
-   * studio's WGSL kernels are off); on cpu, which kernels run ('fast kernels' or 'stock kernels').
+   * studio's WGSL kernels are off); on cpu, which kernels run ('fast kernels', with
+   * ', WebAssembly SIMD' where their inner loops use it, or 'stock kernels').
    */
   adapter: string;
 }
@@ -68,5 +70,5 @@ export async function initNodeBackend(name: NodeBackendName): Promise<BackendInf
   const ok = await tf.setBackend('cpu');
   if (!ok) throw new Error('CPU backend failed to start');
   await tf.ready();
-  return { backend: 'cpu', adapter: stock ? 'stock kernels' : 'fast kernels' };
+  return { backend: 'cpu', adapter: stock ? 'stock kernels' : simdKernels() ? 'fast kernels, WebAssembly SIMD' : 'fast kernels' };
 }
