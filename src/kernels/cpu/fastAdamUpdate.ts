@@ -7,12 +7,14 @@ type Arrays = { param: Float32Array; grad: Float32Array; m: Float32Array; v: Flo
 /**
  * `adamUpdateArrays` in WebAssembly SIMD, the same bits: the four arrays copied into the
  * kernels' memory (each padded to whole f32x4 lanes, whose extra results are dropped), the
- * step computed in place, param', m' and v' copied out.
+ * step computed in place, param', m' and v' copied out. Undefined when the kernels' memory
+ * cannot hold them.
  */
-function simdAdamUpdate(simd: SimdKernels, { param, grad, m, v }: Arrays, a: AdamUpdateAttrs): { param: Float32Array; m: Float32Array; v: Float32Array } {
+function simdAdamUpdate(simd: SimdKernels, { param, grad, m, v }: Arrays, a: AdamUpdateAttrs): { param: Float32Array; m: Float32Array; v: Float32Array } | undefined {
   const size = param.length;
   const padded = Math.ceil(size / 4) * 4;
   const heap = simd.heap(4 * padded);
+  if (!heap) return undefined;
   [param, grad, m, v].forEach((values, i) => heap.set(values, i * padded));
   simd.adamStep(4 * padded, 0, 4 * padded, 8 * padded, 12 * padded, a.l2, a.shrink, a.beta1, a.oneMinusBeta1, a.beta2, a.oneMinusBeta2, a.biasCorrection2Sqrt, a.eps, a.stepSize);
   return { param: heap.slice(0, size), m: heap.slice(2 * padded, 2 * padded + size), v: heap.slice(3 * padded, 3 * padded + size) };
@@ -30,9 +32,8 @@ export const fastAdamUpdate: FastKernel = {
     const [param, grad, m, v] = float32Inputs(backend, inputs, ['param', 'grad', 'm', 'v'], ADAM_UPDATE_KERNEL);
     const a = attrs as unknown as AdamUpdateAttrs;
     const simd = simdKernels();
-    let out: { param: Float32Array; m: Float32Array; v: Float32Array };
-    if (simd) out = simdAdamUpdate(simd, { param, grad, m, v }, a);
-    else {
+    let out = simd ? simdAdamUpdate(simd, { param, grad, m, v }, a) : undefined;
+    if (!out) {
       const size = param.length;
       out = { param: new Float32Array(size), m: new Float32Array(size), v: new Float32Array(size) };
       adamUpdateArrays({ param, grad, m, v }, a, out);

@@ -20,7 +20,7 @@ import { simdKernels, type SimdKernels } from './wasm/simdKernels.ts';
  * one image's operands, not the batch's): per-image operands copied in, the filter once, the
  * destination zeroed, the image's loop run, its result copied out — or, for the filter
  * gradient, added into float64 sums over the batch. Undefined where the SIMD loop does not
- * apply; the JavaScript loops run instead.
+ * apply or the kernels' memory cannot hold an image; the JavaScript loops run instead.
  */
 function simdDepthwise(pass: keyof typeof DEPTHWISE_ROLES, info: backend_util.Conv2DInfo, a: Float32Array, b: Float32Array): Float32Array | undefined {
   const simd: SimdKernels | null = simdKernels();
@@ -34,6 +34,7 @@ function simdDepthwise(pass: keyof typeof DEPTHWISE_ROLES, info: backend_util.Co
   const aAt = size[roles.dst];
   const bAt = aAt + size[roles.a];
   const heap = simd.heap(bAt + size[roles.b]);
+  if (!heap) return undefined;
   const out = roles.dst === 'tap' ? undefined : new Float32Array(batchSize * size[roles.dst]);
   const sums = roles.dst === 'tap' ? new Float64Array(size.tap) : undefined;
   const operands = [[a, roles.a, aAt], [b, roles.b, bAt]] as const;

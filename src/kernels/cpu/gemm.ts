@@ -39,10 +39,7 @@ let packedB = new Float32Array(KC * NR);
 export function gemmAccumulate(m: number, n: number, k: number, a: StridedMatrix, b: StridedMatrix, c: StridedMatrix): void {
   if (m === 0 || n === 0 || k === 0) return;
   const simd = simdKernels();
-  if (simd) {
-    simdGemm(simd, m, n, k, a, b, c);
-    return;
-  }
+  if (simd && simdGemm(simd, m, n, k, a, b, c)) return;
   const nPanels = Math.ceil(n / NR);
   if (packedB.length < KC * nPanels * NR) packedB = new Float32Array(KC * nPanels * NR);
   for (let p0 = 0; p0 < k; p0 += KC) {
@@ -74,9 +71,10 @@ type Layout = 'rows' | 'columns' | 'packed';
  * a transposed row-major matrix (the patches of a filter gradient), B by rows when they are
  * contiguous; only other layouts are packed. C's row block stays in the kernel's memory
  * across a chunk of K blocks (sums start from C's values, copied in, when C's rows are
- * contiguous and whole tiles wide; else from zero, added into C here).
+ * contiguous and whole tiles wide; else from zero, added into C here). False, having done
+ * nothing, when the kernels' memory cannot hold the operands.
  */
-function simdGemm(simd: SimdKernels, m: number, n: number, k: number, a: StridedMatrix, b: StridedMatrix, c: StridedMatrix): void {
+function simdGemm(simd: SimdKernels, m: number, n: number, k: number, a: StridedMatrix, b: StridedMatrix, c: StridedMatrix): boolean {
   const nPanels = Math.ceil(n / SIMD_NR);
   const width = nPanels * SIMD_NR;
   // By columns only when A's stored rows do not overlap: their copy must stay inside A's region.
@@ -90,6 +88,7 @@ function simdGemm(simd: SimdKernels, m: number, n: number, k: number, a: Strided
   const bAt = aAt + (aLayout === 'rows' ? MC * chunk : aLayout === 'columns' ? chunk * a.colStride + MC : MC * KC);
   const cAt = bAt + (bLayout === 'rows' ? chunk * b.rowStride + width : chunk * width);
   const heap = simd.heap(cAt + MC * width);
+  if (!heap) return false;
   const cInPlace = c.colStride === 1 && n === width;
   for (let q0 = 0; q0 < k; q0 += chunk) {
     const q1 = Math.min(k, q0 + chunk);
@@ -119,6 +118,7 @@ function simdGemm(simd: SimdKernels, m: number, n: number, k: number, a: Strided
       else addRows(heap, cAt, width, mc, n, c, i0);
     }
   }
+  return true;
 }
 
 /** `count` values of `data` from `start` into `out` at `at`, as far as `data` reaches (a tile past the edge reads the rest as it finds it). */

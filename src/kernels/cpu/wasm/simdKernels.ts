@@ -26,8 +26,12 @@ export interface SimdKernels {
   depthwiseForward: SimdDepthwise;
   depthwiseInputGrad: SimdDepthwise;
   depthwiseFilterGrad: SimdDepthwise;
-  /** A view of the memory of at least `floats` values; views from earlier calls may be stale after it. */
-  heap(floats: number): Float32Array;
+  /**
+   * A view of the memory of at least `floats` values, or null when the memory cannot grow
+   * that far (a browser's limit; the caller then computes in JavaScript). Views from earlier
+   * calls may be stale after it.
+   */
+  heap(floats: number): Float32Array | null;
 }
 
 /** The module's bytes: a few hundred, so it compiles synchronously even on a browser's main thread. */
@@ -67,7 +71,13 @@ export function simdKernels(): SimdKernels | null {
     depthwiseFilterGrad: exports.depthwiseFilterGrad as SimdDepthwise,
     heap(floats) {
       const pages = Math.ceil((4 * floats) / 65536) - memory.buffer.byteLength / 65536;
-      if (pages > 0) memory.grow(pages);
+      if (pages > 0) {
+        try {
+          memory.grow(pages);
+        } catch {
+          return null;
+        }
+      }
       if (view.buffer !== memory.buffer) view = new Float32Array(memory.buffer);
       return view;
     },
