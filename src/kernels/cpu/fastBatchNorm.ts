@@ -7,7 +7,8 @@ import {
   type BatchNormGradAttrs,
   type MovingAverageAttrs,
 } from '../../core/models/batchNormKernels.ts';
-import { float32Inputs, type FastKernel } from './fastKernel.ts';
+import { FusedBatchNorm, type FusedBatchNormAttrs, type TensorInfo } from '@tensorflow/tfjs-core';
+import { float32Inputs, float32Values, type FastKernel } from './fastKernel.ts';
 
 /** Batch statistics per channel in two passes over the activations, and the moving averages' update when asked, instead of tf.moments' four kernels and six more. */
 export const fastMoments: FastKernel = {
@@ -45,5 +46,41 @@ export const fastBatchNormGrad: FastKernel = {
       backend.makeTensorInfo([channels], 'float32', out.dGamma),
       backend.makeTensorInfo([channels], 'float32', out.dBeta),
     ];
+  },
+};
+
+/**
+ * The normalisation itself (`tf.batchNorm`, forward in training and inference), with stock's
+ * formula `offset + (x − mean)·scale / √(variance + ε)` in float64 in the same order, so the
+ * same bits; but the square root is taken once per channel rather than once per value, and
+ * the parameters are read by channel rather than through four wrapping counters. Parameters
+ * must each have one value or one per channel of x's innermost axis; other shapes go to stock.
+ */
+export const fastFusedBatchNorm: FastKernel = {
+  kernelName: FusedBatchNorm,
+  run({ inputs, backend, attrs }) {
+    const { x, mean, variance, scale, offset } = inputs as Record<string, TensorInfo | undefined>;
+    if (!x || !mean || !variance) return undefined;
+    const xValues = float32Values(backend, x);
+    const channels = x.shape[x.shape.length - 1] ?? 1;
+    const params = [mean, variance, scale, offset].map((t) => (t ? float32Values(backend, t) : null));
+    if (!xValues || params.some((p) => p === undefined || (p && p.length !== 1 && p.length !== channels))) return undefined;
+    const [m, v, s, o] = params as (Float32Array | null)[];
+    const epsilon = (attrs as unknown as FusedBatchNormAttrs).varianceEpsilon ?? 0.001;
+    const at = (p: Float32Array | null, fallback: number, c: number) => (p ? p[p.length === 1 ? 0 : c] : fallback);
+    const root = new Float64Array(channels);
+    const perChannel = [new Float64Array(channels), new Float64Array(channels), new Float64Array(channels)];
+    for (let c = 0; c < channels; c++) {
+      root[c] = Math.sqrt(at(v, 0, c) + epsilon);
+      perChannel[0][c] = at(m, 0, c);
+      perChannel[1][c] = at(s, 1, c);
+      perChannel[2][c] = at(o, 0, c);
+    }
+    const [meanC, scaleC, offsetC] = perChannel;
+    const out = new Float32Array(xValues.length);
+    for (let i0 = 0; i0 < xValues.length; i0 += channels) {
+      for (let c = 0; c < channels; c++) out[i0 + c] = offsetC[c] + ((xValues[i0 + c] - meanC[c]) * scaleC[c]) / root[c];
+    }
+    return backend.makeTensorInfo(x.shape, 'float32', out);
   },
 };

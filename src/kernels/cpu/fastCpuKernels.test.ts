@@ -49,6 +49,7 @@ describe('registerFastCpuKernels', () => {
         'DepthwiseConv2dNativeBackpropFilter',
         'DepthwiseConv2dNativeBackpropInput',
         'FusedConv2D',
+        'FusedBatchNorm',
         'MaxPoolGrad',
         'Mean',
         'Multiply',

@@ -10,7 +10,7 @@ import { fastMean, fastSum } from './fastReduce.ts';
 import { fastTile } from './fastTile.ts';
 import { fastAdamUpdate } from './fastAdamUpdate.ts';
 import { fastSgdUpdate } from './fastSgdUpdate.ts';
-import { fastBatchNormGrad, fastMoments } from './fastBatchNorm.ts';
+import { fastBatchNormGrad, fastFusedBatchNorm, fastMoments } from './fastBatchNorm.ts';
 import { fastActivationGrad } from './fastActivationGrad.ts';
 import { fastBatchMatMul, fastFusedMatMul } from './fastMatMul.ts';
 
@@ -35,6 +35,7 @@ const FAST_KERNELS: FastKernel[] = [
   fastAdamUpdate,
   fastSgdUpdate,
   fastMoments,
+  fastFusedBatchNorm,
   fastBatchNormGrad,
   fastActivationGrad,
 ];
@@ -44,7 +45,7 @@ const FAST_KERNELS: FastKernel[] = [
  * convolutions and their gradients (im2col + blocked GEMM), matrix products (the same GEMM),
  * depthwise convolutions, and the
  * broadcasting arithmetic, reductions, Tile and MaxPoolGrad of batch norm and Adam, plus the
- * fused Adam and SGD-momentum steps and the batch-norm statistics, gradient and moving average
+ * fused Adam and SGD-momentum steps, batch norm's normalisation, and the batch-norm statistics, gradient and moving average
  * and the activations' gradient the core uses when they are registered. Results
  * equal stock to float32 rounding (the element-wise ones bit for bit); a training step runs
  * tens of times faster. Each fast kernel hands a case it does not cover back to the stock

@@ -10,7 +10,7 @@ describe('simdKernels', () => {
   it('compiles in Node: a small module, valid, with every kernel', () => {
     const bytes = simdKernelsModuleBytes();
     expect(bytes.length).toBeLessThan(4096);
-    expect(WebAssembly.validate(bytes)).toBe(true);
+    expect((globalThis as unknown as { WebAssembly: { validate(b: Uint8Array): boolean } }).WebAssembly.validate(bytes)).toBe(true);
     const simd = simdKernels();
     expect(simd).not.toBeNull();
     expect(Object.keys(simd!).sort()).toEqual(['adamStep', 'depthwiseFilterGrad', 'depthwiseForward', 'depthwiseInputGrad', 'gemmBlock', 'heap']);
