@@ -29,7 +29,7 @@ describe('FusedBatchNorm on cpu', () => {
     const x = keep(seeded([...shape], 1));
     const mean = keep(seeded([paramSize], 2));
     const variance = positive([paramSize], 3);
-    const affine = withAffine ? { scale: keep(seeded([paramSize], 4)), offset: keep(seeded([paramSize], 5)) } : {};
+    const affine: Record<string, tf.Tensor> = withAffine ? { scale: keep(seeded([paramSize], 4)), offset: keep(seeded([paramSize], 5)) } : {};
     const { stock, fast } = stockAndFast(() => tf.engine().runKernel('FusedBatchNorm', { x, mean, variance, ...affine }, { varianceEpsilon: 1e-3 }) as tf.Tensor);
     expect(Array.from(fast)).toEqual(Array.from(stock));
     expect(takes({ x, mean, variance, ...affine })).toBe(true);
