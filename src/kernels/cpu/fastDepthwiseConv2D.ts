@@ -6,7 +6,7 @@ import type {
 } from '@tensorflow/tfjs-core';
 import { convKernel } from './convKernel.ts';
 import { DEPTHWISE_ROLES, type DepthwiseRole } from './wasm/simdDepthwise.ts';
-import { simdKernels, type SimdKernels } from './wasm/simdKernels.ts';
+import { simdKernels } from './wasm/simdKernels.ts';
 
 // Depthwise convolutions have too little reuse for a GEMM; what the stock kernels lose is
 // loop order. These walk channels innermost (contiguous in NHWC and in the
@@ -23,7 +23,7 @@ import { simdKernels, type SimdKernels } from './wasm/simdKernels.ts';
  * apply or the kernels' memory cannot hold an image; the JavaScript loops run instead.
  */
 function simdDepthwise(pass: keyof typeof DEPTHWISE_ROLES, info: backend_util.Conv2DInfo, a: Float32Array, b: Float32Array): Float32Array | undefined {
-  const simd: SimdKernels | null = simdKernels();
+  const simd = simdKernels();
   const { batchSize, inHeight: h, inWidth: wd, inChannels: ci, outHeight: oh, outWidth: ow, outChannels: co } = info;
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
   // The loop runs each of its counters at least once, so every extent must be positive.

@@ -15,10 +15,10 @@ interface WasmApi {
 }
 
 /**
- * The cpu kernels' WebAssembly SIMD inner loops (GEMM, Adam, depthwise convolutions), sharing one memory the callers copy their
- * operands into (kernels run one at a time on the JavaScript thread). JavaScript computes
- * float32 values as float64 scalars, a conversion per load; `f32x4` does four per
- * instruction without them.
+ * The cpu kernels' WebAssembly SIMD inner loops (GEMM, Adam, depthwise convolutions),
+ * sharing one memory the callers copy their operands into (kernels run one at a time on the
+ * JavaScript thread). JavaScript computes float32 values as float64 scalars, a conversion
+ * per load; `f32x4` does four per instruction without them.
  */
 export interface SimdKernels {
   gemmBlock: SimdGemmBlock;
@@ -34,7 +34,7 @@ export interface SimdKernels {
   heap(floats: number): Float32Array | null;
 }
 
-/** The module's bytes: a few hundred, so it compiles synchronously even on a browser's main thread. */
+/** The module's bytes: under 2 KB, so it compiles synchronously even on a browser's main thread. */
 export function simdKernelsModuleBytes(): Uint8Array<ArrayBuffer> {
   return wasmModuleBytes([simdGemmBlock, simdAdamStep, ...simdDepthwiseFunctions]);
 }
