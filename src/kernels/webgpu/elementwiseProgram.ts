@@ -126,18 +126,20 @@ export function runElementwise(
   values: Record<string, number> = {},
   components: Components = 1,
 ): TensorInfo {
-  if (components === 4 && !op.vec4) throw new Error(`${op.key} is not written for vec4 values`);
   const { result, ...rest } = op;
-  const program = new ElementwiseProgram([...shape], { ...rest, results: { result } }, components);
-  return runStudioProgram(backend, program, [...inputs], program.programUniforms(values));
+  return runElementwiseOutputs(backend, { ...rest, results: { result } }, inputs, shape, values, components)[0];
 }
+
+/** Ops whose inputs were all found read: checked once per op, not on every launch. */
+const everyInputRead = new Set<string>();
 
 /**
  * Runs `op` over `inputs` (in the order of `op.inputs`) into one float32 tensor of `shape`
  * per result, in one launch where the backend allows the studio's own recording (tfjs's
  * programs have a single output, so an Adam step was three launches each recomputing the
  * moments, batch norm's mean and variance two); otherwise one program per output. Four
- * elements per invocation with `components` 4, as `runElementwise`.
+ * elements per invocation with `components` 4, as `runElementwise`. An input no result
+ * reads is refused: the compiled module would have no binding for it.
  */
 export function runElementwiseOutputs(
   backend: WebgpuBackendLike,
@@ -148,13 +150,19 @@ export function runElementwiseOutputs(
   components: Components = 1,
 ): TensorInfo[] {
   if (components === 4 && !op.vec4) throw new Error(`${op.key} is not written for vec4 values`);
-  const code = `${op.body ?? ''} ${Object.values(op.results).join(' ')}`;
-  const unread = op.inputs.filter((name) => !new RegExp(`\\b${name}\\[`).test(code));
-  if (unread.length > 0) throw new Error(`${op.key}: inputs never read: ${unread.join(', ')}`);
-  const results = Object.entries(op.results);
-  if (results.length === 1 || !canRecordOutputs(backend, shape.reduce((a, b) => a * b, 1))) {
-    return results.map(([name, result]) => runElementwise(backend, { ...op, key: `${op.key}_${name}`, result }, inputs, shape, values, components));
+  if (!everyInputRead.has(op.key)) {
+    const code = `${op.body ?? ''} ${Object.values(op.results).join(' ')}`;
+    const unread = op.inputs.filter((name) => !new RegExp(`\\b${name}\\[`).test(code));
+    if (unread.length > 0) throw new Error(`${op.key}: inputs never read: ${unread.join(', ')}`);
+    everyInputRead.add(op.key);
   }
-  const program = new ElementwiseProgram([...shape], op, components);
-  return runStudioProgramOutputs(backend, program, [...inputs], program.programUniforms(values));
+  const results = Object.entries(op.results);
+  if (results.length > 1 && canRecordOutputs(backend, shape.reduce((a, b) => a * b, 1))) {
+    const program = new ElementwiseProgram([...shape], op, components);
+    return runStudioProgramOutputs(backend, program, [...inputs], program.programUniforms(values));
+  }
+  return results.map(([name, result]) => {
+    const program = new ElementwiseProgram([...shape], { ...op, key: results.length === 1 ? op.key : `${op.key}_${name}`, results: { result } }, components);
+    return runStudioProgram(backend, program, [...inputs], program.programUniforms(values));
+  });
 }
