@@ -14,6 +14,10 @@ export default defineConfig({
   reporter: [['list']],
   use: {
     baseURL: `http://localhost:${port}`,
+    // Left on auto, the studio passes over SwiftShader (a software renderer) for its cpu kernels;
+    // these tests are about training on WebGPU, so they ask for it, as a person can on the home
+    // page. e2e/compute.spec.ts checks the automatic choice.
+    storageState: { cookies: [], origins: [{ origin: `http://localhost:${port}`, localStorage: [{ name: 'studio.compute', value: 'webgpu' }] }] },
     trace: 'retain-on-failure',
     launchOptions: chromium,
   },

@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { captureStudioKernels, setStudioKernels } from '../kernels/setStudioKernels.ts';
 import { simdKernels } from '../kernels/cpu/wasm/simdKernels.ts';
 import { STUDIO_KERNEL_SETS } from '../kernels/studioKernelSets.ts';
+import { webglRenderer } from '../engine/webglRenderer.ts';
 import { webgpuAdapterLabel, type WebGpuBackendLike } from '../engine/webgpuAdapterLabel.ts';
 import { benchCaseLabel, benchSpec } from './benchCase.ts';
 import { benchEngines, engineSteps, type BenchEngine } from './benchEngines.ts';
@@ -13,14 +14,6 @@ import { PARITY_TOLERANCE, WEBGPU_PARITY_CASES, parityCaseLabel } from '../kerne
 import type { BrowserBenchConfig, BrowserBenchResult, BrowserParity, EngineAdapter } from './browserBench.ts';
 import type { EngineTiming } from './sideBySide.ts';
 import { timeTrainer } from './timeTrainer.ts';
-
-/** The GPU behind WebGL as the driver names it (SwiftShader, ANGLE on Vulkan, …), when the browser tells. */
-function webglRenderer(): string {
-  const gl = document.createElement('canvas').getContext('webgl2');
-  if (!gl) return 'webgl2';
-  const debug = gl.getExtension('WEBGL_debug_renderer_info');
-  return String(gl.getParameter(debug ? debug.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
-}
 
 async function startEngine(engine: BenchEngine): Promise<string> {
   setStudioKernels(engine.backend === 'webgl' ? [] : [STUDIO_KERNEL_SETS[engine.backend]], engine.studioKernels);

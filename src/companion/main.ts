@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { initNodeBackend, type BackendInfo } from '../node/backend.ts';
+import { isSoftwareAdapter } from '../kernels/isSoftwareAdapter.ts';
 import { createCompanionServer } from './companionServer.ts';
 import { EmbeddedQueue } from './embeddedQueue.ts';
 import type { JobQueue } from './jobQueue.ts';
@@ -32,7 +33,7 @@ async function chooseBackend(wanted: string): Promise<BackendInfo> {
   if (wanted !== 'auto') throw new Error(`--backend is auto, webgpu or cpu; got "${wanted}"`);
   try {
     const info = await initNodeBackend('webgpu');
-    if (!/swiftshader|llvmpipe|lavapipe|cpu/i.test(info.adapter)) return info;
+    if (!isSoftwareAdapter(info.adapter)) return info;
     console.log(`WebGPU found only a software adapter (${info.adapter}); training on the CPU instead`);
   } catch (err) {
     console.log(`no WebGPU adapter (${err instanceof Error ? err.message : String(err)}); training on the CPU`);

@@ -26,9 +26,9 @@ function connect() {
 describe('EngineClient', () => {
   it('sends init and other messages as given', async () => {
     const { client, next } = connect();
-    client.init(['webgpu', 'cpu']);
+    client.init('auto');
     client.send({ type: 'train', runId: 'r' });
-    expect(await next()).toEqual({ type: 'init', prefer: ['webgpu', 'cpu'] });
+    expect(await next()).toEqual({ type: 'init', compute: 'auto' });
     expect(await next()).toEqual({ type: 'train', runId: 'r' });
   });
 

@@ -5,7 +5,7 @@ import type { EvaluationReport } from '../core/evaluate/evaluationReport.ts';
 import type { ExportFile } from '../core/export/exportModel.ts';
 import type { Prediction } from '../core/train/predictor.ts';
 import type { CheckpointSlot } from '../storage/storageRecords.ts';
-import type { BackendPreference, EvalSplit, ExportFormat, FromEngine, MemoryEstimate, PredictorInfo, ToEngine } from './protocol.ts';
+import type { ComputeChoice, EvalSplit, ExportFormat, FromEngine, MemoryEstimate, PredictorInfo, ToEngine } from './protocol.ts';
 
 /** The part of a Worker (or a MessagePort in tests) the client needs. */
 export interface EnginePort {
@@ -43,8 +43,9 @@ export class EngineClient {
     port.start?.();
   }
 
-  init(prefer: BackendPreference[]): void {
-    this.send({ type: 'init', prefer });
+  /** Starts the backend, or changes it (the engine refuses while a run or another job is running). */
+  init(compute: ComputeChoice): void {
+    this.send({ type: 'init', compute });
   }
 
   /** Calls `listener` for every message from the engine; returns an unsubscribe function. */

@@ -3,7 +3,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunSpecInput } from '../core/spec/runSpec.ts';
 import { openStudioStorage, type StudioStorage } from '../storage/studioStorage.ts';
-import { createEngineHost, type EngineHost, type SelectedBackend } from './engineHost.ts';
+import { createEngineHost, type EngineHost } from './engineHost.ts';
+import type { ComputeSelection } from './selectComputeBackend.ts';
 import type { FromEngine, MemoryEstimate } from './protocol.ts';
 import { storeRun, tinyRunSpec } from './testing/runFixtures.ts';
 
@@ -11,7 +12,12 @@ let dbCount = 0;
 const opened: StudioStorage[] = [];
 afterEach(() => opened.splice(0).forEach((s) => s.db.close()));
 
-const cpu: SelectedBackend = { backend: 'cpu', adapter: 'cpu', limits: { maxBufferSize: 4096, maxStorageBufferBindingSize: 1024 } };
+const cpu: ComputeSelection = {
+  backend: 'cpu',
+  adapter: 'cpu',
+  limits: { maxBufferSize: 4096, maxStorageBufferBindingSize: 1024 },
+  passedOver: ['WebGPU: a software renderer (google swiftshader), slower than the CPU kernels'],
+};
 
 async function setup(): Promise<{ host: EngineHost; posted: FromEngine[]; storage: StudioStorage; locks: string[] }> {
   const storage = await openStudioStorage(`engine-host-test-${++dbCount}`);
@@ -21,8 +27,8 @@ async function setup(): Promise<{ host: EngineHost; posted: FromEngine[]; storag
   const host = createEngineHost({
     storage: async () => storage,
     decoder: () => Promise.reject(new Error('these tests store no images')),
-    selectBackend: async (prefer) => {
-      if (!prefer.includes('cpu')) throw new Error(`none of ${prefer.join(', ')} could start`);
+    selectBackend: async (compute) => {
+      if (compute === 'webgpu') throw new Error('no backend could start (WebGPU: not available here)');
       return cpu;
     },
     lockRun: async (runId, work) => {
@@ -31,7 +37,7 @@ async function setup(): Promise<{ host: EngineHost; posted: FromEngine[]; storag
     },
     post: (m) => posted.push(m),
   });
-  await host.handle({ type: 'init', prefer: ['webgpu', 'cpu'] });
+  await host.handle({ type: 'init', compute: 'auto' });
   return { host, posted, storage, locks };
 }
 
@@ -40,9 +46,9 @@ const ofType = <T extends FromEngine['type']>(posted: FromEngine[], type: T) => 
 describe('createEngineHost', () => {
   it('says which backend it runs on, and why when none starts', async () => {
     const { host, posted } = await setup();
-    expect(posted[0]).toEqual({ type: 'ready', backend: 'cpu', adapter: 'cpu', limits: cpu.limits });
-    await host.handle({ type: 'init', prefer: ['webgpu'] });
-    expect(posted.at(-1)).toEqual({ type: 'error', message: 'none of webgpu could start' });
+    expect(posted[0]).toEqual({ type: 'ready', backend: 'cpu', adapter: 'cpu', limits: cpu.limits, passedOver: cpu.passedOver });
+    await host.handle({ type: 'init', compute: 'webgpu' });
+    expect(posted.at(-1)).toEqual({ type: 'error', message: 'no backend could start (WebGPU: not available here)' });
   });
 
   it('trains one run at a time, under the run lock, and answers a second train with the run in progress', async () => {
@@ -63,6 +69,18 @@ describe('createEngineHost', () => {
     // Once the first has ended the engine is free again.
     await host.handle({ type: 'train', runId: 'second' });
     expect((await storage.runs.get('second'))?.status).toBe('completed');
+  });
+
+  it('changes the backend on a later init, but not while a run trains', async () => {
+    const { host, posted, storage } = await setup();
+    await storeRun(storage.runs, tinyRunSpec(1), 'r');
+    const run = host.handle({ type: 'train', runId: 'r' });
+    await host.handle({ type: 'init', compute: 'cpu' });
+    expect(ofType(posted, 'error')).toEqual([{ type: 'error', message: 'the backend cannot change now: run r is training' }]);
+    await run;
+    expect((await storage.runs.get('r'))?.status).toBe('completed');
+    await host.handle({ type: 'init', compute: 'cpu' });
+    expect(ofType(posted, 'ready')).toHaveLength(2);
   });
 
   it('routes stop to the run in progress, and says when there is no such run', async () => {

@@ -8,22 +8,15 @@ import { Trainer } from '../core/train/trainer.ts';
 import type { StudioStorage } from '../storage/studioStorage.ts';
 import { createModelJobs } from './modelJobs.ts';
 import { openBrowserSource } from './openBrowserSource.ts';
-import type { BackendPreference, FromEngine, MemoryEstimate, ToEngine } from './protocol.ts';
+import type { ComputeChoice, FromEngine, MemoryEstimate, ToEngine } from './protocol.ts';
 import { RunSession } from './runSession.ts';
-
-/** The backend an engine trains on, as `selectBackend` started it. */
-export interface SelectedBackend {
-  backend: string;
-  /** The adapter in words ("nvidia ampere — NVIDIA GeForce RTX 3080", "cpu"). */
-  adapter: string;
-  limits?: { maxBufferSize?: number; maxStorageBufferBindingSize?: number };
-}
+import type { ComputeSelection } from './selectComputeBackend.ts';
 
 export interface EngineHostOptions {
   storage: () => Promise<Pick<StudioStorage, 'datasets' | 'runs'>>;
   decoder: ImageDecoder;
-  /** Starts the first backend of `prefer` that works; rejects, saying why, when none does. */
-  selectBackend: (prefer: BackendPreference[]) => Promise<SelectedBackend>;
+  /** Starts the backend for a compute choice (`selectComputeBackend`); rejects, saying why, when none starts. */
+  selectBackend: (compute: ComputeChoice) => Promise<ComputeSelection>;
   /** Holds a lock named after the run while `work` runs, so another page can tell the run is alive. */
   lockRun?: (runId: string, work: () => Promise<void>) => Promise<void>;
   post: (message: FromEngine) => void;
@@ -54,11 +47,11 @@ const errorMessage = (err: unknown): string => (err instanceof Error ? err.messa
  * Node: the worker only supplies storage, an image decoder, backend selection and Web Locks.
  */
 export function createEngineHost(o: EngineHostOptions): EngineHost {
-  let selected: Promise<SelectedBackend> | undefined;
+  let selected: Promise<ComputeSelection> | undefined;
   let job: Job | undefined;
   const lockRun = o.lockRun ?? ((_runId, work) => work());
 
-  function backend(): Promise<SelectedBackend> {
+  function backend(): Promise<ComputeSelection> {
     if (!selected) return Promise.reject(new Error('the engine has no backend yet: the page must send "init" first'));
     return selected;
   }
@@ -85,12 +78,18 @@ export function createEngineHost(o: EngineHostOptions): EngineHost {
     }
   }
 
-  async function init(prefer: BackendPreference[]): Promise<void> {
+  async function init(compute: ComputeChoice): Promise<void> {
     if (job) return o.post({ type: 'error', message: `the backend cannot change now: ${busyWith(job)}` });
-    selected = o.selectBackend(prefer);
+    selected = o.selectBackend(compute);
     try {
       const s = await selected;
-      o.post({ type: 'ready', backend: s.backend, adapter: s.adapter, ...(s.limits ? { limits: s.limits } : {}) });
+      o.post({
+        type: 'ready',
+        backend: s.backend,
+        adapter: s.adapter,
+        ...(s.limits ? { limits: s.limits } : {}),
+        ...(s.passedOver.length > 0 ? { passedOver: s.passedOver } : {}),
+      });
     } catch (err) {
       selected = undefined;
       o.post({ type: 'error', message: errorMessage(err) });
@@ -210,7 +209,7 @@ export function createEngineHost(o: EngineHostOptions): EngineHost {
     async handle(msg: ToEngine): Promise<void> {
       switch (msg.type) {
         case 'init':
-          return init(msg.prefer);
+          return init(msg.compute);
         case 'train':
           return train(msg.runId, false);
         case 'resumeRun':

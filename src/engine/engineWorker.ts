@@ -8,7 +8,9 @@ import { setStudioKernels } from '../kernels/setStudioKernels.ts';
 import { STUDIO_KERNEL_SETS } from '../kernels/studioKernelSets.ts';
 import { browserDecoder } from '../import/browserDecoder.ts';
 import { openStudioStorage, type StudioStorage } from '../storage/studioStorage.ts';
-import { createEngineHost, type SelectedBackend } from './engineHost.ts';
+import { createEngineHost } from './engineHost.ts';
+import { selectComputeBackend, type StartedBackend } from './selectComputeBackend.ts';
+import { webglRenderer } from './webglRenderer.ts';
 import { webgpuAdapterLabel, type WebGpuBackendLike } from './webgpuAdapterLabel.ts';
 import { runLockName, STOCK_KERNELS_WORKER_NAME, type BackendPreference, type FromEngine, type ToEngine } from './protocol.ts';
 
@@ -29,29 +31,19 @@ const kernelsNote = stockKernels ? ', stock kernels' : '';
 /** The studio's cpu kernels say when their inner loops run in WebAssembly SIMD, which a run's record keeps. */
 const cpuNote = () => (stockKernels ? kernelsNote : simdKernels() ? ', WebAssembly SIMD' : '');
 
-async function selectBackend(prefer: BackendPreference[]): Promise<SelectedBackend> {
-  const failures: string[] = [];
-  for (const name of prefer) {
-    try {
-      if (!(await tf.setBackend(name))) {
-        failures.push(`${name}: not available here`);
-        continue;
-      }
-      await tf.ready();
-      if (name !== 'webgpu') return { backend: name, adapter: name === 'cpu' ? `${name}${cpuNote()}` : name };
-      const backend = tf.backend() as unknown as WebGpuBackendLike;
-      const limits = backend.device?.limits;
-      return {
-        backend: name,
-        adapter: `${await webgpuAdapterLabel(backend)}${kernelsNote}`,
-        ...(limits ? { limits: { maxBufferSize: limits.maxBufferSize, maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize } } : {}),
-      };
-    } catch (err) {
-      // WebGPU is missing in many browsers, WebGL in some workers: try the next one.
-      failures.push(`${name}: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  }
-  throw new Error(`none of the backends ${prefer.join(', ')} could start (${failures.join('; ')})`);
+/** Starts one backend and names the device behind it, so the automatic choice can pass over a software renderer. */
+async function startBackend(name: BackendPreference): Promise<StartedBackend> {
+  if (!(await tf.setBackend(name))) throw new Error('not available here');
+  await tf.ready();
+  if (name === 'cpu') return { backend: name, adapter: `cpu${cpuNote()}` };
+  if (name === 'webgl') return { backend: name, adapter: webglRenderer() };
+  const backend = tf.backend() as unknown as WebGpuBackendLike;
+  const limits = backend.device?.limits;
+  return {
+    backend: name,
+    adapter: `${await webgpuAdapterLabel(backend)}${kernelsNote}`,
+    ...(limits ? { limits: { maxBufferSize: limits.maxBufferSize, maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize } } : {}),
+  };
 }
 
 let storage: Promise<StudioStorage> | undefined;
@@ -68,7 +60,7 @@ function studioStorage(): Promise<StudioStorage> {
 const host = createEngineHost({
   storage: studioStorage,
   decoder: browserDecoder,
-  selectBackend,
+  selectBackend: (compute) => selectComputeBackend(compute, startBackend),
   lockRun: async (runId, work) => {
     await navigator.locks.request(runLockName(runId), work);
   },

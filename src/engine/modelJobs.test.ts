@@ -23,12 +23,12 @@ async function setup() {
   const host = createEngineHost({
     storage: async () => storage,
     decoder: () => Promise.reject(new Error('these tests store no images')),
-    selectBackend: async () => ({ backend: 'cpu', adapter: 'cpu' }),
+    selectBackend: async () => ({ backend: 'cpu', adapter: 'cpu', passedOver: [] }),
     post: (m) => posted.push(m),
     now: () => performance.now(),
   });
   opened.push({ storage, host });
-  await host.handle({ type: 'init', prefer: ['cpu'] });
+  await host.handle({ type: 'init', compute: 'cpu' });
   /** Sends a request and returns the engine's answer to it (its result or its error). */
   const ask = async (msg: ToEngine & { requestId: string }) => {
     await host.handle(msg);

@@ -9,6 +9,8 @@ import type { Prediction } from '../core/train/predictor.ts';
 import type { CheckpointSlot, RunStatus } from '../storage/storageRecords.ts';
 
 export type BackendPreference = 'webgpu' | 'webgl' | 'cpu';
+/** What the person asked to train on: `auto` (the fastest backend found) or one backend by name. */
+export type ComputeChoice = 'auto' | BackendPreference;
 
 /** The engine worker's name when the page asks for stock tfjs kernels (`?kernels=stock`) instead of the studio's. */
 export const STOCK_KERNELS_WORKER_NAME = 'studio-engine-stock-kernels';
@@ -24,7 +26,8 @@ export interface MemoryEstimate extends TrainingMemory {
  * from IndexedDB by the worker: the page creates the RunRecord first, then says "train".
  */
 export type ToEngine =
-  | { type: 'init'; prefer: BackendPreference[] }
+  /** Starts (or changes) the backend; refused while a run, the LR finder or an evaluation is running. */
+  | { type: 'init'; compute: ComputeChoice }
   /** Start a queued run (RunRecord already stored). */
   | { type: 'train'; runId: string }
   /** Continue an interrupted or stopped run from its last checkpoint. */
@@ -67,7 +70,14 @@ export interface PredictorInfo {
 
 /** Messages the engine worker sends back. */
 export type FromEngine =
-  | { type: 'ready'; backend: string; adapter: string; limits?: { maxBufferSize?: number; maxStorageBufferBindingSize?: number } }
+  | {
+      type: 'ready';
+      backend: string;
+      adapter: string;
+      limits?: { maxBufferSize?: number; maxStorageBufferBindingSize?: number };
+      /** Why each backend tried before this one was not used ("WebGPU: a software renderer (google swiftshader), …"). */
+      passedOver?: string[];
+    }
   | { type: 'event'; runId: string; event: TrainEvent }
   | { type: 'runStatus'; runId: string; status: RunStatus; message?: string }
   | { type: 'loadProgress'; runId: string; done: number; total: number }

@@ -2,7 +2,7 @@ import { create } from 'zustand';
 import demoSpec from '../../examples/shapes-demo.json';
 import type { RunSpecInput } from '../core/spec/runSpec.ts';
 import { EngineClient } from '../engine/engineClient.ts';
-import { STOCK_KERNELS_WORKER_NAME } from '../engine/protocol.ts';
+import { STOCK_KERNELS_WORKER_NAME, type ComputeChoice } from '../engine/protocol.ts';
 import { estimateStorage } from '../storage/storageQuota.ts';
 
 export type PageId = 'home' | 'datasets' | 'models' | 'train' | 'runs' | 'evaluate';
@@ -21,7 +21,13 @@ export interface SessionState {
   /** From the engine's 'ready'. */
   backend?: string;
   adapter?: string;
+  /** Why the engine did not train on the backends it tried first (a software renderer, WebGPU missing). */
+  passedOver: string[];
   engineError?: string;
+  /** What to train on: `auto` (the fastest found) or a backend by name; `?compute=` on the URL, else kept in localStorage. */
+  compute: ComputeChoice;
+  /** Keeps the choice and restarts the engine's backend on it (the engine refuses while a job runs, and says so). */
+  setCompute(compute: ComputeChoice): void;
   storage?: { usage: number; quota: number; persisted: boolean };
   refreshStorage(): Promise<void>;
   /** What the Train page edits; kept in localStorage so a reload does not lose it. */
@@ -36,6 +42,8 @@ export interface SessionState {
 }
 
 const DRAFT_KEY = 'studio.draft';
+const COMPUTE_KEY = 'studio.compute';
+const COMPUTE_CHOICES: readonly ComputeChoice[] = ['auto', 'webgpu', 'webgl', 'cpu'];
 const INFO_TOAST_MS = 6000;
 
 /** The shapes demo as a draft over a stored dataset still to be chosen. */
@@ -67,6 +75,20 @@ function writeDraft(spec: RunSpecInput, datasetId?: string): void {
   }
 }
 
+/** `?compute=webgpu` on the URL (a link, a test), else the choice kept from last time, else `auto`. */
+export function readCompute(search: string, stored: string | null | undefined): ComputeChoice {
+  const asked = new URLSearchParams(search).get('compute') ?? stored;
+  return (COMPUTE_CHOICES as readonly (string | null | undefined)[]).includes(asked) ? (asked as ComputeChoice) : 'auto';
+}
+
+function storedCompute(): string | null | undefined {
+  try {
+    return globalThis.localStorage?.getItem(COMPUTE_KEY);
+  } catch {
+    return undefined;
+  }
+}
+
 let client: EngineClient | undefined;
 let nextToastId = 1;
 const savedDraft = readDraft();
@@ -86,6 +108,17 @@ export const useSessionStore = create<SessionState>()((set, get) => ({
     writeDraft(spec, datasetId);
     set({ draftSpec: spec, draftDatasetId: datasetId });
   },
+  passedOver: [],
+  compute: readCompute(typeof location === 'undefined' ? '' : location.search, storedCompute()),
+  setCompute(compute) {
+    try {
+      globalThis.localStorage?.setItem(COMPUTE_KEY, compute);
+    } catch {
+      // Without localStorage the choice lasts for this page only.
+    }
+    set({ compute });
+    get().engine().init(compute);
+  },
   engine() {
     if (!client) {
       const stock = new URLSearchParams(location.search).get('kernels') === 'stock';
@@ -95,15 +128,17 @@ export const useSessionStore = create<SessionState>()((set, get) => ({
       });
       const engine = new EngineClient(worker);
       engine.subscribe((message) => {
-        if (message.type === 'ready') set({ backend: message.backend, adapter: message.adapter, engineError: undefined });
+        if (message.type === 'ready') {
+          set({ backend: message.backend, adapter: message.adapter, passedOver: message.passedOver ?? [], engineError: undefined });
+        }
         // Errors naming a run or a request reach whoever owns it; only the engine's own failures land here.
         if (message.type === 'error' && message.runId === undefined && message.requestId === undefined) {
           set({ engineError: message.message });
           get().notify(`The training engine failed: ${message.message}`, 'error');
         }
       });
-      engine.init(['webgpu', 'webgl', 'cpu']);
       client = engine;
+      engine.init(get().compute);
     }
     return client;
   },

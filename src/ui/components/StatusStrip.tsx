@@ -10,6 +10,7 @@ export function StatusStrip() {
   const backend = useSessionStore((s) => s.backend);
   const adapter = useSessionStore((s) => s.adapter);
   const engineError = useSessionStore((s) => s.engineError);
+  const passedOver = useSessionStore((s) => s.passedOver);
   const storage = useSessionStore((s) => s.storage);
   const active = useRunsStore((s) => s.runs.find((r) => r.id === s.activeRunId && inProgressStatuses.has(r.status)));
   const progress = useRunProgress(active);
@@ -23,7 +24,12 @@ export function StatusStrip() {
 
   return (
     <div className="status-strip" role="status" aria-label="Studio status">
-      <span className="status-item status-backend" data-testid="status.backend" aria-label="compute backend">
+      <span
+        className="status-item status-backend"
+        data-testid="status.backend"
+        aria-label="compute backend"
+        title={passedOver.length > 0 ? `Passed over ${passedOver.join('; ')}` : undefined}
+      >
         {backend ? backendLabel(backend, adapter) : engineError ? 'no backend' : 'looking for a GPU…'}
       </span>
       <span className="status-item" data-testid="status.gpuMemory">

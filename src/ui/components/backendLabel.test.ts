@@ -10,5 +10,7 @@ describe('backendLabel', () => {
   it('names a fallback without repeating it', () => {
     expect(backendLabel('webgl', 'webgl')).toBe('WebGL');
     expect(backendLabel('cpu', undefined)).toBe('CPU');
+    expect(backendLabel('cpu', 'cpu, WebAssembly SIMD')).toBe('CPU · WebAssembly SIMD');
+    expect(backendLabel('webgl', 'ANGLE (Intel, Mesa Intel(R) UHD Graphics 620, OpenGL 4.6)')).toBe('WebGL · ANGLE (Intel, Mesa Intel(R) UHD Graphics 620, OpenGL 4.6)');
   });
 });

@@ -2,5 +2,7 @@
 export function backendLabel(backend: string, adapter: string | undefined): string {
   if (backend === 'webgpu') return `WebGPU · ${adapter || 'unknown adapter'}`;
   const name = backend === 'webgl' ? 'WebGL' : backend.toUpperCase();
-  return adapter && adapter !== backend ? `${name} · ${adapter}` : name;
+  // The cpu engine's adapter repeats its name before what its kernels use ("cpu, WebAssembly SIMD").
+  const detail = adapter?.startsWith(`${backend}, `) ? adapter.slice(backend.length + 2) : adapter;
+  return detail && detail !== backend ? `${name} · ${detail}` : name;
 }

@@ -1,16 +1,27 @@
 import { useState } from 'react';
 import { useRunsStore } from '../../store/runsStore.ts';
 import { useSessionStore } from '../../store/sessionStore.ts';
+import type { ComputeChoice } from '../../engine/protocol.ts';
 import { backendLabel } from '../components/backendLabel.ts';
 import { seedPresets, applyPreset, type SeedPreset } from '../presets/seedPresets.ts';
 
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+const COMPUTE_OPTIONS: { value: ComputeChoice; label: string }[] = [
+  { value: 'auto', label: 'the fastest found' },
+  { value: 'webgpu', label: 'WebGPU' },
+  { value: 'webgl', label: 'WebGL' },
+  { value: 'cpu', label: 'CPU' },
+];
 
 /** First screen: the compute found, the one-click demo, the recipes, and the way to bring your own images. */
 export function HomePage() {
   const backend = useSessionStore((s) => s.backend);
   const adapter = useSessionStore((s) => s.adapter);
   const engineError = useSessionStore((s) => s.engineError);
+  const passedOver = useSessionStore((s) => s.passedOver);
+  const compute = useSessionStore((s) => s.compute);
+  const training = useRunsStore((s) => s.activeRunId !== undefined);
   const navigate = useSessionStore((s) => s.navigate);
   const [busy, setBusy] = useState<string>();
   const shapes = seedPresets.find((p) => p.id === 'shapes');
@@ -41,8 +52,7 @@ export function HomePage() {
         <p className="compute" data-testid="home.compute">
           {backend ? (
             <>
-              Compute found: <strong>{backendLabel(backend, adapter)}</strong>
-              {backend !== 'webgpu' && ' — no WebGPU here, so training falls back to a slower backend.'}
+              Compute found: <strong>{backendLabel(backend, adapter)}</strong>.
             </>
           ) : engineError ? (
             <span className="field-problem">No backend could start: {engineError}</span>
@@ -50,10 +60,32 @@ export function HomePage() {
             'Looking for a GPU…'
           )}
           {' '}
+          <label className="compute-choice" title={training ? 'The backend cannot change while a run trains' : undefined}>
+            Train on{' '}
+            <select
+              data-testid="home.computeChoice"
+              value={compute}
+              disabled={training}
+              onChange={(e) => useSessionStore.getState().setCompute(e.target.value as ComputeChoice)}
+            >
+              {COMPUTE_OPTIONS.map((o) => (
+                <option key={o.value} value={o.value}>
+                  {o.label}
+                </option>
+              ))}
+            </select>
+          </label>{' '}
           <a href="./bench.html" target="_blank" rel="noopener" data-testid="home.bench">
             How fast does this browser train?
           </a>
         </p>
+        {backend && passedOver.length > 0 && (
+          <ul className="muted passed-over" data-testid="home.passedOver" aria-label="Backends passed over">
+            {passedOver.map((line) => (
+              <li key={line}>Passed over {line}</li>
+            ))}
+          </ul>
+        )}
         <div className="hero-actions">
           {shapes && (
             <button type="button" data-testid="home.demo" disabled={busy !== undefined || !backend} onClick={() => void demo(shapes)}>
