@@ -26,7 +26,7 @@ export interface SessionState {
   engineError?: string;
   /** What to train on: `auto` (the fastest found) or a backend by name; `?compute=` on the URL, else kept in localStorage. */
   compute: ComputeChoice;
-  /** Keeps the choice and restarts the engine's backend on it (the engine refuses while a job runs, and says so). */
+  /** Restarts the engine's backend on a choice, kept once the engine is ready on it (it refuses while a job runs, and says so). */
   setCompute(compute: ComputeChoice): void;
   storage?: { usage: number; quota: number; persisted: boolean };
   refreshStorage(): Promise<void>;
@@ -89,7 +89,17 @@ function storedCompute(): string | null | undefined {
   }
 }
 
+function storeCompute(compute: ComputeChoice): void {
+  try {
+    globalThis.localStorage?.setItem(COMPUTE_KEY, compute);
+  } catch {
+    // Without localStorage the choice lasts for this page only.
+  }
+}
+
 let client: EngineClient | undefined;
+/** A choice sent to the engine and not yet answered: it becomes `compute` on 'ready', and is dropped on a refusal. */
+let requestedCompute: ComputeChoice | undefined;
 let nextToastId = 1;
 const savedDraft = readDraft();
 
@@ -111,12 +121,7 @@ export const useSessionStore = create<SessionState>()((set, get) => ({
   passedOver: [],
   compute: readCompute(typeof location === 'undefined' ? '' : location.search, storedCompute()),
   setCompute(compute) {
-    try {
-      globalThis.localStorage?.setItem(COMPUTE_KEY, compute);
-    } catch {
-      // Without localStorage the choice lasts for this page only.
-    }
-    set({ compute });
+    requestedCompute = compute;
     get().engine().init(compute);
   },
   engine() {
@@ -130,9 +135,15 @@ export const useSessionStore = create<SessionState>()((set, get) => ({
       engine.subscribe((message) => {
         if (message.type === 'ready') {
           set({ backend: message.backend, adapter: message.adapter, passedOver: message.passedOver ?? [], engineError: undefined });
+          if (requestedCompute) {
+            storeCompute(requestedCompute);
+            set({ compute: requestedCompute });
+            requestedCompute = undefined;
+          }
         }
         // Errors naming a run or a request reach whoever owns it; only the engine's own failures land here.
         if (message.type === 'error' && message.runId === undefined && message.requestId === undefined) {
+          requestedCompute = undefined;
           set({ engineError: message.message });
           get().notify(`The training engine failed: ${message.message}`, 'error');
         }
