@@ -9,7 +9,7 @@ test('auto passes over software renderers for the cpu kernels; WebGPU can still 
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto('/');
-  await expect(page.getByTestId('status.backend')).toHaveText("CPU · WebAssembly SIMD");
+  await expect(page.getByTestId('status.backend')).toHaveText('CPU · WebAssembly SIMD');
   await expect(page.getByTestId('home.computeChoice')).toHaveValue('auto');
   const passedOver = page.getByTestId('home.passedOver');
   await expect(passedOver).toContainText('WebGPU: a software renderer (google swiftshader');

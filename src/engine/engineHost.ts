@@ -11,6 +11,7 @@ import { openBrowserSource } from './openBrowserSource.ts';
 import type { ComputeChoice, FromEngine, MemoryEstimate, ToEngine } from './protocol.ts';
 import { RunSession } from './runSession.ts';
 import type { ComputeSelection } from './selectComputeBackend.ts';
+import { errorMessage } from './errorMessage.ts';
 
 export interface EngineHostOptions {
   storage: () => Promise<Pick<StudioStorage, 'datasets' | 'runs'>>;
@@ -40,7 +41,6 @@ type Job =
   | { kind: 'model'; what: string };
 type Control = 'pause' | 'resume' | 'stop';
 
-const errorMessage = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 /**
  * The engine's message switch, free of any worker global so it runs (and is tested) in

@@ -12,6 +12,10 @@ export type BackendPreference = 'webgpu' | 'webgl' | 'cpu';
 /** What the person asked to train on: `auto` (the fastest backend found) or one backend by name. */
 export type ComputeChoice = 'auto' | BackendPreference;
 
+/** Each backend as the studio names it to people. */
+export const BACKEND_NAMES: Readonly<Record<BackendPreference, string>> = { webgpu: 'WebGPU', webgl: 'WebGL', cpu: 'CPU' };
+export const COMPUTE_CHOICES: readonly ComputeChoice[] = ['auto', 'webgpu', 'webgl', 'cpu'];
+
 /** The engine worker's name when the page asks for stock tfjs kernels (`?kernels=stock`) instead of the studio's. */
 export const STOCK_KERNELS_WORKER_NAME = 'studio-engine-stock-kernels';
 

@@ -8,6 +8,7 @@ import type { RunRepo } from '../storage/runRepo.ts';
 import type { RunRecord, RunStatus } from '../storage/storageRecords.ts';
 import type { FromEngine } from './protocol.ts';
 import { RunEventWriter } from './runEventWriter.ts';
+import { errorMessage } from './errorMessage.ts';
 
 export interface RunSessionOptions {
   runs: RunRepo;
@@ -37,7 +38,6 @@ const STATUS_OF: Record<EndReason, RunStatus> = {
 /** Fields a fresh start clears: they describe an earlier attempt. */
 const ATTEMPT_FIELDS = ['message', 'startedAt', 'endedAt', 'lastMetrics', 'best', 'test', 'resumeFrom', 'totalSteps', 'classNames'] as const;
 
-const errorMessage = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 /**
  * One training session of a stored run, independent of the host: reads the RunRecord,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BackendPreference } from './protocol.ts';
-import { selectComputeBackend, type StartBackend, type StartedBackend } from './selectComputeBackend.ts';
+import { selectComputeBackend, type StartBackend } from './selectComputeBackend.ts';
 
 // Devices as browsers name them: Chromium's SwiftShader for WebGPU (vendor architecture) and
 // through ANGLE for WebGL, as this project's headless Chromium reports them.
@@ -16,8 +16,7 @@ function browser(devices: Partial<Record<BackendPreference, string | Error>>): {
     const device = devices[name] ?? new Error('not available here');
     if (device instanceof Error) throw device;
     started.push(name);
-    const backend: StartedBackend = { backend: name, adapter: device };
-    return backend;
+    return { backend: name, adapter: device };
   };
   return { start, started };
 }

@@ -1,5 +1,6 @@
-import type { BackendPreference, ComputeChoice } from './protocol.ts';
 import { isSoftwareAdapter } from '../kernels/isSoftwareAdapter.ts';
+import { errorMessage } from './errorMessage.ts';
+import { BACKEND_NAMES, type BackendPreference, type ComputeChoice } from './protocol.ts';
 
 /** A backend as the host started it. */
 export interface StartedBackend {
@@ -20,10 +21,6 @@ export type StartBackend = (name: BackendPreference) => Promise<StartedBackend>;
 /** The automatic order: a real GPU through WebGPU, else through WebGL, else the cpu kernels. */
 export const AUTO_BACKEND_ORDER: readonly BackendPreference[] = ['webgpu', 'webgl', 'cpu'];
 
-const BACKEND_NAMES: Record<BackendPreference, string> = { webgpu: 'WebGPU', webgl: 'WebGL', cpu: 'CPU' };
-
-const reason = (err: unknown): string => (err instanceof Error ? err.message : String(err));
-
 /**
  * Starts the backend for a compute choice. `auto` tries WebGPU, WebGL, then the cpu kernels,
  * and passes over a GPU backend that runs on a software renderer: it is a CPU too, and a
@@ -40,7 +37,7 @@ export async function selectComputeBackend(choice: ComputeChoice, start: StartBa
     try {
       started = await start(name);
     } catch (err) {
-      passedOver.push(`${BACKEND_NAMES[name]}: ${reason(err)}`);
+      passedOver.push(`${BACKEND_NAMES[name]}: ${errorMessage(err)}`);
       continue;
     }
     if (name !== choice && name !== 'cpu' && isSoftwareAdapter(started.adapter)) {

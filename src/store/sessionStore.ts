@@ -2,7 +2,7 @@ import { create } from 'zustand';
 import demoSpec from '../../examples/shapes-demo.json';
 import type { RunSpecInput } from '../core/spec/runSpec.ts';
 import { EngineClient } from '../engine/engineClient.ts';
-import { STOCK_KERNELS_WORKER_NAME, type ComputeChoice } from '../engine/protocol.ts';
+import { COMPUTE_CHOICES, STOCK_KERNELS_WORKER_NAME, type ComputeChoice } from '../engine/protocol.ts';
 import { estimateStorage } from '../storage/storageQuota.ts';
 
 export type PageId = 'home' | 'datasets' | 'models' | 'train' | 'runs' | 'evaluate';
@@ -43,7 +43,6 @@ export interface SessionState {
 
 const DRAFT_KEY = 'studio.draft';
 const COMPUTE_KEY = 'studio.compute';
-const COMPUTE_CHOICES: readonly ComputeChoice[] = ['auto', 'webgpu', 'webgl', 'cpu'];
 const INFO_TOAST_MS = 6000;
 
 /** The shapes demo as a draft over a stored dataset still to be chosen. */

@@ -1,18 +1,13 @@
 import { useState } from 'react';
 import { useRunsStore } from '../../store/runsStore.ts';
 import { useSessionStore } from '../../store/sessionStore.ts';
-import type { ComputeChoice } from '../../engine/protocol.ts';
+import { BACKEND_NAMES, COMPUTE_CHOICES, type ComputeChoice } from '../../engine/protocol.ts';
 import { backendLabel } from '../components/backendLabel.ts';
 import { seedPresets, applyPreset, type SeedPreset } from '../presets/seedPresets.ts';
 
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-const COMPUTE_OPTIONS: { value: ComputeChoice; label: string }[] = [
-  { value: 'auto', label: 'the fastest found' },
-  { value: 'webgpu', label: 'WebGPU' },
-  { value: 'webgl', label: 'WebGL' },
-  { value: 'cpu', label: 'CPU' },
-];
+const computeOptionLabel = (choice: ComputeChoice) => (choice === 'auto' ? 'the fastest found' : BACKEND_NAMES[choice]);
 
 /** First screen: the compute found, the one-click demo, the recipes, and the way to bring your own images. */
 export function HomePage() {
@@ -68,9 +63,9 @@ export function HomePage() {
               disabled={training}
               onChange={(e) => useSessionStore.getState().setCompute(e.target.value as ComputeChoice)}
             >
-              {COMPUTE_OPTIONS.map((o) => (
-                <option key={o.value} value={o.value}>
-                  {o.label}
+              {COMPUTE_CHOICES.map((choice) => (
+                <option key={choice} value={choice}>
+                  {computeOptionLabel(choice)}
                 </option>
               ))}
             </select>
