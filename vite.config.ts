@@ -7,8 +7,18 @@ import { offlinePlugin } from './build/offlinePlugin.ts';
 // tfjs CPU backend; the `webgpu` project runs the same core on the real WebGPU
 // backend through Dawn (SwiftShader when there is no GPU), one file at a time
 // because a Dawn device per worker is heavy.
+/**
+ * Cross-origin isolation: without it a browser offers no SharedArrayBuffer, which the cpu
+ * kernels' worker threads share their WebAssembly memory through. The studio loads nothing
+ * cross-origin but the companion's API, whose CORS responses COEP allows. A host serving the
+ * built studio should send the same two headers (docs/performance.md, "Threads").
+ */
+const ISOLATION_HEADERS = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+
 export default defineConfig({
   plugins: [react(), offlinePlugin()],
+  server: { headers: ISOLATION_HEADERS },
+  preview: { headers: ISOLATION_HEADERS },
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 4096,

@@ -9,6 +9,9 @@ test('auto passes over software renderers for the cpu kernels; WebGPU can still 
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto('/');
+  // Served cross-origin isolated, so the cpu kernels may start worker threads on a shared
+  // memory (this 2-core machine leaves them one thread: one core for the page, one for the browser).
+  expect(await page.evaluate(() => (globalThis as unknown as { crossOriginIsolated: boolean }).crossOriginIsolated)).toBe(true);
   await expect(page.getByTestId('status.backend')).toHaveText('CPU · WebAssembly SIMD');
   await expect(page.getByTestId('home.computeChoice')).toHaveValue('auto');
   const passedOver = page.getByTestId('home.passedOver');

@@ -1,6 +1,7 @@
 #!/bin/sh
 # The one device run issue 6 asks for, prepared by `npm run bench:kit` (docs/performance.md):
-# a PyTorch reference, then the studio's bench on the GPU through Dawn, results under $OUT.
+# a PyTorch reference, then the studio's bench on the GPU through Dawn, then its cpu kernels'
+# threads on the machine's cores, results under $OUT.
 # Meant for the device tool's `run`, with `.gl` (the Vulkan loader's debs, unpacked first)
 # and `.devicekit` carried.
 set -u
@@ -15,5 +16,8 @@ fi
 (nvidia-smi -L; nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv) > "$OUT/gpu.txt" 2>&1
 PYTHONUNBUFFERED=1 timeout "${TORCH_SECONDS:-150}" python3 "$KIT/torchBench.py" --out "$OUT/torch.json" > "$OUT/torch.log" 2>&1
 echo "torch: exit $?"; cat "$OUT/torch.log"
-timeout "${BENCH_SECONDS:-360}" /tmp/studio-kit/node /tmp/studio-kit/bench.mjs --backend webgpu --gpu ${BENCH_ARGS:-} --out "$OUT/bench.json" > "$OUT/bench.log" 2>&1
+timeout "${BENCH_SECONDS:-340}" /tmp/studio-kit/node /tmp/studio-kit/bench.mjs --backend webgpu --gpu ${BENCH_ARGS:-} --out "$OUT/bench.json" > "$OUT/bench.log" 2>&1
 echo "bench: exit $?"; cat "$OUT/bench.log"
+# The cpu kernels on one thread vs every core of the machine (full-width models).
+timeout "${CPU_SECONDS:-75}" /tmp/studio-kit/node /tmp/studio-kit/bench.mjs --backend cpu --tables threads --out "$OUT/bench-threads.json" > "$OUT/bench-threads.log" 2>&1
+echo "bench threads: exit $?"; cat "$OUT/bench-threads.log"

@@ -3,7 +3,8 @@ import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { captureStudioKernels, setStudioKernels } from '../kernels/setStudioKernels.ts';
-import { simdKernels } from '../kernels/cpu/wasm/simdKernels.ts';
+import { simdKernels, stopCpuThreads } from '../kernels/cpu/wasm/simdKernels.ts';
+import { startBrowserCpuThreads } from '../engine/browserThreadHost.ts';
 import { STUDIO_KERNEL_SETS } from '../kernels/studioKernelSets.ts';
 import { webglRenderer } from '../engine/webglRenderer.ts';
 import { webgpuAdapterLabel, type WebGpuBackendLike } from '../engine/webgpuAdapterLabel.ts';
@@ -19,11 +20,15 @@ async function startEngine(engine: BenchEngine): Promise<string> {
   setStudioKernels(engine.backend === 'webgl' ? [] : [STUDIO_KERNEL_SETS[engine.backend]], engine.studioKernels);
   if (!(await tf.setBackend(engine.backend))) throw new Error(`the ${engine.backend} backend does not start in this browser`);
   await tf.ready();
+  // The studio's cpu kernels' worker threads run only while its cpu engine is timed, as in the studio.
+  stopCpuThreads();
   if (engine.backend === 'webgpu') return webgpuAdapterLabel(tf.backend() as unknown as WebGpuBackendLike);
   if (engine.backend === 'webgl') return webglRenderer();
   const cores = navigator.hardwareConcurrency ? `${navigator.hardwareConcurrency} logical cores` : 'cpu';
-  // The studio's cpu kernels run their inner loops in WebAssembly SIMD where the browser has it.
-  return engine.studioKernels && simdKernels() ? `${cores}, WebAssembly SIMD` : cores;
+  // The studio's cpu kernels run their inner loops in WebAssembly SIMD where the browser has it, on the threads the studio would use.
+  if (!engine.studioKernels || !simdKernels()) return cores;
+  const threads = await startBrowserCpuThreads();
+  return `${cores}, WebAssembly SIMD${threads > 1 ? `, ${threads} threads` : ''}`;
 }
 
 /** Issue 6's parity grid on the active webgpu backend, the studio's kernels against stock's. */

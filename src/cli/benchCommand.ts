@@ -1,5 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { cpus } from 'node:os';
+import { availableParallelism, cpus } from 'node:os';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { GPU_BENCH_CASES, SMALL_BENCH_CASES, benchCaseLabel, benchSpec, type BenchCase } from '../bench/benchCase.ts';
@@ -11,8 +11,9 @@ import { timeModelFit } from '../bench/timeModelFit.ts';
 import { timeTrainer } from '../bench/timeTrainer.ts';
 import { captureStudioKernels, setStudioKernels } from '../kernels/setStudioKernels.ts';
 import { STUDIO_KERNEL_SETS } from '../kernels/studioKernelSets.ts';
-import { setSimdKernels, simdKernels } from '../kernels/cpu/wasm/simdKernels.ts';
+import { cpuThreads, setSimdKernels, simdKernels, startCpuThreads } from '../kernels/cpu/wasm/simdKernels.ts';
 import { initNodeBackend, type BackendInfo, type NodeBackendName } from '../node/backend.ts';
+import { nodeThreadHost } from '../node/nodeThreadHost.ts';
 import { chromiumBench } from './chromiumBench.ts';
 import { UsageError } from './usageError.ts';
 
@@ -40,6 +41,15 @@ interface KernelRow extends BenchCase {
   speedup: number;
 }
 
+interface ThreadRow extends BenchCase {
+  threads: number;
+  steps: number;
+  oneThreadSamplesPerSec: number;
+  threadsSamplesPerSec: number;
+  /** threads ÷ one thread. */
+  gain: number;
+}
+
 /** How many times the stock steps to time the studio's for: a step much faster than stock's is too short to time alone. */
 const FAST_STEP_FACTOR: Record<NodeBackendName, number> = { cpu: 8, webgpu: 2 };
 
@@ -52,6 +62,10 @@ const KERNEL_CASES: Record<NodeBackendName, BenchCase[]> = {
   ],
   webgpu: [...SMALL_BENCH_CASES],
 };
+// Threads pay where the kernels' arithmetic outweighs the copies only the calling thread
+// makes: the zoo's models at full width.
+const THREAD_CASES: BenchCase[] = SMALL_BENCH_CASES.map((c) => ({ ...c, width: 1, inputSize: 32, batchSize: 16 }));
+const THREAD_STEPS = 4;
 const KERNEL_STEPS = 3;
 const QUICK_KERNEL_STEPS = 1;
 
@@ -119,6 +133,34 @@ async function compareKernels(backend: NodeBackendName, name: string, cases: Ben
   return rows;
 }
 
+/**
+ * The studio's cpu kernels on one thread and on `threads` (the workers and the calling
+ * thread), each with a warm-up epoch and a timed epoch of `steps` steps; the threads found on
+ * entry are restored.
+ */
+async function compareThreads(cases: BenchCase[], threads: number, steps: number): Promise<ThreadRow[]> {
+  console.log(`cpu, the studio's kernels on 1 thread vs ${threads}: studio Trainer, ${steps} timed steps after as many warm-up steps`);
+  console.log(['model'.padEnd(26), 'batch'.padStart(5), '1 thread img/s'.padStart(15), `${threads} threads img/s`.padStart(16), 'gain'.padStart(6)].join(' '));
+  const rows: ThreadRow[] = [];
+  const restore = cpuThreads();
+  try {
+    for (const c of cases) {
+      await startCpuThreads(1, nodeThreadHost);
+      const one = await timeTrainer(c, benchSpec(c, c.batchSize * steps, 2), 'cpu');
+      const started = await startCpuThreads(threads, nodeThreadHost);
+      if (started.threads !== threads) throw new Error(`could not start ${threads} cpu threads: ${started.reason ?? 'unknown'}`);
+      const many = await timeTrainer(c, benchSpec(c, c.batchSize * steps, 2), 'cpu');
+      const row: ThreadRow = { ...c, threads, steps, oneThreadSamplesPerSec: one.samplesPerSec, threadsSamplesPerSec: many.samplesPerSec, gain: many.samplesPerSec / one.samplesPerSec };
+      rows.push(row);
+      console.log([benchCaseLabel(c).padEnd(26), String(c.batchSize).padStart(5), one.samplesPerSec.toFixed(1).padStart(15), many.samplesPerSec.toFixed(1).padStart(16), `${row.gain.toFixed(2)}×`.padStart(6)].join(' '));
+    }
+  } finally {
+    await startCpuThreads(restore, nodeThreadHost);
+  }
+  console.log('');
+  return rows;
+}
+
 /** The backend started, or undefined (said on the console) when it cannot start here. */
 async function startBackend(backend: NodeBackendName): Promise<BackendInfo | undefined> {
   try {
@@ -138,6 +180,17 @@ function targetsOption(value: string | undefined): BenchTarget[] {
   const unknown = targets.filter((t) => !TARGETS.includes(t as BenchTarget));
   if (unknown.length > 0) throw new UsageError(`--backend must be all or a list of ${TARGETS.join(', ')}, got "${value}"`);
   return targets as BenchTarget[];
+}
+
+/** The bench's tables: stock vs the studio's kernels (Node and Chromium), the cpu kernels' threads, the Trainer's loop vs model.fit. */
+const TABLES = ['kernels', 'threads', 'loop'] as const;
+type BenchTable = (typeof TABLES)[number];
+
+function tablesOption(value: string | undefined): BenchTable[] {
+  if (value === undefined || value === 'all') return [...TABLES];
+  const tables = value.split(',');
+  if (!tables.every((t) => (TABLES as readonly string[]).includes(t))) throw new UsageError(`--tables must be all or a list of ${TABLES.join(', ')}, got "${value}"`);
+  return tables as BenchTable[];
 }
 
 /** Chromium's engines: all of them, but stock tfjs-cpu (and so the studio's cpu) only where a step takes seconds, not minutes. */
@@ -212,10 +265,13 @@ export async function benchCommand(args: string[]): Promise<void> {
       batch: { type: 'string' },
       width: { type: 'string' },
       chromium: { type: 'string' },
+      threads: { type: 'string' },
+      tables: { type: 'string' },
       out: { type: 'string', default: 'bench-results/bench.json' },
     },
   });
   const targets = targetsOption(values.backend);
+  const tables = tablesOption(values.tables);
   const backends = targets.filter((t): t is NodeBackendName => t !== 'chromium');
   const samples = positiveInteger('samples', values.samples);
   const epochs = positiveInteger('epochs', values.epochs);
@@ -225,21 +281,26 @@ export async function benchCommand(args: string[]): Promise<void> {
   const cases = sized(values.quick ? QUICK : FULL);
   const rows: BenchRow[] = [];
   const kernels: KernelRow[] = [];
+  const threadRows: ThreadRow[] = [];
+  // All the cores by default: the bench asks what threads can give here, not what the default leaves.
+  const threads = values.threads === undefined ? Math.min(16, availableParallelism()) : positiveInteger('threads', values.threads);
   const steps = values.quick ? QUICK_KERNEL_STEPS : KERNEL_STEPS;
   console.log(`${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.versions.node}`);
   for (const backend of backends) {
     const info = await startBackend(backend);
     if (!info) continue;
     const kernelCases = sized(backend === 'webgpu' && values.gpu ? [...GPU_BENCH_CASES] : KERNEL_CASES[backend]);
-    kernels.push(...(await compareKernels(backend, backend === 'cpu' ? 'cpu' : `webgpu (${info.adapter})`, kernelCases, steps)));
+    if (tables.includes('kernels')) kernels.push(...(await compareKernels(backend, backend === 'cpu' ? 'cpu' : `webgpu (${info.adapter})`, kernelCases, steps)));
+    if (tables.includes('threads') && backend === 'cpu' && threads > 1 && simdKernels()) threadRows.push(...(await compareThreads(sized(THREAD_CASES), threads, values.quick ? QUICK_KERNEL_STEPS + 1 : THREAD_STEPS)));
   }
   const chromiumCases = sized(values.gpu ? [...GPU_BENCH_CASES] : values.quick ? QUICK : FULL);
-  const chromium = targets.includes('chromium') ? await benchChromium(chromiumCases, steps, engines, values.gpu, values.chromium) : undefined;
-  if (backends.length > 0) {
+  const chromium = targets.includes('chromium') && tables.includes('kernels') ? await benchChromium(chromiumCases, steps, engines, values.gpu, values.chromium) : undefined;
+  const loops = tables.includes('loop') ? backends : [];
+  if (loops.length > 0) {
     console.log(`studio Trainer vs model.fit: ${samples} samples, ${epochs - 1} timed epochs after one warm-up, each timed twice (studio, fit, fit, studio)`);
     console.log(['backend'.padEnd(38), 'model'.padEnd(26), 'batch'.padStart(5), 'studio img/s'.padStart(13), 'fit img/s'.padStart(10), 'ratio'.padStart(6)].join(' '));
   }
-  for (const backend of backends) {
+  for (const backend of loops) {
     const info = await startBackend(backend);
     if (!info) continue;
     const name = `${info.backend} (${info.adapter})`;
@@ -258,6 +319,6 @@ export async function benchCommand(args: string[]): Promise<void> {
   await mkdir(dirname(values.out), { recursive: true });
   const machine = { cpus: cpus()[0]?.model, cores: cpus().length, node: process.versions.node };
   const browser = chromium ? { ...chromium, sideBySide: sideBySide(chromium.timings) } : undefined;
-  await writeFile(values.out, JSON.stringify({ date: new Date().toISOString(), machine, kernels, rows, ...(browser ? { chromium: browser } : {}) }, null, 2) + '\n');
+  await writeFile(values.out, JSON.stringify({ date: new Date().toISOString(), machine, kernels, ...(threadRows.length > 0 ? { threads: threadRows } : {}), rows, ...(browser ? { chromium: browser } : {}) }, null, 2) + '\n');
   console.log(`saved ${values.out}`);
 }

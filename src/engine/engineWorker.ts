@@ -3,7 +3,8 @@ import '@tensorflow/tfjs-backend-webgpu';
 import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { simdKernels } from '../kernels/cpu/wasm/simdKernels.ts';
+import { simdKernels, stopCpuThreads } from '../kernels/cpu/wasm/simdKernels.ts';
+import { startBrowserCpuThreads } from './browserThreadHost.ts';
 import { setStudioKernels } from '../kernels/setStudioKernels.ts';
 import { STUDIO_KERNEL_SETS } from '../kernels/studioKernelSets.ts';
 import { browserDecoder } from '../import/browserDecoder.ts';
@@ -28,14 +29,24 @@ declare const self: DedicatedWorkerGlobalScope;
 const stockKernels = self.name === STOCK_KERNELS_WORKER_NAME;
 setStudioKernels(Object.values(STUDIO_KERNEL_SETS), !stockKernels);
 const kernelsNote = stockKernels ? ', stock kernels' : '';
-/** The studio's cpu kernels say when their inner loops run in WebAssembly SIMD, which a run's record keeps. */
-const cpuNote = () => (stockKernels ? kernelsNote : simdKernels() ? ', WebAssembly SIMD' : '');
+/**
+ * The studio's cpu kernels say when their inner loops run in WebAssembly SIMD and over how
+ * many threads, which a run's record keeps. Their worker threads start with the cpu backend
+ * and stop when another is started.
+ */
+async function startCpuKernels(): Promise<string> {
+  if (stockKernels) return kernelsNote;
+  if (!simdKernels()) return '';
+  const threads = await startBrowserCpuThreads();
+  return `, WebAssembly SIMD${threads > 1 ? `, ${threads} threads` : ''}`;
+}
 
 /** Starts one backend and names the device behind it, so the automatic choice can pass over a software renderer. */
 async function startBackend(name: BackendPreference): Promise<StartedBackend> {
   if (!(await tf.setBackend(name))) throw new Error('not available here');
   await tf.ready();
-  if (name === 'cpu') return { backend: name, adapter: `cpu${cpuNote()}` };
+  if (name === 'cpu') return { backend: name, adapter: `cpu${await startCpuKernels()}` };
+  stopCpuThreads();
   if (name === 'webgl') return { backend: name, adapter: webglRenderer() };
   const backend = tf.backend() as unknown as WebGpuBackendLike;
   const limits = backend.device?.limits;

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { existsSync } from 'node:fs';
-import { simdKernels } from '../kernels/cpu/wasm/simdKernels.ts';
+import { simdKernels, startCpuThreads, stopCpuThreads } from '../kernels/cpu/wasm/simdKernels.ts';
 import { setStudioKernels } from '../kernels/setStudioKernels.ts';
 import { STUDIO_KERNEL_SETS } from '../kernels/studioKernelSets.ts';
+import { nodeCpuThreads, nodeThreadHost } from './nodeThreadHost.ts';
 
 export type NodeBackendName = 'cpu' | 'webgpu';
 
@@ -11,7 +12,8 @@ export interface BackendInfo {
   /**
    * Adapter as WebGPU reports it (vendor / architecture, with ', stock kernels' when the
    * studio's WGSL kernels are off); on cpu, which kernels run ('fast kernels', with
-   * ', WebAssembly SIMD' where their inner loops use it, or 'stock kernels').
+   * ', WebAssembly SIMD' where their inner loops use it and ', N threads' when they split
+   * them over worker threads, or 'stock kernels').
    */
   adapter: string;
 }
@@ -49,6 +51,7 @@ export async function initNodeBackend(name: NodeBackendName): Promise<BackendInf
   // The studio's kernels (issue 6) are the default; STUDIO_STOCK_KERNELS=1 trains on stock tfjs.
   const stock = process.env.STUDIO_STOCK_KERNELS === '1';
   if (name === 'webgpu') {
+    stopCpuThreads();
     await prepareWebgpu();
     setStudioKernels([STUDIO_KERNEL_SETS.webgpu], !stock);
     const ok = await tf.setBackend('webgpu');
@@ -70,5 +73,10 @@ export async function initNodeBackend(name: NodeBackendName): Promise<BackendInf
   const ok = await tf.setBackend('cpu');
   if (!ok) throw new Error('CPU backend failed to start');
   await tf.ready();
-  return { backend: 'cpu', adapter: stock ? 'stock kernels' : simdKernels() ? 'fast kernels, WebAssembly SIMD' : 'fast kernels' };
+  if (stock || !simdKernels()) {
+    stopCpuThreads();
+    return { backend: 'cpu', adapter: stock ? 'stock kernels' : 'fast kernels' };
+  }
+  const { threads } = await startCpuThreads(nodeCpuThreads(), nodeThreadHost);
+  return { backend: 'cpu', adapter: `fast kernels, WebAssembly SIMD${threads > 1 ? `, ${threads} threads` : ''}` };
 }

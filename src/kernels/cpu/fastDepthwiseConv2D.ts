@@ -6,7 +6,8 @@ import type {
 } from '@tensorflow/tfjs-core';
 import { convKernel } from './convKernel.ts';
 import { DEPTHWISE_ROLES, type DepthwiseRole } from './wasm/simdDepthwise.ts';
-import { simdKernels } from './wasm/simdKernels.ts';
+import { MAX_CALLS_PER_THREAD } from './wasm/cpuThreadPool.ts';
+import { POOLED, simdKernels, zeroHeap } from './wasm/simdKernels.ts';
 
 // Depthwise convolutions have too little reuse for a GEMM; what the stock kernels lose is
 // loop order. These walk channels innermost (contiguous in NHWC and in the
@@ -15,36 +16,97 @@ import { simdKernels } from './wasm/simdKernels.ts';
 // fours (every depthwise layer of the zoo); else in JavaScript, each output summed in a
 // float64 row.
 
+/** Floats the per-image regions of one job may take in the kernels' memory (16 MiB). */
+const JOB_FLOATS = 1 << 22;
+/**
+ * Multiply-adds per image below which the images stay on one thread. A small image's loop
+ * costs less than copying its operands in and out, which only this thread can do, and an
+ * image a slot puts more memory through the cache than one slot reused: measured here, 32 px
+ * MobileNetV2 layers ran 0–60% slower split over two threads.
+ */
+const MIN_THREADED_IMAGE_WORK = 1 << 19;
+/** Multiply-adds a worker's share of a job should reach: waking it costs tens of microseconds. */
+const MIN_SHARE_WORK = 1 << 21;
+
 /**
  * One of the three passes in WebAssembly SIMD, an image at a time (the kernels' memory holds
- * one image's operands, not the batch's): per-image operands copied in, the filter once, the
- * destination zeroed, the image's loop run, its result copied out — or, for the filter
- * gradient, added into float64 sums over the batch. Undefined where the SIMD loop does not
- * apply or the kernels' memory cannot hold an image; the JavaScript loops run instead.
+ * the filter and a few images' operands, not the batch's): per-image operands copied in, the
+ * filter once, the destinations zeroed, each image's loop run, its result copied out — or,
+ * for the filter gradient, added into float64 sums over the batch in image order. With worker
+ * threads (`startCpuThreads`) and images worth splitting, a job is several images per
+ * thread, each in its own region and a unit the threads claim; every image is computed as it
+ * would be alone and results are taken in image order, so they do not depend on the threads. Undefined where the SIMD loop does not apply or the
+ * kernels' memory cannot hold an image; the JavaScript loops run instead.
  */
 function simdDepthwise(pass: keyof typeof DEPTHWISE_ROLES, info: backend_util.Conv2DInfo, a: Float32Array, b: Float32Array): Float32Array | undefined {
-  const simd = simdKernels();
+  const unshared = simdKernels();
   const { batchSize, inHeight: h, inWidth: wd, inChannels: ci, outHeight: oh, outWidth: ow, outChannels: co } = info;
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
   // The loop runs each of its counters at least once, so every extent must be positive.
-  if (!simd || co !== ci || ci % 4 !== 0 || [batchSize, h, wd, oh, ow, kh, kw].some((d) => d <= 0)) return undefined;
+  if (!unshared || co !== ci || ci % 4 !== 0 || [batchSize, h, wd, oh, ow, kh, kw].some((d) => d <= 0)) return undefined;
   const roles = DEPTHWISE_ROLES[pass];
   const size: Record<DepthwiseRole, number> = { input: h * wd * ci, output: oh * ow * ci, tap: kh * kw * ci };
-  const dstAt = 0;
-  const aAt = size[roles.dst];
-  const bAt = aAt + size[roles.a];
-  const heap = simd.heap(bAt + size[roles.b]);
+  // The filter (a 'tap' operand) once, then a slot per image in flight: its destination and its own operands.
+  const operands = [[a, roles.a], [b, roles.b]] as const;
+  const filterFloats = operands.reduce((sum, [, role]) => sum + (role === 'tap' ? size.tap : 0), 0);
+  const slotFloats = size[roles.dst] + operands.reduce((sum, [, role]) => sum + (role === 'tap' ? 0 : size[role]), 0);
+  const imageWork = oh * ow * kh * kw * ci;
+  const simd = (imageWork >= MIN_THREADED_IMAGE_WORK && batchSize > 1 && unshared.threaded) || unshared;
+  const pool = simd.pool;
+  const threads = pool ? Math.min(pool.threads, batchSize) : 1;
+  const perThread = threads > 1 ? Math.max(1, Math.min(Math.ceil(MIN_SHARE_WORK / imageWork), MAX_CALLS_PER_THREAD, Math.floor(JOB_FLOATS / (threads * slotFloats)))) : 1;
+  const jobImages = Math.min(batchSize, threads * perThread);
+  const heap = simd.heap(filterFloats + jobImages * slotFloats);
   if (!heap) return undefined;
+  // Where image slot s keeps its destination and each operand (a filter operand: before the slots).
+  const slotAt = (s: number) => filterFloats + s * slotFloats;
+  const at: [number, number][] = [];
+  let next = size[roles.dst];
+  let filterNext = 0;
+  for (const [values, role] of operands) {
+    if (role === 'tap') {
+      heap.set(values, filterNext);
+      at.push([filterNext, 0]);
+      filterNext += size.tap;
+    } else {
+      at.push([next, 1]);
+      next += size[role];
+    }
+  }
+  const operandAt = (s: number, i: 0 | 1) => (at[i]![1] === 0 ? at[i]![0] : slotAt(s) + at[i]![0]);
+  const args = (s: number) => [h, wd, oh, ow, kh, kw, sh, sw, info.padInfo.top, info.padInfo.left, 4 * ci, 4 * slotAt(s), 4 * operandAt(s, 0), 4 * operandAt(s, 1)];
+  const copyIn = (image: number, s: number) => {
+    operands.forEach(([values, role], i) => {
+      if (role !== 'tap') heap.set(values.subarray(image * size[role], (image + 1) * size[role]), operandAt(s, i as 0 | 1));
+    });
+    zeroHeap(heap, slotAt(s), slotAt(s) + size[roles.dst]);
+  };
   const out = roles.dst === 'tap' ? undefined : new Float32Array(batchSize * size[roles.dst]);
   const sums = roles.dst === 'tap' ? new Float64Array(size.tap) : undefined;
-  const operands = [[a, roles.a, aAt], [b, roles.b, bAt]] as const;
-  for (const [values, role, at] of operands) if (role === 'tap') heap.set(values, at);
-  for (let image = 0; image < batchSize; image++) {
-    for (const [values, role, at] of operands) if (role !== 'tap') heap.set(values.subarray(image * size[role], (image + 1) * size[role]), at);
-    heap.fill(0, dstAt, dstAt + size[roles.dst]);
-    simd[pass](h, wd, oh, ow, kh, kw, sh, sw, info.padInfo.top, info.padInfo.left, 4 * ci, 4 * dstAt, 4 * aAt, 4 * bAt);
-    if (out) out.set(heap.subarray(dstAt, dstAt + size[roles.dst]), image * size[roles.dst]);
-    else for (let i = 0; i < size.tap; i++) sums![i] += heap[dstAt + i];
+  for (let image0 = 0; image0 < batchSize; image0 += jobImages) {
+    const images = Math.min(jobImages, batchSize - image0);
+    // Slot s holds image image0 + s, a unit of one call; the first images are posted once
+    // copied, so the workers compute while this thread copies the rest.
+    if (pool) {
+      const early = Math.max(1, Math.floor((images * (threads - 1)) / threads));
+      for (let s = 0; s < early; s++) copyIn(image0 + s, s);
+      pool.post(Array.from({ length: images }, (_, s) => [{ fn: POOLED[pass], args: args(s) }]), early);
+      try {
+        for (let s = early; s < images; s++) copyIn(image0 + s, s);
+      } finally {
+        pool.finish();
+      }
+    } else {
+      for (let s = 0; s < images; s++) {
+        copyIn(image0 + s, s);
+        // Called with its arguments listed, not spread: V8 calls WebAssembly fastest so.
+        simd[pass](h, wd, oh, ow, kh, kw, sh, sw, info.padInfo.top, info.padInfo.left, 4 * ci, 4 * slotAt(s), 4 * operandAt(s, 0), 4 * operandAt(s, 1));
+      }
+    }
+    for (let s = 0; s < images; s++) {
+      if (out) out.set(heap.subarray(slotAt(s), slotAt(s) + size[roles.dst]), (image0 + s) * size[roles.dst]);
+      else for (let i = 0; i < size.tap; i++) sums![i] += heap[slotAt(s) + i];
+    }
   }
   return out ?? Float32Array.from(sums!);
 }

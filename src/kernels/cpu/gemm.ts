@@ -1,5 +1,6 @@
+import { MAX_CALLS_PER_THREAD, type PooledCall } from './wasm/cpuThreadPool.ts';
 import { SIMD_NR } from './wasm/simdGemmBlock.ts';
-import { simdKernels, type SimdKernels } from './wasm/simdKernels.ts';
+import { POOLED, simdKernels, zeroHeap, type SimdKernels } from './wasm/simdKernels.ts';
 
 /**
  * A matrix read through strides, so a transposed operand or a block of a larger buffer
@@ -23,6 +24,10 @@ const MC = 64;
 const SIMD_CHUNK_BLOCKS = 16;
 /** Floats of an operand the SIMD path copies at once (4 MiB): a chunk is shallower when A's or B's rows are long. */
 const SIMD_REGION_FLOATS = 1 << 20;
+/** Multiply-adds below which a product stays on one thread: waking the workers costs tens of microseconds. */
+const MIN_THREADED_WORK = 1 << 19;
+/** Multiply-adds a thread's share of a job should reach: waking a sleeping worker and the copies between jobs cost tens of microseconds. */
+const MIN_SHARE_WORK = 1 << 22;
 
 // Packing buffers are reused across calls: kernels run one at a time on the JS thread,
 // and fresh buffers per call would put megabytes a step through the garbage collector.
@@ -71,8 +76,12 @@ type Layout = 'rows' | 'columns' | 'packed';
  * a transposed row-major matrix (the patches of a filter gradient), B by rows when they are
  * contiguous; only other layouts are packed. C's row block stays in the kernel's memory
  * across a chunk of K blocks (sums start from C's values, copied in, when C's rows are
- * contiguous and whole tiles wide; else from zero, added into C here). False, having done
- * nothing, when the kernels' memory cannot hold the operands.
+ * contiguous and whole tiles wide; else from zero, added into C here). With worker threads
+ * (`startCpuThreads`) and a product worth splitting, a block is several row blocks per
+ * thread, on the shared memory: each row block is a unit the threads claim, posted once the
+ * first units' operands are in place so the workers sum while this thread copies the rest.
+ * Every element's sum is the same in the same order, so the result does not depend on the
+ * threads. False, having done nothing, when the kernels' memory cannot hold the operands.
  */
 function simdGemm(simd: SimdKernels, m: number, n: number, k: number, a: StridedMatrix, b: StridedMatrix, c: StridedMatrix): boolean {
   const nPanels = Math.ceil(n / SIMD_NR);
@@ -80,45 +89,152 @@ function simdGemm(simd: SimdKernels, m: number, n: number, k: number, a: Strided
   // By columns only when A's stored rows do not overlap: their copy must stay inside A's region.
   const aLayout: Layout = a.colStride === 1 ? 'rows' : a.rowStride === 1 && a.colStride >= m ? 'columns' : 'packed';
   const bLayout: Layout = b.colStride === 1 ? 'rows' : 'packed';
+  // A packed A is packed here, per block, in JavaScript: one thread.
+  const kernels = (aLayout !== 'packed' && m * n * k >= MIN_THREADED_WORK && simd.threaded) || simd;
+  const pool = kernels.pool;
+  const threads = pool ? Math.min(pool.threads, Math.ceil(m / MR)) : 1;
   let chunk = Math.min(k, SIMD_CHUNK_BLOCKS * KC);
   if (aLayout === 'columns') chunk = Math.max(1, Math.min(chunk, Math.floor(SIMD_REGION_FLOATS / a.colStride)));
   if (bLayout === 'rows') chunk = Math.max(1, Math.min(chunk, Math.floor(SIMD_REGION_FLOATS / b.rowStride)));
+  const blockRows = threads * shareRows(threads, n, chunk);
   // Regions: A, B, then C's row block; tiles past an edge read into the padding after A and B.
   const aAt = 0;
-  const bAt = aAt + (aLayout === 'rows' ? MC * chunk : aLayout === 'columns' ? chunk * a.colStride + MC : MC * KC);
+  const bAt = aAt + (aLayout === 'rows' ? blockRows * chunk : aLayout === 'columns' ? chunk * a.colStride + MC : MC * KC);
   const cAt = bAt + (bLayout === 'rows' ? chunk * b.rowStride + width : chunk * width);
-  const heap = simd.heap(cAt + MC * width);
+  const heap = kernels.heap(cAt + blockRows * width);
   if (!heap) return false;
-  const cInPlace = c.colStride === 1 && n === width;
+  const job: GemmJob = {
+    simd: kernels, heap, a, b, c, n, nPanels, width, aLayout, bLayout, aAt, bAt, cAt,
+    cInPlace: c.colStride === 1 && n === width,
+    q0: 0, q1: 0, i0: 0, mc: 0, mPanels: 0,
+  };
   for (let q0 = 0; q0 < k; q0 += chunk) {
     const q1 = Math.min(k, q0 + chunk);
     const depth = q1 - q0;
+    job.q0 = q0;
+    job.q1 = q1;
     if (aLayout === 'columns') copySpan(a.data, a.offset + q0 * a.colStride, (depth - 1) * a.colStride + m, heap, aAt);
     if (bLayout === 'rows') copySpan(b.data, b.offset + q0 * b.rowStride, (depth - 1) * b.rowStride + n, heap, bAt);
     else for (let p0 = q0; p0 < q1; p0 += KC) packB(b, p0, Math.min(KC, q1 - p0), n, SIMD_NR, heap, bAt + (p0 - q0) * width);
-    for (let i0 = 0; i0 < m; i0 += MC) {
-      const mc = Math.min(MC, m - i0);
-      const mPanels = Math.ceil(mc / MR);
-      if (cInPlace) copyRows(c.data, c.offset + i0 * c.rowStride, c.rowStride, mc, n, heap, cAt);
-      else heap.fill(0, cAt, cAt + mPanels * MR * width);
-      if (aLayout === 'rows') copyRows(a.data, a.offset + i0 * a.rowStride + q0, a.rowStride, mc, depth, heap, aAt);
-      for (let p0 = q0; p0 < q1; p0 += KC) {
-        const kc = Math.min(KC, q1 - p0);
-        const [bBlock, bPanel, bDepth] = bLayout === 'rows' ? [bAt + (p0 - q0) * b.rowStride, SIMD_NR, b.rowStride] : [bAt + (p0 - q0) * width, kc * SIMD_NR, SIMD_NR];
-        let aBlock: [number, number, number, number];
-        if (aLayout === 'rows') aBlock = [aAt + p0 - q0, MR * depth, depth, 1];
-        else if (aLayout === 'columns') aBlock = [aAt + (p0 - q0) * a.colStride + i0, MR, 1, a.colStride];
-        else {
-          packA(a, i0, mc, p0, kc, heap, aAt);
-          aBlock = [aAt, kc * MR, 1, MR];
+    for (let i0 = 0; i0 < m; i0 += blockRows) {
+      job.i0 = i0;
+      job.mc = Math.min(blockRows, m - i0);
+      job.mPanels = Math.ceil(job.mc / MR);
+      const units = Math.ceil(job.mPanels / UNIT_PANELS);
+      if (pool && threads > 1) {
+        // The first units' operands in place, then posted: the workers sum them while this thread copies the rest's.
+        const early = Math.max(1, Math.floor((units * (threads - 1)) / threads));
+        copyUnitsIn(job, 0, early);
+        const calls: PooledCall[][] = [];
+        for (let u = 0; u < units; u++) {
+          const list: PooledCall[] = [];
+          unit(job, u, list);
+          calls.push(list);
         }
-        simd.gemmBlock(kc, mPanels, nPanels, 4 * aBlock[0], 4 * aBlock[1], 4 * aBlock[2], 4 * aBlock[3], 4 * bBlock, 4 * bPanel, 4 * bDepth, 4 * cAt, 4 * width);
+        pool.post(calls, early);
+        try {
+          copyUnitsIn(job, early, units);
+        } finally {
+          pool.finish();
+        }
+      } else {
+        copyUnitsIn(job, 0, units);
+        for (let u = 0; u < units; u++) unit(job, u, null);
       }
-      if (cInPlace) copyRowsBack(heap, cAt, mc, n, c.data, c.offset + i0 * c.rowStride, c.rowStride);
-      else addRows(heap, cAt, width, mc, n, c, i0);
+      copyUnitsOut(job, 0, units);
     }
   }
   return true;
+}
+
+/**
+ * One SIMD product and where it stands: the chunk of K [q0, q1) and the row block at i0
+ * (mc rows, mPanels panels) being summed. Module-level helpers take it rather than being
+ * closures over it: a closure made per block costs more than a small block's arithmetic.
+ */
+interface GemmJob {
+  simd: SimdKernels;
+  heap: Float32Array;
+  a: StridedMatrix;
+  b: StridedMatrix;
+  c: StridedMatrix;
+  n: number;
+  nPanels: number;
+  width: number;
+  aLayout: Layout;
+  bLayout: Layout;
+  aAt: number;
+  bAt: number;
+  cAt: number;
+  cInPlace: boolean;
+  q0: number;
+  q1: number;
+  i0: number;
+  mc: number;
+  mPanels: number;
+}
+
+/** A unit of work is MC rows of the block (16 panels) through the chunk's K blocks, in order: one thread's. */
+const UNIT_PANELS = MC / MR;
+
+/**
+ * Unit u of the block: each K block's kernel call, made now (`into` null: this thread, no
+ * workers) or listed into `into` to be posted.
+ */
+function unit(job: GemmJob, u: number, into: PooledCall[] | null): void {
+  const { simd, heap, a, b, nPanels, width, aLayout, bLayout, aAt, bAt, cAt, q0, q1, i0 } = job;
+  const depth = q1 - q0;
+  const f0 = u * UNIT_PANELS;
+  const panels = Math.min(UNIT_PANELS, job.mPanels - f0);
+  const cFirst = 4 * (cAt + f0 * MR * width);
+  for (let p0 = q0; p0 < q1; p0 += KC) {
+    const kc = Math.min(KC, q1 - p0);
+    const [bBlock, bPanel, bDepth] = bLayout === 'rows' ? [bAt + (p0 - q0) * b.rowStride, SIMD_NR, b.rowStride] : [bAt + (p0 - q0) * width, kc * SIMD_NR, SIMD_NR];
+    let aBlock: [number, number, number, number];
+    if (aLayout === 'rows') aBlock = [aAt + p0 - q0, MR * depth, depth, 1];
+    else if (aLayout === 'columns') aBlock = [aAt + (p0 - q0) * a.colStride + i0, MR, 1, a.colStride];
+    else {
+      packA(a, i0, job.mc, p0, kc, heap, aAt);
+      aBlock = [aAt, kc * MR, 1, MR];
+    }
+    const aFirst = 4 * (aBlock[0] + f0 * aBlock[1]);
+    // Called directly, not spread from an array: V8 calls WebAssembly fastest with its arguments listed.
+    if (!into) simd.gemmBlock(kc, panels, nPanels, aFirst, 4 * aBlock[1], 4 * aBlock[2], 4 * aBlock[3], 4 * bBlock, 4 * bPanel, 4 * bDepth, cFirst, 4 * width);
+    else into.push({ fn: POOLED.gemmBlock, args: [kc, panels, nPanels, aFirst, 4 * aBlock[1], 4 * aBlock[2], 4 * aBlock[3], 4 * bBlock, 4 * bPanel, 4 * bDepth, cFirst, 4 * width] });
+  }
+}
+
+/** Units [u0, u1)'s rows of A (when read by rows) and of C (or zeros) into the kernels' memory. */
+function copyUnitsIn(job: GemmJob, u0: number, u1: number): void {
+  const { heap, a, c, n, width, aAt, cAt, q0, q1, i0 } = job;
+  const r0 = Math.min(job.mc, u0 * MC);
+  const r1 = Math.min(job.mc, u1 * MC);
+  if (r1 <= r0) return;
+  if (job.cInPlace) copyRows(c.data, c.offset + (i0 + r0) * c.rowStride, c.rowStride, r1 - r0, n, heap, cAt + r0 * width);
+  else zeroHeap(heap, cAt + r0 * width, cAt + Math.min(job.mPanels, u1 * UNIT_PANELS) * MR * width);
+  if (job.aLayout === 'rows') copyRows(a.data, a.offset + (i0 + r0) * a.rowStride + q0, a.rowStride, r1 - r0, q1 - q0, heap, aAt + r0 * (q1 - q0));
+}
+
+/** Units [u0, u1)'s sums back into C. */
+function copyUnitsOut(job: GemmJob, u0: number, u1: number): void {
+  const { heap, c, n, width, cAt, i0 } = job;
+  const r0 = Math.min(job.mc, u0 * MC);
+  const r1 = Math.min(job.mc, u1 * MC);
+  if (job.cInPlace) copyRowsBack(heap, cAt + r0 * width, r1 - r0, n, c.data, c.offset + (i0 + r0) * c.rowStride, c.rowStride);
+  else addRows(heap, cAt + r0 * width, width, r1 - r0, n, c, i0 + r0);
+}
+
+/**
+ * Rows of A per thread in a block: one row block (MC) alone; with workers, enough row blocks
+ * that a job is worth waking them for, within the calls a job can carry and the floats a
+ * block of A's rows may take in the kernels' memory.
+ */
+function shareRows(threads: number, n: number, depth: number): number {
+  if (threads === 1) return MC;
+  const worthIt = Math.ceil(MIN_SHARE_WORK / (n * depth) / MC);
+  const callable = Math.floor(MAX_CALLS_PER_THREAD / Math.ceil(depth / KC));
+  const fits = Math.floor(SIMD_REGION_FLOATS / (threads * MC * depth));
+  return MC * Math.max(1, Math.min(worthIt, callable, fits));
 }
 
 /** `count` values of `data` from `start` into `out` at `at`, as far as `data` reaches (a tile past the edge reads the rest as it finds it). */

@@ -11,6 +11,7 @@ describe('backendLabel', () => {
     expect(backendLabel('webgl', 'webgl')).toBe('WebGL');
     expect(backendLabel('cpu', undefined)).toBe('CPU');
     expect(backendLabel('cpu', 'cpu, WebAssembly SIMD')).toBe('CPU · WebAssembly SIMD');
+    expect(backendLabel('cpu', 'cpu, WebAssembly SIMD, 3 threads')).toBe('CPU · WebAssembly SIMD, 3 threads');
     expect(backendLabel('webgl', 'ANGLE (Intel, Mesa Intel(R) UHD Graphics 620, OpenGL 4.6)')).toBe('WebGL · ANGLE (Intel, Mesa Intel(R) UHD Graphics 620, OpenGL 4.6)');
   });
 });

@@ -83,8 +83,13 @@ export interface WasmFunction {
   body: number[];
 }
 
-/** A module of `functions` (no results), each exported by name, and one growable memory exported as `memory`. */
-export function wasmModuleBytes(functions: WasmFunction[]): Uint8Array<ArrayBuffer> {
+/**
+ * A module of `functions` (no results), each exported by name, and one growable memory:
+ * its own, exported as `memory`, or — given `sharedMemoryPages`, the most pages it may grow
+ * to — a shared memory imported as `env.memory`, which worker threads' instances of the same
+ * module import too.
+ */
+export function wasmModuleBytes(functions: WasmFunction[], sharedMemoryPages?: number): Uint8Array<ArrayBuffer> {
   const types = functions.map((f) => [0x60, ...vector(f.params.map((t) => [t])), ...vector([])]);
   const bodies = functions.map((f) => {
     const runs: number[][] = [];
@@ -99,9 +104,11 @@ export function wasmModuleBytes(functions: WasmFunction[]): Uint8Array<ArrayBuff
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, vector(types)),
+    // Limits: 0x00 minimum only; 0x03 shared, minimum and maximum (a shared memory needs one).
+    ...(sharedMemoryPages === undefined ? [] : section(2, vector([[...name('env'), ...name('memory'), 0x02, 0x03, ...unsigned(1), ...unsigned(sharedMemoryPages)]]))),
     ...section(3, vector(functions.map((_, i) => unsigned(i)))),
-    ...section(5, vector([[0x00, ...unsigned(1)]])),
-    ...section(7, vector([...functions.map((f, i) => [...name(f.name), 0x00, ...unsigned(i)]), [...name('memory'), 0x02, ...unsigned(0)]])),
+    ...(sharedMemoryPages === undefined ? section(5, vector([[0x00, ...unsigned(1)]])) : []),
+    ...section(7, vector([...functions.map((f, i) => [...name(f.name), 0x00, ...unsigned(i)]), ...(sharedMemoryPages === undefined ? [[...name('memory'), 0x02, ...unsigned(0)]] : [])])),
     ...section(10, vector(bodies)),
   ]);
 }
