@@ -32,7 +32,7 @@ describe('registerFastCpuKernels', () => {
     fastCpuKernels.names.forEach((name, i) => expect(tf.getKernel(name, 'cpu'), name).toBe(stock[i]));
   });
 
-  it('covers the kernels a convnet training step spends its time in, and dense layers’ products', () => {
+  it('covers the kernels a convnet training step spends its time in, dense layers’ products and standalone activations', () => {
     expect([...fastCpuKernels.names].sort()).toEqual(
       [
         'Add',
@@ -54,6 +54,9 @@ describe('registerFastCpuKernels', () => {
         'Mean',
         'Multiply',
         'RealDiv',
+        'Relu',
+        'Relu6',
+        'Sigmoid',
         'Sub',
         'Sum',
         'Tile',
