@@ -1,22 +1,38 @@
 import { Relu, Relu6, Sigmoid } from '@tensorflow/tfjs-core';
+import { bitsOf } from '../../core/models/activationGradKernel.ts';
 import { float32Values, type FastKernel } from './fastKernel.ts';
 
 type UnaryOp = 'relu' | 'relu6' | 'sigmoid';
 
+/** relu6's upper bound, as float32 bits. */
+const SIX_BITS = bitsOf(Float32Array.of(6))[0]!;
+
 /**
- * `out[i] = op(x[i])`, stock's formula for each op in float64 rounded to float32, so the same
- * bits. Stock runs every unary op through one loop calling the op's closure per value, a call
- * V8 cannot inline once many ops share it (MobileNetV2's relu6 and EfficientNet-B0's sigmoid
- * were 6–12% of a step); here each op has its own loop.
+ * `out[i] = op(x[i])`, stock's values for each op (`Math.max(0, x)`, `Math.min(Math.max(0,
+ * x), 6)`, `1 / (1 + e⁻ˣ)`; NaN stays NaN, with its payload on relu and relu6). Stock runs
+ * every unary op through one loop calling the op's closure per value, a call V8 cannot inline
+ * once many ops share it (MobileNetV2's relu6 and EfficientNet-B0's sigmoid were 6–12% of a
+ * step); here each op has its own loop. relu and relu6 select x's bits, 0 or 6 by mask
+ * rather than branching per value, which activations of random sign mispredict half the time
+ * (1.5–1.7× `Math.max` / `Math.min`).
  */
 function unaryLoop(op: UnaryOp, x: Float32Array): Float32Array {
   const out = new Float32Array(x.length);
+  const xBits = bitsOf(x);
+  const outBits = bitsOf(out);
   switch (op) {
     case 'relu':
-      for (let i = 0; i < x.length; i++) out[i] = Math.max(0, x[i]);
+      for (let i = 0; i < x.length; i++) {
+        const v = x[i];
+        outBits[i] = xBits[i] & -(+(v > 0) | +(v !== v));
+      }
       break;
     case 'relu6':
-      for (let i = 0; i < x.length; i++) out[i] = Math.min(Math.max(0, x[i]), 6);
+      for (let i = 0; i < x.length; i++) {
+        const v = x[i];
+        const top = -+(v > 6);
+        outBits[i] = (xBits[i] & -(+(v > 0) | +(v !== v)) & ~top) | (SIX_BITS & top);
+      }
       break;
     case 'sigmoid':
       for (let i = 0; i < x.length; i++) out[i] = 1 / (1 + Math.exp(-x[i]));
