@@ -76,7 +76,8 @@ describe('createEngineHost', () => {
     await storeRun(storage.runs, tinyRunSpec(1), 'r');
     const run = host.handle({ type: 'train', runId: 'r' });
     await host.handle({ type: 'init', compute: 'cpu' });
-    expect(ofType(posted, 'error')).toEqual([{ type: 'error', message: 'the backend cannot change now: run r is training' }]);
+    expect(ofType(posted, 'computeRefused')).toEqual([{ type: 'computeRefused', reason: 'run r is training' }]);
+    expect(ofType(posted, 'error')).toEqual([]);
     await run;
     expect((await storage.runs.get('r'))?.status).toBe('completed');
     await host.handle({ type: 'init', compute: 'cpu' });

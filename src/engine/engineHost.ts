@@ -79,7 +79,7 @@ export function createEngineHost(o: EngineHostOptions): EngineHost {
   }
 
   async function init(compute: ComputeChoice): Promise<void> {
-    if (job) return o.post({ type: 'error', message: `the backend cannot change now: ${busyWith(job)}` });
+    if (job) return o.post({ type: 'computeRefused', reason: busyWith(job) });
     selected = o.selectBackend(compute);
     try {
       const s = await selected;

@@ -92,6 +92,8 @@ export type FromEngine =
   | { type: 'exportResult'; requestId: string; files: ExportFile[] }
   | { type: 'predictorReady'; requestId: string; info: PredictorInfo }
   | { type: 'predictResult'; requestId: string; prediction: Prediction }
+  /** A backend change asked for while a job holds the engine: nothing changed, `reason` says what holds it. */
+  | { type: 'computeRefused'; reason: string }
   | { type: 'error'; runId?: string; requestId?: string; message: string };
 
 /** Name of the Web Lock an engine holds while it trains a run; a run whose lock is free after a reload was interrupted. */

@@ -223,8 +223,9 @@ export const useRunsStore = create<RunsState>()((set, get) => {
         }
         break;
       }
-      // Answers to requests: their callers' promises settle them.
+      // Answers to requests: their callers' promises settle them (the session store those about the backend).
       case 'ready':
+      case 'computeRefused':
       case 'lrFindResult':
       case 'estimateResult':
       case 'evaluateResult':

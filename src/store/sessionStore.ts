@@ -140,6 +140,11 @@ export const useSessionStore = create<SessionState>()((set, get) => ({
             requestedCompute = undefined;
           }
         }
+        // A refused change is not a failure: the engine goes on as it was, and the choice is not kept.
+        if (message.type === 'computeRefused') {
+          requestedCompute = undefined;
+          get().notify(`The backend cannot change while ${message.reason}; choose again when it ends.`, 'info');
+        }
         // Errors naming a run or a request reach whoever owns it; only the engine's own failures land here.
         if (message.type === 'error' && message.runId === undefined && message.requestId === undefined) {
           requestedCompute = undefined;

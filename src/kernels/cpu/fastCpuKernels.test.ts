@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { relativeError, seeded, stockAndFast } from '../kernelParity.testkit.ts';
-import { ACTIVATION_GRAD_KERNEL } from '../../core/models/activationGradKernel.ts';
+import { ACTIVATION_GRAD_KERNEL, ACTIVATION_KERNEL } from '../../core/models/activationGradKernel.ts';
 import { BATCH_NORM_KERNELS } from '../../core/models/batchNormKernels.ts';
 import { ADAM_UPDATE_KERNEL } from '../../core/optim/adamUpdateKernel.ts';
 import { SGD_UPDATE_KERNEL } from '../../core/optim/sgdUpdateKernel.ts';
@@ -15,7 +15,7 @@ describe('registerFastCpuKernels', () => {
     fastCpuKernels.unregister();
     const stock = fastCpuKernels.names.map((name) => tf.getKernel(name, 'cpu'));
     // tfjs has no fused optimizer steps, batch norm or activation gradients: they are the kernels added rather than replaced.
-    expect(fastCpuKernels.names.filter((_, i) => stock[i] === undefined)).toEqual([ADAM_UPDATE_KERNEL, SGD_UPDATE_KERNEL, ...Object.values(BATCH_NORM_KERNELS), ACTIVATION_GRAD_KERNEL]);
+    expect(fastCpuKernels.names.filter((_, i) => stock[i] === undefined)).toEqual([ADAM_UPDATE_KERNEL, SGD_UPDATE_KERNEL, ...Object.values(BATCH_NORM_KERNELS), ACTIVATION_KERNEL, ACTIVATION_GRAD_KERNEL]);
 
     fastCpuKernels.register();
     expect(fastCpuKernels.registered).toBe(true);
@@ -40,6 +40,7 @@ describe('registerFastCpuKernels', () => {
         SGD_UPDATE_KERNEL,
         ...Object.values(BATCH_NORM_KERNELS),
         ACTIVATION_GRAD_KERNEL,
+        ACTIVATION_KERNEL,
         'BatchMatMul',
         '_FusedMatMul',
         'Conv2D',

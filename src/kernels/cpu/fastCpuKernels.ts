@@ -11,6 +11,7 @@ import { fastTile } from './fastTile.ts';
 import { fastAdamUpdate } from './fastAdamUpdate.ts';
 import { fastSgdUpdate } from './fastSgdUpdate.ts';
 import { fastBatchNormGrad, fastFusedBatchNorm, fastMoments } from './fastBatchNorm.ts';
+import { fastActivation } from './fastActivation.ts';
 import { fastActivationGrad } from './fastActivationGrad.ts';
 import { fastRelu, fastRelu6, fastSigmoid } from './fastUnary.ts';
 import { fastBatchMatMul, fastFusedMatMul } from './fastMatMul.ts';
@@ -38,6 +39,7 @@ const FAST_KERNELS: FastKernel[] = [
   fastMoments,
   fastFusedBatchNorm,
   fastBatchNormGrad,
+  fastActivation,
   fastActivationGrad,
   fastRelu,
   fastRelu6,
@@ -50,8 +52,8 @@ const FAST_KERNELS: FastKernel[] = [
  * depthwise convolutions, and the
  * broadcasting arithmetic, reductions, Tile and MaxPoolGrad of batch norm and Adam, plus the
  * fused Adam and SGD-momentum steps, batch norm's normalisation, and the batch-norm statistics, gradient and moving average
- * and the activations' gradient the core uses when they are registered, and the relu, relu6
- * and sigmoid activations. Results
+ * and the activations' forward and gradient the core uses when they are registered, and the
+ * relu, relu6 and sigmoid activations. Results
  * equal stock to float32 rounding (the element-wise ones bit for bit); a training step runs
  * tens of times faster. Each fast kernel hands a case it does not cover back to the stock
  * kernel it replaced. `register()` is idempotent; `@tensorflow/tfjs-backend-cpu` must have
