@@ -35,8 +35,9 @@ const MIN_SHARE_WORK = 1 << 21;
  * for the filter gradient, added into float64 sums over the batch in image order. With worker
  * threads (`startCpuThreads`) and images worth splitting, a job is several images per
  * thread, each in its own region and a unit the threads claim; every image is computed as it
- * would be alone and results are taken in image order, so they do not depend on the threads. Undefined where the SIMD loop does not apply or the
- * kernels' memory cannot hold an image; the JavaScript loops run instead.
+ * would be alone and results are taken in image order, so they do not depend on the threads.
+ * Undefined where the SIMD loop does not apply or the kernels' memory cannot hold an image;
+ * the JavaScript loops run instead.
  */
 function simdDepthwise(pass: keyof typeof DEPTHWISE_ROLES, info: backend_util.Conv2DInfo, a: Float32Array, b: Float32Array): Float32Array | undefined {
   const unshared = simdKernels();
