@@ -42,6 +42,13 @@ export function activationAttr(attrs: object): FusedActivation {
   return activation;
 }
 
+/** ACTIVATION_KERNEL's `activation` attr, checked: an added kernel has no stock kernel to fall back to. */
+export function compositeActivationAttr(attrs: object): CompositeActivation {
+  const activation = String((attrs as { activation?: unknown }).activation);
+  if (!isCompositeActivation(activation)) throw new Error(`${ACTIVATION_KERNEL}: '${activation}' is not one of ${COMPOSITE_ACTIVATIONS.join(', ')}`);
+  return activation;
+}
+
 /** A float32 array's bits, for selecting values by mask. */
 export function bitsOf(values: Float32Array): Int32Array {
   return new Int32Array(values.buffer, values.byteOffset, values.length);

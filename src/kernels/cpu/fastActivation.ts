@@ -1,4 +1,4 @@
-import { ACTIVATION_KERNEL, COMPOSITE_ACTIVATIONS, isCompositeActivation } from '../../core/models/activationGradKernel.ts';
+import { ACTIVATION_KERNEL, compositeActivationAttr } from '../../core/models/activationGradKernel.ts';
 import { float32Inputs, type FastKernel } from './fastKernel.ts';
 
 /**
@@ -11,8 +11,7 @@ export const fastActivation: FastKernel = {
   kernelName: ACTIVATION_KERNEL,
   added: true,
   run({ inputs, backend, attrs }) {
-    const activation = String(attrs.activation);
-    if (!isCompositeActivation(activation)) throw new Error(`${ACTIVATION_KERNEL}: '${activation}' is not one of ${COMPOSITE_ACTIVATIONS.join(', ')}`);
+    const activation = compositeActivationAttr(attrs);
     const [x] = float32Inputs(backend, inputs, ['x'], ACTIVATION_KERNEL);
     const f = Math.fround;
     const y = new Float32Array(x.length);

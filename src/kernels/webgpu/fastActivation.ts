@@ -1,4 +1,4 @@
-import { ACTIVATION_KERNEL, COMPOSITE_ACTIVATIONS, isCompositeActivation, type CompositeActivation } from '../../core/models/activationGradKernel.ts';
+import { ACTIVATION_KERNEL, compositeActivationAttr, type CompositeActivation } from '../../core/models/activationGradKernel.ts';
 import { runFusedStep, type FusedStep } from './fusedStep.ts';
 import type { WebgpuKernel } from './webgpuProgram.ts';
 
@@ -17,8 +17,7 @@ export const fastActivation: WebgpuKernel = {
   kernelName: ACTIVATION_KERNEL,
   added: true,
   run({ inputs, backend, attrs }) {
-    const activation = String(attrs.activation);
-    if (!isCompositeActivation(activation)) throw new Error(`${ACTIVATION_KERNEL}: '${activation}' is not one of ${COMPOSITE_ACTIVATIONS.join(', ')}`);
+    const activation = compositeActivationAttr(attrs);
     const [y] = runFusedStep(backend, FORWARD[activation], ACTIVATION_KERNEL, inputs, {});
     return y;
   },
