@@ -4,7 +4,7 @@ import type { FastKernel, FastKernelArgs } from './fastKernel.ts';
 import { float32Values } from './fastKernel.ts';
 import { fusedEpilogue } from './fusedEpilogue.ts';
 import { gemmAccumulate } from './gemm.ts';
-import { im2col, patchBlockRows, patchesAreInput, patchScratch } from './im2col.ts';
+import { PatchRows, patchBlockRows, patchesAreInput, patchScratch } from './im2col.ts';
 import { supportedConvInfo } from '../supportedConvInfo.ts';
 
 /** `y = patches(x) · filter`, the patch matrix built a block of output pixels at a time. */
@@ -20,9 +20,10 @@ function conv2dForward(x: Float32Array, filter: Float32Array, info: backend_util
   }
   const blockRows = patchBlockRows(k);
   const patches = patchScratch(blockRows * k);
+  const patchRows = new PatchRows(x, info, blockRows);
   for (let m0 = 0; m0 < m; m0 += blockRows) {
     const rows = Math.min(blockRows, m - m0);
-    im2col(x, info, m0, rows, patches);
+    patchRows.write(m0, rows, patches);
     gemmAccumulate(rows, n, k, { data: patches, offset: 0, rowStride: k, colStride: 1 }, w, { data: y, offset: m0 * n, rowStride: n, colStride: 1 });
   }
   return y;

@@ -2,7 +2,7 @@ import { Conv2DBackpropFilter } from '@tensorflow/tfjs-core';
 import type { backend_util, Conv2DBackpropFilterAttrs } from '@tensorflow/tfjs-core';
 import { convKernel } from './convKernel.ts';
 import { gemmAccumulate } from './gemm.ts';
-import { im2col, patchBlockRows, patchesAreInput, patchScratch } from './im2col.ts';
+import { PatchRows, patchBlockRows, patchesAreInput, patchScratch } from './im2col.ts';
 
 /** `dW = patches(x)ᵀ · dy`, summed over blocks of output pixels so the patch matrix is never whole. */
 function conv2dBackpropFilter(x: Float32Array, dy: Float32Array, info: backend_util.Conv2DInfo): Float32Array {
@@ -17,9 +17,10 @@ function conv2dBackpropFilter(x: Float32Array, dy: Float32Array, info: backend_u
   }
   const blockRows = patchBlockRows(k);
   const patches = patchScratch(blockRows * k);
+  const patchRows = new PatchRows(x, info, blockRows);
   for (let m0 = 0; m0 < m; m0 += blockRows) {
     const rows = Math.min(blockRows, m - m0);
-    im2col(x, info, m0, rows, patches);
+    patchRows.write(m0, rows, patches);
     gemmAccumulate(k, n, rows, { data: patches, offset: 0, rowStride: 1, colStride: k }, { data: dy, offset: m0 * n, rowStride: n, colStride: 1 }, out);
   }
   return dw;

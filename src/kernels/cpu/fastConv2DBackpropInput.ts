@@ -2,7 +2,7 @@ import { Conv2DBackpropInput } from '@tensorflow/tfjs-core';
 import type { backend_util, Conv2DBackpropInputAttrs } from '@tensorflow/tfjs-core';
 import { convKernel } from './convKernel.ts';
 import { gemmAccumulate } from './gemm.ts';
-import { col2im, patchBlockRows, patchesAreInput, patchScratch } from './im2col.ts';
+import { PatchScatter, patchBlockRows, patchesAreInput, patchScratch } from './im2col.ts';
 
 /**
  * `dx = col2im(dy · filterᵀ)`: the gradient of each patch-matrix entry, added back onto
@@ -12,21 +12,23 @@ function conv2dBackpropInput(dy: Float32Array, filter: Float32Array, info: backe
   const m = info.batchSize * info.outHeight * info.outWidth;
   const n = info.outChannels;
   const k = info.filterHeight * info.filterWidth * info.inChannels;
-  const dx = new Float32Array(info.batchSize * info.inHeight * info.inWidth * info.inChannels);
+  const dxLength = info.batchSize * info.inHeight * info.inWidth * info.inChannels;
   const filterT = { data: transposed(filter, k, n), offset: 0, rowStride: k, colStride: 1 };
   if (patchesAreInput(info)) {
+    const dx = new Float32Array(dxLength);
     gemmAccumulate(m, k, n, { data: dy, offset: 0, rowStride: n, colStride: 1 }, filterT, { data: dx, offset: 0, rowStride: k, colStride: 1 });
     return dx;
   }
   const blockRows = patchBlockRows(k);
   const patchGrads = patchScratch(blockRows * k);
+  const dx = new PatchScatter(info, dxLength, blockRows);
   for (let m0 = 0; m0 < m; m0 += blockRows) {
     const rows = Math.min(blockRows, m - m0);
     patchGrads.fill(0, 0, rows * k);
     gemmAccumulate(rows, k, n, { data: dy, offset: m0 * n, rowStride: n, colStride: 1 }, filterT, { data: patchGrads, offset: 0, rowStride: k, colStride: 1 });
-    col2im(patchGrads, info, m0, rows, dx);
+    dx.add(patchGrads, m0, rows);
   }
-  return dx;
+  return dx.result();
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { backend_util } from '@tensorflow/tfjs-core';
+import { simdPatchKernels, type SimdKernels } from './wasm/simdKernels.ts';
 
 type Conv2DInfo = backend_util.Conv2DInfo;
 
@@ -108,4 +109,88 @@ let scratch = new Float32Array(0);
 export function patchScratch(size: number): Float32Array {
   if (scratch.length < size) scratch = new Float32Array(size);
   return scratch;
+}
+
+/** Where rows [m0, …) of the patch matrix start: image b, output row oy, column ox. */
+function pixelOf(info: Conv2DInfo, m0: number): [number, number, number] {
+  const { outHeight: oh, outWidth: ow } = info;
+  return [Math.floor(m0 / (ow * oh)), Math.floor(m0 / ow) % oh, m0 % ow];
+}
+
+/**
+ * One convolution's patch rows, block after block: in WebAssembly where the runtime has it
+ * (the image copied once into the patch kernels' own memory, each run of taps a native copy,
+ * 3–10× the JavaScript loops at the zoo's channel counts), else by `im2col`. The same values.
+ */
+export class PatchRows {
+  private readonly simd: SimdKernels | null;
+  private readonly outAt: number;
+  private readonly floats: number;
+
+  constructor(
+    private readonly x: Float32Array,
+    private readonly info: Conv2DInfo,
+    maxRows: number,
+  ) {
+    const k = info.filterHeight * info.filterWidth * info.inChannels;
+    this.outAt = x.length;
+    this.floats = x.length + maxRows * k;
+    const simd = simdPatchKernels();
+    const heap = simd?.heap(this.floats);
+    heap?.set(x, 0);
+    this.simd = heap ? simd : null;
+  }
+
+  /** Rows [m0, m0 + rows) into `out`. */
+  write(m0: number, rows: number, out: Float32Array): void {
+    const heap = this.simd?.heap(this.floats);
+    if (!this.simd || !heap) return im2col(this.x, this.info, m0, rows, out);
+    const i = this.info;
+    const k = i.filterHeight * i.filterWidth * i.inChannels;
+    const [b, oy, ox] = pixelOf(i, m0);
+    this.simd.im2colRows(0, i.inHeight, i.inWidth, 4 * i.inChannels, i.outHeight, i.outWidth, i.filterHeight, i.filterWidth, i.strideHeight, i.strideWidth, i.padInfo.top, i.padInfo.left, b, oy, ox, rows, 4 * this.outAt);
+    out.set(heap.subarray(this.outAt, this.outAt + rows * k));
+  }
+}
+
+/**
+ * One convolution's input gradient, summed from blocks of patch-row gradients: in
+ * WebAssembly where the runtime has it (the gradient kept in the patch kernels' own memory
+ * until the end, four floats an addition), else by `col2im`. Each entry is added in the same
+ * order either way, so the same bits.
+ */
+export class PatchScatter {
+  private readonly simd: SimdKernels | null;
+  private readonly dx: Float32Array | null;
+  private readonly floats: number;
+
+  constructor(
+    private readonly info: Conv2DInfo,
+    private readonly dxLength: number,
+    maxRows: number,
+  ) {
+    const k = info.filterHeight * info.filterWidth * info.inChannels;
+    this.floats = dxLength + maxRows * k;
+    const simd = simdPatchKernels();
+    const heap = simd?.heap(this.floats);
+    heap?.fill(0, 0, dxLength);
+    this.simd = heap ? simd : null;
+    this.dx = heap ? null : new Float32Array(dxLength);
+  }
+
+  /** Adds rows [m0, m0 + rows) of the patch-matrix gradient, `cols`. */
+  add(cols: Float32Array, m0: number, rows: number): void {
+    if (this.dx) return col2im(cols, this.info, m0, rows, this.dx);
+    const heap = this.simd!.heap(this.floats)!;
+    const i = this.info;
+    const k = i.filterHeight * i.filterWidth * i.inChannels;
+    heap.set(cols.subarray(0, rows * k), this.dxLength);
+    const [b, oy, ox] = pixelOf(i, m0);
+    this.simd!.col2imRows(4 * this.dxLength, i.inHeight, i.inWidth, 4 * i.inChannels, i.outHeight, i.outWidth, i.filterHeight, i.filterWidth, i.strideHeight, i.strideWidth, i.padInfo.top, i.padInfo.left, b, oy, ox, rows, 0);
+  }
+
+  /** The input gradient. */
+  result(): Float32Array {
+    return this.dx ?? this.simd!.heap(this.floats)!.slice(0, this.dxLength);
+  }
 }

@@ -2,6 +2,7 @@ import { CpuThreadPool, type ThreadHost } from './cpuThreadPool.ts';
 import { simdAdamStep, type SimdAdamStep } from './simdAdamStep.ts';
 import { simdDepthwiseFunctions, type SimdDepthwise } from './simdDepthwise.ts';
 import { simdGemmBlock, type SimdGemmBlock } from './simdGemmBlock.ts';
+import { simdPatchFunctions, type SimdPatches } from './simdPatches.ts';
 import { wasmModuleBytes } from './wasmModuleBytes.ts';
 
 /** The parts of the WebAssembly JavaScript API used here (declared by the DOM's lib, which the Node build does not include). */
@@ -28,6 +29,8 @@ export interface SimdKernels {
   depthwiseForward: SimdDepthwise;
   depthwiseInputGrad: SimdDepthwise;
   depthwiseFilterGrad: SimdDepthwise;
+  im2colRows: SimdPatches;
+  col2imRows: SimdPatches;
   /**
    * A view of the memory of at least `floats` values, or null when the memory cannot grow
    * that far (a browser's limit; the caller then computes in JavaScript). Views from earlier
@@ -63,10 +66,11 @@ const SHARED_MEMORY_PAGES = 65536;
 
 /** The module's bytes (its own memory, or an imported shared one of at most this many pages): under 2 KB, so it compiles synchronously even on a browser's main thread. */
 export function simdKernelsModuleBytes(sharedMemoryPages?: number): Uint8Array<ArrayBuffer> {
-  return wasmModuleBytes([simdGemmBlock, simdAdamStep, ...simdDepthwiseFunctions], sharedMemoryPages);
+  return wasmModuleBytes([simdGemmBlock, simdAdamStep, ...simdDepthwiseFunctions, ...simdPatchFunctions], sharedMemoryPages);
 }
 
 let compiled: SimdKernels | null | undefined;
+let patchInstance: SimdKernels | null | undefined;
 let threaded: { pool: CpuThreadPool; kernels: SimdKernels } | undefined;
 let enabled = true;
 
@@ -90,6 +94,19 @@ export function simdKernels(): SimdKernels | null {
   if (!wasm?.validate(bytes)) return (compiled = null);
   const { exports } = new wasm.Instance(new wasm.Module(bytes));
   return (compiled = kernelsOf(exports, exports.memory as WasmMemory, null, () => (threaded?.pool.usable ? threaded.kernels : null)));
+}
+
+/**
+ * The same kernels on a memory of their own, for a convolution's image and patch rows: they
+ * stay there across the GEMM calls between, which lay out their operands in the other
+ * memory from its start. Null where `simdKernels` is.
+ */
+export function simdPatchKernels(): SimdKernels | null {
+  if (!simdKernels()) return null;
+  if (patchInstance !== undefined) return patchInstance;
+  const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly!;
+  const { exports } = new wasm.Instance(new wasm.Module(simdKernelsModuleBytes()));
+  return (patchInstance = kernelsOf(exports, exports.memory as WasmMemory, null, () => null));
 }
 
 /**
@@ -142,6 +159,8 @@ function kernelsOf(exports: Record<string, unknown>, memory: WasmMemory, pool: C
     depthwiseForward: exports.depthwiseForward as SimdDepthwise,
     depthwiseInputGrad: exports.depthwiseInputGrad as SimdDepthwise,
     depthwiseFilterGrad: exports.depthwiseFilterGrad as SimdDepthwise,
+    im2colRows: exports.im2colRows as SimdPatches,
+    col2imRows: exports.col2imRows as SimdPatches,
     heap(floats) {
       const pages = Math.ceil((4 * floats) / 65536) - memory.buffer.byteLength / 65536;
       if (pages > 0) {
