@@ -64,7 +64,7 @@ export const POOLED = Object.fromEntries(POOLED_FUNCTIONS.map((name, i) => [name
  */
 const SHARED_MEMORY_PAGES = 65536;
 
-/** The module's bytes (its own memory, or an imported shared one of at most this many pages): under 2 KB, so it compiles synchronously even on a browser's main thread. */
+/** The module's bytes (its own memory, or an imported shared one of at most this many pages): under 4 KB (a browser's limit for compiling on its main thread), so it compiles synchronously anywhere. */
 export function simdKernelsModuleBytes(sharedMemoryPages?: number): Uint8Array<ArrayBuffer> {
   return wasmModuleBytes([simdGemmBlock, simdAdamStep, ...simdDepthwiseFunctions, ...simdPatchFunctions], sharedMemoryPages);
 }
