@@ -73,13 +73,41 @@ function overRows(perRow: number[]): number[] {
   ];
 }
 
+/**
+ * `bytes` (a multiple of 4) from `from` to `to`, 16 at a time then 4: a run of taps is a few
+ * dozen bytes, where a `memory.copy` call costs more than the copy.
+ */
+const copyRun = (to: number[], from: number[], bytes: number[]) => [
+  ...from, ...set(src), ...to, ...set(dst), ...bytes, ...set(len),
+  ...op.i32(0), ...set(t),
+  ...op.block,
+  ...op.loop,
+  ...get(t), ...op.i32(16), ...op.add, ...get(len), ...op.gtS, ...op.brIf(1),
+  ...get(dst), ...get(t), ...op.add, ...get(src), ...get(t), ...op.add, ...op.load(0), ...op.store(0),
+  ...get(t), ...op.i32(16), ...op.add, ...set(t),
+  ...op.br(0),
+  ...op.end,
+  ...op.end,
+  ...op.block,
+  ...op.loop,
+  ...get(t), ...get(len), ...op.geU, ...op.brIf(1),
+  ...get(dst), ...get(t), ...op.add, ...get(src), ...get(t), ...op.add, ...op.i32Load(0), ...op.i32Store(0),
+  ...get(t), ...op.i32(4), ...op.add, ...set(t),
+  ...op.br(0),
+  ...op.end,
+  ...op.end,
+];
+
+/** Zeros over `bytes` from `to`, by `memory.fill` and only when there are any (most pixels have no padding). */
+const zeros = (to: number[], bytes: number[]) => [...bytes, ...op.if, ...to, ...op.i32(0), ...bytes, ...op.memoryFill, ...op.end];
+
 const im2colBody = overRows([
   ...rowInside,
   ...op.if,
   // Zeros for the taps left of the image, the run of taps inside copied, zeros for those right of it.
-  ...get(row), ...op.i32(0), ...get(kx0), ...get(cBytes), ...op.mul, ...op.memoryFill,
-  ...get(row), ...get(kx0), ...get(cBytes), ...op.mul, ...op.add, ...pixel(x), ...get(kx1), ...get(kx0), ...op.sub, ...get(cBytes), ...op.mul, ...op.memoryCopy,
-  ...get(row), ...get(kx1), ...get(cBytes), ...op.mul, ...op.add, ...op.i32(0), ...get(kw), ...get(kx1), ...op.sub, ...get(cBytes), ...op.mul, ...op.memoryFill,
+  ...zeros(get(row), [...get(kx0), ...get(cBytes), ...op.mul]),
+  ...copyRun([...get(row), ...get(kx0), ...get(cBytes), ...op.mul, ...op.add], pixel(x), [...get(kx1), ...get(kx0), ...op.sub, ...get(cBytes), ...op.mul]),
+  ...zeros([...get(row), ...get(kx1), ...get(cBytes), ...op.mul, ...op.add], [...get(kw), ...get(kx1), ...op.sub, ...get(cBytes), ...op.mul]),
   ...op.else,
   ...get(row), ...op.i32(0), ...get(kw), ...get(cBytes), ...op.mul, ...op.memoryFill,
   ...op.end,

@@ -76,6 +76,8 @@ export const op = {
   f32Load: (offset: number) => [0x2a, 2, ...unsigned(offset)],
   f32Store: (offset: number) => [0x38, 2, ...unsigned(offset)],
   f32Add: [0x92],
+  i32Load: (offset: number) => [0x28, 2, ...unsigned(offset)],
+  i32Store: (offset: number) => [0x36, 2, ...unsigned(offset)],
   /** memory.copy(dst, src, bytes) and memory.fill(dst, byte, bytes): bulk memory, in every engine with SIMD. */
   memoryCopy: [0xfc, ...unsigned(10), 0x00, 0x00],
   memoryFill: [0xfc, ...unsigned(11), 0x00],
