@@ -60,29 +60,17 @@ describe.each(CASES)('patch rows and their gradient: %s', (_, shape, [fh, fw], s
   });
 });
 
-// A browser may refuse to grow the patch kernels' memory; stubbed, as it cannot be provoked here.
-it('build and sum patch rows in JavaScript where the patch kernels’ memory cannot grow', () => {
-  const info = backend_util.computeConv2DInfo([1, 4, 4, 2], [3, 3, 2, 1], 1, 1, 'same');
-  const x = filled(32, 4);
-  const heap = vi.spyOn(simdPatchKernels()!, 'heap').mockReturnValue(null);
-  const im2colRows = vi.spyOn(simdPatchKernels()!, 'im2colRows');
-  try {
-    const out = new Float32Array(16 * 18);
-    new PatchRows(x, info, 16).write(0, 16, out);
-    const want = new Float32Array(16 * 18);
-    im2col(x, info, 0, 16, want);
-    expect(out).toEqual(want);
-    expect(heap).toHaveBeenCalled();
-    expect(im2colRows).not.toHaveBeenCalled();
-  } finally {
-    vi.restoreAllMocks();
-  }
-});
-
-it('build and sum patch rows in JavaScript where SIMD is off', () => {
+// Where SIMD is off, or a browser refuses to grow the patch kernels' memory (stubbed: it
+// cannot be provoked here), the patch rows and their sums come from the JavaScript loops.
+it.each([
+  ['SIMD is off', (): void => void setSimdKernels(false)],
+  ['the patch kernels’ memory cannot grow', (): void => void vi.spyOn(simdPatchKernels()!, 'heap').mockReturnValue(null)],
+] as const)('build and sum patch rows in JavaScript where %s', (_, fault) => {
   const info = backend_util.computeConv2DInfo([1, 4, 4, 2], [3, 3, 2, 1], 1, 1, 'same');
   const x = filled(32, 3);
-  const previous = setSimdKernels(false);
+  const im2colRows = vi.spyOn(simdPatchKernels()!, 'im2colRows');
+  const col2imRows = vi.spyOn(simdPatchKernels()!, 'col2imRows');
+  fault();
   try {
     const out = new Float32Array(16 * 18);
     new PatchRows(x, info, 16).write(0, 16, out);
@@ -94,7 +82,10 @@ it('build and sum patch rows in JavaScript where SIMD is off', () => {
     const dx = new Float32Array(32);
     col2im(want, info, 0, 16, dx);
     expect(scatter.result()).toEqual(dx);
+    expect(im2colRows).not.toHaveBeenCalled();
+    expect(col2imRows).not.toHaveBeenCalled();
   } finally {
-    setSimdKernels(previous);
+    setSimdKernels(true);
+    vi.restoreAllMocks();
   }
 });

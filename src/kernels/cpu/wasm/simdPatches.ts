@@ -73,17 +73,13 @@ function overRows(perRow: number[]): number[] {
   ];
 }
 
-/**
- * `bytes` (a multiple of 4) from `from` to `to`, 16 at a time then 4: a run of taps is a few
- * dozen bytes, where a `memory.copy` call costs more than the copy.
- */
-const copyRun = (to: number[], from: number[], bytes: number[]) => [
-  ...from, ...set(src), ...to, ...set(dst), ...bytes, ...set(len),
+/** For t over [0, len) bytes: `wide` at each 16 while 16 remain, then `narrow` at each 4 (len is a multiple of 4). */
+const byVectors = (wide: number[], narrow: number[]) => [
   ...op.i32(0), ...set(t),
   ...op.block,
   ...op.loop,
   ...get(t), ...op.i32(16), ...op.add, ...get(len), ...op.gtS, ...op.brIf(1),
-  ...get(dst), ...get(t), ...op.add, ...get(src), ...get(t), ...op.add, ...op.load(0), ...op.store(0),
+  ...wide,
   ...get(t), ...op.i32(16), ...op.add, ...set(t),
   ...op.br(0),
   ...op.end,
@@ -91,11 +87,21 @@ const copyRun = (to: number[], from: number[], bytes: number[]) => [
   ...op.block,
   ...op.loop,
   ...get(t), ...get(len), ...op.geU, ...op.brIf(1),
-  ...get(dst), ...get(t), ...op.add, ...get(src), ...get(t), ...op.add, ...op.i32Load(0), ...op.i32Store(0),
+  ...narrow,
   ...get(t), ...op.i32(4), ...op.add, ...set(t),
   ...op.br(0),
   ...op.end,
   ...op.end,
+];
+const at = (base: number) => [...get(base), ...get(t), ...op.add];
+
+/**
+ * `bytes` from `from` to `to`, 16 at a time then 4: a run of taps is a few dozen bytes, where
+ * a `memory.copy` call costs more than the copy.
+ */
+const copyRun = (to: number[], from: number[], bytes: number[]) => [
+  ...from, ...set(src), ...to, ...set(dst), ...bytes, ...set(len),
+  ...byVectors([...at(dst), ...at(src), ...op.load(0), ...op.store(0)], [...at(dst), ...at(src), ...op.i32Load(0), ...op.i32Store(0)]),
 ];
 
 /** Zeros over `bytes` from `to`, by `memory.fill` and only when there are any (most pixels have no padding). */
@@ -121,30 +127,8 @@ const col2imBody = overRows([
   ...get(row), ...get(out), ...op.sub, ...get(x), ...op.add, ...get(kx0), ...get(cBytes), ...op.mul, ...op.add, ...set(src),
   ...pixel(out), ...set(dst),
   ...get(kx1), ...get(kx0), ...op.sub, ...get(cBytes), ...op.mul, ...set(len),
-  ...op.i32(0), ...set(t),
-  // Four floats at a time while 16 bytes remain, then one at a time.
-  ...op.block,
-  ...op.loop,
-  ...get(t), ...op.i32(16), ...op.add, ...get(len), ...op.gtS, ...op.brIf(1),
-  ...get(dst), ...get(t), ...op.add,
-  ...get(dst), ...get(t), ...op.add, ...op.load(0),
-  ...get(src), ...get(t), ...op.add, ...op.load(0),
-  ...op.f32x4Add, ...op.store(0),
-  ...get(t), ...op.i32(16), ...op.add, ...set(t),
-  ...op.br(0),
-  ...op.end,
-  ...op.end,
-  ...op.block,
-  ...op.loop,
-  ...get(t), ...get(len), ...op.geU, ...op.brIf(1),
-  ...get(dst), ...get(t), ...op.add,
-  ...get(dst), ...get(t), ...op.add, ...op.f32Load(0),
-  ...get(src), ...get(t), ...op.add, ...op.f32Load(0),
-  ...op.f32Add, ...op.f32Store(0),
-  ...get(t), ...op.i32(4), ...op.add, ...set(t),
-  ...op.br(0),
-  ...op.end,
-  ...op.end,
+  // Four floats an addition while 16 bytes remain, then one at a time.
+  ...byVectors([...at(dst), ...at(dst), ...op.load(0), ...at(src), ...op.load(0), ...op.f32x4Add, ...op.store(0)], [...at(dst), ...at(dst), ...op.f32Load(0), ...at(src), ...op.f32Load(0), ...op.f32Add, ...op.f32Store(0)]),
   ...op.end,
 ]);
 
