@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { captureStudioKernels, setStudioKernels } from '../kernels/setStudioKernels.ts';
-import { simdKernels, stopCpuThreads } from '../kernels/cpu/wasm/simdKernels.ts';
+import { simdKernels, simdKernelsLabel, stopCpuThreads } from '../kernels/cpu/wasm/simdKernels.ts';
 import { startBrowserCpuThreads } from '../engine/browserThreadHost.ts';
 import { STUDIO_KERNEL_SETS } from '../kernels/studioKernelSets.ts';
 import { webglRenderer } from '../engine/webglRenderer.ts';
@@ -28,7 +28,7 @@ async function startEngine(engine: BenchEngine): Promise<string> {
   // The studio's cpu kernels run their inner loops in WebAssembly SIMD where the browser has it, on the threads the studio would use.
   if (!engine.studioKernels || !simdKernels()) return cores;
   const threads = await startBrowserCpuThreads();
-  return `${cores}, WebAssembly SIMD${threads > 1 ? `, ${threads} threads` : ''}`;
+  return `${cores}, ${simdKernelsLabel(threads)}`;
 }
 
 /** Issue 6's parity grid on the active webgpu backend, the studio's kernels against stock's. */

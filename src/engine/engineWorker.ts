@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-webgpu';
 import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { simdKernels, stopCpuThreads } from '../kernels/cpu/wasm/simdKernels.ts';
+import { simdKernels, simdKernelsLabel, stopCpuThreads } from '../kernels/cpu/wasm/simdKernels.ts';
 import { startBrowserCpuThreads } from './browserThreadHost.ts';
 import { setStudioKernels } from '../kernels/setStudioKernels.ts';
 import { STUDIO_KERNEL_SETS } from '../kernels/studioKernelSets.ts';
@@ -38,7 +38,7 @@ async function startCpuKernels(): Promise<string> {
   if (stockKernels) return kernelsNote;
   if (!simdKernels()) return '';
   const threads = await startBrowserCpuThreads();
-  return `, WebAssembly SIMD${threads > 1 ? `, ${threads} threads` : ''}`;
+  return `, ${simdKernelsLabel(threads)}`;
 }
 
 /** Starts one backend and names the device behind it, so the automatic choice can pass over a software renderer. */

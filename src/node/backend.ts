@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { existsSync } from 'node:fs';
-import { simdKernels, startCpuThreads, stopCpuThreads } from '../kernels/cpu/wasm/simdKernels.ts';
+import { simdKernels, simdKernelsLabel, startCpuThreads, stopCpuThreads } from '../kernels/cpu/wasm/simdKernels.ts';
 import { setStudioKernels } from '../kernels/setStudioKernels.ts';
 import { STUDIO_KERNEL_SETS } from '../kernels/studioKernelSets.ts';
 import { nodeCpuThreads, nodeThreadHost } from './nodeThreadHost.ts';
@@ -78,5 +78,5 @@ export async function initNodeBackend(name: NodeBackendName): Promise<BackendInf
     return { backend: 'cpu', adapter: stock ? 'stock kernels' : 'fast kernels' };
   }
   const { threads } = await startCpuThreads(nodeCpuThreads(), nodeThreadHost);
-  return { backend: 'cpu', adapter: `fast kernels, WebAssembly SIMD${threads > 1 ? `, ${threads} threads` : ''}` };
+  return { backend: 'cpu', adapter: `fast kernels, ${simdKernelsLabel(threads)}` };
 }

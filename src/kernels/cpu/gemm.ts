@@ -89,8 +89,10 @@ function simdGemm(simd: SimdKernels, m: number, n: number, k: number, a: Strided
   // By columns only when A's stored rows do not overlap: their copy must stay inside A's region.
   const aLayout: Layout = a.colStride === 1 ? 'rows' : a.rowStride === 1 && a.colStride >= m ? 'columns' : 'packed';
   const bLayout: Layout = b.colStride === 1 ? 'rows' : 'packed';
-  // A packed A is packed here, per block, in JavaScript: one thread.
-  const kernels = (aLayout !== 'packed' && m * n * k >= MIN_THREADED_WORK && simd.threaded) || simd;
+  // Split only a product worth it, with more than one panel of rows; a packed A is packed
+  // here, per block, in JavaScript: one thread.
+  const shared = aLayout !== 'packed' && m > MR && m * n * k >= MIN_THREADED_WORK ? simd.threaded : null;
+  const kernels = shared ?? simd;
   const pool = kernels.pool;
   const threads = pool ? Math.min(pool.threads, Math.ceil(m / MR)) : 1;
   let chunk = Math.min(k, SIMD_CHUNK_BLOCKS * KC);
@@ -121,7 +123,7 @@ function simdGemm(simd: SimdKernels, m: number, n: number, k: number, a: Strided
       job.mc = Math.min(blockRows, m - i0);
       job.mPanels = Math.ceil(job.mc / MR);
       const units = Math.ceil(job.mPanels / UNIT_PANELS);
-      if (pool && threads > 1) {
+      if (pool) {
         // The first units' operands in place, then posted: the workers sum them while this thread copies the rest's.
         const early = Math.max(1, Math.floor((units * (threads - 1)) / threads));
         copyUnitsIn(job, 0, early);

@@ -1,5 +1,6 @@
 import type { backend_util } from '@tensorflow/tfjs-core';
 import { simdPatchKernels, type SimdKernels } from './wasm/simdKernels.ts';
+import type { SimdPatches } from './wasm/simdPatches.ts';
 
 type Conv2DInfo = backend_util.Conv2DInfo;
 
@@ -111,10 +112,13 @@ export function patchScratch(size: number): Float32Array {
   return scratch;
 }
 
-/** Where rows [m0, …) of the patch matrix start: image b, output row oy, column ox. */
-function pixelOf(info: Conv2DInfo, m0: number): [number, number, number] {
+/**
+ * One of the patch kernels over rows [m0, m0 + rows) of the convolution `info`: from `from`
+ * to `to` (byte offsets in their memory), starting at the output pixel (b, oy, ox) of row m0.
+ */
+function patchLoop(loop: SimdPatches, info: Conv2DInfo, from: number, m0: number, rows: number, to: number): void {
   const { outHeight: oh, outWidth: ow } = info;
-  return [Math.floor(m0 / (ow * oh)), Math.floor(m0 / ow) % oh, m0 % ow];
+  loop(from, info.inHeight, info.inWidth, 4 * info.inChannels, oh, ow, info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth, info.padInfo.top, info.padInfo.left, Math.floor(m0 / (ow * oh)), Math.floor(m0 / ow) % oh, m0 % ow, rows, to);
 }
 
 /**
@@ -145,10 +149,8 @@ export class PatchRows {
   write(m0: number, rows: number, out: Float32Array): void {
     const heap = this.simd?.heap(this.floats);
     if (!this.simd || !heap) return im2col(this.x, this.info, m0, rows, out);
-    const i = this.info;
-    const k = i.filterHeight * i.filterWidth * i.inChannels;
-    const [b, oy, ox] = pixelOf(i, m0);
-    this.simd.im2colRows(0, i.inHeight, i.inWidth, 4 * i.inChannels, i.outHeight, i.outWidth, i.filterHeight, i.filterWidth, i.strideHeight, i.strideWidth, i.padInfo.top, i.padInfo.left, b, oy, ox, rows, 4 * this.outAt);
+    const k = this.info.filterHeight * this.info.filterWidth * this.info.inChannels;
+    patchLoop(this.simd.im2colRows, this.info, 0, m0, rows, 4 * this.outAt);
     out.set(heap.subarray(this.outAt, this.outAt + rows * k));
   }
 }
@@ -182,11 +184,9 @@ export class PatchScatter {
   add(cols: Float32Array, m0: number, rows: number): void {
     if (this.dx) return col2im(cols, this.info, m0, rows, this.dx);
     const heap = this.simd!.heap(this.floats)!;
-    const i = this.info;
-    const k = i.filterHeight * i.filterWidth * i.inChannels;
+    const k = this.info.filterHeight * this.info.filterWidth * this.info.inChannels;
     heap.set(cols.subarray(0, rows * k), this.dxLength);
-    const [b, oy, ox] = pixelOf(i, m0);
-    this.simd!.col2imRows(4 * this.dxLength, i.inHeight, i.inWidth, 4 * i.inChannels, i.outHeight, i.outWidth, i.filterHeight, i.filterWidth, i.strideHeight, i.strideWidth, i.padInfo.top, i.padInfo.left, b, oy, ox, rows, 0);
+    patchLoop(this.simd!.col2imRows, this.info, 4 * this.dxLength, m0, rows, 0);
   }
 
   /** The input gradient. */

@@ -7,7 +7,7 @@
  * shared counter until none is left. Claiming rather than fixed shares keeps a worker that
  * the system slowed (a core shared with the garbage collector, another process) from holding
  * the others up. Units may be posted before the caller has copied all their operands: only
- * those below a published limit are claimed until it `publish`es the rest.
+ * those below a limit are claimed until the caller `finish`es, which lifts it.
  */
 
 /** What starts a worker running `code` (a classic script): Node's `worker_threads` or a browser's `Worker`. */
@@ -163,7 +163,7 @@ export class CpuThreadPool {
   /**
    * Posts a job of `units` (each a list of calls run in order by one thread) and returns at
    * once: the workers start claiming units [0, claimable) while the caller copies the rest's
-   * operands; `finish` publishes them all, and the caller claims units too.
+   * operands; `finish` makes them all claimable, and the caller claims units too.
    */
   post(units: readonly (readonly PooledCall[])[], claimable = units.length): void {
     if (this.lost) throw new Error('the cpu worker threads were stopped');
@@ -191,11 +191,6 @@ export class CpuThreadPool {
     this.posted = true;
   }
 
-  /** Lets every unit of the posted job be claimed (its operands are all in place). */
-  publish(): void {
-    if (this.posted) Atomics.store(this.words, LIMIT, this.words[UNITS]!);
-  }
-
   /**
    * Publishes the posted job's units, runs those the workers have not claimed on this thread,
    * and returns when the workers have finished theirs. Throws if a unit failed (the pool
@@ -204,9 +199,10 @@ export class CpuThreadPool {
    */
   finish(): void {
     if (!this.posted) return;
-    this.publish();
     this.posted = false;
     const { words, callTable, local } = this;
+    // Every unit's operands are in place now.
+    Atomics.store(words, LIMIT, words[UNITS]!);
     const units = words[UNITS]!;
     let localError: unknown;
     for (;;) {

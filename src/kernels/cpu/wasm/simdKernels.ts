@@ -146,6 +146,11 @@ export function stopCpuThreads(): void {
   threaded = undefined;
 }
 
+/** How the cpu kernels' inner loops run, as a run's record and the bench name it: "WebAssembly SIMD", and ", N threads" when split. */
+export function simdKernelsLabel(threads: number): string {
+  return `WebAssembly SIMD${threads > 1 ? `, ${threads} threads` : ''}`;
+}
+
 /** Threads the cpu kernels split their loops over now (1 when SIMD is off or no workers run). */
 export function cpuThreads(): number {
   return simdKernels()?.threaded?.pool?.threads ?? 1;
