@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import demoSpec from '../../examples/shapes-demo.json';
 import type { RunSpecInput } from '../core/spec/runSpec.ts';
-import { EngineClient } from '../engine/engineClient.ts';
+import { EngineClient, type EnginePort } from '../engine/engineClient.ts';
 import { COMPUTE_CHOICES, STOCK_KERNELS_WORKER_NAME, type ComputeChoice } from '../engine/protocol.ts';
 import { estimateStorage } from '../storage/storageQuota.ts';
 
@@ -97,6 +97,12 @@ function storeCompute(compute: ComputeChoice): void {
 }
 
 let client: EngineClient | undefined;
+
+function openEngineWorker(): Worker {
+  const stock = new URLSearchParams(location.search).get('kernels') === 'stock';
+  return new Worker(new URL('../engine/engineWorker.ts', import.meta.url), { type: 'module', name: stock ? STOCK_KERNELS_WORKER_NAME : 'studio-engine' });
+}
+
 /** A choice sent to the engine and not yet answered: it becomes `compute` on 'ready', and is dropped on a refusal. */
 let requestedCompute: ComputeChoice | undefined;
 let nextToastId = 1;
@@ -124,38 +130,7 @@ export const useSessionStore = create<SessionState>()((set, get) => ({
     get().engine().init(compute);
   },
   engine() {
-    if (!client) {
-      const stock = new URLSearchParams(location.search).get('kernels') === 'stock';
-      const worker = new Worker(new URL('../engine/engineWorker.ts', import.meta.url), {
-        type: 'module',
-        name: stock ? STOCK_KERNELS_WORKER_NAME : 'studio-engine',
-      });
-      const engine = new EngineClient(worker);
-      engine.subscribe((message) => {
-        if (message.type === 'ready') {
-          set({ backend: message.backend, adapter: message.adapter, passedOver: message.passedOver ?? [], engineError: undefined });
-          if (requestedCompute) {
-            storeCompute(requestedCompute);
-            set({ compute: requestedCompute });
-            requestedCompute = undefined;
-          }
-        }
-        // A refused change is not a failure: the engine goes on as it was, and the choice is not kept.
-        if (message.type === 'computeRefused') {
-          requestedCompute = undefined;
-          get().notify(`The backend cannot change while ${message.reason}; choose again when it ends.`, 'info');
-        }
-        // Errors naming a run or a request reach whoever owns it; only the engine's own failures land here.
-        if (message.type === 'error' && message.runId === undefined && message.requestId === undefined) {
-          requestedCompute = undefined;
-          set({ engineError: message.message });
-          get().notify(`The training engine failed: ${message.message}`, 'error');
-        }
-      });
-      client = engine;
-      engine.init(get().compute);
-    }
-    return client;
+    return client ?? connectEngine(openEngineWorker());
   },
   toasts: [],
   notify(message, kind = 'info') {
@@ -169,3 +144,36 @@ export const useSessionStore = create<SessionState>()((set, get) => ({
   },
 }));
 
+/**
+ * Makes `port` the session's engine: its messages update the session (backend, a choice kept
+ * or refused, the engine's own failures) and it is started on the current choice. `engine()`
+ * calls it with the worker; a test, with one end of a MessageChannel.
+ */
+export function connectEngine(port: EnginePort): EngineClient {
+  const { setState: set, getState: get } = useSessionStore;
+  const engine = new EngineClient(port);
+  engine.subscribe((message) => {
+    if (message.type === 'ready') {
+      set({ backend: message.backend, adapter: message.adapter, passedOver: message.passedOver ?? [], engineError: undefined });
+      if (requestedCompute) {
+        storeCompute(requestedCompute);
+        set({ compute: requestedCompute });
+        requestedCompute = undefined;
+      }
+    }
+    // A refused change is not a failure: the engine goes on as it was, and the choice is not kept.
+    if (message.type === 'computeRefused') {
+      requestedCompute = undefined;
+      get().notify(`The backend cannot change while ${message.reason}; choose again when it ends.`, 'info');
+    }
+    // Errors naming a run or a request reach whoever owns it; only the engine's own failures land here.
+    if (message.type === 'error' && message.runId === undefined && message.requestId === undefined) {
+      requestedCompute = undefined;
+      set({ engineError: message.message });
+      get().notify(`The training engine failed: ${message.message}`, 'error');
+    }
+  });
+  client = engine;
+  engine.init(get().compute);
+  return engine;
+}
