@@ -5,7 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { RunSpecInput } from '../src/core/spec/runSpec.ts';
 import type { EpochEvent } from '../src/core/train/trainEvent.ts';
 import { readEvents, runCli } from './runCli.ts';
-import { shrinkSpec } from './shrinkSpec.ts';
+import { shrinkSpec, type ShrinkSize } from './shrinkSpec.ts';
 
 // Every seed workflow's example spec, cut to a CPU-sized run, trained by the real CLI.
 const examples = readdirSync('examples').filter((f) => /^\d{3}-.*\.json$/.test(f));
@@ -14,21 +14,23 @@ const work = mkdtempSync(join(tmpdir(), 'studio-cli-'));
 vi.setConfig({ testTimeout: 400_000 });
 
 function writeShrunk(file: string, epochs = 6): string {
-  const spec = shrinkSpec(JSON.parse(readFileSync(join('examples', file), 'utf8')) as RunSpecInput, epochs);
+  const spec = shrinkSpec(JSON.parse(readFileSync(join('examples', file), 'utf8')) as RunSpecInput, epochs, SIZES[file]);
   const path = join(work, file);
   writeFileSync(path, JSON.stringify(spec));
   return path;
 }
 
 /**
- * Examples whose shrunk run cannot show learning: 002's MobileNetV2 at 32 px and width 0.25
- * ends on a 1×1 feature map whose batch norms see 8 values per channel, and with its
- * 0.3-dropout head its training loss stays around 1.2 (above ln 3) for 18 to 60 steps on
- * stock tfjs and on the studio's kernels alike (checked 2026-12-02 with 6, 10 and 20 epochs,
- * 64 px, 24 images per class, batch 16, a 64-unit head): whether the last epochs sat below
- * the first was a matter of which noise a given build drew. It is still trained end to end.
+ * Example 002's MobileNetV2 at the smallest size (32 px, width 0.25) ends on a 1×1 feature map
+ * whose batch norms see 8 values per channel, and with its 0.3-dropout head its training loss
+ * stayed around 1.2 (above ln 3) for 18 to 60 steps, on stock tfjs and the studio's kernels
+ * alike. At 64 px (a 2×2 map), width 0.5, 40 images per class, batch 16 and a 64-unit head it
+ * learns: the last two of 6 epochs sat 0.1–0.5 below the first two for each of 9 seeds tried
+ * (2026-12-03), at about a second an epoch on the cpu kernels.
  */
-const NO_LEARNING_WHEN_SHRUNK = new Set(['002-transfer-classification.json']);
+const SIZES: Record<string, ShrinkSize> = {
+  '002-transfer-classification.json': { imageSize: 64, width: 0.5, perClass: 40, batchSize: 16, hidden: 64 },
+};
 
 const epochEvents = (dir: string) => readEvents(dir).filter((e): e is EpochEvent => e.type === 'epoch');
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -49,7 +51,7 @@ describe('studio train on every example spec', () => {
       const losses = epochs.map((e) => e.metrics.loss);
       expect(losses.every(Number.isFinite)).toBe(true);
       // Epoch losses are noisy under augmentation; the last two must sit below the first two.
-      if (!NO_LEARNING_WHEN_SHRUNK.has(file)) expect(mean(losses.slice(-2))).toBeLessThan(mean(losses.slice(0, 2)));
+      expect(mean(losses.slice(-2))).toBeLessThan(mean(losses.slice(0, 2)));
       for (const name of ['spec.json', 'summary.json', 'checkpoints/last/checkpoint.json', 'checkpoints/last/checkpoint.bin', 'model/model.json', 'model/weights.bin']) {
         expect(existsSync(join(out, name)), name).toBe(true);
       }
