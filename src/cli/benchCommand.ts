@@ -7,6 +7,7 @@ import { BENCH_ENGINES, isBenchEngineId, type BenchEngineId } from '../bench/ben
 import type { BrowserBenchResult } from '../bench/browserBench.ts';
 import { sideBySide, sideBySideLines } from '../bench/sideBySide.ts';
 import { timeAlternately } from '../bench/timeAlternately.ts';
+import { timeBareStep } from '../bench/timeBareStep.ts';
 import { timeModelFit } from '../bench/timeModelFit.ts';
 import { timeTrainer } from '../bench/timeTrainer.ts';
 import { captureStudioKernels, setStudioKernels } from '../kernels/setStudioKernels.ts';
@@ -21,6 +22,10 @@ interface BenchRow extends BenchCase {
   backend: string;
   samples: number;
   studioSamplesPerSec: number;
+  /** The Trainer's model, objective and optimizer on pre-made batches: the least a step can be. */
+  bareSamplesPerSec: number;
+  /** 1 − studio ÷ bare step: the share of the Trainer's time its loop costs (issue 6's target: at most 5%). */
+  overhead: number;
   fitSamplesPerSec: number;
   /** studio ÷ model.fit: above 1 the studio's loop is faster. */
   ratio: number;
@@ -297,22 +302,36 @@ export async function benchCommand(args: string[]): Promise<void> {
   const chromium = targets.includes('chromium') && tables.includes('kernels') ? await benchChromium(chromiumCases, steps, engines, values.gpu, values.chromium) : undefined;
   const loops = tables.includes('loop') ? backends : [];
   if (loops.length > 0) {
-    console.log(`studio Trainer vs model.fit: ${samples} samples, ${epochs - 1} timed epochs after one warm-up, each timed twice (studio, fit, fit, studio)`);
-    console.log(['backend'.padEnd(38), 'model'.padEnd(26), 'batch'.padStart(5), 'studio img/s'.padStart(13), 'fit img/s'.padStart(10), 'ratio'.padStart(6)].join(' '));
+    console.log(
+      `studio Trainer vs a bare step (its model, objective and optimizer on pre-made batches) vs model.fit: ${samples} samples, ${epochs - 1} timed epochs after one warm-up, each timed twice (studio, bare, fit, fit, bare, studio)`,
+    );
+    console.log(
+      ['backend'.padEnd(38), 'model'.padEnd(26), 'batch'.padStart(5), 'studio img/s'.padStart(13), 'bare img/s'.padStart(11), 'overhead'.padStart(9), 'fit img/s'.padStart(10), 'studio÷fit'.padStart(11)].join(' '),
+    );
   }
   for (const backend of loops) {
     const info = await startBackend(backend);
     if (!info) continue;
     const name = `${info.backend} (${info.adapter})`;
     for (const c of cases) {
-      const { first: studio, second: fit } = await timeAlternately(
+      const [studio, bare, fit] = (await timeAlternately(
         async () => (await timeTrainer(c, benchSpec(c, samples, epochs), info.backend)).samplesPerSec,
+        async () => (await timeBareStep(c, samples, epochs)).samplesPerSec,
         () => timeModelFit(c, samples, epochs),
-      );
-      const row = { ...c, backend: name, samples, studioSamplesPerSec: studio, fitSamplesPerSec: fit, ratio: studio / fit };
+      )) as [number, number, number];
+      const row: BenchRow = { ...c, backend: name, samples, studioSamplesPerSec: studio, bareSamplesPerSec: bare, overhead: 1 - studio / bare, fitSamplesPerSec: fit, ratio: studio / fit };
       rows.push(row);
       console.log(
-        [name.padEnd(38), benchCaseLabel(c).padEnd(26), String(c.batchSize).padStart(5), studio.toFixed(1).padStart(13), fit.toFixed(1).padStart(10), row.ratio.toFixed(2).padStart(6)].join(' '),
+        [
+          name.padEnd(38),
+          benchCaseLabel(c).padEnd(26),
+          String(c.batchSize).padStart(5),
+          studio.toFixed(1).padStart(13),
+          bare.toFixed(1).padStart(11),
+          `${(row.overhead * 100).toFixed(1)}%`.padStart(9),
+          fit.toFixed(1).padStart(10),
+          row.ratio.toFixed(2).padStart(11),
+        ].join(' '),
       );
     }
   }
