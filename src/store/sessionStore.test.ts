@@ -35,25 +35,23 @@ async function connectToHost() {
     if (name !== 'cpu' || machine.cpuFails) throw new Error('not available here');
     return { backend: 'cpu', adapter: 'cpu' };
   };
-  const fromEngine: FromEngine[] = [];
   const host = createEngineHost({
     storage: async () => storage,
     decoder: () => Promise.reject(new Error('these tests store no images')),
     selectBackend: (compute) => selectComputeBackend(compute, start),
-    post: (m) => {
-      fromEngine.push(m);
-      channel.port2.postMessage(m);
-    },
+    post: (m) => channel.port2.postMessage(m),
   });
   const handled: Promise<void>[] = [];
   channel.port2.on('message', (m) => handled.push(host.handle(m)));
   closing.push(() => (channel.port1.close(), channel.port2.close(), storage.db.close()));
   const engine = connectEngine(channel.port1 as unknown as EnginePort);
-  /** Waits for the engine to post a message of `type`, then for the session to have received it. */
+  // Subscribed after the session's own listener, so a message seen here has reached the session.
+  const received: FromEngine[] = [];
+  engine.subscribe((m) => received.push(m));
+  /** Waits until the session has received a message of `type` from the engine. */
   const until = async (type: FromEngine['type']) => {
-    while (!fromEngine.some((m) => m.type === type)) await new Promise((r) => setTimeout(r, 5));
-    fromEngine.splice(0);
-    await new Promise((r) => setTimeout(r, 20));
+    while (!received.some((m) => m.type === type)) await new Promise((r) => setTimeout(r, 5));
+    received.splice(0);
   };
   return { engine, storage, machine, until, handled };
 }
