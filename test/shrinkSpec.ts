@@ -1,11 +1,6 @@
 import type { RunSpecInput } from '../src/core/spec/runSpec.ts';
 
-/**
- * An example spec cut down to a size the CPU backend trains in seconds: tiny images, a
- * narrow model, a handful of generated images, three epochs. Everything that makes the
- * workflow what it is (task, loss, optimizer, schedule, augmentation, accumulation,
- * clipping, early stopping, checkpoint cadence) is kept as the example has it.
- */
+/** How far `shrinkSpec` cuts an example down. */
 export interface ShrinkSize {
   imageSize: number;
   width: number;
@@ -16,8 +11,15 @@ export interface ShrinkSize {
   hidden: number;
 }
 
+/** What every example is cut to unless its test asks for more. */
 export const SMALLEST: ShrinkSize = { imageSize: 32, width: 0.25, perClass: 12, batchSize: 8, hidden: 16 };
 
+/**
+ * An example spec cut down to a size the CPU backend trains in seconds: tiny images, a
+ * narrow model, a handful of generated images, three epochs. Everything that makes the
+ * workflow what it is (task, loss, optimizer, schedule, augmentation, accumulation,
+ * clipping, early stopping, checkpoint cadence) is kept as the example has it.
+ */
 export function shrinkSpec(example: RunSpecInput, epochs = 3, size: ShrinkSize = SMALLEST): RunSpecInput {
   // A loose view of the JSON: the example's own fields are rewritten in place.
   const spec = structuredClone(example) as unknown as {
