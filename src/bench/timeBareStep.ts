@@ -3,6 +3,7 @@ import { buildModel } from '../core/models/index.ts';
 import { createOptimizer } from '../core/optim/index.ts';
 import { createObjective } from '../core/train/createObjective.ts';
 import { benchSpec, type BenchCase } from './benchCase.ts';
+import { samplesPerSecAfterWarmUp } from './samplesPerSecAfterWarmUp.ts';
 
 const CLASSES = 4;
 
@@ -57,6 +58,5 @@ export async function timeBareStep(c: BenchCase, samples: number, epochs: number
     objective.dispose();
     model.dispose();
   }
-  const timed = durations.slice(1);
-  return { samplesPerSec: (timed.length * steps * c.batchSize) / timed.reduce((a, b) => a + b, 0), epochLosses };
+  return { samplesPerSec: samplesPerSecAfterWarmUp(durations, steps * c.batchSize), epochLosses };
 }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { buildModel } from '../core/models/index.ts';
 import { benchSpec, type BenchCase } from './benchCase.ts';
+import { samplesPerSecAfterWarmUp } from './samplesPerSecAfterWarmUp.ts';
 
 /**
  * Samples per second of stock tfjs's own loop, `model.fit` with `tf.train.adam`, on the same
@@ -37,6 +38,5 @@ export async function timeModelFit(c: BenchCase, samples: number, epochs: number
     tf.dispose([x, y]);
     model.dispose();
   }
-  const timed = durations.slice(1);
-  return (timed.length * n) / timed.reduce((a, b) => a + b, 0);
+  return samplesPerSecAfterWarmUp(durations, n);
 }

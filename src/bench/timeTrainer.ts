@@ -4,6 +4,7 @@ import { prepareData } from '../core/train/prepareData.ts';
 import { Trainer } from '../core/train/trainer.ts';
 import { startCountingDispatches, type DispatchCounter } from '../kernels/webgpu/countDispatches.ts';
 import type { BenchCase } from './benchCase.ts';
+import { samplesPerSecAfterWarmUp } from './samplesPerSecAfterWarmUp.ts';
 
 export interface TrainerTiming {
   samplesPerSec: number;
@@ -46,9 +47,7 @@ export async function timeTrainer(c: BenchCase, spec: RunSpec, backend: string):
     counter?.stop();
     trainer.dispose();
   }
-  const timed = durations.slice(1);
-  if (timed.length === 0) throw new Error(`bench spec for ${c.architecture} has no epoch after the warm-up`);
-  const seconds = timed.reduce((a, b) => a + b, 0);
-  const steps = timed.length * Math.floor(data.split.train.length / c.batchSize);
-  return { samplesPerSec: (steps * c.batchSize) / seconds, ...(counter ? { dispatchesPerStep: dispatches / steps } : {}) };
+  const stepsPerEpoch = Math.floor(data.split.train.length / c.batchSize);
+  const samplesPerSec = samplesPerSecAfterWarmUp(durations, stepsPerEpoch * c.batchSize);
+  return { samplesPerSec, ...(counter ? { dispatchesPerStep: dispatches / ((durations.length - 1) * stepsPerEpoch) } : {}) };
 }
