@@ -23,7 +23,7 @@ const MAX_DEFAULT_THREADS = 16;
  * one per core the process may use but one, up to 16. The core left is for V8's own threads
  * (garbage collection, compilation), which a training step keeps busy: on this project's
  * 2-core VM a worker sharing the second core with them made MobileNetV2 and EfficientNet-B0
- * steps 6–8% slower (docs/performance.md, "Threads").
+ * steps 6–8% slower (docs/performance.md, "CPU: one thread vs several").
  */
 export function nodeCpuThreads(env: Record<string, string | undefined> = process.env, cores = availableParallelism()): number {
   const set = env.STUDIO_CPU_THREADS;
