@@ -8,6 +8,7 @@ import { expandSweep } from '../core/spec/expandSweep.ts';
 import { validateRunSpec } from '../core/spec/runSpec.ts';
 import { packCheckpoint } from '../core/train/checkpointBundle.ts';
 import type { CheckpointManifest } from '../core/train/checkpoint.ts';
+import { clientPathProblems } from './clientPathProblems.ts';
 import type { JobQueue, JobRecord, JobUpdate } from './jobQueue.ts';
 import { jobSourceProblem } from './openJobSource.ts';
 import { UploadError, type UploadStore } from './uploadStore.ts';
@@ -98,6 +99,8 @@ export function createCompanionServer(o: CompanionServerOptions): Server {
   const checkSpec = (value: unknown) => {
     const result = validateRunSpec(value);
     if (!result.ok) throw new HttpError(400, 'the spec is not valid', { problems: result.problems });
+    const paths = clientPathProblems(result.spec);
+    if (paths.length > 0) throw new HttpError(400, 'the spec names files on the companion', { problems: paths });
     const problem = jobSourceProblem(result.spec, o.uploads);
     if (problem) throw new HttpError(result.spec.data.source.kind === 'indexeddb' ? 409 : 400, problem);
     return result.spec;
@@ -137,7 +140,22 @@ export function createCompanionServer(o: CompanionServerOptions): Server {
         if (typeof id !== 'string' || !SWEEP_ID.test(id)) throw new HttpError(400, 'a sweep id must be 1–56 letters, digits, "-" or "_"');
         const expanded = expandSweep(body?.spec, body?.sweep);
         if (!expanded.ok) throw new HttpError(400, 'the sweep is not valid', { problems: expanded.problems });
-        for (const config of expanded.configs) checkSpec(config.spec);
+        // Every configuration is checked before any is queued; the answer lists every problem, by configuration.
+        const refused: { status: number; error: string; problems: unknown[] }[] = [];
+        for (const config of expanded.configs) {
+          try {
+            checkSpec(config.spec);
+          } catch (err) {
+            if (!(err instanceof HttpError)) throw err;
+            const problems = (err.extra.problems as { path: string; message: string }[] | undefined) ?? [{ path: '(spec)', message: err.message }];
+            refused.push({ status: err.status, error: err.message, problems: problems.map((p) => ({ ...p, path: `configs.${config.index}.${p.path}` })) });
+          }
+        }
+        if (refused.length > 0) {
+          throw new HttpError(refused.every((r) => r.status === 409) ? 409 : 400, `the sweep is not valid: ${refused[0].error}`, {
+            problems: refused.flatMap((r) => r.problems),
+          });
+        }
         let created = false;
         for (const config of expanded.configs) {
           const result = await o.queue.add(`${id}-${String(config.index).padStart(3, '0')}`, config.spec, {

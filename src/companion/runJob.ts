@@ -1,9 +1,10 @@
 import type { SampleSource } from '../core/data/sampleSource.ts';
-import type { RunSpec } from '../core/spec/runSpec.ts';
+import { parseRunSpec, type RunSpec } from '../core/spec/runSpec.ts';
 import type { TrainEvent } from '../core/train/trainEvent.ts';
 import type { Trainer } from '../core/train/trainer.ts';
 import { RunDirectory } from '../node/runDirectory.ts';
 import { trainRun, type RunSummary } from '../node/trainRun.ts';
+import { clientPathProblems } from './clientPathProblems.ts';
 import type { JobStatus } from './jobQueue.ts';
 
 export interface RunJobOptions {
@@ -29,6 +30,9 @@ export interface JobOutcome {
 export async function runJob(o: RunJobOptions): Promise<JobOutcome> {
   try {
     const resume = new RunDirectory(o.runDir).hasCheckpoint('last');
+    // A job queued before this check existed (jobs.json, Redis) is held to it too.
+    const paths = resume ? [] : clientPathProblems(parseRunSpec(o.spec));
+    if (paths.length > 0) return { status: 'failed', message: paths.map((p) => `${p.path}: ${p.message}`).join('; ') };
     const { end, summary } = await trainRun({
       ...(resume ? { resume: true } : { spec: o.spec }),
       outDir: o.runDir,

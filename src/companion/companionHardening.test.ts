@@ -1,0 +1,67 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { filesUnder, startCompanion, type StartedCompanion } from '../../test/companionFixtures.ts';
+import { tinyRunSpec } from '../../test/tinyRunSpec.ts';
+import { parseRunSpec } from '../core/spec/runSpec.ts';
+
+/** Each finding of issue 23 (companion hardening), as a test that failed before its fix. */
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+function tempRoot(): string {
+  const root = mkdtempSync(join(tmpdir(), 'companion-hard-'));
+  cleanups.push(() => rmSync(root, { recursive: true, force: true }));
+  return root;
+}
+
+async function companion(options: Parameters<typeof startCompanion>[1] = {}, root = tempRoot()): Promise<StartedCompanion> {
+  const started = await startCompanion(root, options);
+  cleanups.push(() => started.close());
+  return started;
+}
+
+type Problems = { error: string; problems?: { path: string; message: string }[] };
+
+describe('no file outside the companion root', () => {
+  it('refuses initial weights given as a path, in a job or a sweep, and queues nothing', async () => {
+    const { post, queue, root } = await companion();
+    const before = filesUnder(root);
+    for (const initialWeights of [
+      { from: 'tfjs', path: '/etc/passwd' },
+      { from: 'checkpoint', path: '../../runs/other' },
+    ]) {
+      const spec = { ...tinyRunSpec(1), model: { ...tinyRunSpec(1).model, initialWeights } };
+      const res = await post('/jobs', { id: 'weights', spec });
+      expect(res.status).toBe(400);
+      const body = (await res.json()) as Problems;
+      expect(body.problems?.[0].path).toBe('model.initialWeights');
+      expect(body.problems?.[0].message).toContain('initial weights cannot be sent to the companion yet');
+      const sweep = await post('/sweeps', { id: 'sw', spec, sweep: { kind: 'grid', parameters: [{ path: 'optimizer.lr', values: [0.01, 0.02] }] } });
+      expect(sweep.status).toBe(400);
+      expect(((await sweep.json()) as Problems).problems?.map((p) => p.path)).toEqual(['configs.0.model.initialWeights', 'configs.1.model.initialWeights']);
+    }
+    // A sweep that puts the path in through a swept parameter is refused the same way.
+    const base = { ...tinyRunSpec(1), model: { ...tinyRunSpec(1).model, initialWeights: { from: 'tfjs', path: 'x' } } };
+    const swept = await post('/sweeps', { id: 'sw2', spec: base, sweep: { kind: 'grid', parameters: [{ path: 'model.initialWeights.path', values: ['/etc/shadow'] }] } });
+    expect(swept.status).toBe(400);
+    expect(((await swept.json()) as Problems).problems?.[0].path).toBe('configs.0.model.initialWeights');
+    expect(await queue.list()).toEqual([]);
+    expect(filesUnder(root)).toEqual(before);
+  });
+
+  it('fails a job queued before the check (left in jobs.json) instead of reading its path', async () => {
+    const root = tempRoot();
+    const spec = { ...parseRunSpec(tinyRunSpec(1)), model: { ...parseRunSpec(tinyRunSpec(1)).model, initialWeights: { from: 'tfjs', path: '/etc/passwd' } } };
+    writeFileSync(join(root, 'jobs.json'), JSON.stringify([{ id: 'old', spec, status: 'queued', createdAt: 1, attempts: 0 }]));
+    const { queue } = await companion({}, root);
+    await queue.idle();
+    const job = await queue.get('old');
+    expect(job?.status).toBe('failed');
+    expect(job?.message).toContain('model.initialWeights: initial weights cannot be sent to the companion yet');
+    expect(job?.message).not.toContain('root:');
+  });
+});
