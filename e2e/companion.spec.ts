@@ -7,7 +7,7 @@ import { freePort } from '../test/redisServer.ts';
 
 // The studio hands runs to a companion started here exactly as a user starts it
 // (`npm run companion`), then follows them live: one run, then a sweep of two.
-const TOKEN = 'e2e-companion-token';
+const TOKEN = 'e2e-companion-token-0123456789abcdef';
 let companion: ChildProcess;
 let url: string;
 let root: string;

@@ -1,8 +1,10 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { filesUnder, startCompanion, type StartedCompanion } from '../../test/companionFixtures.ts';
+import { freePort } from '../../test/redisServer.ts';
 import { tinyRunSpec } from '../../test/tinyRunSpec.ts';
 import { parseRunSpec } from '../core/spec/runSpec.ts';
 
@@ -63,5 +65,60 @@ describe('no file outside the companion root', () => {
     expect(job?.status).toBe('failed');
     expect(job?.message).toContain('model.initialWeights: initial weights cannot be sent to the companion yet');
     expect(job?.message).not.toContain('root:');
+  });
+});
+
+/** Starts `npm run companion` as a user does; resolves once a line matching `ready` is printed, or with the exit. */
+function startMain(args: string[], env: Record<string, string | undefined> = {}, ready = /\?token=/): Promise<{ out: string; code: number | null; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/companion/main.ts', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, STUDIO_COMPANION_TOKEN: undefined, ...env },
+  });
+  cleanups.push(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  });
+  return new Promise((resolve) => {
+    let out = '';
+    const seen = (d: Buffer) => {
+      out += String(d);
+      if (ready.test(out)) resolve({ out, code: null, child });
+    };
+    child.stdout?.on('data', seen);
+    child.stderr?.on('data', seen);
+    child.once('exit', (code) => resolve({ out, code, child }));
+  });
+}
+
+describe('access tokens', () => {
+  it('generates and prints a token when none or an empty one is given, and still refuses requests without it', async () => {
+    for (const [args, env] of [
+      [['--token', ''], {}],
+      [[], { STUDIO_COMPANION_TOKEN: '' }],
+    ] as const) {
+      const port = await freePort();
+      const { out, code } = await startMain([...args, '--backend', 'cpu', '--root', tempRoot(), '--port', String(port)], env);
+      expect(code).toBeNull();
+      const token = /\?token=([0-9a-f]+)/.exec(out)?.[1] ?? '';
+      expect(token).toHaveLength(48);
+      expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(401);
+      expect((await fetch(`http://127.0.0.1:${port}/health`, { headers: { authorization: 'Bearer ' } })).status).toBe(401);
+      expect((await fetch(`http://127.0.0.1:${port}/health`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    }
+  });
+
+  it('refuses to start with a token shorter than 32 characters, and says why', async () => {
+    for (const [args, env, from] of [
+      [['--token', 'x'], {}, '--token is 1 characters'],
+      [[], { STUDIO_COMPANION_TOKEN: 'short-token-0123456789' }, 'STUDIO_COMPANION_TOKEN is 22 characters'],
+    ] as const) {
+      const { out, code } = await startMain([...args, '--backend', 'cpu', '--root', tempRoot(), '--port', String(await freePort())], env);
+      expect(code).toBe(1);
+      expect(out).toContain(from);
+      expect(out).toContain('needs at least 32');
+    }
+  });
+
+  it('keeps the server from starting with an empty token even when embedded without main.ts', async () => {
+    await expect(startCompanion(tempRoot(), { token: '' })).rejects.toThrow('an access token is required');
   });
 });

@@ -96,6 +96,8 @@ function jobId(value: unknown): string {
  * named by hashes the server checks, jobs by ids of a fixed alphabet.
  */
 export function createCompanionServer(o: CompanionServerOptions): Server {
+  // An empty token would let every request in; main.ts generates one instead.
+  if (o.token === '') throw new Error('an access token is required: the companion never serves without one');
   const checkSpec = (value: unknown) => {
     const result = validateRunSpec(value);
     if (!result.ok) throw new HttpError(400, 'the spec is not valid', { problems: result.problems });

@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { initNodeBackend, type BackendInfo } from '../node/backend.ts';
 import { isSoftwareAdapter } from '../kernels/isSoftwareAdapter.ts';
 import { createCompanionServer } from './companionServer.ts';
+import { companionToken } from './companionToken.ts';
 import { EmbeddedQueue } from './embeddedQueue.ts';
 import type { JobQueue } from './jobQueue.ts';
 import { openJobSource } from './openJobSource.ts';
@@ -19,7 +19,8 @@ const USAGE = `usage:
 options:
   --port 8787  --host 127.0.0.1  --root companion-data (shared by gateway and workers)
   --backend auto|webgpu|cpu (default auto: WebGPU on a real GPU, else CPU)
-  --origin URL (repeatable; studio origins allowed to call)  --token TOKEN
+  --origin URL (repeatable; studio origins allowed to call)
+  --token TOKEN (or STUDIO_COMPANION_TOKEN; 32 characters at least; default a fresh random one)
   --max-body BYTES (specs; default 1 MiB)  --max-upload BYTES (one image or manifest; default 64 MiB)
   --lock-ms MS (worker: how soon a dead worker's job is picked up again; default 30000)
   --adapter NAME (WebGPU: the Dawn adapter whose name contains NAME; one worker per GPU)`;
@@ -64,6 +65,8 @@ async function main(): Promise<void> {
   const role = positionals[0] ?? 'serve';
   if (role !== 'serve' && role !== 'worker') throw new Error(`unknown command "${role}"\n${USAGE}`);
   if (values.adapter) process.env.STUDIO_DAWN_ADAPTER = values.adapter;
+  // Checked before anything starts: a refused token should not wait for a GPU or Redis.
+  const { token } = role === 'serve' ? companionToken(values.token, process.env.STUDIO_COMPANION_TOKEN) : { token: '' };
   const root = resolve(values.root);
   const uploads = new UploadStore(join(root, 'uploads'));
   const runDir = (jobId: string) => join(root, 'runs', jobId);
@@ -92,7 +95,6 @@ async function main(): Promise<void> {
     await embedded.open();
     queue = embedded;
   }
-  const token = values.token ?? process.env.STUDIO_COMPANION_TOKEN ?? randomBytes(24).toString('hex');
   const server = createCompanionServer({
     queue,
     uploads,
