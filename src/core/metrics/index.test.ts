@@ -6,7 +6,7 @@ describe('metrics index', () => {
     const names = [
       'topKAccuracy', 'confusionMatrix', 'classificationReport', 'rocCurve', 'rocAuc', 'detCurve', 'equalErrorRate',
       'youdenThreshold', 'thresholdAtFar', 'rates', 'verificationAccuracy', 'boxIou', 'meanIou', 'precisionAtIou',
-      'expectedCalibrationError', 'confidenceBands',
+      'expectedCalibrationError', 'confidenceBands', 'wilsonInterval', 'meanInterval', 'verificationIntervals',
     ];
     for (const name of names) expect(typeof (metrics as Record<string, unknown>)[name], name).toBe('function');
   });
