@@ -16,18 +16,22 @@ export function freePort(): Promise<number> {
 
 /**
  * Test support only: a real redis-server (Debian's package, which .ci/run installs) on a
- * free loopback port, without persistence, stopped by `stop()`.
+ * free loopback port, without persistence (with a password when given: the URL carries it),
+ * stopped by `stop()`.
  */
-export async function startRedis(): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startRedis(options: { password?: string } = {}): Promise<{ url: string; stop(): Promise<void> }> {
   const port = await freePort();
-  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const auth = options.password === undefined ? [] : ['--requirepass', options.password];
+  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...auth], { stdio: 'ignore' });
   const spawned = new Promise<void>((resolve, reject) => {
     child.once('error', (err) => reject(new Error(`redis-server could not start (${err.message}); install it: apt-get install redis-server`)));
     child.once('spawn', resolve);
   });
   await spawned;
-  const url = `redis://127.0.0.1:${port}`;
+  const url = options.password === undefined ? `redis://127.0.0.1:${port}` : `redis://:${encodeURIComponent(options.password)}@127.0.0.1:${port}`;
   const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  // Refused connects while the server starts are expected; connect() reports them below.
+  probe.on('error', () => undefined);
   for (let i = 0; ; i++) {
     try {
       await probe.connect();

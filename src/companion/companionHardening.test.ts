@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { filesUnder, startCompanion, type StartedCompanion } from '../../test/companionFixtures.ts';
-import { freePort } from '../../test/redisServer.ts';
+import { freePort, startRedis } from '../../test/redisServer.ts';
 import { tinyRunSpec } from '../../test/tinyRunSpec.ts';
 import { parseRunSpec } from '../core/spec/runSpec.ts';
 
@@ -120,5 +120,24 @@ describe('access tokens', () => {
 
   it('keeps the server from starting with an empty token even when embedded without main.ts', async () => {
     await expect(startCompanion(tempRoot(), { token: '' })).rejects.toThrow('an access token is required');
+  });
+});
+
+describe('logs hold no secret', () => {
+  it('masks the Redis password in what the gateway and a worker print', async () => {
+    const secret = 'hunter2-redis-password-0123';
+    const redis = await startRedis({ password: secret });
+    cleanups.push(() => redis.stop());
+    const root = tempRoot();
+    const gateway = await startMain(['--redis', redis.url, '--root', root, '--port', String(await freePort()), '--token', 'g'.repeat(32)], {}, /\?token=/);
+    expect(gateway.code).toBeNull();
+    expect(gateway.out).toContain('redis://:***@127.0.0.1');
+    const worker = await startMain(['worker', '--redis', redis.url, '--root', root, '--backend', 'cpu'], {}, /companion worker/);
+    expect(worker.code).toBeNull();
+    for (const { out, child } of [gateway, worker]) {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      expect(out).not.toContain(secret);
+    }
   });
 });

@@ -7,6 +7,7 @@ import { companionToken } from './companionToken.ts';
 import { EmbeddedQueue } from './embeddedQueue.ts';
 import type { JobQueue } from './jobQueue.ts';
 import { openJobSource } from './openJobSource.ts';
+import { redactUrl } from './redactUrl.ts';
 import { RedisQueue } from './redisQueue.ts';
 import { startRedisWorker } from './redisWorker.ts';
 import { UploadStore } from './uploadStore.ts';
@@ -106,7 +107,7 @@ async function main(): Promise<void> {
     backend: info,
   });
   server.listen(Number(values.port), values.host, () => {
-    const where = values.redis ? `gateway to BullMQ on ${values.redis}` : `${info.backend} (${info.adapter})`;
+    const where = values.redis ? `gateway to BullMQ on ${redactUrl(values.redis)}` : `${info.backend} (${info.adapter})`;
     console.log(`companion: ${where}; data in ${root}`);
     console.log(`  http://${values.host}:${values.port}/?token=${token}`);
   });
