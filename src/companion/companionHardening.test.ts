@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { filesUnder, startCompanion, type StartedCompanion } from '../../test/co
 import { freePort, startRedis } from '../../test/redisServer.ts';
 import { tinyRunSpec } from '../../test/tinyRunSpec.ts';
 import { parseRunSpec } from '../core/spec/runSpec.ts';
+import type { JobRecord } from './jobQueue.ts';
 
 /** Each finding of issue 23 (companion hardening), as a test that failed before its fix. */
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -139,5 +140,88 @@ describe('logs hold no secret', () => {
       await new Promise((r) => child.once('exit', r));
       expect(out).not.toContain(secret);
     }
+  });
+});
+
+describe('jobs.json: durable, recovered when damaged, ids bound to their spec', () => {
+  /** A root holding one completed job "a" (and a sweep of two), as a companion leaves it. */
+  async function rootWithJobs(): Promise<string> {
+    const root = tempRoot();
+    const first = await startCompanion(root);
+    expect((await first.post('/jobs', { id: 'a', spec: tinyRunSpec(1) })).status).toBe(201);
+    expect((await first.post('/sweeps', { id: 'sw', spec: tinyRunSpec(1), sweep: { kind: 'grid', parameters: [{ path: 'optimizer.lr', values: [0.01, 0.02] }] } })).status).toBe(201);
+    await first.queue.idle();
+    await first.close();
+    return root;
+  }
+
+  it('keeps the previous copy and writes whole files', async () => {
+    const root = await rootWithJobs();
+    const current = JSON.parse(readFileSync(join(root, 'jobs.json'), 'utf8')) as JobRecord[];
+    const previous = JSON.parse(readFileSync(join(root, 'jobs.json.prev'), 'utf8')) as JobRecord[];
+    expect(current.map((j) => j.status)).toEqual(['completed', 'completed', 'completed']);
+    // The copy before the last write: the last job not ended yet.
+    expect(previous.map((j) => j.status)).toEqual(['completed', 'completed', 'active']);
+    expect(existsSync(join(root, 'jobs.json.tmp'))).toBe(false);
+  });
+
+  for (const [damage, cut] of [
+    ['cut in half', (t: string) => t.slice(0, t.length / 2)],
+    ['empty', () => ''],
+    ['{}', () => '{}'],
+  ] as const) {
+    it(`starts from the previous copy when jobs.json is ${damage}, and says so`, async () => {
+      const root = await rootWithJobs();
+      writeFileSync(join(root, 'jobs.json'), cut(readFileSync(join(root, 'jobs.json'), 'utf8')));
+      const notes: string[] = [];
+      const { queue } = await companion({ queueOptions: { log: (l) => notes.push(l) } }, root);
+      await queue.idle();
+      expect((await queue.list()).map((j) => [j.id, j.status, j.attempts])).toEqual([
+        ['a', 'completed', 1],
+        ['sw-000', 'completed', 1],
+        ['sw-001', 'completed', 1],
+      ]);
+      expect(notes.join('\n')).toContain('jobs.json is damaged');
+      expect(notes.join('\n')).toContain('started from the previous copy');
+      expect(notes.join('\n')).toContain('took the ending recorded in the run directory for sw-001 (completed)');
+    });
+  }
+
+  it('rebuilds the jobs from their run directories when both copies are damaged', async () => {
+    const root = await rootWithJobs();
+    writeFileSync(join(root, 'jobs.json'), '[{"id":');
+    writeFileSync(join(root, 'jobs.json.prev'), '');
+    const notes: string[] = [];
+    const { queue } = await companion({ queueOptions: { log: (l) => notes.push(l) } }, root);
+    await queue.idle();
+    const jobs = await queue.list();
+    expect(jobs.map((j) => [j.id, j.status]).sort()).toEqual([
+      ['a', 'completed'],
+      ['sw-000', 'completed'],
+      ['sw-001', 'completed'],
+    ]);
+    expect(jobs.every((j) => j.summary?.epochsRun === 1)).toBe(true);
+    expect(notes.join('\n')).toContain('rebuilt 3 job(s) from their run directories');
+  });
+
+  it('answers a resubmitted id whose run directory holds another spec with 409, the same spec with the job', async () => {
+    const root = await rootWithJobs();
+    rmSync(join(root, 'jobs.json'));
+    rmSync(join(root, 'jobs.json.prev'));
+    const { post, call, queue } = await companion({ queueOptions: { log: () => undefined } }, root);
+    const other = { ...tinyRunSpec(3), name: 'another' };
+    const res = await post('/jobs', { id: 'a', spec: other });
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as Problems).error).toContain('job id "a" already names a run of another spec');
+    expect((await post('/jobs', { id: 'a', spec: tinyRunSpec(1) })).status).toBe(200);
+    const sweep = await post('/sweeps', { id: 'sw', spec: other, sweep: { kind: 'grid', parameters: [{ path: 'optimizer.lr', values: [0.01, 0.02] }] } });
+    expect(sweep.status).toBe(409);
+    // A run directory the queue has no record of at all (its record lost elsewhere) binds its id too.
+    mkdirSync(join(root, 'runs', 'orphan'), { recursive: true });
+    writeFileSync(join(root, 'runs', 'orphan', 'spec.json'), JSON.stringify(parseRunSpec(tinyRunSpec(1))));
+    expect((await post('/jobs', { id: 'orphan', spec: other })).status).toBe(409);
+    expect((await call('/jobs/orphan')).status).toBe(404);
+    await queue.idle();
+    expect((await queue.get('a'))?.summary?.epochsRun).toBe(1);
   });
 });

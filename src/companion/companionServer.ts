@@ -43,6 +43,13 @@ class HttpError extends Error {
   }
 }
 
+/** JSON with object keys sorted, so two equal specs compare equal whatever their key order. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
+}
+
 function send(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
   res.end(`${JSON.stringify(body)}\n`);
@@ -108,6 +115,21 @@ export function createCompanionServer(o: CompanionServerOptions): Server {
     return result.spec;
   };
 
+  /**
+   * A job id names one spec for good: resubmitting it with the same spec is a retry (the
+   * job it already names), with another spec a conflict — also when the record is gone
+   * (a lost jobs.json, a flushed Redis) but the run directory still holds the old run,
+   * which would otherwise be resumed or served in the new spec's place.
+   */
+  const refuseOtherSpec = async (id: string, spec: unknown): Promise<void> => {
+    const existing = await o.queue.get(id);
+    const specPath = join(o.runDir(id), 'spec.json');
+    const stored = existing ? existing.spec : existsSync(specPath) ? JSON.parse(await readFile(specPath, 'utf8').catch(() => 'null')) : undefined;
+    if (stored !== undefined && canonicalJson(stored) !== canonicalJson(spec)) {
+      throw new HttpError(409, `job id "${id}" already names a run of another spec on this companion; submit the new spec under a new id`);
+    }
+  };
+
   const sweepJobs = async (sweepId: string): Promise<JobRecord[]> =>
     (await o.queue.list()).filter((j) => j.sweep?.id === sweepId).sort((a, b) => (a.sweep?.index ?? 0) - (b.sweep?.index ?? 0));
 
@@ -158,6 +180,7 @@ export function createCompanionServer(o: CompanionServerOptions): Server {
             problems: refused.flatMap((r) => r.problems),
           });
         }
+        for (const config of expanded.configs) await refuseOtherSpec(`${id}-${String(config.index).padStart(3, '0')}`, config.spec);
         let created = false;
         for (const config of expanded.configs) {
           const result = await o.queue.add(`${id}-${String(config.index).padStart(3, '0')}`, config.spec, {
@@ -178,7 +201,9 @@ export function createCompanionServer(o: CompanionServerOptions): Server {
     if (parts.length === 1 && req.method === 'POST') {
       const body = (await readJson(req, o.maxBodyBytes)) as { id?: unknown; spec?: unknown } | null;
       const id = jobId(body?.id);
-      const { job, created } = await o.queue.add(id, checkSpec(body?.spec));
+      const spec = checkSpec(body?.spec);
+      await refuseOtherSpec(id, spec);
+      const { job, created } = await o.queue.add(id, spec);
       return send(res, created ? 201 : 200, { job });
     }
     const job = await o.queue.get(parts[1]);

@@ -1,11 +1,11 @@
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { SampleSource } from '../core/data/sampleSource.ts';
 import type { RunSpec } from '../core/spec/runSpec.ts';
 import type { Trainer } from '../core/train/trainer.ts';
 import { JobEventLog } from './jobEventLog.ts';
+import { readJobState, writeJobState } from './jobStateFile.ts';
 import type { JobQueue, JobRecord, JobStatus, JobUpdate, LoggedEvent, QueueDepth } from './jobQueue.ts';
 import { runJob } from './runJob.ts';
 
@@ -15,11 +15,14 @@ export interface EmbeddedQueueOptions {
   backend: string;
   /** Opens a job's data (generated, or a dataset uploaded to this companion). */
   openSource: (spec: RunSpec) => SampleSource;
+  /** Where recovery notes go (what was read from a damaged state file); console.warn by default. */
+  log?: (line: string) => void;
 }
 
 /**
  * The one-machine job queue: jobs run one at a time in submission order, each in its own
- * run directory under `root`, and the queue's state is a JSON file written atomically. A
+ * run directory under `root`, and the queue's state is a JSON file written durably (fsync,
+ * rename, previous copy kept; a damaged one is recovered, see jobStateFile.ts). A
  * companion killed mid-job finds the job still `active` at its next start and continues
  * it from the run's last checkpoint, not from scratch. A job id is taken once: submitting
  * it again returns the existing job.
@@ -53,18 +56,18 @@ export class EmbeddedQueue implements JobQueue {
   /** Reads the saved queue; jobs a previous process left active go back to the front, to resume. */
   async open(): Promise<void> {
     await mkdir(join(this.o.root, 'runs'), { recursive: true });
-    if (existsSync(this.statePath)) this.jobs = JSON.parse(await readFile(this.statePath, 'utf8')) as JobRecord[];
+    const { jobs, notes } = await readJobState(this.statePath, join(this.o.root, 'runs'));
+    this.jobs = jobs;
+    for (const note of notes) (this.o.log ?? console.warn)(`companion: ${note}`);
     for (const job of this.jobs) if (job.status === 'active') job.status = 'queued';
     this.schedule();
   }
 
   /** Writes the queue's state; writes are chained, so two changes never race for the temporary file. */
   private save(): Promise<void> {
-    const text = JSON.stringify(this.jobs, null, 1);
+    const jobs = this.jobs.map((j) => ({ ...j }));
     const write = this.saving.then(async () => {
-      const tmp = `${this.statePath}.tmp`;
-      await writeFile(tmp, text);
-      await rename(tmp, this.statePath);
+      await writeJobState(this.statePath, jobs);
     });
     this.saving = write.catch(() => undefined);
     return write;
