@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { VerificationEvaluation } from '../core/evaluate/evaluationReport.ts';
+import type { DetectionEvaluation, VerificationEvaluation } from '../core/evaluate/evaluationReport.ts';
 import { evaluateReference as ref } from '../core/evaluate/fixtures/evaluateReference.ts';
 import { parseCsv } from './fixtures/markup.ts';
 import { classification, detection, evil, largeVerification, verification } from './fixtures/reports.ts';
@@ -54,6 +54,29 @@ describe('metricsCsv', () => {
     const value = (k: string) => rows.find((row) => row[0] === k)?.[1];
     expect([value('mean_iou'), value('precision_iou50'), value('confidence_threshold')]).toEqual(['0.5', '0.5', '0.9']);
     expect(rows.slice(rows.findIndex((row) => row[0] === 'class') + 1).map((row) => row[0])).toEqual(['face', evil]);
+  });
+
+  it('writes each headline’s 95 % interval, the verdict, and the epoch whose weights were scored', () => {
+    const rows = Object.fromEntries(parseCsv(metricsCsv(classification)).map((row) => [row[0], row[1]]));
+    // 18 of 40 right: Wilson 0.30705–0.60171 (scipy binomtest(18, 40).proportion_ci(method='wilson')).
+    expect(Number(rows.top1_accuracy_ci_low)).toBeCloseTo(0.30705307810904925, 12);
+    expect(Number(rows.top1_accuracy_ci_high)).toBeCloseTo(0.6017090820106794, 12);
+    expect(rows.learned).toBe('1');
+    expect(rows.checkpoint_weights_epoch).toBe('3');
+    const v = Object.fromEntries(parseCsv(metricsCsv(verification)).map((row) => [row[0], row[1]]));
+    expect(Number(v.auc_ci_low)).toBeLessThanOrEqual(Number(v.auc));
+    expect(Number(v.auc_ci_high)).toBeGreaterThanOrEqual(Number(v.auc));
+    expect(v.learned).toBe('0');
+    const restored = { ...classification, meta: { ...classification.meta, checkpoint: { slot: 'final', epoch: 5, step: 50, restoredEpoch: 1 } } };
+    expect(Object.fromEntries(parseCsv(metricsCsv(restored)).map((row) => [row[0], row[1]])).checkpoint_weights_epoch).toBe('1');
+  });
+
+  it('leaves out precision at IoU when no image passes the cut, instead of writing 0', () => {
+    const r = detection.result as DetectionEvaluation;
+    const none = { ...detection, result: { ...r, confidenceThreshold: 0.999 } };
+    const rows = Object.fromEntries(parseCsv(metricsCsv(none)).map((row) => [row[0], row[1]]));
+    expect(rows).not.toHaveProperty('precision_iou50');
+    expect(rows.images_above_confidence_threshold).toBe('0');
   });
 });
 

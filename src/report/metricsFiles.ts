@@ -1,4 +1,6 @@
+import { chanceVerdict } from '../core/evaluate/chanceVerdict.ts';
 import type { ClassificationEvaluation, EvaluationReport } from '../core/evaluate/evaluationReport.ts';
+import { detectionAt } from '../core/evaluate/thresholdView.ts';
 
 /** The class head's evaluation: a classifier's, or the tracker's. */
 function classificationOf(report: EvaluationReport): ClassificationEvaluation | undefined {
@@ -16,8 +18,14 @@ export function summaryMetrics(report: EvaluationReport): [string, number][] {
       ['pairs', r.pairs.length],
       ['genuine_pairs', r.pairs.filter((p) => p.same === 1).length],
       ['auc', r.auc],
+      ['auc_ci_low', r.aucInterval.low],
+      ['auc_ci_high', r.aucInterval.high],
       ['eer', r.eer.eer],
+      ['eer_ci_low', r.eerInterval.low],
+      ['eer_ci_high', r.eerInterval.high],
       ['eer_threshold', r.eer.threshold],
+      ['far_at_eer_threshold', r.eer.far],
+      ['frr_at_eer_threshold', r.eer.frr],
       ['youden_threshold', r.youden.threshold],
       ['youden_tpr', r.youden.tpr],
       ['youden_fpr', r.youden.fpr],
@@ -27,11 +35,19 @@ export function summaryMetrics(report: EvaluationReport): [string, number][] {
     for (const f of r.atFar) rows.push([`threshold_at_far_${f.target}`, f.threshold], [`far_at_far_${f.target}`, f.far], [`frr_at_far_${f.target}`, f.frr]);
   }
   if (r.kind === 'detection') {
-    rows.push(['mean_iou', r.meanIou], ['precision_iou50', r.precisionAtIou50], ['confidence_threshold', r.confidenceThreshold]);
+    const at = detectionAt(r, r.confidenceThreshold);
+    rows.push(['mean_iou', r.meanIou], ['mean_iou_ci_low', r.meanIouInterval.low], ['mean_iou_ci_high', r.meanIouInterval.high]);
+    // No image above the cut measures no precision: the row is left out rather than written as 0.
+    if (at.precisionAtIou50 !== undefined && at.precisionInterval) {
+      rows.push(['precision_iou50', at.precisionAtIou50], ['precision_iou50_ci_low', at.precisionInterval.low], ['precision_iou50_ci_high', at.precisionInterval.high]);
+    }
+    rows.push(['images_above_confidence_threshold', at.kept], ['confidence_threshold', r.confidenceThreshold]);
   }
   if (classification) {
     rows.push(['samples', classification.samples]);
-    for (const t of classification.topK) rows.push([`top${t.k}_accuracy`, t.accuracy]);
+    for (const t of classification.topK) {
+      rows.push([`top${t.k}_accuracy`, t.accuracy], [`top${t.k}_accuracy_ci_low`, t.interval.low], [`top${t.k}_accuracy_ci_high`, t.interval.high]);
+    }
     rows.push(
       ['macro_precision', classification.report.macro.precision],
       ['macro_recall', classification.report.macro.recall],
@@ -42,6 +58,8 @@ export function summaryMetrics(report: EvaluationReport): [string, number][] {
   } else {
     rows.push(['samples', r.samples]);
   }
+  // 1 when the model beats chance on this split (chanceVerdict), 0 when it does not.
+  rows.push(['learned', chanceVerdict(r, report.meta.classNames).learned ? 1 : 0]);
   return rows;
 }
 
@@ -77,6 +95,7 @@ export function metricsCsv(report: EvaluationReport): string {
     csvLine(['checkpoint', m.checkpoint.slot]),
     csvLine(['checkpoint_epoch', m.checkpoint.epoch]),
     csvLine(['checkpoint_step', m.checkpoint.step]),
+    csvLine(['checkpoint_weights_epoch', m.checkpoint.restoredEpoch ?? m.checkpoint.epoch]),
     csvLine(['dataset_id', m.datasetId ?? '']),
     csvLine(['dataset_name', m.datasetName ?? '']),
     csvLine(['dataset_version', m.datasetVersion ?? '']),

@@ -22,7 +22,7 @@ describe('reportHtml', () => {
     for (const fact of [
       'my &lt;script&gt;alert(1)&lt;/script&gt; run (run-42)',
       '<dd>smallCnn</dd>',
-      'final, epoch 3, step 30',
+      'checkpoint final at epoch 3, step 30',
       'shapes &amp; co (ds-1)',
       'abcdef0123456789',
       'test, 40 images',
@@ -97,14 +97,33 @@ describe('reportHtml', () => {
 
   it('reports the tracker at the cut it is given, with boxes drawn over its pictures', () => {
     const r = detection.result as DetectionEvaluation;
-    expect(reportHtml(detection)).toContain(`<td>${r.meanIou.toFixed(3)}</td><td>90 %</td><td>1 of 2</td><td>50.0 %</td>`);
-    expect(reportHtml(detection, { thresholds: { detection: 0.2 } })).toContain('<td>20 %</td><td>2 of 2</td><td>50.0 %</td>');
+    const iou = `${r.meanIou.toFixed(3)} (95 % CI ${r.meanIouInterval.low.toFixed(3)}–${r.meanIouInterval.high.toFixed(3)})`;
+    // 1 hit of 2 images: Wilson 9.5 %–90.5 % (scipy binomtest(1, 2).proportion_ci(method='wilson')).
+    expect(reportHtml(detection)).toContain(`<td>${iou}</td><td>90 %</td><td>1 of 2</td><td>50.0 % (95 % CI 9.5 %–90.5 %)</td>`);
+    expect(reportHtml(detection, { thresholds: { detection: 0.2 } })).toContain('<td>20 %</td><td>2 of 2</td><td>50.0 % (95 % CI 9.5 %–90.5 %)</td>');
+    // Issue 27: a cut no image passes measures nothing, and says so instead of "0.0 %".
+    expect(reportHtml(detection, { thresholds: { detection: 0.999 } })).toContain('<td>0 of 2</td><td>—: no image passes the confidence cut</td>');
     const html = reportHtml(detection, { images: { 'sample-1': 'data:image/png;base64,AAAA' } });
     // Sample 1: true box [0.5, 0.5, 1, 1], predicted [0, 0, 0.5, 0.5], in percent of the picture.
     expect(html).toContain('<rect x="50.00" y="50.00" width="50.00" height="50.00" fill="none" stroke="#1a7f37"');
     expect(html).toContain('<rect x="0.00" y="0.00" width="50.00" height="50.00" fill="none" stroke="#d4560b"');
     expect(html).toContain('Confusion matrix');
     expect(html).toContain('<title>Box IoU</title>');
+  });
+
+  it('says whether the model learned, why, what to try, and warns on a small sample', () => {
+    const html = reportHtml(verification);
+    // 6 + 6 pairs: the AUC's bootstrap interval reaches 0.5.
+    expect(html).toContain('<section class="verdict chance"><h2>This model has not learned: on this split it does no better than chance.</h2>');
+    expect(html).toContain('LR finder');
+    expect(html).toContain('<ul class="warning"><li>Small sample: 6 genuine and 6 impostor pairs');
+    expect(html).toMatch(/ROC AUC \d\.\d{4} \(95 % CI \d\.\d{3}–\d\.\d{3}\); equal error rate/);
+    expect(reportHtml(classification)).toContain('<h2>This model ');
+  });
+
+  it('names the epoch early stopping restored', () => {
+    const restored = { ...classification, meta: { ...classification.meta, checkpoint: { slot: 'final', epoch: 5, step: 50, restoredEpoch: 1 } } };
+    expect(reportHtml(restored)).toContain('checkpoint final: weights of epoch 1, restored by early stopping; the run ended at epoch 5, step 50');
   });
 
   it('escapes a title it is given', () => {

@@ -1,8 +1,11 @@
 import type { Box } from '../core/data/sampleSource.ts';
 import { FAR_TARGETS } from '../core/evaluate/evaluatePredictions.ts';
 import type { ClassificationEvaluation, DetectionEvaluation, EvaluationReport, VerificationEvaluation } from '../core/evaluate/evaluationReport.ts';
+import { chanceVerdict } from '../core/evaluate/chanceVerdict.ts';
+import { sampleSizeWarnings } from '../core/evaluate/sampleSizeWarnings.ts';
 import { bandsAt, detectionAt, verificationAt } from '../core/evaluate/thresholdView.ts';
-import type { BandThresholds } from '../core/metrics/index.ts';
+import type { BandThresholds, Interval } from '../core/metrics/index.ts';
+import { checkpointWords } from './checkpointWords.ts';
 import { escapeXml as esc } from './escapeXml.ts';
 import { summaryMetrics } from './metricsFiles.ts';
 import { CHART_COLORS } from './svgFrame.ts';
@@ -18,6 +21,8 @@ export interface ReportOptions {
 const pct = (v: number, digits = 1): string => (Number.isFinite(v) ? `${(v * 100).toFixed(digits)} %` : '—');
 /** A threshold: Infinity is "accept nothing" (what thresholdAtFar answers when no score keeps FAR low enough). */
 const thr = (v: number): string => (Number.isFinite(v) ? v.toFixed(4) : v > 0 ? '∞ (accept none)' : '—');
+/** A 95 % interval as the report prints it: "(95 % CI 30.7 %–60.2 %)". */
+const ci = (i: Interval, f: (v: number) => string = pct): string => `(95 % CI ${f(i.low)}–${f(i.high)})`;
 /** A summary number as the report prints it; metricsCsv keeps the full precision. */
 const formatSummaryValue = (v: number): string => (Number.isInteger(v) ? String(v) : Number.isFinite(v) ? v.toFixed(4) : '—');
 
@@ -30,7 +35,7 @@ th,td{padding:3px 10px;border-bottom:1px solid #e6e9ed;text-align:right}th:first
 .charts{display:flex;flex-wrap:wrap;gap:12px}.gallery{display:flex;flex-wrap:wrap;gap:8px}
 figure{margin:0;width:112px;font-size:12px;color:#59636e}figure img{width:112px;height:112px;object-fit:cover;display:block}
 .boxed{position:relative;width:112px;height:112px}.boxed img{object-fit:fill}.boxed svg{position:absolute;inset:0;width:100%;height:100%}
-.muted{color:#59636e}dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px}dt{color:#59636e}dd{margin:0}`;
+.muted{color:#59636e}.verdict.chance{border-color:#b42318;border-width:2px}.verdict.learned{border-color:#1a7f37}.warning{color:#8a4b00}dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px}dt{color:#59636e}dd{margin:0}`;
 
 function table(head: string[], rows: (string | number)[][]): string {
   return `<table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows
@@ -43,7 +48,7 @@ function provenance(report: EvaluationReport): string {
   const rows: [string, string][] = [
     ['Run', `${m.runName} (${m.runId})`],
     ['Model', m.architecture],
-    ['Checkpoint', `${m.checkpoint.slot}, epoch ${m.checkpoint.epoch}, step ${m.checkpoint.step}`],
+    ['Checkpoint', checkpointWords(m.checkpoint)],
     ['Dataset', m.datasetName !== undefined ? `${m.datasetName}${m.datasetId !== undefined ? ` (${m.datasetId})` : ''}` : (m.datasetId ?? 'generated data')],
     ['Dataset version', m.datasetVersion ?? '—'],
     ['Split', `${m.split}, ${m.sampleIds.length} images`],
@@ -90,6 +95,19 @@ function gallery(items: GalleryItem[], images: Record<string, string>): string {
   return `${key}<div class="gallery">${shown.map(figure).join('')}</div>`;
 }
 
+/** The verdict (has the model learned?) and the small-sample warnings, first thing after the provenance. */
+function verdictSection(report: EvaluationReport): string {
+  const v = chanceVerdict(report.result, report.meta.classNames);
+  const warnings = sampleSizeWarnings(report.result);
+  const list = (items: string[], cls = '') => (items.length ? `<ul${cls ? ` class="${cls}"` : ''}>${items.map((i) => `<li>${esc(i)}</li>`).join('')}</ul>` : '');
+  return (
+    `<section class="verdict ${v.learned ? 'learned' : 'chance'}"><h2>${esc(v.headline)}</h2>${list(v.reasons)}` +
+    (v.suggestions.length ? `<p>What to try:</p>${list(v.suggestions)}` : '') +
+    list(warnings, 'warning') +
+    `</section>`
+  );
+}
+
 function classificationSections(report: EvaluationReport, r: ClassificationEvaluation, opts: ReportOptions): string {
   const names = report.meta.classNames;
   const thresholds = opts.thresholds?.bands ?? { use: 0.9, caution: 0.7 };
@@ -125,10 +143,10 @@ function verificationSections(r: VerificationEvaluation, opts: ReportOptions): s
     `<section><h2>Verification at threshold ${thr(threshold)}</h2>` +
     table(['FAR', 'FRR', 'accuracy'], [[pct(at.far, 2), pct(at.frr, 2), pct(at.accuracy, 2)]]) +
     `<div class="charts">${similarityHistogramChart(r.histogram, { threshold })}${rocChart(r.roc, r.auc, { marker: { fpr: at.far, tpr: 1 - at.frr } })}${detChart(r.det, { marker: { far: at.far, frr: at.frr } })}</div></section>` +
-    `<section><h2>Operating points</h2>${table(
+    `<section><h2>Operating points</h2><p>ROC AUC ${r.auc.toFixed(4)} ${ci(r.aucInterval, (v) => v.toFixed(3))}; equal error rate ${pct(r.eer.eer, 2)} ${ci(r.eerInterval)}, between the FAR and FRR at its threshold below (bootstrap, ${r.bootstrapResamples} resamples).</p>${table(
       ['point', 'threshold', 'FAR', 'FRR'],
       [
-        ['equal error rate', thr(r.eer.threshold), pct(r.eer.eer, 2), pct(r.eer.eer, 2)],
+        ['equal error rate', thr(r.eer.threshold), pct(r.eer.far, 2), pct(r.eer.frr, 2)],
         ['Youden-optimal', thr(r.youden.threshold), pct(r.youden.fpr, 2), pct(1 - r.youden.tpr, 2)],
         ...r.atFar.map((f) => [`FAR ≤ ${pct(f.target, 1)}`, thr(f.threshold), pct(f.far, 2), pct(f.frr, 2)]),
       ],
@@ -142,7 +160,17 @@ function detectionSections(report: EvaluationReport, r: DetectionEvaluation, opt
   const names = report.meta.classNames;
   const worst = [...r.items].sort((a, b) => a.iou - b.iou).slice(0, 24);
   return (
-    `<section><h2>Boxes</h2>${table(['mean IoU', 'confidence cut', 'images above the cut', 'precision at IoU ≥ 0.5'], [[r.meanIou.toFixed(3), pct(cut, 0), `${at.kept} of ${r.samples}`, pct(at.precisionAtIou50)]])}` +
+    `<section><h2>Boxes</h2>${table(
+      ['mean IoU', 'confidence cut', 'images above the cut', 'precision at IoU ≥ 0.5'],
+      [
+        [
+          `${r.meanIou.toFixed(3)} ${ci(r.meanIouInterval, (v) => v.toFixed(3))}`,
+          pct(cut, 0),
+          `${at.kept} of ${r.samples}`,
+          at.precisionAtIou50 !== undefined && at.precisionInterval ? `${pct(at.precisionAtIou50)} ${ci(at.precisionInterval)}` : '—: no image passes the confidence cut',
+        ],
+      ],
+    )}` +
     `<div class="charts">${iouHistogramChart(r.iouHistogram, { threshold: 0.5 })}</div>` +
     gallery(
       worst.map((i) => ({ id: report.meta.sampleIds[i.index], caption: `IoU ${i.iou.toFixed(2)} · ${names[i.predicted]} ${pct(i.confidence, 0)}`, boxes: { truth: i.trueBox, predicted: i.predictedBox } })),
@@ -166,5 +194,5 @@ export function reportHtml(report: EvaluationReport, opts: ReportOptions = {}): 
     summaryMetrics(report).map(([k, v]) => [k, formatSummaryValue(v)]),
   );
   const body = r.kind === 'classification' ? classificationSections(report, r, opts) : r.kind === 'verification' ? verificationSections(r, opts) : detectionSections(report, r, opts);
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(title)}</title><style>${CSS}</style></head><body><main><h1>${esc(title)}</h1>${provenance(report)}<section><h2>Summary</h2>${summary}</section>${body}<p class="muted">Made by the WebGPU Training Studio from the model's predictions on the ${esc(report.meta.split)} split.</p></main></body></html>\n`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(title)}</title><style>${CSS}</style></head><body><main><h1>${esc(title)}</h1>${provenance(report)}${verdictSection(report)}<section><h2>Summary</h2>${summary}</section>${body}<p class="muted">Made by the WebGPU Training Studio from the model's predictions on the ${esc(report.meta.split)} split.</p></main></body></html>\n`;
 }

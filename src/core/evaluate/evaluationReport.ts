@@ -4,6 +4,7 @@ import type {
   DetCurve,
   EqualErrorRate,
   ExpectedCalibrationError,
+  Interval,
   RocCurve,
   ThresholdAtFar,
   VerificationAccuracy,
@@ -35,7 +36,18 @@ export interface EvaluationMeta {
   datasetName?: string;
   /** The dataset version hash the evaluated samples belong to. */
   datasetVersion?: string;
-  checkpoint: { slot: string; epoch: number; step: number };
+  checkpoint: {
+    slot: string;
+    /** Epochs completed when the checkpoint was saved (where the run ended, for `final`). */
+    epoch: number;
+    step: number;
+    /**
+     * Set when early stopping restored the best epoch's weights before this checkpoint was
+     * saved: the 1-based epoch whose weights it holds (and the report scores), which is
+     * earlier than `epoch`.
+     */
+    restoredEpoch?: number;
+  };
   split: 'train' | 'val' | 'test';
   classNames: string[];
   /** The evaluated samples' ids in prediction order. */
@@ -52,8 +64,8 @@ export interface EvaluationMeta {
 export interface ClassificationEvaluation {
   kind: 'classification';
   samples: number;
-  /** Top-k accuracy for k = 1 … min(5, classes). */
-  topK: { k: number; accuracy: number }[];
+  /** Top-k accuracy for k = 1 … min(5, classes): `correct` of `samples`, with its 95 % Wilson interval. */
+  topK: { k: number; accuracy: number; correct: number; interval: Interval }[];
   report: ClassificationReport;
   /** counts[true][predicted]. */
   confusion: number[][];
@@ -86,6 +98,11 @@ export interface VerificationEvaluation {
   pairs: VerificationPairScore[];
   roc: RocCurve;
   auc: number;
+  /** 95 % percentile-bootstrap intervals of the AUC and EER (genuine and impostor pairs resampled apart, seeded). */
+  aucInterval: Interval;
+  eerInterval: Interval;
+  /** Resamples behind those intervals. */
+  bootstrapResamples: number;
   det: DetCurve;
   eer: EqualErrorRate;
   youden: YoudenThreshold;
@@ -119,6 +136,8 @@ export interface DetectionEvaluation {
   classification: ClassificationEvaluation;
   items: DetectionItem[];
   meanIou: number;
+  /** 95 % percentile-bootstrap interval of the mean IoU over images (seeded). */
+  meanIouInterval: Interval;
   /** The class-confidence cut the spec trained with (seed 001: 0.9); the page can move it. */
   confidenceThreshold: number;
   /** Share of all images whose box has IoU ≥ 0.5 and whose confidence passes the cut (seed 001: an undrawn box is a miss). */

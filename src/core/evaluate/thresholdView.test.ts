@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { confidenceBands, precisionAtIou, rates } from '../metrics/index.ts';
+import { confidenceBands, precisionAtIou, rates, wilsonInterval } from '../metrics/index.ts';
 import { evaluateClassification, evaluateDetection, evaluateVerification } from './evaluatePredictions.ts';
 import { detectionCase } from './fixtures/detectionCase.ts';
 import { evaluateReference as ref } from './fixtures/evaluateReference.ts';
@@ -28,9 +28,8 @@ describe('detectionAt', () => {
 
   it('keeps the images above the cut and scores boxes as precisionAtIou does', () => {
     // IoUs 1, 0, 0.5, 0.875; confidences 0.95, 0.97, 0.8, 0.6.
-    expect(detectionAt(result, 0.9)).toEqual({ kept: 2, precisionAtIou50: 0.25, meanIou: 0.5 });
-    expect(detectionAt(result, 0)).toEqual({ kept: 4, precisionAtIou50: 0.75, meanIou: expect.closeTo(2.375 / 4, 12) });
-    expect(detectionAt(result, 0.99)).toEqual({ kept: 0, precisionAtIou50: 0, meanIou: 0 });
+    expect(detectionAt(result, 0.9)).toEqual({ kept: 2, hits: 1, precisionAtIou50: 0.25, precisionInterval: wilsonInterval(1, 4), meanIou: 0.5 });
+    expect(detectionAt(result, 0)).toEqual({ kept: 4, hits: 3, precisionAtIou50: 0.75, precisionInterval: wilsonInterval(3, 4), meanIou: expect.closeTo(2.375 / 4, 12) });
     const confidences = probs.map((r) => Math.max(...r));
     for (const cut of [0.5, 0.7, 0.8, 0.96]) {
       expect(detectionAt(result, cut).precisionAtIou50).toBe(precisionAtIou(predicted, truth, 0.5, { confidences, minConfidence: cut }));

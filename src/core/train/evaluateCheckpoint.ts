@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { evaluatePredictions } from '../evaluate/evaluatePredictions.ts';
 import type { EvaluationMeta, EvaluationReport } from '../evaluate/evaluationReport.ts';
+import { restoredEpoch } from '../evaluate/restoredEpoch.ts';
 import { modelCost } from '../models/modelCost.ts';
 import type { RunSpec } from '../spec/runSpec.ts';
 import type { Checkpoint } from './checkpoint.ts';
@@ -56,13 +57,14 @@ export async function evaluateCheckpoint(o: EvaluateCheckpointOptions): Promise<
       ...(spec.task.kind === 'detection' ? { confidenceThreshold: spec.task.confidenceThreshold } : {}),
     });
     const { slot, ...hostMeta } = o.meta;
+    const restored = restoredEpoch(spec, checkpoint, slot);
     const latencyMs = o.now ? await latency(model, spec, o.now) : undefined;
     const report: EvaluationReport = {
       meta: {
         ...hostMeta,
         task,
         architecture: spec.model.architecture,
-        checkpoint: { slot, epoch: checkpoint.epoch, step: checkpoint.step },
+        checkpoint: { slot, epoch: checkpoint.epoch, step: checkpoint.step, ...(restored !== undefined ? { restoredEpoch: restored } : {}) },
         split,
         classNames: names,
         sampleIds: indices.map((i) => data.cache.refs[i].id),
