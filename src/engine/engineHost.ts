@@ -78,6 +78,18 @@ export function createEngineHost(o: EngineHostOptions): EngineHost {
     }
   }
 
+  /**
+   * Try-it loads queue behind one another rather than refusing: a newer one supersedes the
+   * one in flight (which lets go at its next step), so React StrictMode's mount, unmount,
+   * mount — or a user switching runs — ends with the last model asked for loaded.
+   */
+  let predictorLoads: Promise<void> = Promise.resolve();
+  function loadPredictor(msg: Extract<ToEngine, { type: 'loadPredictor' }>): Promise<void> {
+    const ticket = models.predictorTicket();
+    predictorLoads = predictorLoads.then(() => modelJob(msg.requestId, 'loading the model for Try it', true, () => models.loadPredictor(msg, ticket)));
+    return predictorLoads;
+  }
+
   async function init(compute: ComputeChoice): Promise<void> {
     if (job) return o.post({ type: 'computeRefused', reason: busyWith(job) });
     selected = o.selectBackend(compute);
@@ -225,7 +237,7 @@ export function createEngineHost(o: EngineHostOptions): EngineHost {
         case 'evaluate':
           return modelJob(msg.requestId, 'the evaluation', true, () => models.evaluate(msg));
         case 'loadPredictor':
-          return modelJob(msg.requestId, 'loading the model for Try it', true, () => models.loadPredictor(msg));
+          return loadPredictor(msg);
         case 'export':
           return modelJob(msg.requestId, `the ${msg.format} export`, false, () => models.exportFiles(msg));
         case 'predict':

@@ -88,6 +88,32 @@ describe('model jobs of the engine', () => {
     }
   });
 
+  it("loads Try-it when a second load follows an unload while the first still loads (React StrictMode's double effect)", async () => {
+    const { storage, host, posted } = await setup();
+    await storeRun(storage.runs, tinyRunSpec(1), 'r');
+    await host.handle({ type: 'train', runId: 'r' });
+    // Mount, unmount, mount again, each message sent before the engine answered the one before.
+    const first = host.handle({ type: 'loadPredictor', requestId: 'l1', runId: 'r' });
+    const unload = host.handle({ type: 'unloadPredictor' });
+    const second = host.handle({ type: 'loadPredictor', requestId: 'l2', runId: 'r' });
+    await Promise.all([first, unload, second]);
+    const answer = (id: string) => posted.find((m) => 'requestId' in m && m.requestId === id);
+    expect(answer('l2')).toMatchObject({ type: 'predictorReady', info: { runId: 'r', task: 'classification' } });
+    // The superseded load says so instead of leaving a model loaded that no one asked for.
+    expect(answer('l1')).toEqual({ type: 'error', requestId: 'l1', message: 'loading the model for Try it failed: a newer request replaced it before it finished loading' });
+    const image = { width: 8, height: 8, channels: 3 as const, data: new Uint8Array(8 * 8 * 3).fill(128) };
+    await host.handle({ type: 'predict', requestId: 'p', image });
+    expect(answer('p')).toMatchObject({ type: 'predictResult', prediction: { kind: 'classification' } });
+
+    // An unload that comes while a load is still on its way leaves no model loaded.
+    const third = host.handle({ type: 'loadPredictor', requestId: 'l3', runId: 'r' });
+    await host.handle({ type: 'unloadPredictor' });
+    await third;
+    expect(answer('l3')).toMatchObject({ type: 'error' });
+    await host.handle({ type: 'predict', requestId: 'q', image });
+    expect(answer('q')).toMatchObject({ type: 'error', message: 'the prediction failed: no model is loaded for predictions: open Try it on a run first' });
+  });
+
   it('exports the checkpoint as an ONNX model that onnxruntime runs, with its preprocessing spec', async () => {
     const { storage, host, ask } = await setup();
     await storeRun(storage.runs, tinyRunSpec(1), 'r');

@@ -45,6 +45,13 @@ interface LoadedCheckpoint {
  */
 export function createModelJobs(o: ModelJobsOptions) {
   let loaded: { predictor: Predictor; info: PredictorInfo } | undefined;
+  /**
+   * Bumped by every Try-it load request as it arrives and by every unload: a load whose
+   * ticket is no longer the newest was replaced (React StrictMode mounts the panel twice;
+   * a user opens another run) and lets go at its next step instead of loading a model no
+   * one will use.
+   */
+  let generation = 0;
 
   async function loadCheckpoint(runId: string, slot?: CheckpointSlot): Promise<LoadedCheckpoint> {
     const { runs } = await o.storage();
@@ -131,9 +138,20 @@ export function createModelJobs(o: ModelJobsOptions) {
     }
   }
 
-  async function loadPredictor(msg: Message<'loadPredictor'>): Promise<void> {
-    unload();
+  /** A ticket for a Try-it load, taken when its request arrives; it supersedes every load before it. */
+  function predictorTicket(): number {
+    return ++generation;
+  }
+
+  async function loadPredictor(msg: Message<'loadPredictor'>, ticket: number = predictorTicket()): Promise<void> {
+    const stillWanted = () => {
+      if (ticket !== generation) throw new Error('a newer request replaced it before it finished loading');
+    };
+    stillWanted();
+    loaded?.predictor.dispose();
+    loaded = undefined;
     const { record, spec, slot, checkpoint } = await loadCheckpoint(msg.runId, msg.slot);
+    stillWanted();
     let predictor: Predictor | undefined;
     try {
       predictor = new Predictor(spec, modelFromCheckpoint(spec, checkpoint));
@@ -141,11 +159,13 @@ export function createModelJobs(o: ModelJobsOptions) {
         // The people Try-it recognises: the test split's identities, as the evaluation saw them.
         const data = await runData(spec);
         try {
+          stillWanted();
           const p = await predictSplit({ spec, model: predictor.model, cache: data.cache, indices: data.split.test });
           if (p.embeddings) predictor.enroll(identityCentres(p.embeddings, p.labels, data.cache.classNames));
         } finally {
           data.cache.dispose();
         }
+        stillWanted();
       }
       const info: PredictorInfo = {
         runId: record.id,
@@ -184,12 +204,14 @@ export function createModelJobs(o: ModelJobsOptions) {
     o.post({ type: 'predictorReady', requestId: msg.requestId, info: now.info });
   }
 
+  /** Drops the loaded model, and abandons any load still on its way. */
   function unload(): void {
+    generation++;
     loaded?.predictor.dispose();
     loaded = undefined;
   }
 
-  return { evaluate, exportFiles, loadPredictor, predict, enroll, unload };
+  return { evaluate, exportFiles, predictorTicket, loadPredictor, predict, enroll, unload };
 }
 
 export type ModelJobs = ReturnType<typeof createModelJobs>;
