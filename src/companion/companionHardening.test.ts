@@ -6,8 +6,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { filesUnder, startCompanion, type StartedCompanion } from '../../test/companionFixtures.ts';
 import { freePort, startRedis } from '../../test/redisServer.ts';
 import { tinyRunSpec } from '../../test/tinyRunSpec.ts';
-import { parseRunSpec } from '../core/spec/runSpec.ts';
+import type { SampleSource } from '../core/data/sampleSource.ts';
+import { parseRunSpec, type RunSpec } from '../core/spec/runSpec.ts';
 import type { JobRecord } from './jobQueue.ts';
+import { openJobSource } from './openJobSource.ts';
+import { UploadStore } from './uploadStore.ts';
 
 /** Each finding of issue 23 (companion hardening), as a test that failed before its fix. */
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -223,5 +226,41 @@ describe('jobs.json: durable, recovered when damaged, ids bound to their spec', 
     expect((await call('/jobs/orphan')).status).toBe(404);
     await queue.idle();
     expect((await queue.get('a'))?.summary?.epochsRun).toBe(1);
+  });
+});
+
+describe('cancel at any stage', () => {
+  it('ends a job whose data is still loading: cancelled, no epoch trained, no image read after the cancel', async () => {
+    let reads = 0;
+    let readsAtCancel = -1;
+    const slowSource = (uploads: UploadStore) => {
+      const open = openJobSource(uploads);
+      return (spec: RunSpec): SampleSource => {
+        const source = open(spec);
+        return {
+          description: source.description,
+          list: () => source.list(),
+          async read(ref) {
+            reads += 1;
+            await new Promise((r) => setTimeout(r, 100));
+            return source.read(ref);
+          },
+        };
+      };
+    };
+    const root = tempRoot();
+    const { post, call, queue } = await companion({ openSource: slowSource(new UploadStore(join(root, 'uploads'))) }, root);
+    expect((await post('/jobs', { id: 'loading', spec: tinyRunSpec(2) })).status).toBe(201);
+    while (reads < 4) await new Promise((r) => setTimeout(r, 10));
+    const res = await call('/jobs/loading', { method: 'DELETE' });
+    readsAtCancel = reads;
+    expect(res.status).toBe(200);
+    await queue.idle();
+    const job = await queue.get('loading');
+    expect(job).toMatchObject({ status: 'cancelled', message: 'cancelled by the user' });
+    expect((await queue.events('loading', -1)).filter((e) => e.event.type === 'epoch')).toEqual([]);
+    // The four loading lanes may each have had one read under way; none started after.
+    expect(reads).toBeLessThanOrEqual(readsAtCancel + 4);
+    expect(reads).toBeLessThan(18);
   });
 });

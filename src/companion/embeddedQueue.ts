@@ -3,7 +3,6 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { SampleSource } from '../core/data/sampleSource.ts';
 import type { RunSpec } from '../core/spec/runSpec.ts';
-import type { Trainer } from '../core/train/trainer.ts';
 import { JobEventLog } from './jobEventLog.ts';
 import { readJobState, writeJobState } from './jobStateFile.ts';
 import type { JobQueue, JobRecord, JobStatus, JobUpdate, LoggedEvent, QueueDepth } from './jobQueue.ts';
@@ -30,7 +29,7 @@ export interface EmbeddedQueueOptions {
 export class EmbeddedQueue implements JobQueue {
   readonly kind = 'embedded';
   private jobs: JobRecord[] = [];
-  private running?: { id: string; trainer?: Trainer };
+  private running?: { id: string; controller: AbortController };
   private readonly listeners = new Set<(update: JobUpdate) => void>();
   private readonly logs = new Map<string, JobEventLog>();
   private pump: Promise<void> = Promise.resolve();
@@ -106,7 +105,7 @@ export class EmbeddedQueue implements JobQueue {
     const job = this.jobs.find((j) => j.id === id);
     if (!job) return undefined;
     if (job.status === 'queued') await this.finish(job, 'cancelled', 'cancelled before it started');
-    else if (job.status === 'active' && this.running?.id === id) this.running.trainer?.stop('cancelled by the user');
+    else if (job.status === 'active' && this.running?.id === id) this.running.controller.abort('cancelled by the user');
     return { ...job };
   }
 
@@ -127,7 +126,7 @@ export class EmbeddedQueue implements JobQueue {
   /** Stops taking jobs; the running one is stopped at its next batch and stays resumable. */
   async close(): Promise<void> {
     this.closed = true;
-    this.running?.trainer?.stop('the companion is shutting down');
+    this.running?.controller.abort('the companion is shutting down');
     await this.idle();
   }
 
@@ -157,7 +156,8 @@ export class EmbeddedQueue implements JobQueue {
       this.emitStatus(job);
       const log = this.log(job.id);
       await log.load();
-      this.running = { id: job.id };
+      const controller = new AbortController();
+      this.running = { id: job.id, controller };
       const jobId = job.id;
       const outcome = await runJob({
         spec: job.spec,
@@ -168,9 +168,7 @@ export class EmbeddedQueue implements JobQueue {
           const seq = log.append(event);
           for (const l of this.listeners) l({ type: 'event', jobId, seq, event });
         },
-        onTrainer: (t) => {
-          if (this.running) this.running.trainer = t;
-        },
+        signal: controller.signal,
       });
       this.running = undefined;
       await log.flushed();

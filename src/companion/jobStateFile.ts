@@ -96,7 +96,8 @@ function endedBy(job: JobRecord, summary: NonNullable<JobRecord['summary']>): Jo
  * from the run directories (their specs and summaries). Either way a job the record still
  * has as queued or active whose run directory holds a summary takes the ending it
  * recorded, and a run directory the record lacks is added. `notes` says what was
- * recovered, for the log.
+ * recovered, for the log. (A run that was stopped stays queued or active: a shutdown
+ * stops runs to resume them at the next start.)
  */
 export async function readJobState(path: string, runsDir: string): Promise<{ jobs: JobRecord[]; notes: string[] }> {
   const notes: string[] = [];
@@ -126,7 +127,8 @@ export async function readJobState(path: string, runsDir: string): Promise<{ job
     if (!known) {
       jobs.push(fromDir);
       rebuilt.push(`${id} (${fromDir.status})`);
-    } else if (fromDir.summary) {
+    } else if (fromDir.summary && fromDir.summary.reason !== 'stopped') {
+      // A stopped run is a shutdown's (a cancel is recorded here first): it stays to be resumed.
       Object.assign(known, endedBy(known, fromDir.summary));
       settled.push(`${id} (${known.status})`);
     }

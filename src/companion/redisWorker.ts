@@ -3,7 +3,6 @@ import { Redis } from 'ioredis';
 import { hostname } from 'node:os';
 import type { SampleSource } from '../core/data/sampleSource.ts';
 import type { RunSpec } from '../core/spec/runSpec.ts';
-import type { Trainer } from '../core/train/trainer.ts';
 import type { JobRecord } from './jobQueue.ts';
 import { BULL_QUEUE } from './redisQueue.ts';
 import { redisKeys } from './redisKeys.ts';
@@ -33,11 +32,11 @@ export function startRedisWorker(o: RedisWorkerOptions): { close(): Promise<void
   const id = `${hostname()}:${process.pid} (${o.backend})`;
   // ioredis reconnects by itself; say what went wrong rather than crash the worker.
   for (const client of [redis, sub]) client.on('error', (err: Error) => console.error(`companion worker: redis: ${err.message}`));
-  const running = new Map<string, Trainer>();
+  const running = new Map<string, AbortController>();
   void sub.subscribe(keys.updates);
   sub.on('message', (_channel: string, text: string) => {
     const message = JSON.parse(text) as { type: string; jobId?: string };
-    if (message.type === 'cancel' && message.jobId) running.get(message.jobId)?.stop('cancelled by the user');
+    if (message.type === 'cancel' && message.jobId) running.get(message.jobId)?.abort('cancelled by the user');
   });
 
   const update = async (record: JobRecord) => {
@@ -57,8 +56,12 @@ export function startRedisWorker(o: RedisWorkerOptions): { close(): Promise<void
         if (record.status !== 'cancelled') await update({ ...record, status: 'cancelled', message: 'cancelled before it started', endedAt: Date.now() });
         return { cancelled: true };
       }
+      // Listening for a stop before the job starts, so a cancel sent while its data loads is not missed.
+      const controller = new AbortController();
+      running.set(jobId, controller);
       record = { ...record, status: 'active', attempts: record.attempts + 1, startedAt: record.startedAt ?? Date.now(), worker: id };
       await update(record);
+      if (await redis.exists(keys.cancel(jobId))) controller.abort('cancelled by the user');
       // Continue the log where the previous attempt left it: seq is the position in the stream.
       let seq = await redis.xlen(keys.events(jobId));
       const outcome = await runJob({
@@ -71,10 +74,7 @@ export function startRedisWorker(o: RedisWorkerOptions): { close(): Promise<void
           const live = JSON.stringify({ type: 'event', jobId, seq: seq - 1, event });
           void redis.multi().xadd(keys.events(jobId), '*', 'e', entry).publish(keys.updates, live).exec();
         },
-        onTrainer: (t) => {
-          running.set(jobId, t);
-          void redis.exists(keys.cancel(jobId)).then((n) => n && t.stop('cancelled by the user'));
-        },
+        signal: controller.signal,
       });
       running.delete(jobId);
       await update({
@@ -100,7 +100,7 @@ export function startRedisWorker(o: RedisWorkerOptions): { close(): Promise<void
   return {
     id,
     async close() {
-      for (const t of running.values()) t.stop('the worker is shutting down');
+      for (const c of running.values()) c.abort('the worker is shutting down');
       await worker.close();
       sub.disconnect();
       redis.disconnect();

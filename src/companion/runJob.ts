@@ -13,7 +13,9 @@ export interface RunJobOptions {
   backend: string;
   openSource: (spec: RunSpec) => SampleSource;
   onEvent: (event: TrainEvent) => void;
-  onTrainer: (trainer: Trainer) => void;
+  onTrainer?: (trainer: Trainer) => void;
+  /** Ends the attempt at any stage: while the data loads (no further image is read), or training (at its next batch). Its reason becomes the message. */
+  signal?: AbortSignal;
 }
 
 export interface JobOutcome {
@@ -22,13 +24,39 @@ export interface JobOutcome {
   summary?: RunSummary;
 }
 
+const reasonOf = (signal: AbortSignal) => (typeof signal.reason === 'string' ? signal.reason : 'cancelled by the user');
+
+/** The source with every read refused once `signal` is aborted, so loading ends at the next image instead of after the last. */
+function abortable(source: SampleSource, signal: AbortSignal): SampleSource {
+  return {
+    get description() {
+      return source.description;
+    },
+    get badSamples() {
+      return source.badSamples;
+    },
+    async list() {
+      signal.throwIfAborted();
+      const refs = await source.list();
+      signal.throwIfAborted();
+      return refs;
+    },
+    read(ref) {
+      signal.throwIfAborted();
+      return source.read(ref);
+    },
+  };
+}
+
 /**
  * One attempt at a job, the same for the embedded queue and a Redis worker: a run
  * directory that already holds a checkpoint is continued from it (the job was picked up
  * again after a crash or a stall), otherwise the spec starts fresh there.
  */
 export async function runJob(o: RunJobOptions): Promise<JobOutcome> {
+  const signal = o.signal ?? new AbortController().signal;
   try {
+    if (signal.aborted) return { status: 'cancelled', message: reasonOf(signal) };
     const resume = new RunDirectory(o.runDir).hasCheckpoint('last');
     // A job queued before this check existed (jobs.json, Redis) is held to it too.
     const paths = resume ? [] : clientPathProblems(parseRunSpec(o.spec));
@@ -37,13 +65,18 @@ export async function runJob(o: RunJobOptions): Promise<JobOutcome> {
       ...(resume ? { resume: true } : { spec: o.spec }),
       outDir: o.runDir,
       backend: o.backend,
-      openSource: o.openSource,
+      openSource: (spec) => abortable(o.openSource(spec), signal),
       onEvent: o.onEvent,
-      onTrainer: o.onTrainer,
+      onTrainer: (trainer) => {
+        o.onTrainer?.(trainer);
+        if (signal.aborted) trainer.stop(reasonOf(signal));
+        else signal.addEventListener('abort', () => trainer.stop(reasonOf(signal)), { once: true });
+      },
     });
     const status = end.reason === 'stopped' ? 'cancelled' : end.reason === 'error' || end.reason === 'nonFiniteLoss' ? 'failed' : 'completed';
     return { status, message: end.message, summary };
   } catch (err) {
+    if (signal.aborted) return { status: 'cancelled', message: reasonOf(signal) };
     return { status: 'failed', message: err instanceof Error ? err.message : String(err) };
   }
 }
