@@ -232,7 +232,6 @@ describe('jobs.json: durable, recovered when damaged, ids bound to their spec', 
 describe('cancel at any stage', () => {
   it('ends a job whose data is still loading: cancelled, no epoch trained, no image read after the cancel', async () => {
     let reads = 0;
-    let readsAtCancel = -1;
     const slowSource = (uploads: UploadStore) => {
       const open = openJobSource(uploads);
       return (spec: RunSpec): SampleSource => {
@@ -253,7 +252,7 @@ describe('cancel at any stage', () => {
     expect((await post('/jobs', { id: 'loading', spec: tinyRunSpec(2) })).status).toBe(201);
     while (reads < 4) await new Promise((r) => setTimeout(r, 10));
     const res = await call('/jobs/loading', { method: 'DELETE' });
-    readsAtCancel = reads;
+    const readsAtCancel = reads;
     expect(res.status).toBe(200);
     await queue.idle();
     const job = await queue.get('loading');
