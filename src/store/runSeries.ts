@@ -1,5 +1,6 @@
 import { eventsUpTo } from '../core/train/eventsUpTo.ts';
 import type { EpochEvent, StepEvent, TrainBeginEvent, TrainEndEvent, TrainEvent } from '../core/train/trainEvent.ts';
+import { StepPace } from './stepPace.ts';
 
 /**
  * One run's curves as the charts read them. Events are appended in place (a run emits
@@ -12,6 +13,8 @@ export class RunSeries {
   /** The latest session's trainBegin: steps per epoch, total steps, class names. */
   begin?: TrainBeginEvent;
   end?: TrainEndEvent;
+  /** The latest session's pace, for a steady ETA. */
+  readonly pace = new StepPace();
   version = 0;
 
   /** Replays stored events, so a reloaded run looks exactly as it did live. */
@@ -30,9 +33,11 @@ export class RunSeries {
         this.epochs = eventsUpTo(this.epochs, { epoch: event.startEpoch, step: event.startStep });
         this.begin = event;
         this.end = undefined;
+        this.pace.restart();
         break;
       case 'step':
         this.steps.push(event);
+        this.pace.add(event);
         break;
       case 'epoch':
         this.epochs.push(event);

@@ -5,8 +5,8 @@ import type { XAxisMode } from './MetricChart.tsx';
 
 /**
  * The lines of a run's three live charts, read from its event series. On the step axis a
- * step point sits at the number of updates done (step + 1) and an epoch point at its
- * epoch's last update, so the validation marks land where their epoch ended. On the epoch
+ * step point sits at its event's `step`, the number of updates done, and an epoch point at
+ * its epoch's last update, so the validation marks land where their epoch ended. On the epoch
  * axis both come from the epoch events (x = epochs done).
  */
 
@@ -28,7 +28,7 @@ function stepPoints(series: RunSeries, pick: (e: RunSeries['steps'][number]) => 
   const out: ChartPoint[] = [];
   for (const e of series.steps) {
     const y = pick(e);
-    if (y !== undefined) out.push({ x: e.step + 1, y });
+    if (y !== undefined) out.push({ x: e.step, y });
   }
   return out;
 }
