@@ -20,11 +20,21 @@ async function trainSmall(page: Page, fields: Record<string, string>): Promise<s
   return (await progress.getAttribute('data-run-id')) ?? '';
 }
 
+/** "Evaluate this run" opens the page and evaluates at once: no second click (issue 25, finding 9). */
 async function evaluate(page: Page): Promise<void> {
   await page.getByTestId('train.evaluate').click();
   await expect(page).toHaveURL(/#\/evaluate$/);
-  await page.getByTestId('evaluate.start').click();
   await expect(page.getByTestId('evaluate.status')).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+}
+
+/** WCAG 2 contrast ratio of two CSS rgb() colours. */
+function contrast(a: string, b: string): number {
+  const luminance = (css: string) => {
+    const [r, g, bl] = (css.match(/\d+(\.\d+)?/g) ?? []).slice(0, 3).map((v) => Number(v) / 255).map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+  };
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
 }
 
 async function download(page: Page, testId: string): Promise<{ name: string; bytes: Buffer }> {
@@ -47,9 +57,38 @@ test('evaluate a classifier: confusion cells open their images; ONNX and report 
   const meta = page.getByTestId('evaluate.meta');
   await expect(meta).toContainText('checkpoint final');
   await expect(meta).toContainText('test split');
-  const top1 = Number(await page.getByTestId('evaluate.top1').getAttribute('data-value'));
+  const top1Box = page.getByTestId('evaluate.top1');
+  const top1 = Number(await top1Box.getAttribute('data-value'));
   expect(top1).toBeGreaterThanOrEqual(0);
   expect(top1).toBeLessThanOrEqual(1);
+  // Every headline shows its sample size and its 95 % interval, and the interval holds the value.
+  const [low, high] = [Number(await top1Box.getAttribute('data-low')), Number(await top1Box.getAttribute('data-high'))];
+  expect(low).toBeLessThanOrEqual(top1);
+  expect(high).toBeGreaterThanOrEqual(top1);
+  await expect(page.getByTestId('evaluate.top1.ci')).toHaveText(/^95 % CI \d+\.\d–\d+\.\d % · \d+ of \d+ images$/);
+  // A demo split is far below 100 images: the page says so, with top-1's interval in the warning.
+  const warnings = page.getByTestId('evaluate.verdict.warnings');
+  await expect(warnings).toContainText('Small sample: only');
+  await expect(warnings).toContainText(`Top-1's 95 % interval runs from ${(low * 100).toFixed(1)} % to ${(high * 100).toFixed(1)} %`);
+  await expect(page.getByTestId('evaluate.verdict')).toHaveAttribute('data-learned', /^(true|false)$/);
+
+  // The confusion matrix is drawn once (issue 25, finding 2), and every count is legible on its cell (WCAG AA).
+  await expect(page.getByTestId('evaluate.confusion')).toHaveCount(1);
+  await expect(page.getByTestId('evaluate.chart.confusion')).toHaveCount(0);
+  const cellColours = await page.locator('[data-testid^="evaluate.cell."]').evaluateAll((els) =>
+    els.map((el) => ({ text: getComputedStyle(el).color, fill: getComputedStyle(el.parentElement as Element).backgroundColor, count: Number(el.getAttribute('data-count')), id: el.getAttribute('data-testid') ?? '' })),
+  );
+  for (const c of cellColours.filter((cell) => cell.count > 0)) expect(contrast(c.text, c.fill), c.id).toBeGreaterThanOrEqual(4.5);
+  for (const c of cellColours.filter((cell) => cell.count > 0 && cell.id.split('.')[2] !== cell.id.split('.')[3])) {
+    expect(contrast(c.fill, 'rgb(255, 255, 255)'), `${c.id} stands out from the page`).toBeGreaterThanOrEqual(3);
+  }
+
+  // Leaving the page keeps the results: back on Evaluate they are there at once, not recomputed.
+  const shownAt = await meta.textContent();
+  await page.getByTestId('nav.runs').click();
+  await page.getByTestId('nav.evaluate').click();
+  await expect(page.getByTestId('evaluate.status')).toHaveAttribute('data-status', 'done');
+  await expect(meta).toHaveText(shownAt ?? 'missing');
 
   // The cells partition the test split; the largest one opens exactly its images.
   const cells = page.locator('[data-testid^="evaluate.cell."]');
@@ -114,13 +153,21 @@ test('evaluate the two-head tracker: IoU, and a confidence cut that keeps fewer 
   expect(meanIou).toBeGreaterThanOrEqual(0);
   expect(meanIou).toBeLessThanOrEqual(1);
   await expect(page.getByTestId('evaluate.boxes').locator('figure').first()).toBeVisible();
+  const iouBox = page.getByTestId('evaluate.meanIou');
+  expect(Number(await iouBox.getAttribute('data-low'))).toBeLessThanOrEqual(meanIou);
+  expect(Number(await iouBox.getAttribute('data-high'))).toBeGreaterThanOrEqual(meanIou);
+  await expect(iouBox).toContainText(/95 % CI \d\.\d{3}–\d\.\d{3} · \d+ images/);
   const kept = async () => Number(await page.getByTestId('evaluate.kept').getAttribute('data-value'));
   const cut = page.getByTestId('evaluate.detectionCut');
   await cut.fill('0');
   const all = await kept();
+  await expect(page.getByTestId('evaluate.precision50')).toContainText(/95 % CI .* of \d+ images/);
   await cut.fill('1');
   await expect.poll(kept).toBe(0);
   expect(all).toBeGreaterThan(0);
+  // No image above the cut measures nothing: a dash and the reason, not "0.0 %" (issue 27).
+  await expect(page.getByTestId('evaluate.precision50')).toContainText('—: no image passes the confidence cut');
+  await expect(page.getByTestId('evaluate.precision50')).not.toContainText('0.0 %');
   expect(errors).toEqual([]);
 });
 
@@ -150,5 +197,44 @@ test('evaluate an embedding model: the threshold slider trades false accepts for
   const eerThreshold = /\(([-\d.]+)\)/.exec((await eerButton.textContent()) ?? '')?.[1];
   await eerButton.click();
   await expect(page.getByTestId('evaluate.threshold.value')).toHaveText(eerThreshold ?? 'missing');
+  // There, the slider's FAR and FRR are the ones the EER headline states, and they bracket the EER
+  // (issue 27: "50.00 % at 0.600" stood beside a slider at 0.600 reading FAR 36.67 % / FRR 50 %).
+  const eerBox = page.getByTestId('evaluate.eer');
+  const eer = { rate: Number(await eerBox.getAttribute('data-value')), far: Number(await eerBox.getAttribute('data-far')), frr: Number(await eerBox.getAttribute('data-frr')) };
+  expect(await value('evaluate.far')).toBe(eer.far);
+  expect(await value('evaluate.frr')).toBe(eer.frr);
+  expect(Math.min(eer.far, eer.frr)).toBeLessThanOrEqual(eer.rate + 1e-12);
+  expect(Math.max(eer.far, eer.frr)).toBeGreaterThanOrEqual(eer.rate - 1e-12);
+  await expect(eerBox).toContainText(`at ≥ ${eerThreshold}: FAR ${(eer.far * 100).toFixed(2)} %, FRR ${(eer.frr * 100).toFixed(2)} %`);
+  // Dragged by hand to the threshold the page names, the slider shows the same rates.
+  await slider.fill('0.99');
+  await slider.fill(eerThreshold ?? 'missing');
+  await expect(page.getByTestId('evaluate.threshold.value')).toHaveText(eerThreshold ?? 'missing');
+  expect(await value('evaluate.far')).toBe(eer.far);
+  expect(await value('evaluate.frr')).toBe(eer.frr);
+  // AUC with its bootstrap interval and the pairs it came from.
+  const auc = page.getByTestId('evaluate.auc');
+  expect(Number(await auc.getAttribute('data-low'))).toBeLessThanOrEqual(await value('evaluate.auc'));
+  await expect(auc).toContainText(/95 % CI \d\.\d{3}–\d\.\d{3} · bootstrap over \d+ pairs/);
+  expect(errors).toEqual([]);
+});
+
+// A model that cannot have learned (a learning rate of 1e-9 leaves it at its random start): the
+// page says so in words, with what to try, instead of a bare "33.3 %".
+test('evaluate a model at chance: the page says it has not learned and what to try', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto('/');
+  await page.getByTestId('home.recipe.shapes').click();
+  await trainSmall(page, { 'training.epochs': '1', 'model.inputSize': '16', 'optimizer.lr': '1e-9' });
+  await evaluate(page);
+  const verdict = page.getByTestId('evaluate.verdict');
+  await expect(verdict).toHaveAttribute('data-learned', 'false');
+  await expect(verdict).toContainText('This model has not learned');
+  await expect(page.getByTestId('evaluate.verdict.reasons')).toContainText(/includes chance: guessing among 3 classes scores 33\.3 %|gives one answer whatever it sees/);
+  const suggestions = page.getByTestId('evaluate.verdict.suggestions');
+  await expect(suggestions).toContainText('more epochs');
+  await expect(suggestions).toContainText('LR finder');
+  await expect(suggestions).toContainText('pretrained weights');
   expect(errors).toEqual([]);
 });

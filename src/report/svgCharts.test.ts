@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ClassificationEvaluation, VerificationEvaluation } from '../core/evaluate/evaluationReport.ts';
 import { verificationAt } from '../core/evaluate/thresholdView.ts';
+import { confusionColors, relativeLuminance } from './confusionColors.ts';
 import { xmlProblem } from './fixtures/markup.ts';
 import { classification, classNames, evil, largeVerification, verification } from './fixtures/reports.ts';
 import {
@@ -113,13 +114,11 @@ describe('svg charts', () => {
       ],
       ['x', 'y'],
     );
-    const fills = [...svg.matchAll(/fill="hsl\((\d+),60%,(\d+)%\)"/g)].map((m) => [Number(m[1]), Number(m[2])]);
+    const cells = [...svg.matchAll(/<rect x="\d+" y="\d+" width="\d+" height="\d+" fill="(#[0-9a-f]{6})"/g)].map((m) => m[1]);
     // Row x: 90 % / 10 %; row y: 50 % / 50 % — the lone y→x error is darker than the x→y one.
-    expect(fills).toEqual([
-      [140, 55],
-      [0, 92],
-      [0, 74],
-      [140, 74],
-    ]);
+    expect(cells).toEqual([confusionColors(9, 10, true), confusionColors(1, 10, false), confusionColors(1, 2, false), confusionColors(1, 2, true)].map((c) => c.background));
+    expect(relativeLuminance(cells[2])).toBeLessThan(relativeLuminance(cells[1]));
+    // Each count is written in its cell's text colour (WCAG AA on its fill, confusionColors.test.ts).
+    expect(svg).toContain(`fill="${confusionColors(1, 10, false).text}">1</text>`);
   });
 });

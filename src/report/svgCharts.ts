@@ -1,5 +1,6 @@
 import type { ClassificationReport, DetCurve, ExpectedCalibrationError, RocCurve } from '../core/metrics/index.ts';
 import { axes, CHART_COLORS, countTicks, frame, legend, linearTicks, percent, polyline, svgDocument, text, type Axis } from './svgFrame.ts';
+import { confusionColors } from './confusionColors.ts';
 
 /**
  * The evaluation charts as standalone SVG strings: the Evaluate page shows them, the PNG
@@ -150,7 +151,7 @@ function shortName(s: string): string {
   return chars.length > 14 ? `${chars.slice(0, 13).join('')}…` : s;
 }
 
-/** Counts in cells, colour by share of the true class's row (so a small class still shows its errors). */
+/** Counts in cells, colour by share of the true class's row (so a small class still shows its errors); mistakes in red (confusionColors). */
 export function confusionChart(confusion: number[][], classNames: string[]): string {
   const n = classNames.length;
   const cell = Math.max(18, Math.min(48, Math.floor(320 / Math.max(1, n))));
@@ -164,12 +165,11 @@ export function confusionChart(confusion: number[][], classNames: string[]): str
     const total = row.reduce((a, b) => a + b, 0) || 1;
     parts.push(text(labelSpace - 6, top + t * cell + cell / 2 + 4, shortName(classNames[t]), { anchor: 'end', size: 10, tooltip: classNames[t] }));
     row.forEach((count, p) => {
-      const share = count / total;
-      const hue = t === p ? 140 : 0;
+      const colors = confusionColors(count, total, t === p);
       const x = labelSpace + p * cell;
       const y = top + t * cell;
-      parts.push(`<rect x="${x}" y="${y}" width="${cell}" height="${cell}" fill="hsl(${hue},60%,${(97 - 47 * share).toFixed(0)}%)" stroke="${CHART_COLORS.grid}"/>`);
-      if (cell >= 18) parts.push(text(x + cell / 2, y + cell / 2 + 4, String(count), { anchor: 'middle', size: 10 }));
+      parts.push(`<rect x="${x}" y="${y}" width="${cell}" height="${cell}" fill="${colors.background}" stroke="${CHART_COLORS.grid}"/>`);
+      if (cell >= 18) parts.push(text(x + cell / 2, y + cell / 2 + 4, String(count), { anchor: 'middle', size: 10, color: colors.text }));
     });
   });
   classNames.forEach((c, p) => {

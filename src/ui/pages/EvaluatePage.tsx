@@ -5,8 +5,10 @@ import type { EvalSplit } from '../../engine/protocol.ts';
 import type { CheckpointSlot, RunRecord } from '../../storage/storageRecords.ts';
 import { useEvaluateStore } from '../../store/evaluateStore.ts';
 import { fileStem } from '../../store/runExportFile.ts';
-import { useRunsStore } from '../../store/runsStore.ts';
+import { inProgressStatuses, useRunsStore } from '../../store/runsStore.ts';
 import { useSessionStore } from '../../store/sessionStore.ts';
+import { checkpointWords } from '../../report/checkpointWords.ts';
+import { ChanceVerdict } from '../components/evaluate/ChanceVerdict.tsx';
 import { ClassificationView } from '../components/evaluate/ClassificationView.tsx';
 import { DetectionView } from '../components/evaluate/DetectionView.tsx';
 import { VerificationView } from '../components/evaluate/VerificationView.tsx';
@@ -27,7 +29,7 @@ function Provenance({ report }: { report: EvaluationReport }) {
   const m = report.meta;
   return (
     <p className="eval-meta" data-testid="evaluate.meta">
-      Run <strong>{m.runName}</strong> ({m.architecture}), checkpoint <strong>{m.checkpoint.slot}</strong> at epoch {m.checkpoint.epoch}, step {m.checkpoint.step} · {m.split} split of{' '}
+      Run <strong>{m.runName}</strong> ({m.architecture}), <strong data-testid="evaluate.checkpoint">{checkpointWords(m.checkpoint)}</strong> · {m.split} split of{' '}
       {m.datasetName ? <strong>{m.datasetName}</strong> : 'generated data'}
       {m.datasetVersion && <> (version {m.datasetVersion.slice(0, 8)})</>}, {m.sampleIds.length} images · predicted on {m.adapter ?? m.backend} ·{' '}
       {new Date(m.createdAt).toLocaleString()}
@@ -126,6 +128,14 @@ export function EvaluatePage() {
     else if (!store.runId && candidates[0]) store.select(candidates[0].id);
   }, [candidates]);
 
+  // Opening the page on a finished run evaluates it at once (issue 25: "Evaluate this run" showed nothing
+  // until clicked again); a selection evaluated before shows its kept results instead. A run still
+  // training is left alone: the engine refuses an evaluation while it trains.
+  const settled = run !== undefined && run.epochsDone > 0 && !inProgressStatuses.has(run.status);
+  useEffect(() => {
+    if (settled) void useEvaluateStore.getState().evaluateIfNew();
+  }, [settled, s.runId, s.slot, s.split, s.pairs, run?.step, run?.endedAt]);
+
   const report = s.report?.meta.runId === s.runId ? s.report : undefined;
   const stem = report ? fileStem({ id: report.meta.runId, name: report.meta.runName }) : '';
   const readPairs = (file: File | undefined) => {
@@ -176,13 +186,15 @@ export function EvaluatePage() {
               </label>
             )}
             <button type="button" className="primary" data-testid="evaluate.start" disabled={!run || s.status === 'running'} onClick={() => void s.evaluate()}>
-              {s.status === 'running' ? 'Evaluating…' : 'Evaluate'}
+              {s.status === 'running' ? 'Evaluating…' : s.status === 'done' ? 'Evaluate again' : 'Evaluate'}
             </button>
           </div>
         )}
         <p className="muted" role="status" data-testid="evaluate.status" data-status={s.status}>
           {s.status === 'running' && 'Predicting every image of the split with the model…'}
-          {s.status === 'idle' && run && 'Every number below is computed from this model’s predictions on the chosen split.'}
+          {s.status === 'idle' && run && !settled && 'This run is still training: it is evaluated here as soon as it ends.'}
+          {s.status === 'idle' && run && settled && 'Every number below is computed from this model’s predictions on the chosen split.'}
+          {s.status === 'done' && 'Every number below is computed from this model’s predictions on the chosen split; each headline shows its sample size and 95 % interval.'}
         </p>
         {s.status === 'failed' && <p role="alert">{s.error}</p>}
         {s.pairProblems && s.pairProblems.length > 0 && (
@@ -202,6 +214,7 @@ export function EvaluatePage() {
           </>
         )}
       </section>
+      {report && <ChanceVerdict report={report} />}
       {report?.result.kind === 'classification' && <ClassificationView report={report} result={report.result} stem={stem} />}
       {report?.result.kind === 'verification' && <VerificationView report={report} result={report.result} stem={stem} />}
       {report?.result.kind === 'detection' && <DetectionView report={report} result={report.result} stem={stem} />}

@@ -1,12 +1,16 @@
 import { useMemo, useState } from 'react';
 import type { ClassificationEvaluation, EvaluationReport } from '../../../core/evaluate/evaluationReport.ts';
 import { bandsAt } from '../../../core/evaluate/thresholdView.ts';
+import { wilsonInterval } from '../../../core/metrics/index.ts';
+import { confusionColors } from '../../../report/confusionColors.ts';
 import { classMetricsChart, confusionChart, reliabilityChart } from '../../../report/svgCharts.ts';
 import { useEvaluateStore } from '../../../store/evaluateStore.ts';
 import { Modal } from '../Modal.tsx';
+import { formatInterval } from './formatInterval.ts';
 import { formatPercent } from './formatPercent.ts';
 import { SampleThumb } from './SampleThumb.tsx';
 import { SvgFigure } from './SvgFigure.tsx';
+import { SvgPngLink } from './SvgPngLink.tsx';
 
 interface Cell {
   label: number;
@@ -32,22 +36,23 @@ function ConfusionMatrix({ result, classNames, onOpen }: { result: Classificatio
         </thead>
         <tbody>
           {result.confusion.map((row, t) => {
-            const total = row.reduce((a, b) => a + b, 0) || 1;
+            const total = row.reduce((a, b) => a + b, 0);
             return (
               <tr key={classNames[t]}>
                 <th scope="row">{classNames[t]}</th>
                 {row.map((count, p) => {
-                  const share = count / total;
-                  const hue = t === p ? 140 : 0;
+                  const colors = confusionColors(count, total, t === p);
+                  const mistake = t !== p && count > 0;
                   return (
-                    <td key={classNames[p]} style={{ background: count ? `hsl(${hue} 60% ${95 - 45 * share}%)` : undefined }}>
+                    <td key={classNames[p]} style={{ background: colors.background }} className={mistake ? 'confusion-mistake' : undefined}>
                       <button
                         type="button"
                         className="confusion-cell"
+                        style={{ color: colors.text }}
                         disabled={count === 0}
                         data-testid={`evaluate.cell.${t}.${p}`}
                         data-count={count}
-                        aria-label={`${count} images of ${classNames[t]} predicted as ${classNames[p]}`}
+                        aria-label={`${count} images of ${classNames[t]} predicted as ${classNames[p]}${mistake ? ' (mistakes)' : ''}`}
                         onClick={() => onOpen({ label: t, predicted: p })}
                       >
                         {count}
@@ -136,6 +141,13 @@ function BandsEditor({ result }: { result: ClassificationEvaluation }) {
   );
 }
 
+/** A class's precision: "—" with the reason where no image was predicted as it (0 of 0 measures nothing). */
+function precisionCell(result: ClassificationEvaluation, c: number) {
+  const predicted = result.confusion.reduce((sum, row) => sum + row[c], 0);
+  if (predicted === 0) return <td title="no image was predicted as this class">—: never predicted</td>;
+  return <td>{formatPercent(result.report.perClass[c].precision)}</td>;
+}
+
 function PerClassTable({ result, classNames }: { result: ClassificationEvaluation; classNames: string[] }) {
   return (
     <div className="table-wrap">
@@ -144,7 +156,7 @@ function PerClassTable({ result, classNames }: { result: ClassificationEvaluatio
           <tr>
             <th scope="col">Class</th>
             <th scope="col">Precision</th>
-            <th scope="col">Recall</th>
+            <th scope="col">Recall (95 % CI)</th>
             <th scope="col">F1</th>
             <th scope="col">Images</th>
           </tr>
@@ -153,8 +165,14 @@ function PerClassTable({ result, classNames }: { result: ClassificationEvaluatio
           {result.report.perClass.map((c, i) => (
             <tr key={classNames[i]}>
               <th scope="row">{classNames[i]}</th>
-              <td>{formatPercent(c.precision)}</td>
-              <td>{formatPercent(c.recall)}</td>
+              {precisionCell(result, i)}
+              {c.support === 0 ? (
+                <td>—: no image of this class here</td>
+              ) : (
+                <td>
+                  {formatPercent(c.recall)} <span className="muted">({formatInterval(wilsonInterval(result.confusion[i][i], c.support)).replace('95 % CI ', '')})</span>
+                </td>
+              )}
               <td>{formatPercent(c.f1)}</td>
               <td>{c.support}</td>
             </tr>
@@ -176,19 +194,24 @@ export function ClassificationView({ report, result, stem }: { report: Evaluatio
     <>
       <section className="panel" aria-label="Summary">
         <dl className="eval-summary" data-testid="evaluate.summary">
-          {result.topK.map(({ k, accuracy }) => (
-            <div key={k} data-testid={`evaluate.top${k}`} data-value={accuracy}>
+          {result.topK.map(({ k, accuracy, correct, interval }) => (
+            <div key={k} data-testid={`evaluate.top${k}`} data-value={accuracy} data-low={interval.low} data-high={interval.high}>
               <dt>Top-{k} accuracy</dt>
               <dd>{formatPercent(accuracy)}</dd>
+              <dd className="eval-ci" data-testid={`evaluate.top${k}.ci`}>
+                {formatInterval(interval)} · {correct} of {result.samples} images
+              </dd>
             </div>
           ))}
           <div>
             <dt>Macro F1</dt>
             <dd>{formatPercent(result.report.macro.f1)}</dd>
+            <dd className="eval-ci">over {result.report.perClass.length} classes</dd>
           </div>
           <div data-testid="evaluate.ece" data-value={result.calibration.ece}>
             <dt>Calibration error (ECE)</dt>
             <dd>{formatPercent(result.calibration.ece, 2)}</dd>
+            <dd className="eval-ci">{result.samples} images in 10 bins</dd>
           </div>
           <div>
             <dt>Images</dt>
@@ -198,9 +221,11 @@ export function ClassificationView({ report, result, stem }: { report: Evaluatio
       </section>
       <section className="panel" aria-label="Confusion matrix">
         <h3>Confusion matrix</h3>
-        <p className="muted">Click a cell to see its images.</p>
+        <p className="muted">
+          Rows are true classes, columns predicted: green cells are right, red cells are mistakes (deeper = a larger share of the row). Click a cell to see its images.{' '}
+          <SvgPngLink svg={confusion} fileName={`${stem}-confusion`} label="the confusion matrix" testId="evaluate.chart.confusion.png" />
+        </p>
         <ConfusionMatrix result={result} classNames={names} onOpen={setOpen} />
-        <SvgFigure svg={confusion} testId="evaluate.chart.confusion" fileName={`${stem}-confusion`} caption="Confusion matrix (row-normalized colour)" />
       </section>
       <section className="panel eval-two" aria-label="Per-class scores and calibration">
         <div>

@@ -5,6 +5,7 @@ import { detectionAt } from '../../../core/evaluate/thresholdView.ts';
 import { iouHistogramChart } from '../../../report/svgCharts.ts';
 import { useEvaluateStore } from '../../../store/evaluateStore.ts';
 import { ClassificationView } from './ClassificationView.tsx';
+import { formatInterval } from './formatInterval.ts';
 import { formatPercent } from './formatPercent.ts';
 import { SampleThumb } from './SampleThumb.tsx';
 import { SvgFigure } from './SvgFigure.tsx';
@@ -37,13 +38,25 @@ export function DetectionView({ report, result, stem }: { report: EvaluationRepo
     <>
       <section className="panel" aria-label="Boxes">
         <dl className="eval-summary" data-testid="evaluate.summary">
-          <div data-testid="evaluate.meanIou" data-value={result.meanIou}>
+          <div data-testid="evaluate.meanIou" data-value={result.meanIou} data-low={result.meanIouInterval.low} data-high={result.meanIouInterval.high}>
             <dt>Mean IoU (all images)</dt>
             <dd>{result.meanIou.toFixed(3)}</dd>
+            <dd className="eval-ci">
+              {formatInterval(result.meanIouInterval, 'score')} · {result.samples} images
+            </dd>
           </div>
-          <div data-testid="evaluate.precision50" data-value={at.precisionAtIou50}>
+          <div data-testid="evaluate.precision50" data-value={at.precisionAtIou50 ?? ''}>
             <dt>Precision at IoU ≥ 0.5</dt>
-            <dd>{formatPercent(at.precisionAtIou50)}</dd>
+            {at.precisionAtIou50 === undefined || !at.precisionInterval ? (
+              <dd data-testid="evaluate.precision50.empty">—: no image passes the confidence cut</dd>
+            ) : (
+              <>
+                <dd>{formatPercent(at.precisionAtIou50)}</dd>
+                <dd className="eval-ci">
+                  {formatInterval(at.precisionInterval)} · {at.hits} of {result.samples} images
+                </dd>
+              </>
+            )}
           </div>
           <div data-testid="evaluate.kept" data-value={at.kept}>
             <dt>Images above the cut</dt>

@@ -1,12 +1,16 @@
 import { useMemo } from 'react';
 import type { EvaluationReport, VerificationEvaluation } from '../../../core/evaluate/evaluationReport.ts';
 import { verificationAt } from '../../../core/evaluate/thresholdView.ts';
+import { wilsonInterval } from '../../../core/metrics/index.ts';
 import { detChart, rocChart, similarityHistogramChart } from '../../../report/svgCharts.ts';
 import { useEvaluateStore } from '../../../store/evaluateStore.ts';
+import { formatInterval } from './formatInterval.ts';
 import { formatPercent } from './formatPercent.ts';
 import { SvgFigure } from './SvgFigure.tsx';
 
-const SLIDER_STEP = 0.001;
+/** Fine enough that a threshold the page names (to 4 decimals) is one the slider can be set to. */
+const SLIDER_STEP = 0.0001;
+const thr = (v: number): string => v.toFixed(4);
 
 /** Verification of an embedding model: similarity distributions, ROC, DET, and a threshold the user moves. */
 export function VerificationView({ result, stem }: { report: EvaluationReport; result: VerificationEvaluation; stem: string }) {
@@ -18,23 +22,29 @@ export function VerificationView({ result, stem }: { report: EvaluationReport; r
   const roc = useMemo(() => rocChart(result.roc, result.auc, { marker: { fpr: at.far, tpr: 1 - at.frr } }), [result, at]);
   const det = useMemo(() => detChart(result.det, { marker: { far: at.far, frr: at.frr } }), [result, at]);
   const presets: { label: string; value: number; testId: string }[] = [
-    { label: `EER (${result.eer.threshold.toFixed(3)})`, value: result.eer.threshold, testId: 'evaluate.threshold.eer' },
-    { label: `Youden (${result.youden.threshold.toFixed(3)})`, value: result.youden.threshold, testId: 'evaluate.threshold.youden' },
-    ...result.atFar.map((f) => ({ label: `FAR ≤ ${formatPercent(f.target, 1)} (${f.threshold.toFixed(3)})`, value: f.threshold, testId: `evaluate.threshold.far${f.target}` })),
+    { label: `EER (${thr(result.eer.threshold)})`, value: result.eer.threshold, testId: 'evaluate.threshold.eer' },
+    { label: `Youden (${thr(result.youden.threshold)})`, value: result.youden.threshold, testId: 'evaluate.threshold.youden' },
+    ...result.atFar.map((f) => ({ label: `FAR ≤ ${formatPercent(f.target, 1)} (${thr(f.threshold)})`, value: f.threshold, testId: `evaluate.threshold.far${f.target}` })),
   ];
   const genuine = result.pairs.filter((p) => p.same === 1).length;
+  const impostor = result.pairs.length - genuine;
+  const accuracyInterval = wilsonInterval(at.tp + at.tn, result.pairs.length);
   return (
     <>
       <section className="panel" aria-label="Summary">
         <dl className="eval-summary" data-testid="evaluate.summary">
-          <div data-testid="evaluate.auc" data-value={result.auc}>
+          <div data-testid="evaluate.auc" data-value={result.auc} data-low={result.aucInterval.low} data-high={result.aucInterval.high}>
             <dt>ROC AUC</dt>
             <dd>{result.auc.toFixed(4)}</dd>
+            <dd className="eval-ci">
+              {formatInterval(result.aucInterval, 'score')} · bootstrap over {result.pairs.length} pairs
+            </dd>
           </div>
-          <div data-testid="evaluate.eer" data-value={result.eer.eer}>
+          <div data-testid="evaluate.eer" data-value={result.eer.eer} data-threshold={result.eer.threshold} data-far={result.eer.far} data-frr={result.eer.frr}>
             <dt>Equal error rate</dt>
-            <dd>
-              {formatPercent(result.eer.eer, 2)} at {result.eer.threshold.toFixed(3)}
+            <dd>{formatPercent(result.eer.eer, 2)}</dd>
+            <dd className="eval-ci">
+              {formatInterval(result.eerInterval, 'percent', 1)} · at ≥ {thr(result.eer.threshold)}: FAR {formatPercent(result.eer.far, 2)}, FRR {formatPercent(result.eer.frr, 2)}
             </dd>
           </div>
           <div data-testid="evaluate.tenFold" data-value={result.tenFold.mean}>
@@ -42,11 +52,12 @@ export function VerificationView({ result, stem }: { report: EvaluationReport; r
             <dd>
               {formatPercent(result.tenFold.mean, 2)} ± {formatPercent(result.tenFold.std, 2)}
             </dd>
+            <dd className="eval-ci">mean ± std over 10 folds of {Math.ceil(result.pairs.length / 10)} pairs or fewer</dd>
           </div>
           <div>
             <dt>Pairs</dt>
             <dd>
-              {genuine} genuine, {result.pairs.length - genuine} impostor ({result.pairSource === 'imported' ? 'from the pairs file' : `from ${result.identities} identities`})
+              {genuine} genuine, {impostor} impostor ({result.pairSource === 'imported' ? 'from the pairs file' : `from ${result.identities} identities`})
             </dd>
           </div>
         </dl>
@@ -54,7 +65,7 @@ export function VerificationView({ result, stem }: { report: EvaluationReport; r
       <section className="panel" aria-label="Decision threshold">
         <h3>Decision threshold</h3>
         <label className="eval-slider">
-          Cosine similarity threshold <output data-testid="evaluate.threshold.value">{threshold.toFixed(3)}</output>
+          Cosine similarity threshold (accept a pair at or above it) <output data-testid="evaluate.threshold.value">{thr(threshold)}</output>
           <input
             type="range"
             min={-1}
@@ -62,7 +73,7 @@ export function VerificationView({ result, stem }: { report: EvaluationReport; r
             step={SLIDER_STEP}
             value={threshold}
             data-testid="evaluate.threshold"
-            aria-valuetext={threshold.toFixed(3)}
+            aria-valuetext={thr(threshold)}
             onChange={(e) => setThresholds({ verification: e.target.valueAsNumber })}
           />
         </label>
@@ -77,14 +88,23 @@ export function VerificationView({ result, stem }: { report: EvaluationReport; r
           <div data-testid="evaluate.far" data-value={at.far}>
             <dt>False accepts (FAR)</dt>
             <dd>{formatPercent(at.far, 2)}</dd>
+            <dd className="eval-ci">
+              {at.fp} of {impostor} impostor pairs
+            </dd>
           </div>
           <div data-testid="evaluate.frr" data-value={at.frr}>
             <dt>False rejects (FRR)</dt>
             <dd>{formatPercent(at.frr, 2)}</dd>
+            <dd className="eval-ci">
+              {at.fn} of {genuine} genuine pairs
+            </dd>
           </div>
           <div data-testid="evaluate.accuracy" data-value={at.accuracy}>
             <dt>Accuracy</dt>
             <dd>{formatPercent(at.accuracy, 2)}</dd>
+            <dd className="eval-ci">
+              {formatInterval(accuracyInterval)} · {at.tp + at.tn} of {result.pairs.length} pairs
+            </dd>
           </div>
         </dl>
       </section>
@@ -107,9 +127,9 @@ export function VerificationView({ result, stem }: { report: EvaluationReport; r
           <tbody>
             <tr>
               <th scope="row">Equal error rate</th>
-              <td>{result.eer.threshold.toFixed(4)}</td>
-              <td>{formatPercent(result.eer.eer, 2)}</td>
-              <td>{formatPercent(result.eer.eer, 2)}</td>
+              <td>{thr(result.eer.threshold)}</td>
+              <td>{formatPercent(result.eer.far, 2)}</td>
+              <td>{formatPercent(result.eer.frr, 2)}</td>
             </tr>
             <tr>
               <th scope="row">Youden-optimal</th>
