@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, relative } from 'node:path';
 import { createCompanionServer, type CompanionServerOptions } from '../src/companion/companionServer.ts';
+import { DiskState } from '../src/companion/diskState.ts';
 import { EmbeddedQueue, type EmbeddedQueueOptions } from '../src/companion/embeddedQueue.ts';
 import { openJobSource } from '../src/companion/openJobSource.ts';
 import { UploadStore } from '../src/companion/uploadStore.ts';
@@ -55,10 +56,23 @@ export interface StartedCompanion {
  */
 export async function startCompanion(
   root: string,
-  options: Partial<CompanionServerOptions> & { openSource?: EmbeddedQueueOptions['openSource']; queueOptions?: Partial<EmbeddedQueueOptions> } = {},
+  options: Partial<CompanionServerOptions> & {
+    openSource?: EmbeddedQueueOptions['openSource'];
+    queueOptions?: Partial<EmbeddedQueueOptions>;
+    /** A fault-injecting file layer: called before each write of the companion's own files (queue state, event logs, uploads). */
+    beforeWrite?: (path: string) => void;
+  } = {},
 ): Promise<StartedCompanion> {
-  const uploads = options.uploads ?? new UploadStore(join(root, 'uploads'));
-  const queue = new EmbeddedQueue({ root, backend: 'cpu', openSource: options.openSource ?? openJobSource(uploads), ...options.queueOptions });
+  const disk = options.disk ?? new DiskState();
+  const uploads = options.uploads ?? new UploadStore(join(root, 'uploads'), { disk, ...(options.beforeWrite ? { beforeWrite: options.beforeWrite } : {}) });
+  const queue = new EmbeddedQueue({
+    root,
+    backend: 'cpu',
+    openSource: options.openSource ?? openJobSource(uploads),
+    disk,
+    ...(options.beforeWrite ? { beforeWrite: options.beforeWrite } : {}),
+    ...options.queueOptions,
+  });
   await queue.open();
   const server = createCompanionServer({
     queue,
@@ -69,6 +83,7 @@ export async function startCompanion(
     maxBodyBytes: 64 * 1024,
     maxUploadBytes: 256 * 1024,
     backend: { backend: 'cpu', adapter: 'fast kernels' },
+    disk,
     ...options,
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { filesUnder, startCompanion, type StartedCompanion } from '../../test/companionFixtures.ts';
+import { filesUnder, startCompanion, uploadableDataset, type StartedCompanion } from '../../test/companionFixtures.ts';
 import { freePort, startRedis } from '../../test/redisServer.ts';
 import { tinyRunSpec } from '../../test/tinyRunSpec.ts';
 import type { SampleSource } from '../core/data/sampleSource.ts';
@@ -261,5 +261,90 @@ describe('cancel at any stage', () => {
     // The four loading lanes may each have had one read under way; none started after.
     expect(reads).toBeLessThanOrEqual(readsAtCancel + 4);
     expect(reads).toBeLessThan(18);
+  });
+});
+
+describe('a full disk', () => {
+  const enospc = (path: string) => Object.assign(new Error(`ENOSPC: no space left on device, write '${path}'`), { code: 'ENOSPC' });
+
+  it('fails the job writing when it fills (disk full), refuses new work with 507, reports it on /health and recovers (fault-injecting file layer)', async () => {
+    let full = false;
+    const started = await companion({ beforeWrite: (path) => {
+      if (full) throw enospc(path);
+    } });
+    const { post, call, queue, root } = started;
+    queue.subscribe((u) => {
+      if (u.type === 'event' && u.jobId === 'fills' && u.event.type === 'epoch') full = true;
+    });
+    expect((await post('/jobs', { id: 'fills', spec: tinyRunSpec(3) })).status).toBe(201);
+    await queue.idle();
+    const job = await queue.get('fills');
+    expect(job?.status).toBe('failed');
+    expect(job?.message).toMatch(/^disk full: job fills's event log could not be written \(ENOSPC/);
+    const health = (await (await call('/health')).json()) as { ok: boolean; disk: { full: boolean; message: string } };
+    expect(health.ok).toBe(true);
+    expect(health.disk.full).toBe(true);
+    expect(health.disk.message).toContain('ENOSPC');
+
+    // New work is refused while nothing can be written, and nothing half-written is left.
+    const before = filesUnder(root);
+    const refused = await post('/jobs', { id: 'next', spec: tinyRunSpec(1) });
+    expect(refused.status).toBe(507);
+    expect(((await refused.json()) as Problems).error).toContain('disk full');
+    expect(await queue.get('next')).toBeUndefined();
+    const { blobs } = uploadableDataset(1);
+    const [hash, bytes] = [...blobs][0];
+    expect((await call(`/blobs/${hash}`, { method: 'PUT', body: bytes })).status).toBe(507);
+    expect(filesUnder(root)).toEqual(before);
+
+    // Room again: the next job trains, and /health says the disk is fine.
+    full = false;
+    expect((await post('/jobs', { id: 'next', spec: tinyRunSpec(1) })).status).toBe(201);
+    await queue.idle();
+    expect(await queue.get('next')).toMatchObject({ status: 'completed' });
+    expect(((await (await call('/health')).json()) as { disk: { full: boolean } }).disk).toEqual({ full: false });
+  });
+
+  /** A real full disk: a 1 MiB tmpfs (mounting needs root; where it is refused, the test above covers the same paths). */
+  const mountable = (() => {
+    if (process.getuid?.() !== 0) return false;
+    const probe = mkdtempSync(join(tmpdir(), 'companion-tmpfs-probe-'));
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', probe], { stdio: 'ignore' });
+      execFileSync('umount', [probe], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    } finally {
+      rmSync(probe, { recursive: true, force: true });
+    }
+  })();
+
+  it.skipIf(!mountable)('survives a real full disk (a tmpfs filled up mid-job): the job fails "disk full", the server answers, then trains again once there is room', async () => {
+    const root = tempRoot();
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', root]);
+    cleanups.push(() => void execFileSync('umount', ['-l', root]));
+    const { post, call, queue } = await companion({}, root);
+    const filler = join(root, 'filler');
+    queue.subscribe((u) => {
+      if (u.type !== 'event' || u.jobId !== 'fills' || u.event.type !== 'epoch' || existsSync(filler)) return;
+      // Fill every byte left, the way another tenant's download would.
+      try {
+        writeFileSync(filler, Buffer.alloc(4 << 20));
+      } catch {
+        // ENOSPC once full: what was written stays.
+      }
+    });
+    expect((await post('/jobs', { id: 'fills', spec: tinyRunSpec(4) })).status).toBe(201);
+    await queue.idle();
+    const job = await queue.get('fills');
+    expect(job?.status).toBe('failed');
+    expect(job?.message).toMatch(/^disk full: .*ENOSPC/);
+    expect(((await (await call('/health')).json()) as { disk: { full: boolean } }).disk.full).toBe(true);
+    rmSync(filler);
+    expect((await post('/jobs', { id: 'after', spec: tinyRunSpec(1) })).status).toBe(201);
+    await queue.idle();
+    expect(await queue.get('after')).toMatchObject({ status: 'completed' });
+    expect(((await (await call('/health')).json()) as { disk: { full: boolean } }).disk.full).toBe(false);
   });
 });

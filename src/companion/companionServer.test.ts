@@ -55,7 +55,7 @@ describe('the companion HTTP API', () => {
       expect(await res.json()).toEqual({ error: 'a valid access token is required (Authorization: Bearer <token>)' });
     }
     const ok = await call('/health');
-    expect(await ok.json()).toEqual({ ok: true, backend: 'cpu', adapter: 'fast kernels', queueKind: 'embedded', queue: { queued: 0, active: 0, workers: 1 } });
+    expect(await ok.json()).toEqual({ ok: true, backend: 'cpu', adapter: 'fast kernels', queueKind: 'embedded', queue: { queued: 0, active: 0, workers: 1 }, disk: { full: false } });
   });
 
   it('answers CORS preflights for studio origins only', async () => {

@@ -9,6 +9,7 @@ import { validateRunSpec } from '../core/spec/runSpec.ts';
 import { packCheckpoint } from '../core/train/checkpointBundle.ts';
 import type { CheckpointManifest } from '../core/train/checkpoint.ts';
 import { clientPathProblems } from './clientPathProblems.ts';
+import { DiskFullError, type DiskState } from './diskState.ts';
 import type { JobQueue, JobRecord, JobUpdate } from './jobQueue.ts';
 import { jobSourceProblem } from './openJobSource.ts';
 import { UploadError, type UploadStore } from './uploadStore.ts';
@@ -26,7 +27,16 @@ export interface CompanionServerOptions {
   /** Largest upload (one image, or one dataset manifest), in bytes (413 beyond). */
   maxUploadBytes: number;
   backend: { backend: string; adapter: string };
+  /** Whether writes are failing for lack of room (shared with the queue and uploads); reported on /health. */
+  disk?: DiskState;
+  /** Uploads taken at once; more get 503 with Retry-After (default 8). */
+  maxConcurrentUploads?: number;
+  /** Hashes one POST /blobs/missing may ask about (default 100 000). */
+  maxMissingHashes?: number;
 }
+
+/** Deeper JSON than this is no spec, sweep or manifest (they nest a handful of levels), and would overflow validators' stacks. */
+const MAX_JSON_DEPTH = 32;
 
 const JOB_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const SLOTS = new Set(['last', 'best', 'final']);
@@ -74,17 +84,35 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/** How deeply `text` nests arrays and objects (strings skipped), stopping once past `max`. */
+function jsonDepth(text: string, max: number): number {
+  let depth = 0;
+  let deepest = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // Skip the string, escapes included.
+      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++;
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > deepest && (deepest = depth) > max) return deepest;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return deepest;
+}
+
 async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
   const body = await readBody(req, limit);
+  const text = body.toString('utf8');
+  if (jsonDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) throw new HttpError(400, `the request body nests deeper than ${MAX_JSON_DEPTH} levels; no request of this API does`);
   try {
-    return JSON.parse(body.toString('utf8'));
+    return JSON.parse(text);
   } catch {
     throw new HttpError(400, 'the request body is not valid JSON');
   }
 }
 
 function uploadFailure(err: UploadError): HttpError {
-  const status = err.kind === 'incomplete' ? 409 : err.kind === 'missing' ? 404 : 400;
+  const status = { incomplete: 409, missing: 404, invalid: 400, tooLarge: 413, diskFull: 507 }[err.kind];
   return new HttpError(status, err.message, err.details);
 }
 
@@ -133,19 +161,36 @@ export function createCompanionServer(o: CompanionServerOptions): Server {
   const sweepJobs = async (sweepId: string): Promise<JobRecord[]> =>
     (await o.queue.list()).filter((j) => j.sweep?.id === sweepId).sort((a, b) => (a.sweep?.index ?? 0) - (b.sweep?.index ?? 0));
 
+  const maxUploads = o.maxConcurrentUploads ?? 8;
+  const maxMissing = o.maxMissingHashes ?? 100_000;
+  let uploading = 0;
+
   const routes = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     const parts = url.pathname.split('/').filter(Boolean);
     const route = `${req.method} /${parts[0] ?? ''}`;
     if (req.method === 'GET' && url.pathname === '/health') {
-      return send(res, 200, { ok: true, ...o.backend, queueKind: o.queue.kind, queue: await o.queue.depth() });
+      const disk = o.disk?.get() ?? { full: false };
+      return send(res, 200, { ok: true, ...o.backend, queueKind: o.queue.kind, queue: await o.queue.depth(), disk });
     }
     if (route === 'POST /blobs' && parts[1] === 'missing' && parts.length === 2) {
-      const body = (await readJson(req, o.maxUploadBytes)) as { hashes?: unknown } | null;
-      return send(res, 200, { missing: o.uploads.missing(body?.hashes) });
+      // 64 hex digits, quotes and a comma a hash: the body needs no more room than the hashes allowed.
+      const body = (await readJson(req, Math.min(o.maxUploadBytes, 1024 + 67 * maxMissing))) as { hashes?: unknown } | null;
+      return send(res, 200, { missing: await o.uploads.missing(body?.hashes, maxMissing) });
     }
     if (route === 'PUT /blobs' && parts.length === 2) {
-      const created = await o.uploads.putBlob(parts[1], await readBody(req, o.maxUploadBytes));
-      return send(res, created ? 201 : 200, { hash: parts[1], stored: true });
+      const declared = Number(req.headers['content-length'] ?? 0);
+      if (declared > o.maxUploadBytes) throw new HttpError(413, `the request body is ${declared} bytes; this companion accepts at most ${o.maxUploadBytes}`);
+      if (uploading >= maxUploads) {
+        res.setHeader('retry-after', '1');
+        throw new HttpError(503, `${uploading} uploads are under way, the most this companion takes at once; retry in a moment`);
+      }
+      uploading++;
+      try {
+        const created = await o.uploads.putBlobStream(parts[1], req, o.maxUploadBytes);
+        return send(res, created ? 201 : 200, { hash: parts[1], stored: true });
+      } finally {
+        uploading--;
+      }
     }
     if (parts[0] === 'datasets' && parts.length === 2) {
       if (req.method === 'PUT') {
@@ -256,7 +301,10 @@ export function createCompanionServer(o: CompanionServerOptions): Server {
     if (!authorized(req, url)) return send(res, 401, { error: 'a valid access token is required (Authorization: Bearer <token>)' });
     routes(req, res, url).catch((err: unknown) => {
       if (res.headersSent) return res.destroy();
+      // A body left unread (refused before or while it came in) is not drained: the connection closes after the answer.
+      if (!req.complete) res.setHeader('connection', 'close');
       if (err instanceof HttpError) return send(res, err.status, { error: err.message, ...err.extra });
+      if (err instanceof DiskFullError) return send(res, 507, { error: `${err.message}; nothing was stored` });
       if (err instanceof UploadError) {
         const http = uploadFailure(err);
         return send(res, http.status, { error: http.message, ...http.extra });

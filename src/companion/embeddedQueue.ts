@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { SampleSource } from '../core/data/sampleSource.ts';
 import type { RunSpec } from '../core/spec/runSpec.ts';
 import { JobEventLog } from './jobEventLog.ts';
+import { DiskFullError, DiskState } from './diskState.ts';
 import { readJobState, writeJobState } from './jobStateFile.ts';
 import type { JobQueue, JobRecord, JobStatus, JobUpdate, LoggedEvent, QueueDepth } from './jobQueue.ts';
 import { runJob } from './runJob.ts';
@@ -14,6 +15,10 @@ export interface EmbeddedQueueOptions {
   backend: string;
   /** Opens a job's data (generated, or a dataset uploaded to this companion). */
   openSource: (spec: RunSpec) => SampleSource;
+  /** Shared with the server, which reports it on /health. */
+  disk?: DiskState;
+  /** Test support: called before each write of the queue's own files (a fault-injecting file layer throws from here). */
+  beforeWrite?: (path: string) => void;
   /** Where recovery notes go (what was read from a damaged state file); console.warn by default. */
   log?: (line: string) => void;
 }
@@ -35,8 +40,11 @@ export class EmbeddedQueue implements JobQueue {
   private pump: Promise<void> = Promise.resolve();
   private saving: Promise<void> = Promise.resolve();
   private closed = false;
+  readonly disk: DiskState;
 
-  constructor(private readonly o: EmbeddedQueueOptions) {}
+  constructor(private readonly o: EmbeddedQueueOptions) {
+    this.disk = o.disk ?? new DiskState();
+  }
 
   private get statePath(): string {
     return join(this.o.root, 'jobs.json');
@@ -48,7 +56,7 @@ export class EmbeddedQueue implements JobQueue {
 
   private log(jobId: string): JobEventLog {
     let log = this.logs.get(jobId);
-    if (!log) this.logs.set(jobId, (log = new JobEventLog(join(this.o.root, 'logs', `${jobId}.jsonl`))));
+    if (!log) this.logs.set(jobId, (log = new JobEventLog(join(this.o.root, 'logs', `${jobId}.jsonl`), this.o.beforeWrite)));
     return log;
   }
 
@@ -57,19 +65,38 @@ export class EmbeddedQueue implements JobQueue {
     await mkdir(join(this.o.root, 'runs'), { recursive: true });
     const { jobs, notes } = await readJobState(this.statePath, join(this.o.root, 'runs'));
     this.jobs = jobs;
-    for (const note of notes) (this.o.log ?? console.warn)(`companion: ${note}`);
+    for (const note of notes) this.logLine(note);
     for (const job of this.jobs) if (job.status === 'active') job.status = 'queued';
     this.schedule();
   }
 
-  /** Writes the queue's state; writes are chained, so two changes never race for the temporary file. */
+  /**
+   * Writes the queue's state; writes are chained, so two changes never race for the
+   * temporary file. A failure (a full disk) is reported and thrown; the state in memory
+   * stays right and the next save writes it whole.
+   */
   private save(): Promise<void> {
     const jobs = this.jobs.map((j) => ({ ...j }));
     const write = this.saving.then(async () => {
-      await writeJobState(this.statePath, jobs);
+      try {
+        this.o.beforeWrite?.(this.statePath);
+        await writeJobState(this.statePath, jobs);
+      } catch (err) {
+        if (!this.disk.failed(err, 'the job list (jobs.json)')) throw err;
+        throw new DiskFullError(this.disk.get().message ?? 'disk full');
+      }
     });
     this.saving = write.catch(() => undefined);
     return write;
+  }
+
+  /** save() where nobody waits on the answer: a failure is logged, never thrown into the queue's loop. */
+  private async saveOrLog(): Promise<void> {
+    await this.save().catch((err: unknown) => this.logLine(`could not save the job list: ${err instanceof Error ? err.message : String(err)}`));
+  }
+
+  private logLine(line: string): void {
+    (this.o.log ?? console.warn)(`companion: ${line}`);
   }
 
   subscribe(listener: (update: JobUpdate) => void): () => void {
@@ -95,7 +122,13 @@ export class EmbeddedQueue implements JobQueue {
     if (existing) return { job: existing, created: false };
     const job: JobRecord = { id, spec, status: 'queued', createdAt: Date.now(), attempts: 0, ...extra };
     this.jobs.push(job);
-    await this.save();
+    try {
+      await this.save();
+    } catch (err) {
+      // Not on disk, so not taken: the client is told (507 for a full disk) and may retry.
+      this.jobs = this.jobs.filter((j) => j !== job);
+      throw err;
+    }
     this.emitStatus(job);
     this.schedule();
     return { job: { ...job }, created: true };
@@ -138,7 +171,7 @@ export class EmbeddedQueue implements JobQueue {
     job.status = status;
     job.endedAt = Date.now();
     if (message !== undefined) job.message = message;
-    await this.save();
+    await this.saveOrLog();
     this.emitStatus(job);
   }
 
@@ -148,35 +181,58 @@ export class EmbeddedQueue implements JobQueue {
 
   private async drain(): Promise<void> {
     for (let job = this.nextJob(); job; job = this.nextJob()) {
-      job.status = 'active';
-      job.attempts += 1;
-      job.startedAt ??= Date.now();
-      job.worker = `${hostname()}:${process.pid} (${this.o.backend})`;
-      await this.save();
-      this.emitStatus(job);
-      const log = this.log(job.id);
-      await log.load();
-      const controller = new AbortController();
-      this.running = { id: job.id, controller };
-      const jobId = job.id;
-      const outcome = await runJob({
-        spec: job.spec,
-        runDir: this.runDir(job.id),
-        backend: this.o.backend,
-        openSource: this.o.openSource,
-        onEvent: (event) => {
-          const seq = log.append(event);
-          for (const l of this.listeners) l({ type: 'event', jobId, seq, event });
-        },
-        signal: controller.signal,
-      });
-      this.running = undefined;
-      await log.flushed();
-      // A shutdown stops the run resumably: the job stays active on disk, to be continued at the next start.
-      if (this.closed && outcome.status === 'cancelled') return;
-      if (outcome.summary) job.summary = outcome.summary;
-      await this.finish(job, outcome.status, outcome.message);
+      try {
+        await this.runOne(job);
+      } catch (err) {
+        // Nothing a job does may stop the queue (or the process): it fails, the next one runs.
+        await this.finish(job, 'failed', err instanceof Error ? err.message : String(err));
+      }
     }
+  }
+
+  private async runOne(job: JobRecord): Promise<void> {
+    job.status = 'active';
+    job.attempts += 1;
+    job.startedAt ??= Date.now();
+    job.worker = `${hostname()}:${process.pid} (${this.o.backend})`;
+    await this.saveOrLog();
+    this.emitStatus(job);
+    const log = this.log(job.id);
+    await log.load();
+    const controller = new AbortController();
+    this.running = { id: job.id, controller };
+    const jobId = job.id;
+    // Why the job's own files could not be written (a full disk): the job fails with it, the queue goes on.
+    let writeFailure: string | undefined;
+    const outcome = await runJob({
+      spec: job.spec,
+      runDir: this.runDir(job.id),
+      backend: this.o.backend,
+      openSource: this.o.openSource,
+      onEvent: (event) =>
+        log.append(
+          event,
+          (seq) => {
+            this.disk.wrote();
+            for (const l of this.listeners) l({ type: 'event', jobId, seq, event });
+          },
+          (err) => {
+            writeFailure = this.disk.failed(err, `job ${jobId}'s event log`)
+              ? (this.disk.get().message ?? 'disk full')
+              : `the event log could not be written: ${err instanceof Error ? err.message : String(err)}`;
+            controller.abort(writeFailure);
+          },
+        ),
+      signal: controller.signal,
+    });
+    this.running = undefined;
+    await log.flushed();
+    if (outcome.status === 'failed' && this.disk.failed(outcome.message, `job ${jobId}'s run directory`)) writeFailure ??= this.disk.get().message;
+    if (outcome.summary) job.summary = outcome.summary;
+    if (writeFailure !== undefined) return this.finish(job, 'failed', writeFailure);
+    // A shutdown stops the run resumably: the job stays active on disk, to be continued at the next start.
+    if (this.closed && outcome.status === 'cancelled') return;
+    await this.finish(job, outcome.status, outcome.message);
   }
 
   private nextJob(): JobRecord | undefined {

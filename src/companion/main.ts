@@ -4,6 +4,7 @@ import { initNodeBackend, type BackendInfo } from '../node/backend.ts';
 import { isSoftwareAdapter } from '../kernels/isSoftwareAdapter.ts';
 import { createCompanionServer } from './companionServer.ts';
 import { companionToken } from './companionToken.ts';
+import { DiskState } from './diskState.ts';
 import { EmbeddedQueue } from './embeddedQueue.ts';
 import type { JobQueue } from './jobQueue.ts';
 import { openJobSource } from './openJobSource.ts';
@@ -69,7 +70,8 @@ async function main(): Promise<void> {
   // Checked before anything starts: a refused token should not wait for a GPU or Redis.
   const { token } = role === 'serve' ? companionToken(values.token, process.env.STUDIO_COMPANION_TOKEN) : { token: '' };
   const root = resolve(values.root);
-  const uploads = new UploadStore(join(root, 'uploads'));
+  const disk = new DiskState();
+  const uploads = new UploadStore(join(root, 'uploads'), { disk });
   const runDir = (jobId: string) => join(root, 'runs', jobId);
 
   if (role === 'worker') {
@@ -92,7 +94,7 @@ async function main(): Promise<void> {
     info = { backend: 'workers', adapter: `BullMQ on ${new URL(values.redis).host}` };
   } else {
     info = await chooseBackend(values.backend);
-    const embedded = new EmbeddedQueue({ root, backend: info.backend, openSource: openJobSource(uploads) });
+    const embedded = new EmbeddedQueue({ root, backend: info.backend, openSource: openJobSource(uploads), disk });
     await embedded.open();
     queue = embedded;
   }
@@ -105,6 +107,7 @@ async function main(): Promise<void> {
     maxBodyBytes: Number(values['max-body']),
     maxUploadBytes: Number(values['max-upload']),
     backend: info,
+    disk,
   });
   server.listen(Number(values.port), values.host, () => {
     const where = values.redis ? `gateway to BullMQ on ${redactUrl(values.redis)}` : `${info.backend} (${info.adapter})`;

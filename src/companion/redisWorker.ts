@@ -3,7 +3,8 @@ import { Redis } from 'ioredis';
 import { hostname } from 'node:os';
 import type { SampleSource } from '../core/data/sampleSource.ts';
 import type { RunSpec } from '../core/spec/runSpec.ts';
-import type { JobRecord } from './jobQueue.ts';
+import { isDiskFull } from './diskState.ts';
+import type { JobRecord, LoggedEvent } from './jobQueue.ts';
 import { BULL_QUEUE } from './redisQueue.ts';
 import { redisKeys } from './redisKeys.ts';
 import { runJob } from './runJob.ts';
@@ -62,8 +63,11 @@ export function startRedisWorker(o: RedisWorkerOptions): { close(): Promise<void
       record = { ...record, status: 'active', attempts: record.attempts + 1, startedAt: record.startedAt ?? Date.now(), worker: id };
       await update(record);
       if (await redis.exists(keys.cancel(jobId))) controller.abort('cancelled by the user');
-      // Continue the log where the previous attempt left it: seq is the position in the stream.
-      let seq = await redis.xlen(keys.events(jobId));
+      // Continue the numbering after the last entry stored: an entry is published only in the
+      // same MULTI that stores it, so nobody saw a seq the stream does not hold.
+      const [last] = (await redis.xrevrange(keys.events(jobId), '+', '-', 'COUNT', 1)) as [string, string[]][];
+      let seq = last ? (JSON.parse(last[1][1]) as LoggedEvent).seq + 1 : 0;
+      let writeFailure: string | undefined;
       const outcome = await runJob({
         spec: record.spec,
         runDir: o.runDir(jobId),
@@ -72,15 +76,27 @@ export function startRedisWorker(o: RedisWorkerOptions): { close(): Promise<void
         onEvent: (event) => {
           const entry = JSON.stringify({ seq: seq++, event });
           const live = JSON.stringify({ type: 'event', jobId, seq: seq - 1, event });
-          void redis.multi().xadd(keys.events(jobId), '*', 'e', entry).publish(keys.updates, live).exec();
+          redis
+            .multi()
+            .xadd(keys.events(jobId), '*', 'e', entry)
+            .publish(keys.updates, live)
+            .exec()
+            .then((replies) => replies?.find(([err]) => err)?.[0] ?? undefined)
+            .catch((err: unknown) => err)
+            .then((err) => {
+              if (err === undefined || writeFailure !== undefined) return;
+              writeFailure = `the event log could not be written to Redis: ${err instanceof Error ? err.message : String(err)}`;
+              controller.abort(writeFailure);
+            });
         },
         signal: controller.signal,
       });
       running.delete(jobId);
+      const failure = writeFailure ?? (outcome.status === 'failed' && isDiskFull(outcome.message) ? `disk full: ${outcome.message}` : undefined);
       await update({
         ...record,
-        status: outcome.status,
-        message: outcome.message,
+        status: failure ? 'failed' : outcome.status,
+        message: failure ?? outcome.message,
         endedAt: Date.now(),
         ...(outcome.summary ? { summary: outcome.summary } : {}),
       });
