@@ -52,8 +52,12 @@ export function summaryMetrics(report: EvaluationReport): [string, number][] {
       ['macro_precision', classification.report.macro.precision],
       ['macro_recall', classification.report.macro.recall],
       ['macro_f1', classification.report.macro.f1],
+      ['macro_f1_ci_low', classification.macroF1Interval.low],
+      ['macro_f1_ci_high', classification.macroF1Interval.high],
       ['weighted_f1', classification.report.weighted.f1],
       ['ece', classification.calibration.ece],
+      ['ece_ci_low', classification.eceInterval.low],
+      ['ece_ci_high', classification.eceInterval.high],
     );
   } else {
     rows.push(['samples', r.samples]);

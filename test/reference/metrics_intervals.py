@@ -66,3 +66,39 @@ ious = np.round(rng.uniform(0, 1, 40) ** 2, 3)
 print("meanSample =", json.dumps(ious.tolist()))
 means = [ious[boot.integers(0, ious.size, ious.size)].mean() for _ in range(20000)]
 print("mean =", float(ious.mean()), "meanInterval =", json.dumps([float(np.percentile(means, 2.5)), float(np.percentile(means, 97.5))]))
+
+# Macro F1 (sklearn f1_score(average="macro", labels=0..3, zero_division=0)) and ECE (10 equal
+# bins over (0, 1], bin m holding m/10 < confidence <= (m+1)/10, the rule of
+# expectedCalibrationError.ts) of the 4-class predictions in
+# src/core/evaluate/fixtures/evaluateReference.ts, each resampled whole 20000 times.
+from pathlib import Path
+
+from sklearn.metrics import f1_score
+
+text = Path(__file__).resolve().parents[2].joinpath("src/core/evaluate/fixtures/evaluateReference.ts").read_text()
+ref = json.loads(text[text.index("{"): text.rindex("}") + 1])
+probs = np.array(ref["probs"])
+y = np.array(ref["labels"])
+pred = probs.argmax(1)
+conf = probs.max(1)
+
+
+def ece(idx):
+    c, ok = conf[idx], (pred[idx] == y[idx])
+    total = 0.0
+    for m in range(10):
+        sel = (c > m / 10) & (c <= (m + 1) / 10) if m > 0 else (c <= 0.1)
+        if sel.any():
+            total += sel.sum() / idx.size * abs(ok[sel].mean() - c[sel].mean())
+    return total
+
+
+all_idx = np.arange(y.size)
+f1s, eces = [], []
+for _ in range(20000):
+    idx = boot.integers(0, y.size, y.size)
+    f1s.append(f1_score(y[idx], pred[idx], average="macro", labels=[0, 1, 2, 3], zero_division=0))
+    eces.append(ece(idx))
+print("macroF1 =", f1_score(y, pred, average="macro", labels=[0, 1, 2, 3], zero_division=0), "ece =", ece(all_idx))
+print("macroF1Interval =", json.dumps([float(np.percentile(f1s, 2.5)), float(np.percentile(f1s, 97.5))]))
+print("eceInterval =", json.dumps([float(np.percentile(eces, 2.5)), float(np.percentile(eces, 97.5))]))

@@ -8,6 +8,7 @@ import { metricsFromPredictions, predictSplit, type Predictions } from '../train
 import { prepareData } from '../train/prepareData.ts';
 import { Rng } from '../util/rng.ts';
 import { evaluateClassification, evaluateDetection, evaluatePredictions, evaluateVerification } from './evaluatePredictions.ts';
+import { classificationBootstrapReference } from '../metrics/fixtures/intervalData.ts';
 import { detectionCase } from './fixtures/detectionCase.ts';
 import { evaluateReference as ref } from './fixtures/evaluateReference.ts';
 
@@ -28,6 +29,15 @@ describe('evaluateClassification', () => {
     expect(result.topK[0].accuracy).toBeCloseTo(ref.top1, 12);
     expect(result.topK[1].accuracy).toBeCloseTo(ref.top2, 12);
     expect(result.topK[3].accuracy).toBe(1);
+  });
+
+  // Intervals: scipy's Wilson (18 of 40) and a 20000-resample numpy bootstrap (test/reference/metrics_intervals.py).
+  it('gives top-k its Wilson interval and macro F1 and ECE their bootstrap intervals', () => {
+    expect(result.topK[0]).toMatchObject({ correct: 18, interval: { low: expect.closeTo(0.30705307810904925, 12), high: expect.closeTo(0.6017090820106794, 12) } });
+    expect(Math.abs(result.macroF1Interval.low - classificationBootstrapReference.macroF1Interval[0])).toBeLessThan(0.02);
+    expect(Math.abs(result.macroF1Interval.high - classificationBootstrapReference.macroF1Interval[1])).toBeLessThan(0.02);
+    expect(Math.abs(result.eceInterval.low - classificationBootstrapReference.eceInterval[0])).toBeLessThan(0.02);
+    expect(Math.abs(result.eceInterval.high - classificationBootstrapReference.eceInterval[1])).toBeLessThan(0.02);
   });
 
   it('lists each sample in exactly the confusion cell it counts in', () => {
@@ -149,7 +159,7 @@ async function predictTest(input: RunSpecInput): Promise<{ spec: ReturnType<type
   const spec = parseRunSpec(input);
   const src = spec.data.source as { generator: 'shapes' | 'faces' | 'boxes'; classes: number; perClass: number };
   const data = await prepareData(syntheticSource({ ...src, imageSize: spec.data.imageSize, seed: 5 }), spec);
-  const model = buildModel({ model: spec.model, channels: spec.data.channels, task: spec.task, numClasses: data.cache.classNames.length, seed: 9 });
+  const model = buildModel({ model: spec.model, channels: spec.data.channels, task: spec.task, numClasses: data.cache.classNames.length, seed: 9 , convention: 'torchvision'});
   try {
     const predictions = await predictSplit({ spec, model, cache: data.cache, indices: data.split.test });
     return { spec, predictions, classNames: data.cache.classNames };

@@ -1,5 +1,6 @@
 import type { Box } from '../data/sampleSource.ts';
 import {
+  bootstrapInterval,
   classificationReport,
   confusionMatrix,
   detCurve,
@@ -71,6 +72,11 @@ export function evaluateClassification(probs: Float32Array[] | number[][], label
   const confidence = probs.map((row, i) => row[predicted[i]]);
   const cells: number[][][] = Array.from({ length: classes }, () => Array.from({ length: classes }, () => []));
   labelList.forEach((l, i) => cells[l][predicted[i]].push(i));
+  const report = classificationReport(labelList, predicted, classes);
+  const calibration = expectedCalibrationError(probs, labelList, CALIBRATION_BINS);
+  const resampled = <T>(values: ArrayLike<T>, positions: Int32Array): T[] => Array.from(positions, (p) => values[p]);
+  const macroF1Interval = bootstrapInterval(n, (at) => classificationReport(resampled(labelList, at), resampled(predicted, at), classes).macro.f1, { resamples: BOOTSTRAP_RESAMPLES });
+  const eceInterval = bootstrapInterval(n, (at) => expectedCalibrationError(resampled(probs, at), resampled(labelList, at), CALIBRATION_BINS).ece, { resamples: BOOTSTRAP_RESAMPLES });
   const mistakes = labelList
     .map((label, index) => ({ index, label, predicted: predicted[index], confidence: confidence[index] }))
     .filter((m) => m.label !== m.predicted)
@@ -84,14 +90,16 @@ export function evaluateClassification(probs: Float32Array[] | number[][], label
       const correct = Math.round(accuracy * n);
       return { k: i + 1, accuracy, correct, interval: wilsonInterval(correct, n) };
     }),
-    report: classificationReport(labelList, predicted, classes),
+    report,
+    macroF1Interval,
+    eceInterval,
     confusion: confusionMatrix(labelList, predicted, classes),
     cells,
     labels: labelList,
     predicted,
     confidence,
     mistakes,
-    calibration: expectedCalibrationError(probs, labelList, CALIBRATION_BINS),
+    calibration,
   };
 }
 

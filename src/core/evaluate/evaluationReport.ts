@@ -67,6 +67,9 @@ export interface ClassificationEvaluation {
   /** Top-k accuracy for k = 1 … min(5, classes): `correct` of `samples`, with its 95 % Wilson interval. */
   topK: { k: number; accuracy: number; correct: number; interval: Interval }[];
   report: ClassificationReport;
+  /** 95 % percentile-bootstrap intervals of macro F1 and of the ECE (samples resampled whole, seeded). */
+  macroF1Interval: Interval;
+  eceInterval: Interval;
   /** counts[true][predicted]. */
   confusion: number[][];
   /** Sample positions in each confusion cell, [true][predicted]. */

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { meanInterval, percentile, verificationIntervals } from './bootstrapInterval.ts';
+import { evaluateReference as ref } from '../evaluate/fixtures/evaluateReference.ts';
+import { bootstrapInterval, meanInterval, percentile, verificationIntervals } from './bootstrapInterval.ts';
+import { classificationReport } from './classificationReport.ts';
+import { expectedCalibrationError } from './expectedCalibrationError.ts';
 import { equalErrorRate } from './equalErrorRate.ts';
-import { bootstrapLabels, bootstrapPoint, bootstrapReference, bootstrapScores, meanReference, meanSample } from './fixtures/intervalData.ts';
+import { bootstrapLabels, bootstrapPoint, bootstrapReference, bootstrapScores, classificationBootstrapReference, meanReference, meanSample } from './fixtures/intervalData.ts';
 import { rocAuc } from './rocAuc.ts';
 
 // reference: test/reference/metrics_intervals.py — a stratified percentile bootstrap with
@@ -88,5 +91,44 @@ describe('meanInterval', () => {
     expect(meanInterval([0.25, 0.25, 0.25])).toEqual({ low: 0.25, high: 0.25 });
     expect(() => meanInterval([])).toThrow(/empty/);
     expect(() => meanInterval([0.1, Number.NaN])).toThrow(/finite/);
+  });
+});
+
+describe('bootstrapInterval', () => {
+  const probs = ref.probs;
+  const labels = ref.labels;
+  const predicted = probs.map((row) => row.indexOf(Math.max(...row)));
+  const macroF1 = (positions: Int32Array) =>
+    classificationReport(
+      Array.from(positions, (p) => labels[p]),
+      Array.from(positions, (p) => predicted[p]),
+      4,
+    ).macro.f1;
+  const ece = (positions: Int32Array) =>
+    expectedCalibrationError(
+      Array.from(positions, (p) => probs[p]),
+      Array.from(positions, (p) => labels[p]),
+      10,
+    ).ece;
+
+  it('agrees with a 20000-resample numpy bootstrap of macro F1 and ECE on the reference predictions', () => {
+    expect(macroF1(Int32Array.from(labels, (_, i) => i))).toBeCloseTo(classificationBootstrapReference.macroF1, 12);
+    expect(ece(Int32Array.from(labels, (_, i) => i))).toBeCloseTo(classificationBootstrapReference.ece, 12);
+    const f1 = bootstrapInterval(labels.length, macroF1);
+    const calibration = bootstrapInterval(labels.length, ece);
+    expect(Math.abs(f1.low - classificationBootstrapReference.macroF1Interval[0])).toBeLessThan(MONTE_CARLO);
+    expect(Math.abs(f1.high - classificationBootstrapReference.macroF1Interval[1])).toBeLessThan(MONTE_CARLO);
+    expect(Math.abs(calibration.low - classificationBootstrapReference.eceInterval[0])).toBeLessThan(MONTE_CARLO);
+    expect(Math.abs(calibration.high - classificationBootstrapReference.eceInterval[1])).toBeLessThan(MONTE_CARLO);
+  });
+
+  it('is meanInterval for the mean, draw for draw', () => {
+    const mean = (positions: Int32Array) => Array.from(positions, (p) => meanSample[p]).reduce((a, b) => a + b, 0) / positions.length;
+    expect(bootstrapInterval(meanSample.length, mean, { seed: 9 })).toEqual(meanInterval(meanSample, { seed: 9 }));
+  });
+
+  it('refuses an empty sample and a statistic that is never finite', () => {
+    expect(() => bootstrapInterval(0, () => 1)).toThrow(/at least one sample/);
+    expect(() => bootstrapInterval(3, () => Number.NaN)).toThrow(/not finite/);
   });
 });

@@ -37,6 +37,25 @@ function percentileInterval(values: Float64Array, tail: number): Interval {
 }
 
 /**
+ * Percentile bootstrap interval of any statistic of n samples: each resample is n sample
+ * positions drawn with replacement, handed to `statistic`. Resamples whose statistic is
+ * not finite are left out.
+ */
+export function bootstrapInterval(n: number, statistic: (positions: Int32Array) => number, o: BootstrapOptions = {}): Interval {
+  if (!Number.isInteger(n) || n < 1) throw new Error(`a bootstrap needs at least one sample; got ${n}`);
+  const { resamples, rng, tail } = options(o);
+  const values: number[] = [];
+  const positions = new Int32Array(n);
+  for (let r = 0; r < resamples; r++) {
+    for (let k = 0; k < n; k++) positions[k] = rng.int(n);
+    const v = statistic(positions);
+    if (Number.isFinite(v)) values.push(v);
+  }
+  if (values.length === 0) throw new Error('the statistic was not finite on any resample');
+  return percentileInterval(Float64Array.from(values), tail);
+}
+
+/**
  * Percentile bootstrap interval of a sample's mean (e.g. a detection's mean IoU): the
  * sample resampled whole with replacement. A mean of IoUs is bounded and skewed on small
  * splits, where a normal interval would reach below 0 or above 1; percentiles cannot.
@@ -44,15 +63,15 @@ function percentileInterval(values: Float64Array, tail: number): Interval {
 export function meanInterval(values: ArrayLike<number>, o: BootstrapOptions = {}): Interval {
   checkNonEmpty(values, 'values');
   checkFinite(values, 'values');
-  const { resamples, rng, tail } = options(o);
-  const n = values.length;
-  const means = new Float64Array(resamples);
-  for (let r = 0; r < resamples; r++) {
-    let sum = 0;
-    for (let k = 0; k < n; k++) sum += values[rng.int(n)];
-    means[r] = sum / n;
-  }
-  return percentileInterval(means, tail);
+  return bootstrapInterval(
+    values.length,
+    (positions) => {
+      let sum = 0;
+      for (const p of positions) sum += values[p];
+      return sum / positions.length;
+    },
+    o,
+  );
 }
 
 /**

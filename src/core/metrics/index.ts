@@ -29,5 +29,5 @@ export { confidenceBands } from './confidenceBands.ts';
 export type { BandCount, BandThresholds, ConfidenceBands } from './confidenceBands.ts';
 export { wilsonInterval, Z_95 } from './wilsonInterval.ts';
 export type { Interval } from './wilsonInterval.ts';
-export { meanInterval, percentile, verificationIntervals } from './bootstrapInterval.ts';
+export { bootstrapInterval, meanInterval, percentile, verificationIntervals } from './bootstrapInterval.ts';
 export type { BootstrapOptions } from './bootstrapInterval.ts';

@@ -206,12 +206,16 @@ export function ClassificationView({ report, result, stem }: { report: Evaluatio
           <div>
             <dt>Macro F1</dt>
             <dd>{formatPercent(result.report.macro.f1)}</dd>
-            <dd className="eval-ci">over {result.report.perClass.length} classes</dd>
+            <dd className="eval-ci">
+              {formatInterval(result.macroF1Interval)} · {result.report.perClass.length} classes, {result.samples} images
+            </dd>
           </div>
           <div data-testid="evaluate.ece" data-value={result.calibration.ece}>
             <dt>Calibration error (ECE)</dt>
             <dd>{formatPercent(result.calibration.ece, 2)}</dd>
-            <dd className="eval-ci">{result.samples} images in 10 bins</dd>
+            <dd className="eval-ci">
+              {formatInterval(result.eceInterval, 'percent', 2)} · {result.samples} images in 10 bins
+            </dd>
           </div>
           <div>
             <dt>Images</dt>
