@@ -76,7 +76,7 @@ export function evaluateClassification(probs: Float32Array[] | number[][], label
   const calibration = expectedCalibrationError(probs, labelList, CALIBRATION_BINS);
   const resampled = <T>(values: ArrayLike<T>, positions: Int32Array): T[] => Array.from(positions, (p) => values[p]);
   const macroF1Interval = bootstrapInterval(n, (at) => classificationReport(resampled(labelList, at), resampled(predicted, at), classes).macro.f1, { resamples: BOOTSTRAP_RESAMPLES });
-  const eceInterval = bootstrapInterval(n, (at) => expectedCalibrationError(resampled(probs, at), resampled(labelList, at), CALIBRATION_BINS).ece, { resamples: BOOTSTRAP_RESAMPLES });
+  const eceInterval = bootstrapInterval(n, (at) => expectedCalibrationError(resampled<ArrayLike<number>>(probs, at), resampled(labelList, at), CALIBRATION_BINS).ece, { resamples: BOOTSTRAP_RESAMPLES });
   const mistakes = labelList
     .map((label, index) => ({ index, label, predicted: predicted[index], confidence: confidence[index] }))
     .filter((m) => m.label !== m.predicted)
