@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { parseRunSpec } from '../spec/runSpec.ts';
+import { tinyRunSpec } from '../../../test/tinyRunSpec.ts';
+import { syntheticSource } from '../data/syntheticSource.ts';
+import { parseRunSpec, type RunSpecInput } from '../spec/runSpec.ts';
+import type { Checkpoint } from '../train/checkpoint.ts';
+import { evaluateCheckpoint } from '../train/evaluateCheckpoint.ts';
+import { prepareData } from '../train/prepareData.ts';
+import type { CheckpointKind } from '../train/trainEvent.ts';
+import { Trainer } from '../train/trainer.ts';
 import { restoredEpoch } from './restoredEpoch.ts';
 
 const shapesDemo = {
@@ -35,5 +42,33 @@ describe('restoredEpoch', () => {
     expect(restoredEpoch(spec, { epoch: 5, earlyStoppingState: undefined }, 'final')).toBeUndefined();
     expect(restoredEpoch(spec, { epoch: 5, earlyStoppingState: { early: { bestEpoch: 'x' } } }, 'final')).toBeUndefined();
     expect(restoredEpoch(parseRunSpec(shapesDemo), final(1, 0), 'final')).toBeUndefined();
+  });
+});
+
+describe('restoredEpoch on a real early-stopped run', () => {
+  it('names the epoch the Trainer restored, and evaluateCheckpoint puts it in the report', async () => {
+    const input = {
+      ...tinyRunSpec(8),
+      optimizer: { type: 'sgd', lr: 1e-9 },
+      training: { epochs: 8, batchSize: 4, seed: 5, earlyStopping: { monitor: 'val_loss', patience: 1, minDelta: 1 } },
+    } as RunSpecInput;
+    const spec = parseRunSpec(input);
+    const data = await prepareData(syntheticSource({ generator: 'shapes', classes: 3, perClass: 6, imageSize: 8, seed: 11 }), spec);
+    const saved: Partial<Record<CheckpointKind, Checkpoint>> = {};
+    const trainer = new Trainer({ spec, data, backend: 'cpu', saveCheckpoint: async (ckpt, kind) => void (saved[kind] = ckpt) });
+    try {
+      const end = await trainer.fit();
+      // The Trainer's own words: epoch 1's weights restored, the run over after epoch 2.
+      expect(end.message).toContain('restored the weights of epoch 1');
+      const final = saved.final;
+      if (!final) throw new Error('the run saved no final checkpoint');
+      expect(final.epoch).toBe(2);
+      expect(restoredEpoch(spec, final, 'final')).toBe(1);
+      const report = await evaluateCheckpoint({ spec, checkpoint: final, data, split: 'test', meta: { runId: 'r', runName: 'r', backend: 'cpu', slot: 'final' } });
+      expect(report.meta.checkpoint).toEqual({ slot: 'final', epoch: 2, step: final.step, restoredEpoch: 1 });
+    } finally {
+      trainer.dispose();
+      data.cache.dispose?.();
+    }
   });
 });
