@@ -8,6 +8,7 @@ import { freePort, startRedis } from '../../test/redisServer.ts';
 import { tinyRunSpec } from '../../test/tinyRunSpec.ts';
 import type { SampleSource } from '../core/data/sampleSource.ts';
 import { parseRunSpec, type RunSpec } from '../core/spec/runSpec.ts';
+import { admissionLimitsFrom, defaultAdmissionLimits } from './admissionLimits.ts';
 import type { JobRecord } from './jobQueue.ts';
 import { openJobSource } from './openJobSource.ts';
 import { UploadStore } from './uploadStore.ts';
@@ -346,5 +347,65 @@ describe('a full disk', () => {
     await queue.idle();
     expect(await queue.get('after')).toMatchObject({ status: 'completed' });
     expect(((await (await call('/health')).json()) as { disk: { full: boolean } }).disk.full).toBe(false);
+  });
+});
+
+describe('admission control', () => {
+  const spec = tinyRunSpec(1);
+  const synthetic = (over: Record<string, number>) => ({ ...spec, data: { ...spec.data, source: { kind: 'synthetic', generator: 'shapes', classes: 3, perClass: 6, ...over } } });
+
+  it("refuses a spec over any limit with 400 naming the field, its value and the limit, and queues nothing (the issue's findings)", async () => {
+    const { post, queue, root } = await companion({ maxBodyBytes: 1 << 20 });
+    const before = filesUnder(root);
+    const cases: [string, unknown, string, string][] = [
+      ['perClass 1e9', synthetic({ perClass: 1e9 }), 'data.source.perClass', 'is 3000000000; this companion takes at most 2000000 (--max-images)'],
+      ['classes 1e6', synthetic({ classes: 1e6, perClass: 1 }), 'data.source.classes', 'is 1000000; this companion takes at most 100000 (--max-classes)'],
+      ['epochs 1e9', tinyRunSpec(1e9), 'training.epochs', 'is 1000000000; this companion takes at most 10000 (--max-epochs)'],
+      ['imageSize 1e5', { ...spec, data: { ...spec.data, imageSize: 1e5 }, model: { ...spec.model, inputSize: 1e5 } }, 'data.imageSize', 'is 100000; this companion takes at most 1024 (--max-image-size)'],
+      ['width 1e6', { ...spec, model: { ...spec.model, width: 1e6 } }, 'model.width', 'is 1000000; this companion takes at most 2 (--max-width)'],
+      ['hidden [1e9]', { ...spec, model: { ...spec.model, head: { hidden: [1e9] } } }, 'model.head.hidden.0', 'is 1000000000; this companion takes at most 65536 (--max-hidden)'],
+      ['a 500 KB name', { ...spec, name: 'n'.repeat(500_000) }, 'name', 'is 500000; this companion takes at most 256 (--max-name)'],
+      ['batch 1e6', { ...spec, training: { ...spec.training, batchSize: 1e6 } }, 'training.batchSize', 'is 1000000; this companion takes at most 4096 (--max-batch)'],
+      ['100 hidden layers', { ...spec, model: { ...spec.model, head: { hidden: Array(100).fill(8) } } }, 'model.head.hidden', 'is 100; this companion takes at most 16 (--max-hidden-layers)'],
+      ['epochs × steps', { ...synthetic({ perClass: 100_000 }), training: { ...spec.training, epochs: 5000, batchSize: 1 } }, 'training.epochs', 'steps; this companion takes at most 10000000 (--max-steps)'],
+      ['hidden chain of 60 000 × 60 000', { ...spec, model: { ...spec.model, head: { hidden: [60_000, 60_000, 60_000] } } }, 'model.head', 'for its dense layers alone'],
+    ];
+    for (const [what, body, path, message] of cases) {
+      const res = await post('/jobs', { id: 'x', spec: body });
+      const answer = (await res.json()) as Problems;
+      expect(res.status, what).toBe(400);
+      expect(answer.error, what).toBe("the spec is over this companion's limits");
+      const problem = answer.problems?.find((p) => p.path === path);
+      expect(problem?.message, what).toContain(message);
+      // The same spec swept is refused the same way, per configuration (a sweep names its runs itself, cut to 200 characters).
+      if (path === 'name') continue;
+      const sweep = await post('/sweeps', { id: 's', spec: body, sweep: { kind: 'grid', parameters: [{ path: 'optimizer.lr', values: [0.01] }] } });
+      expect(sweep.status, what).toBe(400);
+      expect(((await sweep.json()) as Problems).problems?.some((p) => p.path === `configs.0.${path}`), what).toBe(true);
+    }
+    expect(await queue.list()).toEqual([]);
+    expect(filesUnder(root)).toEqual(before);
+  });
+
+  it('estimates training memory with the core and refuses what is over the limit the operator set', async () => {
+    const limits = { ...defaultAdmissionLimits(), trainingBytes: 64 << 20 };
+    const { post, queue } = await companion({ limits });
+    const big = { ...spec, data: { ...spec.data, imageSize: 224 }, model: { architecture: 'resnet18', inputSize: 224, width: 1 }, training: { ...spec.training, batchSize: 32 } };
+    const res = await post('/jobs', { id: 'big', spec: big });
+    expect(res.status).toBe(400);
+    const problem = ((await res.json()) as Problems).problems?.[0];
+    expect(problem?.path).toBe('model');
+    expect(problem?.message).toMatch(/^needs about \d+\.\d\d GiB to train at batch 32 \(resnet18, 224 px, width 1\); this companion takes at most 0\.06 GiB \(--max-train-memory 67108864\)/);
+    // The tiny spec fits in 64 MiB and trains.
+    expect((await post('/jobs', { id: 'tiny', spec })).status).toBe(201);
+    await queue.idle();
+    expect((await queue.get('tiny'))?.status).toBe('completed');
+  });
+
+  it('takes its limits from flags, else the environment, else the defaults, and refuses nonsense', () => {
+    const limits = admissionLimitsFrom({ 'max-epochs': '50' }, { STUDIO_COMPANION_MAX_EPOCHS: '70', STUDIO_COMPANION_MAX_IMAGE_SIZE: '256' }, defaultAdmissionLimits(8 * 2 ** 30));
+    expect(limits).toMatchObject({ epochs: 50, imageSize: 256, trainingBytes: 4 * 2 ** 30, width: 2 });
+    expect(() => admissionLimitsFrom({ 'max-width': 'lots' }, {})).toThrow('--max-width must be a positive number (model.width); got "lots"');
+    expect(() => admissionLimitsFrom({}, { STUDIO_COMPANION_MAX_CLASSES: '-1' })).toThrow('STUDIO_COMPANION_MAX_CLASSES must be a positive number');
   });
 });

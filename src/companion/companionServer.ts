@@ -5,9 +5,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { join } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { expandSweep } from '../core/spec/expandSweep.ts';
-import { validateRunSpec } from '../core/spec/runSpec.ts';
+import { validateRunSpec, type RunSpec } from '../core/spec/runSpec.ts';
 import { packCheckpoint } from '../core/train/checkpointBundle.ts';
 import type { CheckpointManifest } from '../core/train/checkpoint.ts';
+import { admissionProblems, defaultAdmissionLimits, type AdmissionLimits, type DatasetFacts } from './admissionLimits.ts';
 import { clientPathProblems } from './clientPathProblems.ts';
 import { DiskFullError, type DiskState } from './diskState.ts';
 import type { JobQueue, JobRecord, JobUpdate } from './jobQueue.ts';
@@ -27,6 +28,8 @@ export interface CompanionServerOptions {
   /** Largest upload (one image, or one dataset manifest), in bytes (413 beyond). */
   maxUploadBytes: number;
   backend: { backend: string; adapter: string };
+  /** What one job may ask of the machine (default: defaultAdmissionLimits() for this machine). */
+  limits?: AdmissionLimits;
   /** Whether writes are failing for lack of room (shared with the queue and uploads); reported on /health. */
   disk?: DiskState;
   /** Uploads taken at once; more get 503 with Retry-After (default 8). */
@@ -133,13 +136,29 @@ function jobId(value: unknown): string {
 export function createCompanionServer(o: CompanionServerOptions): Server {
   // An empty token would let every request in; main.ts generates one instead.
   if (o.token === '') throw new Error('an access token is required: the companion never serves without one');
-  const checkSpec = (value: unknown) => {
+  const limits = o.limits ?? defaultAdmissionLimits();
+
+  /** What the companion knows of a spec's data before it runs: generated data by its numbers, an upload by its manifest. */
+  const datasetFacts = async (spec: RunSpec): Promise<DatasetFacts> => {
+    const src = spec.data.source;
+    if (src.kind === 'synthetic') return { images: src.classes * src.perClass, classes: src.classes };
+    if (src.kind === 'indexeddb' && src.version !== undefined) {
+      const manifest = await o.uploads.manifest(src.version);
+      return { images: manifest.samples.length, classes: new Set(manifest.samples.map((s) => s.className)).size };
+    }
+    return { images: 0, classes: 0 };
+  };
+
+  /** The validated spec, or an HttpError: not valid, naming a path, data not here, or over the limits. */
+  const checkSpec = async (value: unknown): Promise<RunSpec> => {
     const result = validateRunSpec(value);
     if (!result.ok) throw new HttpError(400, 'the spec is not valid', { problems: result.problems });
     const paths = clientPathProblems(result.spec);
     if (paths.length > 0) throw new HttpError(400, 'the spec names files on the companion', { problems: paths });
     const problem = jobSourceProblem(result.spec, o.uploads);
     if (problem) throw new HttpError(result.spec.data.source.kind === 'indexeddb' ? 409 : 400, problem);
+    const over = admissionProblems(result.spec, await datasetFacts(result.spec), limits);
+    if (over.length > 0) throw new HttpError(400, "the spec is over this companion's limits", { problems: over });
     return result.spec;
   };
 
@@ -213,7 +232,7 @@ export function createCompanionServer(o: CompanionServerOptions): Server {
         const refused: { status: number; error: string; problems: unknown[] }[] = [];
         for (const config of expanded.configs) {
           try {
-            checkSpec(config.spec);
+            await checkSpec(config.spec);
           } catch (err) {
             if (!(err instanceof HttpError)) throw err;
             const problems = (err.extra.problems as { path: string; message: string }[] | undefined) ?? [{ path: '(spec)', message: err.message }];
@@ -246,7 +265,7 @@ export function createCompanionServer(o: CompanionServerOptions): Server {
     if (parts.length === 1 && req.method === 'POST') {
       const body = (await readJson(req, o.maxBodyBytes)) as { id?: unknown; spec?: unknown } | null;
       const id = jobId(body?.id);
-      const spec = checkSpec(body?.spec);
+      const spec = await checkSpec(body?.spec);
       await refuseOtherSpec(id, spec);
       const { job, created } = await o.queue.add(id, spec);
       return send(res, created ? 201 : 200, { job });

@@ -1,7 +1,9 @@
+import * as tf from '@tensorflow/tfjs-core';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { initNodeBackend, type BackendInfo } from '../node/backend.ts';
 import { isSoftwareAdapter } from '../kernels/isSoftwareAdapter.ts';
+import { ADMISSION_LIMIT_FLAGS, admissionLimitsFrom, defaultAdmissionLimits } from './admissionLimits.ts';
 import { createCompanionServer } from './companionServer.ts';
 import { companionToken } from './companionToken.ts';
 import { DiskState } from './diskState.ts';
@@ -25,7 +27,11 @@ options:
   --token TOKEN (or STUDIO_COMPANION_TOKEN; 32 characters at least; default a fresh random one)
   --max-body BYTES (specs; default 1 MiB)  --max-upload BYTES (one image or manifest; default 64 MiB)
   --lock-ms MS (worker: how soon a dead worker's job is picked up again; default 30000)
-  --adapter NAME (WebGPU: the Dawn adapter whose name contains NAME; one worker per GPU)`;
+  --adapter NAME (WebGPU: the Dawn adapter whose name contains NAME; one worker per GPU)
+
+limits on one job (over one: 400 naming the field, its value and the limit; each also
+read from its environment variable):
+${ADMISSION_LIMIT_FLAGS.map((f) => `  --${f.flag} N  ${f.describe} (${f.env}; default ${defaultAdmissionLimits()[f.key]})`).join('\n')}`;
 
 /**
  * WebGPU on a real adapter, else the CPU. SwiftShader (a CPU emulation of Vulkan that
@@ -61,6 +67,7 @@ async function main(): Promise<void> {
       'lock-ms': { type: 'string', default: '30000' },
       adapter: { type: 'string' },
       help: { type: 'boolean', default: false },
+      ...Object.fromEntries(ADMISSION_LIMIT_FLAGS.map((f) => [f.flag, { type: 'string' as const }])),
     },
   });
   if (values.help) return console.log(USAGE);
@@ -69,6 +76,7 @@ async function main(): Promise<void> {
   if (values.adapter) process.env.STUDIO_DAWN_ADAPTER = values.adapter;
   // Checked before anything starts: a refused token should not wait for a GPU or Redis.
   const { token } = role === 'serve' ? companionToken(values.token, process.env.STUDIO_COMPANION_TOKEN) : { token: '' };
+  const limits = admissionLimitsFrom(values as unknown as Record<string, string | undefined>, process.env);
   const root = resolve(values.root);
   const disk = new DiskState();
   const uploads = new UploadStore(join(root, 'uploads'), { disk });
@@ -92,6 +100,8 @@ async function main(): Promise<void> {
     await redisQueue.open();
     queue = redisQueue;
     info = { backend: 'workers', adapter: `BullMQ on ${new URL(values.redis).host}` };
+    // The gateway builds submitted models on tfjs' CPU backend to estimate their memory; prod mode mutes its tfjs-node advice.
+    tf.enableProdMode();
   } else {
     info = await chooseBackend(values.backend);
     const embedded = new EmbeddedQueue({ root, backend: info.backend, openSource: openJobSource(uploads), disk });
@@ -108,6 +118,7 @@ async function main(): Promise<void> {
     maxUploadBytes: Number(values['max-upload']),
     backend: info,
     disk,
+    limits,
   });
   server.listen(Number(values.port), values.host, () => {
     const where = values.redis ? `gateway to BullMQ on ${redactUrl(values.redis)}` : `${info.backend} (${info.adapter})`;
