@@ -409,3 +409,17 @@ describe('admission control', () => {
     expect(() => admissionLimitsFrom({}, { STUDIO_COMPANION_MAX_CLASSES: '-1' })).toThrow('STUDIO_COMPANION_MAX_CLASSES must be a positive number');
   });
 });
+
+describe('a job that kills its process', () => {
+  it('is failed with the reason after three starts instead of blocking the queue at every restart', async () => {
+    const root = tempRoot();
+    const record = (id: string, attempts: number) => ({ id, spec: parseRunSpec(tinyRunSpec(1)), status: 'active', createdAt: 1, attempts });
+    writeFileSync(join(root, 'jobs.json'), JSON.stringify([record('killer', 3), record('victim', 1)]));
+    const notes: string[] = [];
+    const { queue } = await companion({ queueOptions: { log: (l) => notes.push(l) } }, root);
+    await queue.idle();
+    expect(await queue.get('killer')).toMatchObject({ status: 'failed', attempts: 3, message: 'the companion stopped 3 times while training this job (out of memory, or a crash?); it is not tried again' });
+    expect(await queue.get('victim')).toMatchObject({ status: 'completed', attempts: 2 });
+    expect(notes.join('\n')).toContain('job killer failed');
+  });
+});

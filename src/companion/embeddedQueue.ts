@@ -19,6 +19,8 @@ export interface EmbeddedQueueOptions {
   disk?: DiskState;
   /** Test support: called before each write of the queue's own files (a fault-injecting file layer throws from here). */
   beforeWrite?: (path: string) => void;
+  /** Starts of a job that a companion died under before it is failed instead of resumed (default 3). */
+  maxAttempts?: number;
   /** Where recovery notes go (what was read from a damaged state file); console.warn by default. */
   log?: (line: string) => void;
 }
@@ -66,7 +68,14 @@ export class EmbeddedQueue implements JobQueue {
     const { jobs, notes } = await readJobState(this.statePath, join(this.o.root, 'runs'));
     this.jobs = jobs;
     for (const note of notes) this.logLine(note);
-    for (const job of this.jobs) if (job.status === 'active') job.status = 'queued';
+    // A job the companion died under this often is what kills it (out of memory, a crash in a kernel): it fails instead of hanging every start.
+    const most = this.o.maxAttempts ?? 3;
+    for (const job of this.jobs.filter((j) => j.status === 'active')) {
+      if (job.attempts >= most) {
+        Object.assign(job, { status: 'failed', endedAt: Date.now(), message: `the companion stopped ${job.attempts} times while training this job (out of memory, or a crash?); it is not tried again` });
+        this.logLine(`job ${job.id} failed: ${job.message}`);
+      } else job.status = 'queued';
+    }
     this.schedule();
   }
 
