@@ -50,11 +50,21 @@ test('train twice on an imported folder and compare the two runs', async ({ page
   const colours = picker.locator('option', { hasText: 'colours' });
   await expect(colours).toBeAttached();
   await picker.selectOption({ label: (await colours.textContent()) ?? '' });
+  // The recipe's draft follows the new dataset (issue 25): its name, and no horizontal flip
+  // carried over from shapes; the page says what it reset.
+  await expect(page.getByTestId('train.field.name')).toHaveValue('colours-smallCnn');
+  await expect(page.getByTestId('train.field.data.augmentation.flip')).not.toBeChecked();
+  await expect(page.getByTestId('train.datasetReset')).toContainText('horizontal flip');
+  await expect(page.getByTestId('train.preset')).toHaveValue('shapes');
+  await expect(page.getByTestId('train.schedule.estimate')).toHaveAttribute('data-exact', 'false');
   await page.getByTestId('train.field.training.epochs').fill('1');
   await page.getByTestId('train.field.training.batchSize').fill('4');
   await page.getByTestId('train.field.model.inputSize').fill('16');
 
   const first = await trainOnce(page, 0.003);
+  // The schedule card counts from what the run loaded: the same data, split the same way.
+  await expect(page.getByTestId('train.schedule.estimate')).toHaveAttribute('data-exact', 'true');
+  await expect(page.getByTestId('train.schedule.estimate')).not.toContainText('estimate');
   const second = await trainOnce(page, 0.01);
   expect(second).not.toBe(first);
 

@@ -30,5 +30,15 @@ test('Home → Shapes in a minute trains on WebGPU with live charts', async ({ p
   await expect(status).toHaveText(/running|completed/);
   await expect(page.getByTestId('train.metrics')).toContainText('val_acc', { timeout: 180_000 });
   await expect(status).toHaveText('completed', { timeout: 180_000 });
+  // A finished run stands at its last epoch and step, never past them (issue 25).
+  await expect(page.getByTestId('train.progress')).toContainText(/epoch (\d+) \/ \1 · step (\d+) \/ \2/);
+  await expect(page.getByTestId('train.preset')).toHaveValue('shapes');
+
+  // Another recipe from the Train page's own picker: the picker names it, and the page no
+  // longer shows the demo's run and charts but the new draft's (none yet) (issue 27).
+  await page.getByTestId('train.preset').selectOption('002-transfer');
+  await expect(page.getByTestId('train.preset')).toHaveValue('002-transfer');
+  await expect(page.getByTestId('train.focusRun')).toHaveValue('');
+  await expect(page.getByTestId('chart.loss')).toHaveCount(0);
   expect(errors).toEqual([]);
 });

@@ -69,7 +69,12 @@ test('import a folder, see every bad file with its reason, relabel, and keep it 
   await expect(thumbs).toHaveCount(8);
   await expect.poll(() => thumbs.first().evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0);
 
-  // The broken set goes into the same (selected) dataset: the good ones land, each bad one is named with its reason.
+  // The dataset the import made is now selected, yet the next import still goes to a new
+  // dataset unless the user asks to add to the selected one (issue 25: it merged silently).
+  await expect(page.getByTestId('datasets.importNew')).toBeChecked();
+  await expect(page.getByTestId('datasets.importSelected').locator('..')).toContainText('add to the selected dataset “pets”');
+  // The broken set, added to pets on purpose: the good ones land, each bad one is named with its reason.
+  await page.getByTestId('datasets.importSelected').check();
   await page.getByTestId('datasets.importFolder').setInputFiles(join(root, 'broken'));
   await expect(report).toContainText('Imported 2 images into “pets”');
   const bad = page.getByTestId('datasets.badFiles').locator('li');
@@ -86,6 +91,8 @@ test('import a folder, see every bad file with its reason, relabel, and keep it 
   await expect(bad).toHaveCount(reasons.length + 1);
   await expect(row.getByTestId('datasets.sampleCount')).toHaveText('10');
   await expect(thumbs).toHaveCount(10);
+  // That choice was for one import: the next goes to a new dataset again.
+  await expect(page.getByTestId('datasets.importNew')).toBeChecked();
 
   // Relabel one sample: the dataset's content version changes.
   const version = page.getByTestId('datasets.version');

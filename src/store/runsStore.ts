@@ -277,7 +277,8 @@ export const useRunsStore = create<RunsState>()((set, get) => {
       set((s) => ({
         runs,
         loaded: true,
-        focusRunId: s.focusRunId && runs.some((r) => r.id === s.focusRunId) ? s.focusRunId : runs[0]?.id,
+        // The newest run at first, and in place of one deleted; once loaded, "no run" (a new draft's) stays a choice.
+        focusRunId: s.focusRunId && runs.some((r) => r.id === s.focusRunId) ? s.focusRunId : s.loaded && s.focusRunId === undefined ? undefined : runs[0]?.id,
       }));
     },
 

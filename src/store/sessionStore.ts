@@ -33,7 +33,12 @@ export interface SessionState {
   /** What the Train page edits; kept in localStorage so a reload does not lose it. */
   draftSpec: RunSpecInput;
   draftDatasetId?: string;
-  setDraft(spec: RunSpecInput, datasetId?: string): void;
+  /** The recipe the draft was loaded from (seedPresets' id), kept through edits; none for a draft from elsewhere. */
+  draftPresetId?: string;
+  /** A new draft: from a recipe (`presetId`), a run to fine-tune, a model card. */
+  setDraft(spec: RunSpecInput, datasetId?: string, presetId?: string): void;
+  /** The same draft, edited: its dataset and recipe stay. */
+  editDraft(spec: RunSpecInput): void;
   /** The one engine worker, created on first call. */
   engine(): EngineClient;
   toasts: Toast[];
@@ -56,19 +61,25 @@ export function pageFromHash(hash: string): PageId {
   return (pageIds as readonly string[]).includes(name) ? (name as PageId) : 'home';
 }
 
-function readDraft(): { spec: RunSpecInput; datasetId?: string } {
+interface SavedDraft {
+  spec: RunSpecInput;
+  datasetId?: string;
+  presetId?: string;
+}
+
+function readDraft(): SavedDraft {
   try {
     const text = globalThis.localStorage?.getItem(DRAFT_KEY);
-    if (text) return JSON.parse(text) as { spec: RunSpecInput; datasetId?: string };
+    if (text) return JSON.parse(text) as SavedDraft;
   } catch {
     // A corrupt or blocked localStorage only costs the saved draft: start from the demo.
   }
   return { spec: defaultDraft };
 }
 
-function writeDraft(spec: RunSpecInput, datasetId?: string): void {
+function writeDraft(draft: SavedDraft): void {
   try {
-    globalThis.localStorage?.setItem(DRAFT_KEY, JSON.stringify({ spec, datasetId }));
+    globalThis.localStorage?.setItem(DRAFT_KEY, JSON.stringify(draft));
   } catch {
     // Private mode or a full quota: the draft still lives for this session.
   }
@@ -119,9 +130,15 @@ export const useSessionStore = create<SessionState>()((set, get) => ({
   },
   draftSpec: savedDraft.spec,
   draftDatasetId: savedDraft.datasetId,
-  setDraft(spec, datasetId) {
-    writeDraft(spec, datasetId);
-    set({ draftSpec: spec, draftDatasetId: datasetId });
+  draftPresetId: savedDraft.presetId,
+  setDraft(spec, datasetId, presetId) {
+    writeDraft({ spec, datasetId, presetId });
+    set({ draftSpec: spec, draftDatasetId: datasetId, draftPresetId: presetId });
+  },
+  editDraft(spec) {
+    const { draftDatasetId: datasetId, draftPresetId: presetId } = get();
+    writeDraft({ spec, datasetId, presetId });
+    set({ draftSpec: spec });
   },
   passedOver: [],
   compute: readCompute(typeof location === 'undefined' ? '' : location.search, storedCompute()),

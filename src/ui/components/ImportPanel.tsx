@@ -17,12 +17,15 @@ function suggestedName(entries: ImportEntry[]): string {
 
 /**
  * Bringing images in: a drop zone (folders too), a folder picker and a file / zip picker,
- * into the selected dataset or a new one; then a progress bar with counts, speed, ETA and
- * cancel, and a report listing every file that did not import, with its reason.
+ * into a new dataset or, when the user picks it for this import, the selected one; then a
+ * progress bar with counts, speed, ETA and cancel, and a report listing every file that
+ * did not import, with its reason. Each import starts a new dataset unless asked otherwise:
+ * the dataset an import creates becomes the selected one, so a target that stayed on
+ * "selected" would silently merge the next folder into it.
  */
 export function ImportPanel({ selected }: { selected: DatasetRecord | undefined }) {
   const imports = useDatasetsStore((s) => s.imports);
-  const [intoSelected, setIntoSelected] = useState(true);
+  const [intoSelected, setIntoSelected] = useState(false);
   const [newName, setNewName] = useState('');
   const [dragging, setDragging] = useState(false);
   const useSelected = intoSelected && selected !== undefined;
@@ -31,6 +34,9 @@ export function ImportPanel({ selected }: { selected: DatasetRecord | undefined 
     if (entries.length === 0) return;
     const target = useSelected ? { datasetId: selected.id } : { newName: newName.trim() || suggestedName(entries) };
     void useDatasetsStore.getState().importEntries(entries, target);
+    // A merge is chosen for one import at a time; the next goes to a new dataset again.
+    setIntoSelected(false);
+    setNewName('');
   }
 
   function importPicked(e: ChangeEvent<HTMLInputElement>) {
@@ -56,10 +62,6 @@ export function ImportPanel({ selected }: { selected: DatasetRecord | undefined 
       <fieldset className="ds-target">
         <legend>Into</legend>
         <label>
-          <input type="radio" name="ds-import-target" checked={useSelected} disabled={!selected} onChange={() => setIntoSelected(true)} />
-          {selected ? `the selected dataset “${selected.name}”` : 'the selected dataset (none selected)'}
-        </label>
-        <label>
           <input type="radio" name="ds-import-target" checked={!useSelected} onChange={() => setIntoSelected(false)} data-testid="datasets.importNew" />
           a new dataset{' '}
           <input
@@ -70,6 +72,10 @@ export function ImportPanel({ selected }: { selected: DatasetRecord | undefined 
             onChange={(e) => setNewName(e.target.value)}
             onFocus={() => setIntoSelected(false)}
           />
+        </label>
+        <label>
+          <input type="radio" name="ds-import-target" checked={useSelected} disabled={!selected} onChange={() => setIntoSelected(true)} data-testid="datasets.importSelected" />
+          {selected ? `add to the selected dataset “${selected.name}”` : 'add to the selected dataset (none selected)'}
         </label>
       </fieldset>
 

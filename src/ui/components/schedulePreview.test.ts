@@ -25,6 +25,13 @@ describe('schedulePreview', () => {
     expect(preview.points.map((p) => p.x)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
   });
 
+  it("counts exactly from the training samples a run loaded", () => {
+    // 96 train samples in batches of 16: 6 updates an epoch, 18 over 3 epochs (against the estimate's 4 and 12 for 100 images).
+    const preview = schedulePreview(spec({}), { trainSamples: 96 });
+    expect(preview.stepsPerEpoch).toBe(6);
+    expect(preview.totalSteps).toBe(18);
+  });
+
   it('samples a long schedule down and keeps the last update', () => {
     const preview = schedulePreview(spec({ training: { epochs: 100, batchSize: 1 } }), 1000, 50);
     expect(preview.totalSteps).toBe(70_000);

@@ -11,12 +11,13 @@ export interface SchedulePreview {
 }
 
 /**
- * The learning rate a spec will use at each step, before any data is loaded. The number
- * of training samples is estimated as sampleCount × split.train (the real split rounds
- * per class), so stepsPerEpoch, and with it the curve's length, is an estimate.
+ * The learning rate a spec will use at each step. Given the dataset's size, the number of
+ * training samples is estimated as sampleCount × split.train (the real split rounds per
+ * class), so stepsPerEpoch, and with it the curve's length, is an estimate; given the
+ * training samples a run counted when it loaded the same data (`{ trainSamples }`), exact.
  */
-export function schedulePreview(spec: RunSpec, sampleCount: number, maxPoints = 400): SchedulePreview {
-  const trainSamples = Math.max(1, Math.round(sampleCount * spec.data.split.train));
+export function schedulePreview(spec: RunSpec, count: number | { trainSamples: number }, maxPoints = 400): SchedulePreview {
+  const trainSamples = typeof count === 'number' ? Math.max(1, Math.round(count * spec.data.split.train)) : count.trainSamples;
   const { stepsPerEpoch } = epochPlan(trainSamples, spec.training);
   const schedule = createSchedule(spec.schedule, { stepsPerEpoch, epochs: spec.training.epochs, baseLr: spec.optimizer.lr });
   const total = schedule.totalSteps;

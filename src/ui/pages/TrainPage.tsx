@@ -11,6 +11,7 @@ import { RunCharts } from '../components/RunCharts.tsx';
 import { RunForm } from '../components/RunForm.tsx';
 import { SchedulePanel } from '../components/SchedulePanel.tsx';
 import { SpecJsonEditor } from '../components/SpecJsonEditor.tsx';
+import { draftForDataset } from '../components/draftForDataset.ts';
 import { setAt } from '../components/specPath.ts';
 import { TrainControls } from '../components/TrainControls.tsx';
 import { seedPresets, applyPreset } from '../presets/seedPresets.ts';
@@ -24,10 +25,25 @@ function sampleCountOf(spec: RunSpecInput, dataset: DatasetRecord | undefined): 
   return dataset?.sampleCount;
 }
 
+/** What choosing a dataset reset in the draft, in a sentence; undefined when nothing was. */
+function datasetResetNote(dataset: string, runName: string, changed: string[]): string | undefined {
+  const turnedOff = changed.filter((c) => c !== 'name');
+  const parts = [
+    ...(changed.includes('name') ? [`named the run “${runName}”`] : []),
+    ...(turnedOff.length > 0
+      ? [`turned off ${turnedOff.join(', ')}: they assume a mirrored, turned, cropped or recoloured picture shows the same class, true of many photos but not of digits or text — turn on what these images allow`]
+      : []),
+  ];
+  return parts.length > 0 ? `For “${dataset}” the draft ${parts.join(', and ')}.` : undefined;
+}
+
 /** The Train page: the draft run (form or JSON), its schedule, the LR finder, the controls and the live charts. */
 export function TrainPage() {
   const draft = useSessionStore((s) => s.draftSpec);
   const draftDatasetId = useSessionStore((s) => s.draftDatasetId);
+  const draftPresetId = useSessionStore((s) => s.draftPresetId);
+  /** What choosing another dataset reset in the draft, said under the pickers until the next choice. */
+  const [resetNote, setResetNote] = useState<string>();
   const datasets = useDatasetsStore((s) => s.datasets);
   const datasetsLoaded = useDatasetsStore((s) => s.loaded);
   const focusRun = useRunsStore((s) => s.runs.find((r) => r.id === s.focusRunId));
@@ -50,16 +66,19 @@ export function TrainPage() {
     [draft, dataset],
   );
   // Stable, so the memoized form and panels skip the redraws a training run causes.
-  const setDraft = useCallback((spec: RunSpecInput) => useSessionStore.getState().setDraft(spec, useSessionStore.getState().draftDatasetId), []);
+  const setDraft = useCallback((spec: RunSpecInput) => useSessionStore.getState().editDraft(spec), []);
   const takeLr = useCallback((lr: number) => setDraft(setAt(useSessionStore.getState().draftSpec, 'optimizer.lr', lr)), [setDraft]);
 
   const chooseDataset = (id: string) => {
     const chosen = datasets.find((d) => d.id === id);
-    const spec = setAt(draft, 'data.source', chosen ? { kind: 'indexeddb', datasetId: chosen.id, version: chosen.version } : { kind: 'indexeddb', datasetId: '' });
-    useSessionStore.getState().setDraft(spec, chosen?.id);
+    const { spec, changed } = draftForDataset(draft, chosen);
+    const session = useSessionStore.getState();
+    session.setDraft(spec, chosen?.id, session.draftPresetId);
+    setResetNote(chosen ? datasetResetNote(chosen.name, spec.name ?? '', changed) : undefined);
   };
   const choosePreset = (id: string) => {
     const preset = seedPresets.find((p) => p.id === id);
+    setResetNote(undefined);
     if (preset) applyPreset(preset).catch((e: unknown) => useSessionStore.getState().notify(`Could not use the recipe: ${errorText(e)}`, 'error'));
   };
   const start = async () => {
@@ -103,7 +122,7 @@ export function TrainPage() {
           </label>
           <label>
             Recipe
-            <select data-testid="train.preset" value="" onChange={(e) => choosePreset(e.target.value)}>
+            <select data-testid="train.preset" value={seedPresets.some((p) => p.id === draftPresetId) ? draftPresetId : ''} onChange={(e) => choosePreset(e.target.value)}>
               <option value="">— load a recipe —</option>
               {seedPresets.map((p) => (
                 <option key={p.id} value={p.id}>
@@ -121,6 +140,11 @@ export function TrainPage() {
             </label>
           </span>
         </div>
+        {resetNote && (
+          <p className="muted" role="status" data-testid="train.datasetReset">
+            {resetNote}
+          </p>
+        )}
         {!validation.ok && (
           <div className="problems" role="alert" data-testid="train.problems">
             <strong>
@@ -143,7 +167,7 @@ export function TrainPage() {
         <TrainControls run={focusRun} startBlocked={startBlocked} onStart={() => void start()} />
         {focusRun ? <RunCharts runId={focusRun.id} /> : <p className="panel muted">Start a run to see its loss, accuracy and learning rate here as it trains.</p>}
         <div className="train-tools">
-          <SchedulePanel spec={validation.ok ? validation.spec : undefined} sampleCount={sampleCountOf(draft, dataset)} />
+          <SchedulePanel spec={validation.ok ? validation.spec : undefined} sampleCount={sampleCountOf(draft, dataset)} runId={focusRun?.id} />
           <LrFinderPanel
             spec={validation.ok ? validation.spec : draft}
             datasetId={dataset?.id}

@@ -1,6 +1,7 @@
 import type { RunSpecInput } from '../../core/spec/runSpec.ts';
 import type { DemoKind } from '../../store/datasetsStore.ts';
 import { useDatasetsStore } from '../../store/datasetsStore.ts';
+import { useRunsStore } from '../../store/runsStore.ts';
 import { useSessionStore } from '../../store/sessionStore.ts';
 
 export interface SeedPreset {
@@ -245,11 +246,14 @@ export function presetSpecFor(preset: SeedPreset, dataset: { id: string; version
 
 /**
  * Makes the preset the Train page's draft: creates its demo dataset when missing, fills
- * in the dataset's id and version, and opens the Train page.
+ * in the dataset's id and version, and opens the Train page on the newest run of this
+ * recipe on this dataset, or on none, rather than the previous recipe's.
  */
 export async function applyPreset(preset: SeedPreset): Promise<void> {
   const dataset = await useDatasetsStore.getState().ensureDemo(preset.demo);
   const session = useSessionStore.getState();
-  session.setDraft(presetSpecFor(preset, dataset), dataset.id);
+  session.setDraft(presetSpecFor(preset, dataset), dataset.id, preset.id);
+  const runs = useRunsStore.getState();
+  runs.focus(runs.runs.find((r) => r.spec.name === preset.spec.name && r.datasetId === dataset.id)?.id);
   session.navigate('train');
 }
