@@ -188,7 +188,7 @@ test('evaluate an embedding model: the threshold slider trades false accepts for
   await slider.fill('-0.99');
   const low = { far: await value('evaluate.far'), frr: await value('evaluate.frr') };
   await slider.fill('0.99');
-  await expect(page.getByTestId('evaluate.threshold.value')).toHaveText('0.990');
+  await expect(page.getByTestId('evaluate.threshold.value')).toHaveText('0.9900');
   const high = { far: await value('evaluate.far'), frr: await value('evaluate.frr') };
   expect(low.far).toBeGreaterThan(high.far);
   expect(low.frr).toBeLessThan(high.frr);

@@ -1,12 +1,14 @@
 import { cumulativeCounts } from './cumulativeCounts.ts';
+import { roundThreshold } from './roundThreshold.ts';
 
 export interface EqualErrorRate {
   /** The rate at which false accepts and false rejects are equal (interpolated between ROC points). */
   eer: number;
   /**
-   * The operating threshold nearest that crossing: a real score, "accept if score >=
-   * threshold", so `rates(scores, labels, threshold)` — the page's slider — gives exactly
-   * `far` and `frr` below.
+   * The operating threshold nearest that crossing, "accept if score >= threshold": the
+   * shortest decimal that accepts exactly the pairs scoring at least that ROC point's score
+   * (roundThreshold), so `rates(scores, labels, threshold)` — the page's slider, set to
+   * the number the page shows — gives exactly `far` and `frr` below.
    */
   threshold: number;
   /** False accept and false reject rates at `threshold`; the EER lies between them. */
@@ -52,5 +54,7 @@ export function equalErrorRate(scores: ArrayLike<number>, labels: ArrayLike<numb
   const gap = (k: number): number => Math.abs(fpr[k] - (1 - tpr[k]));
   const k = (before === 0 || gap(at) <= gap(before) ? at : before) - 1;
   // The rates as `rates` counts them (fn / genuine), so the slider shows these very numbers.
-  return { eer, threshold: thresholds[k], far: fps[k] / negatives, frr: (positives - tps[k]) / positives };
+  // Any threshold above the next lower score accepts the same pairs: name the shortest such decimal.
+  const threshold = roundThreshold(thresholds[k], k + 1 < thresholds.length ? thresholds[k + 1] : -Infinity);
+  return { eer, threshold, far: fps[k] / negatives, frr: (positives - tps[k]) / positives };
 }

@@ -31,3 +31,4 @@ export { wilsonInterval, Z_95 } from './wilsonInterval.ts';
 export type { Interval } from './wilsonInterval.ts';
 export { bootstrapInterval, meanInterval, percentile, verificationIntervals } from './bootstrapInterval.ts';
 export type { BootstrapOptions } from './bootstrapInterval.ts';
+export { roundThreshold } from './roundThreshold.ts';

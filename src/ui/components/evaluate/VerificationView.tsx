@@ -5,12 +5,13 @@ import { wilsonInterval } from '../../../core/metrics/index.ts';
 import { detChart, rocChart, similarityHistogramChart } from '../../../report/svgCharts.ts';
 import { useEvaluateStore } from '../../../store/evaluateStore.ts';
 import { formatInterval } from './formatInterval.ts';
+import { formatThreshold } from './formatThreshold.ts';
 import { formatPercent } from './formatPercent.ts';
 import { SvgFigure } from './SvgFigure.tsx';
 
 /** Fine enough that a threshold the page names (to 4 decimals) is one the slider can be set to. */
 const SLIDER_STEP = 0.0001;
-const thr = (v: number): string => v.toFixed(4);
+const thr = formatThreshold;
 
 /** Verification of an embedding model: similarity distributions, ROC, DET, and a threshold the user moves. */
 export function VerificationView({ result, stem }: { report: EvaluationReport; result: VerificationEvaluation; stem: string }) {
