@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { MessageChannel } from 'node:worker_threads';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { EnginePort } from '../engine/engineClient.ts';
 import { createEngineHost } from '../engine/engineHost.ts';
 import { selectComputeBackend, type StartBackend } from '../engine/selectComputeBackend.ts';
@@ -15,6 +15,23 @@ describe('readCompute', () => {
     expect(readCompute('?kernels=stock', 'webgl')).toBe('webgl');
     expect(readCompute('', null)).toBe('auto');
     expect(readCompute('?compute=tpu', 'gpu')).toBe('auto');
+  });
+});
+
+describe('the storage figure of the status strip', () => {
+  it('is read again on every page, so it follows what was written since the start (issue 25: "0 bytes" beside 12 MB)', async () => {
+    // The browser's estimate: 0 bytes when the studio started, 12 MB once a dataset was written.
+    const usage = { now: 0 };
+    vi.stubGlobal('navigator', { storage: { estimate: async () => ({ usage: usage.now, quota: 10.7e9 }), persisted: async () => false } });
+    try {
+      await useSessionStore.getState().refreshStorage();
+      expect(useSessionStore.getState().storage?.usage).toBe(0);
+      usage.now = 12e6;
+      useSessionStore.getState().navigate('train');
+      await expect.poll(() => useSessionStore.getState().storage?.usage).toBe(12e6);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });
 

@@ -124,6 +124,9 @@ export const useSessionStore = create<SessionState>()((set, get) => ({
   navigate(page) {
     if (typeof location !== 'undefined' && pageFromHash(location.hash) !== page) location.hash = `#/${page}`;
     set({ page });
+    // The strip's storage figure is read again on every page: the browser's estimate trails
+    // IndexedDB's writes, so one taken at start (or right after a write) can stay at 0 bytes.
+    void get().refreshStorage().catch(() => undefined);
   },
   async refreshStorage() {
     set({ storage: await estimateStorage() });

@@ -49,7 +49,7 @@ export function App() {
       .getState()
       .start()
       .then(() => (useCompanionStore.getState().token ? useCompanionStore.getState().resumeMirrors() : undefined));
-    const onHash = () => useSessionStore.setState({ page: pageFromHash(location.hash) });
+    const onHash = () => useSessionStore.getState().navigate(pageFromHash(location.hash));
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
