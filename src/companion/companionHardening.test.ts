@@ -1,16 +1,21 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { filesUnder, startCompanion, uploadableDataset, type StartedCompanion } from '../../test/companionFixtures.ts';
+import { COMPANION_TEST_TOKEN, filesUnder, startCompanion, uploadableDataset, type StartedCompanion } from '../../test/companionFixtures.ts';
 import { freePort, startRedis } from '../../test/redisServer.ts';
 import { tinyRunSpec } from '../../test/tinyRunSpec.ts';
 import type { SampleSource } from '../core/data/sampleSource.ts';
 import { parseRunSpec, type RunSpec } from '../core/spec/runSpec.ts';
 import { admissionLimitsFrom, defaultAdmissionLimits } from './admissionLimits.ts';
+import { createCompanionServer } from './companionServer.ts';
 import type { JobRecord } from './jobQueue.ts';
 import { openJobSource } from './openJobSource.ts';
+import { RedisQueue } from './redisQueue.ts';
 import { UploadStore } from './uploadStore.ts';
 
 /** Each finding of issue 23 (companion hardening), as a test that failed before its fix. */
@@ -421,5 +426,107 @@ describe('a job that kills its process', () => {
     expect(await queue.get('killer')).toMatchObject({ status: 'failed', attempts: 3, message: 'the companion stopped 3 times while training this job (out of memory, or a crash?); it is not tried again' });
     expect(await queue.get('victim')).toMatchObject({ status: 'completed', attempts: 2 });
     expect(notes.join('\n')).toContain('job killer failed');
+  });
+});
+
+describe('bounded memory and time', () => {
+  /** A PUT whose body the test sends piece by piece; `end()` sends the rest and resolves with the answer. */
+  function slowPut(port: number, path: string, declared: number, first: Uint8Array) {
+    const req = request({ host: '127.0.0.1', port, path, method: 'PUT', headers: { authorization: `Bearer ${COMPANION_TEST_TOKEN}`, 'content-length': declared } });
+    const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
+      req.on('response', (res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => (body += String(d)));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+    });
+    req.write(first);
+    return { answer, end: (rest: Uint8Array) => req.end(rest) };
+  }
+
+  it('streams an upload to disk while it arrives, and takes only so many uploads at once', async () => {
+    const { port, root, call } = await companion({ maxConcurrentUploads: 2, maxUploadBytes: 8 << 20 });
+    const bytes = new Uint8Array(4 << 20).map((_, i) => (i * 31) % 251);
+    const hash = createHash('sha256').update(bytes).digest('hex');
+    const half = bytes.length / 2;
+    const first = slowPut(port, `/blobs/${hash}`, bytes.length, bytes.subarray(0, half));
+    const second = slowPut(port, `/blobs/${hash}`, bytes.length, bytes.subarray(0, half));
+    // Half the body is on disk before the rest is sent: nothing holds the upload whole in memory.
+    const incoming = join(root, 'uploads', 'incoming');
+    const partSizes = async () => (existsSync(incoming) ? readdirSync(incoming).map((f) => statSync(join(incoming, f)).size) : []);
+    for (let i = 0; i < 200 && (await partSizes()).filter((s) => s >= half).length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+    expect((await partSizes()).filter((s) => s >= half)).toHaveLength(2);
+    // A third upload while two are under way: 503 with Retry-After, and nothing of it is written.
+    const third = await call(`/blobs/${hash}`, { method: 'PUT', body: bytes });
+    expect(third.status).toBe(503);
+    expect(third.headers.get('retry-after')).toBe('1');
+    expect(((await third.json()) as Problems).error).toContain('2 uploads are under way');
+    first.end(bytes.subarray(half));
+    second.end(bytes.subarray(half));
+    expect((await first.answer).status).toBeLessThan(202);
+    expect((await second.answer).status).toBeLessThan(202);
+    expect(readFileSync(join(root, 'uploads', 'blobs', hash.slice(0, 2), hash)).equals(Buffer.from(bytes))).toBe(true);
+    expect(readdirSync(incoming)).toEqual([]);
+  });
+
+  it('bounds blobs/missing, refuses deeply nested JSON with 400, and an over-long streamed upload with 413 leaving nothing', async () => {
+    const { post, call, root, port } = await companion({ maxMissingHashes: 10 });
+    const hashes = Array.from({ length: 11 }, (_, i) => createHash('sha256').update(String(i)).digest('hex'));
+    const many = await post('/blobs/missing', { hashes });
+    expect(many.status).toBe(413);
+    expect(((await many.json()) as Problems).error).toBe('asked about 11 hashes at once; ask about at most 10 per request');
+    expect((await post('/blobs/missing', { hashes: hashes.slice(0, 10) })).status).toBe(200);
+    const before = filesUnder(root);
+    for (const [path, method] of [['/jobs', 'POST'], ['/sweeps', 'POST'], [`/datasets/${'0'.repeat(16)}`, 'PUT'], ['/blobs/missing', 'POST']]) {
+      for (const body of ['['.repeat(1000), `{"spec":${'{"a":'.repeat(40)}1${'}'.repeat(40)}}`]) {
+        const res = await call(path, { method, body });
+        expect(res.status, `${method} ${path}`).toBe(400);
+        expect(((await res.json()) as Problems).error).toBe('the request body nests deeper than 32 levels; no request of this API does');
+      }
+    }
+    // A body longer than it declared it would be is cut off at the limit.
+    const lying = slowPut(port, `/blobs/${'a'.repeat(64)}`, 300 * 1024, new Uint8Array(200 * 1024));
+    lying.end(new Uint8Array(100 * 1024));
+    expect((await lying.answer).status).toBe(413);
+    expect(filesUnder(root)).toEqual(before);
+  });
+
+  it('answers 503 within a few seconds while Redis is unreachable', async () => {
+    const redis = await startRedis();
+    const queue = new RedisQueue(redis.url, 'unreachable', { timeoutMs: 2000 });
+    await queue.open();
+    const server = createCompanionServer({
+      queue,
+      uploads: new UploadStore(join(tempRoot(), 'uploads')),
+      runDir: (id) => join(tempRoot(), id),
+      token: COMPANION_TEST_TOKEN,
+      allowedOrigins: [],
+      maxBodyBytes: 1 << 16,
+      maxUploadBytes: 1 << 16,
+      backend: { backend: 'workers', adapter: 'BullMQ' },
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    cleanups.push(async () => {
+      server.closeAllConnections();
+      server.close();
+      await queue.close();
+    });
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const auth = { authorization: `Bearer ${COMPANION_TEST_TOKEN}`, 'content-type': 'application/json' };
+    expect((await fetch(`${base}/jobs`, { headers: auth })).status).toBe(200);
+    await redis.stop();
+    for (const [path, init] of [
+      ['/health', {}],
+      ['/jobs', {}],
+      ['/jobs', { method: 'POST', body: JSON.stringify({ id: 'while-down', spec: tinyRunSpec(1) }) }],
+    ] as const) {
+      const started = performance.now();
+      const res = await fetch(`${base}${path}`, { ...init, headers: auth });
+      const seconds = (performance.now() - started) / 1000;
+      expect(res.status, path).toBe(503);
+      expect(seconds, path).toBeLessThan(5);
+      expect(((await res.json()) as Problems).error).toMatch(/^Redis did not answer within 2 s/);
+    }
   });
 });

@@ -11,7 +11,7 @@ import type { CheckpointManifest } from '../core/train/checkpoint.ts';
 import { admissionProblems, defaultAdmissionLimits, type AdmissionLimits, type DatasetFacts } from './admissionLimits.ts';
 import { clientPathProblems } from './clientPathProblems.ts';
 import { DiskFullError, type DiskState } from './diskState.ts';
-import type { JobQueue, JobRecord, JobUpdate } from './jobQueue.ts';
+import { QueueUnavailableError, type JobQueue, type JobRecord, type JobUpdate } from './jobQueue.ts';
 import { jobSourceProblem } from './openJobSource.ts';
 import { UploadError, type UploadStore } from './uploadStore.ts';
 
@@ -324,6 +324,10 @@ export function createCompanionServer(o: CompanionServerOptions): Server {
       if (!req.complete) res.setHeader('connection', 'close');
       if (err instanceof HttpError) return send(res, err.status, { error: err.message, ...err.extra });
       if (err instanceof DiskFullError) return send(res, 507, { error: `${err.message}; nothing was stored` });
+      if (err instanceof QueueUnavailableError) {
+        res.setHeader('retry-after', '5');
+        return send(res, 503, { error: err.message });
+      }
       if (err instanceof UploadError) {
         const http = uploadFailure(err);
         return send(res, http.status, { error: http.message, ...http.extra });

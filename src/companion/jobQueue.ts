@@ -59,3 +59,6 @@ export interface JobQueue {
   subscribe(listener: (update: JobUpdate) => void): () => void;
   close(): Promise<void>;
 }
+
+/** The queue's store (Redis) did not answer in time: the API says 503 instead of leaving the request hanging. */
+export class QueueUnavailableError extends Error {}

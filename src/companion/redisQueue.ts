@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import type { JobQueue, JobRecord, JobUpdate, LoggedEvent, QueueDepth } from './jobQueue.ts';
+import { QueueUnavailableError, type JobQueue, type JobRecord, type JobUpdate, type LoggedEvent, type QueueDepth } from './jobQueue.ts';
 import { redisKeys, type RedisKeys } from './redisKeys.ts';
 
 export const BULL_QUEUE = 'studio-train';
@@ -22,13 +22,18 @@ export class RedisQueue implements JobQueue {
   /** The latest connection problem, for logs. */
   lastError?: string;
 
-  constructor(url: string, prefix = 'studio') {
+  /** How long a request waits on Redis before it is answered 503 (ms). */
+  readonly timeoutMs: number;
+
+  constructor(url: string, prefix = 'studio', options: { timeoutMs?: number } = {}) {
+    this.timeoutMs = options.timeoutMs ?? 3000;
     this.keys = redisKeys(prefix);
     this.redis = new Redis(url, { maxRetriesPerRequest: null });
     this.sub = new Redis(url, { maxRetriesPerRequest: null });
     // ioredis reconnects by itself; an outage shows as failing requests, not as a crash.
     for (const client of [this.redis, this.sub]) client.on('error', (err: Error) => (this.lastError = err.message));
     this.queue = new Queue(BULL_QUEUE, { connection: { url, maxRetriesPerRequest: null }, prefix: `${prefix}:bull` });
+    this.queue.on('error', (err: Error) => (this.lastError = err.message));
     this.sub.on('message', (_channel: string, text: string) => {
       const update = JSON.parse(text) as JobUpdate | { type: 'cancel' };
       if (update.type === 'cancel') return;
@@ -41,12 +46,29 @@ export class RedisQueue implements JobQueue {
     await this.queue.waitUntilReady();
   }
 
+  /** `work`, or QueueUnavailableError once Redis has kept it waiting timeoutMs. */
+  private timed<T>(what: string, work: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new QueueUnavailableError(`Redis did not answer within ${this.timeoutMs / 1000} s (${what}${this.lastError ? `; last error: ${this.lastError}` : ''}); retry once it is back`)),
+        this.timeoutMs,
+      );
+    });
+    work.catch(() => undefined);
+    return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+  }
+
   subscribe(listener: (update: JobUpdate) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
-  async add(id: string, spec: unknown, extra: Pick<JobRecord, 'sweep'> = {}): Promise<{ job: JobRecord; created: boolean }> {
+  add(id: string, spec: unknown, extra: Pick<JobRecord, 'sweep'> = {}): Promise<{ job: JobRecord; created: boolean }> {
+    return this.timed('add', this.addNow(id, spec, extra));
+  }
+
+  private async addNow(id: string, spec: unknown, extra: Pick<JobRecord, 'sweep'> = {}): Promise<{ job: JobRecord; created: boolean }> {
     const job: JobRecord = { id, spec, status: 'queued', createdAt: Date.now(), attempts: 0, ...extra };
     // SET NX claims the id atomically: of two gateways (or two retries) only one queues it.
     const claimed = await this.redis.set(this.keys.job(id), JSON.stringify(job), 'NX');
@@ -57,19 +79,31 @@ export class RedisQueue implements JobQueue {
     return { job, created: true };
   }
 
-  async get(id: string): Promise<JobRecord | undefined> {
+  get(id: string): Promise<JobRecord | undefined> {
+    return this.timed('get', this.getNow(id));
+  }
+
+  private async getNow(id: string): Promise<JobRecord | undefined> {
     const text = await this.redis.get(this.keys.job(id));
     return text ? (JSON.parse(text) as JobRecord) : undefined;
   }
 
-  async list(): Promise<JobRecord[]> {
+  list(): Promise<JobRecord[]> {
+    return this.timed('list', this.listNow());
+  }
+
+  private async listNow(): Promise<JobRecord[]> {
     const ids = await this.redis.zrange(this.keys.jobs, 0, -1);
     if (ids.length === 0) return [];
     const texts = await this.redis.mget(ids.map((id) => this.keys.job(id)));
     return texts.flatMap((t) => (t ? [JSON.parse(t) as JobRecord] : []));
   }
 
-  async cancel(id: string): Promise<JobRecord | undefined> {
+  cancel(id: string): Promise<JobRecord | undefined> {
+    return this.timed('cancel', this.cancelNow(id));
+  }
+
+  private async cancelNow(id: string): Promise<JobRecord | undefined> {
     const job = await this.get(id);
     if (!job) return undefined;
     if (job.status !== 'queued' && job.status !== 'active') return job;
@@ -92,12 +126,20 @@ export class RedisQueue implements JobQueue {
     return job;
   }
 
-  async events(id: string, after: number): Promise<LoggedEvent[]> {
+  events(id: string, after: number): Promise<LoggedEvent[]> {
+    return this.timed('events', this.eventsNow(id, after));
+  }
+
+  private async eventsNow(id: string, after: number): Promise<LoggedEvent[]> {
     const entries = (await this.redis.xrange(this.keys.events(id), '-', '+')) as [string, string[]][];
     return entries.map(([, fields]) => JSON.parse(fields[1]) as LoggedEvent).filter((e) => e.seq > after);
   }
 
-  async depth(): Promise<QueueDepth> {
+  depth(): Promise<QueueDepth> {
+    return this.timed('depth', this.depthNow());
+  }
+
+  private async depthNow(): Promise<QueueDepth> {
     const counts = await this.queue.getJobCounts('waiting', 'prioritized', 'delayed', 'active');
     return {
       queued: (counts.waiting ?? 0) + (counts.prioritized ?? 0) + (counts.delayed ?? 0),
@@ -107,7 +149,8 @@ export class RedisQueue implements JobQueue {
   }
 
   async close(): Promise<void> {
-    await this.queue.close();
+    // With Redis gone BullMQ's close waits for it forever; a shutdown does not.
+    await this.timed('close', this.queue.close()).catch(() => undefined);
     this.sub.disconnect();
     this.redis.disconnect();
   }
