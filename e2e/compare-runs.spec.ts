@@ -75,6 +75,16 @@ test('train twice on an imported folder and compare the two runs', async ({ page
     await expect(row).toContainText('colours');
     await row.getByRole('checkbox').check();
   }
+  // At a 1,400 px window the whole table fits its panel: no column behind a horizontal scroll (issue 25).
+  await page.setViewportSize({ width: 1400, height: 900 });
+  const table = page.getByTestId('runs.table');
+  await expect.poll(() => table.evaluate((t) => t.scrollWidth - (t.parentElement?.clientWidth ?? 0))).toBeLessThanOrEqual(0);
+  // The overlay shows any logged metric, not only the loss: validation accuracy, one line a run.
+  const overlay = page.getByTestId('runs.overlay');
+  await page.getByTestId('runs.overlayMetric').selectOption('val_acc');
+  await expect(overlay).toContainText('val_acc of the selected runs');
+  await expect(overlay.locator('.chart-legend li')).toHaveCount(2);
+  await page.getByTestId('runs.overlayMetric').selectOption('loss');
   const diff = page.getByTestId('runs.diff');
   await expect(diff).toContainText('optimizer.lr');
   await expect(diff).toContainText('0.003');

@@ -27,8 +27,8 @@ function NameCell({ run, onRename }: { run: RunRecord; onRename(name: string): v
       <span className="name-cell">
         <span className="swatch" style={{ background: runColor(run.id) }} aria-hidden="true" />
         <span>{run.name}</span>
-        <button type="button" className="link" aria-label={`Rename run ${run.name}`} data-testid="runs.rename" onClick={() => setEditing(run.name)}>
-          rename
+        <button type="button" className="link" aria-label={`Rename run ${run.name}`} title="Rename" data-testid="runs.rename" onClick={() => setEditing(run.name)}>
+          ✎
         </button>
       </span>
     );
@@ -97,7 +97,6 @@ export function RunsTable({ runs, selected, onSelect, actions }: RunsTableProps)
               </th>
             ))}
             <th scope="col">Tags</th>
-            <th scope="col">Where</th>
             <th scope="col">
               <span className="visually-hidden">Actions</span>
             </th>
@@ -115,7 +114,11 @@ export function RunsTable({ runs, selected, onSelect, actions }: RunsTableProps)
                     <NameCell run={run} onRename={(name) => actions.rename(run, name)} />
                   </td>
                 ) : (
-                  <td key={c.id} className={c.id === 'status' ? `status-${run.status}` : undefined} title={c.id === 'status' ? run.message : undefined}>
+                  <td
+                    key={c.id}
+                    className={c.id === 'status' ? `status-${run.status}` : c.id === 'dataset' || c.id === 'best' ? 'wraps' : undefined}
+                    title={c.id === 'status' ? run.message : c.id === 'backend' ? run.remote?.url : undefined}
+                  >
                     {c.text(run)}
                   </td>
                 ),
@@ -123,26 +126,32 @@ export function RunsTable({ runs, selected, onSelect, actions }: RunsTableProps)
               <td>
                 <TagsCell run={run} onTags={(tags) => actions.setTags(run, tags)} />
               </td>
-              <td>{run.remote ? <span title={run.remote.url}>remote</span> : 'this tab'}</td>
               <td className="row-actions">
-                <button type="button" className="link" aria-label={`Open run ${run.name} on the Train page`} onClick={() => actions.open(run)}>
-                  open
-                </button>
-                <button type="button" className="link" aria-label={`Evaluate run ${run.name}`} data-testid="runs.evaluate" onClick={() => actions.evaluate(run)}>
-                  evaluate
-                </button>
-                <button type="button" className="link" aria-label={`Download the spec of run ${run.name}`} onClick={() => actions.exportRun(run, 'spec')}>
-                  spec
-                </button>
-                <button type="button" className="link" aria-label={`Download the events of run ${run.name} as JSON`} onClick={() => actions.exportRun(run, 'events-json')}>
-                  json
-                </button>
-                <button type="button" className="link" aria-label={`Download the events of run ${run.name} as CSV`} onClick={() => actions.exportRun(run, 'events-csv')}>
-                  csv
-                </button>
-                <button type="button" className="link danger" aria-label={`Delete run ${run.name}`} data-testid="runs.delete" onClick={() => actions.remove(run)}>
-                  delete
-                </button>
+                <span>
+                  <button type="button" className="link" aria-label={`Open run ${run.name} on the Train page`} onClick={() => actions.open(run)}>
+                    open
+                  </button>
+                  <button type="button" className="link" aria-label={`Evaluate run ${run.name}`} data-testid="runs.evaluate" onClick={() => actions.evaluate(run)}>
+                    evaluate
+                  </button>
+                  <details className="row-downloads">
+                    <summary aria-label={`Download run ${run.name}`}>download</summary>
+                    <div className="row-downloads-menu">
+                      <button type="button" className="link" aria-label={`Download the spec of run ${run.name}`} onClick={() => actions.exportRun(run, 'spec')}>
+                        spec (JSON)
+                      </button>
+                      <button type="button" className="link" aria-label={`Download the events of run ${run.name} as JSON`} onClick={() => actions.exportRun(run, 'events-json')}>
+                        events (JSON)
+                      </button>
+                      <button type="button" className="link" aria-label={`Download the events of run ${run.name} as CSV`} onClick={() => actions.exportRun(run, 'events-csv')}>
+                        events (CSV)
+                      </button>
+                    </div>
+                  </details>
+                  <button type="button" className="link danger" aria-label={`Delete run ${run.name}`} data-testid="runs.delete" onClick={() => actions.remove(run)}>
+                    delete
+                  </button>
+                </span>
               </td>
             </tr>
           ))}

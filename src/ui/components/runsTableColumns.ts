@@ -23,8 +23,7 @@ export const runsColumns: readonly RunsColumn[] = [
     sortKey: (r) => r.datasetName ?? '',
   },
   { id: 'model', title: 'Model', text: (r) => `${r.architecture} ×${r.spec.model.width}`, sortKey: (r) => r.architecture },
-  { id: 'optimizer', title: 'Optimizer', text: (r) => r.spec.optimizer.type, sortKey: (r) => r.spec.optimizer.type },
-  { id: 'lr', title: 'LR', text: (r) => formatMetric(r.spec.optimizer.lr), sortKey: (r) => r.spec.optimizer.lr },
+  { id: 'lr', title: 'Optimizer, LR', text: (r) => `${r.spec.optimizer.type} ${formatMetric(r.spec.optimizer.lr)}`, sortKey: (r) => r.spec.optimizer.lr },
   { id: 'batch', title: 'Batch', text: (r) => String(r.spec.training.batchSize), sortKey: (r) => r.spec.training.batchSize },
   { id: 'epochs', title: 'Epochs', text: (r) => `${r.epochsDone} / ${r.spec.training.epochs}`, sortKey: (r) => r.epochsDone },
   {
@@ -38,11 +37,17 @@ export const runsColumns: readonly RunsColumn[] = [
   },
   { id: 'status', title: 'Status', text: (r) => r.status, sortKey: (r) => r.status },
   { id: 'duration', title: 'Duration', text: (r) => formatDuration(r.activeSec), sortKey: (r) => r.activeSec },
-  { id: 'backend', title: 'Backend', text: (r) => r.backend ?? '—', sortKey: (r) => r.backend ?? '' },
+  {
+    // Where it trained: the backend, and the companion for a remote run (this tab otherwise).
+    id: 'backend',
+    title: 'Ran on',
+    text: (r) => `${r.backend ?? '—'}${r.remote ? ' · companion' : ''}`,
+    sortKey: (r) => `${r.remote ? 1 : 0}${r.backend ?? ''}`,
+  },
   {
     id: 'created',
     title: 'Created',
-    text: (r) => new Date(r.createdAt).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }),
+    text: (r) => new Date(r.createdAt).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }),
     sortKey: (r) => r.createdAt,
   },
 ];

@@ -5,7 +5,7 @@ import { useEvaluateStore } from '../../store/evaluateStore.ts';
 import { useSessionStore } from '../../store/sessionStore.ts';
 import type { ChartSeries } from '../components/chartLines.ts';
 import { MetricChart, type XAxisMode } from '../components/MetricChart.tsx';
-import { lossLines } from '../components/runChartSeries.ts';
+import { loggedMetrics, lossLines, metricLine } from '../components/runChartSeries.ts';
 import { runColor } from '../components/runColor.ts';
 import { RunsTable, type RunsTableActions } from '../components/RunsTable.tsx';
 import { specDiff } from '../components/specDiff.ts';
@@ -93,18 +93,54 @@ function SweepResults({ runs }: { runs: RunRecord[] }) {
   );
 }
 
-/** The loss and validation loss of every selected run on one chart, each run in its own colour. */
+/**
+ * One logged metric of every selected run on one chart, each run in its own colour: the
+ * loss (training and validation together) unless the picker names another — validation
+ * accuracy, the learning rate, a loss part, any metric an epoch logged.
+ */
 function RunsOverlay({ runs }: { runs: RunRecord[] }) {
   const version = useRunsStore((s) => runs.map((r) => s.seriesVersion[r.id] ?? -1).join(','));
+  const [metric, setMetric] = useState('loss');
   useEffect(() => {
     for (const r of runs) void useRunsStore.getState().loadSeries(r.id).catch(fail);
   }, [runs]);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- version stands for the series, mutated in place
+  const metrics = useMemo(() => loggedMetrics(runs.map((r) => runSeries(r.id))), [runs, version]);
+  const shown = metrics.includes(metric) ? metric : 'loss';
   const lines = useCallback(
     (axis: XAxisMode): ChartSeries[] =>
-      runs.flatMap((r) => lossLines(runSeries(r.id), axis, runColor(r.id), r.id).map((line) => ({ ...line, label: `${r.name} ${line.kind === 'val' ? 'val loss' : 'loss'}` }))),
-    [runs],
+      shown === 'loss'
+        ? runs.flatMap((r) => lossLines(runSeries(r.id), axis, runColor(r.id), r.id).map((line) => ({ ...line, label: `${r.name} ${line.kind === 'val' ? 'val loss' : 'loss'}` })))
+        : runs.flatMap((r) => {
+            const line = metricLine(runSeries(r.id), shown, axis, runColor(r.id), r.id);
+            return line ? [{ ...line, label: `${r.name} ${shown}` }] : [];
+          }),
+    [runs, shown],
   );
-  return <MetricChart testId="runs.overlay" title="Loss of the selected runs" series={lines} version={version} axisToggle height={280} />;
+  return (
+    <>
+      <label className="overlay-metric">
+        Metric{' '}
+        <select data-testid="runs.overlayMetric" value={shown} onChange={(e) => setMetric(e.target.value)}>
+          {metrics.map((m) => (
+            <option key={m} value={m}>
+              {m === 'loss' ? 'loss (training and validation)' : m === 'lr' ? 'learning rate' : m}
+            </option>
+          ))}
+        </select>
+      </label>
+      <MetricChart
+        key={shown}
+        testId="runs.overlay"
+        title={`${shown === 'loss' ? 'Loss' : shown === 'lr' ? 'Learning rate' : shown} of the selected runs`}
+        series={lines}
+        version={version}
+        axisToggle
+        smoothable={shown !== 'lr'}
+        height={280}
+      />
+    </>
+  );
 }
 
 /** Every run this browser holds: compare, rename, tag, export, delete. */
