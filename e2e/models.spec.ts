@@ -6,13 +6,12 @@ test('Models: a card is costed by the engine on demand, and a recipe opens the T
   await page.goto('/#/models');
   await expect(page.getByTestId('status.backend')).toHaveText(/^WebGPU · /);
 
-  // Nothing is built on load: every card waits to be asked.
-  await expect(page.getByTestId('models.cost')).toHaveCount(0);
+  // The cards in view fill in by themselves (issue 25: each read "Cost not estimated yet" until clicked).
   const card = page.getByTestId('models.card.smallCnn');
+  await expect(card.getByTestId('models.cost')).toContainText('params');
   await page.getByTestId('models.inputSize').selectOption('32');
   await page.getByTestId('models.width').selectOption('0.5');
   await page.getByTestId('models.batch').fill('16');
-  await card.getByTestId('models.estimate').click();
   const cost = card.getByTestId('models.cost');
   await expect(cost).toContainText('params');
   const memory = async () => (await cost.locator('dd').nth(3).textContent()) ?? '';
@@ -21,7 +20,6 @@ test('Models: a card is costed by the engine on demand, and a recipe opens the T
   // A card once asked follows the settings: a larger batch needs more activation memory.
   await page.getByTestId('models.batch').fill('64');
   await expect.poll(memory).not.toBe(at16);
-  await expect(page.getByTestId('models.cost')).toHaveCount(1);
 
   await page.getByTestId('models.preset.shapes').click();
   await expect(page).toHaveURL(/#\/train$/);

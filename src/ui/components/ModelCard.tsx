@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import type { MemoryEstimate } from '../../engine/protocol.ts';
 import { formatBytes } from '../../storage/formatBytes.ts';
 import { formatCount, memoryWarnings } from './ModelCostFormat.ts';
@@ -16,12 +17,41 @@ export interface ModelCardProps {
   onUse(): void;
 }
 
-/** One architecture of the zoo: what it is, and its cost at the chosen settings once estimated. */
+/** Calls `onVisible` once, when the element first scrolls into view (at once where IntersectionObserver is missing). */
+function useFirstSight<T extends Element>(onVisible: () => void) {
+  const ref = useRef<T>(null);
+  const latest = useRef(onVisible);
+  useEffect(() => {
+    latest.current = onVisible;
+  });
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    if (typeof IntersectionObserver === 'undefined') return latest.current();
+    const observer = new IntersectionObserver((entries) => {
+      if (!entries.some((e) => e.isIntersecting)) return;
+      observer.disconnect();
+      latest.current();
+    });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+  return ref;
+}
+
+/**
+ * One architecture of the zoo: what it is, and its cost at the chosen settings. The cost
+ * is asked for when the card first comes into view (the engine builds the model), so the
+ * cards a person looks at fill in without a click and the rest cost nothing.
+ */
 export function ModelCard({ info, settingsLabel, fits, estimate, onEstimate, onUse }: ModelCardProps) {
+  const ref = useFirstSight<HTMLElement>(() => {
+    if (fits && estimate === undefined) onEstimate();
+  });
   const e = estimate?.state === 'done' ? estimate.estimate : undefined;
   const warnings = e ? memoryWarnings(e) : [];
   return (
-    <article className="ds-panel md-card" data-testid={`models.card.${info.architecture}`} aria-label={info.title}>
+    <article ref={ref} className="ds-panel md-card" data-testid={`models.card.${info.architecture}`} aria-label={info.title}>
       <h3>{info.title}</h3>
       <div className="md-tags">
         <span className="md-tag">{info.family}</span>
@@ -45,17 +75,15 @@ export function ModelCard({ info, settingsLabel, fits, estimate, onEstimate, onU
           <dt>training memory</dt>
           <dd title={`weights + gradients + optimizer ${formatBytes(e.optimizerBytes)}, activations ${formatBytes(e.activationBytes)}`}>{formatBytes(e.totalBytes)}</dd>
         </dl>
-      ) : estimate?.state === 'loading' ? (
+      ) : estimate === undefined || estimate.state === 'loading' ? (
         <p role="status" className="ds-muted">
-          Building it in the engine…
+          Building it in the engine to measure it…
         </p>
       ) : estimate?.state === 'failed' ? (
         <p className="ds-error" role="alert">
           {estimate.message}
         </p>
-      ) : (
-        <p className="ds-muted ds-note">Cost not estimated yet.</p>
-      )}
+      ) : null}
       {e && <p className="ds-muted ds-note">{settingsLabel}</p>}
       {warnings.map((w) => (
         <p key={w} className="md-warning" role="note">

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { demoDatasetKinds } from '../../import/demoDatasets.ts';
 import { useSessionStore } from '../../store/sessionStore.ts';
+import { recipeSummaries } from '../presets/recipeSummaries.ts';
 import { applyPreset, type SeedPreset } from '../presets/seedPresets.ts';
 
 /** One recipe: what it reproduces, its main choices, and "Use" (demo data made if missing, then the Train page). */
@@ -32,7 +33,8 @@ export function ModelPresetCard({ preset }: { preset: SeedPreset }) {
         <span className="md-tag">{preset.spec.task.kind}</span>
         <span className="md-tag">{demo ? `${demo.title} demo data` : preset.demo}</span>
       </div>
-      <p className="ds-muted ds-note">{preset.description}</p>
+      <p className="ds-note">{recipeSummaries[preset.id]}</p>
+      <p className="ds-muted ds-note">In detail: {preset.description}</p>
       <ul className="ds-note">
         {facts.map((f) => (
           <li key={f}>{f}</li>

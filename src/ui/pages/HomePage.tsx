@@ -3,6 +3,7 @@ import { useRunsStore } from '../../store/runsStore.ts';
 import { useSessionStore } from '../../store/sessionStore.ts';
 import { BACKEND_NAMES, COMPUTE_CHOICES, type ComputeChoice } from '../../engine/protocol.ts';
 import { backendLabel } from '../components/backendLabel.ts';
+import { recipeSummaries } from '../presets/recipeSummaries.ts';
 import { seedPresets, applyPreset, type SeedPreset } from '../presets/seedPresets.ts';
 
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -91,7 +92,7 @@ export function HomePage() {
             Start from my own images
           </button>
         </div>
-        {shapes && <p className="muted">{shapes.description}</p>}
+        {shapes && <p className="muted">{recipeSummaries[shapes.id]}</p>}
       </section>
 
       <section aria-labelledby="recipes-title">
@@ -100,7 +101,8 @@ export function HomePage() {
           {recipes.map((preset) => (
             <li key={preset.id} className="panel recipe">
               <h3>{preset.title}</h3>
-              <p>{preset.description}</p>
+              <p data-testid={`home.recipeSummary.${preset.id}`}>{recipeSummaries[preset.id]}</p>
+              <p className="muted">In detail: {preset.description}</p>
               <p className="muted">
                 {preset.spec.model.architecture} · {preset.spec.loss.type} · {preset.spec.optimizer.type} · trains on the {preset.demo} demo
               </p>

@@ -20,9 +20,10 @@ function initialSettings(): CostSettings {
 }
 
 /**
- * The zoo as cards. Costs come from the engine, which builds each model in the worker:
- * only for the cards asked about, and again for those when the settings change, never
- * all fifteen on load. Below, the seed recipes.
+ * The zoo as cards. Costs come from the engine, which builds each model in the worker,
+ * one at a time: for each card as it comes into view (or is asked again), and again for
+ * those when the settings change — never for cards no one scrolled to. Below, the seed
+ * recipes.
  */
 export function ModelsPage() {
   const [settings, setSettings] = useState(initialSettings);
