@@ -6,14 +6,17 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { COMPANION_TEST_TOKEN, filesUnder, startCompanion, uploadableDataset, type StartedCompanion } from '../../test/companionFixtures.ts';
 import { freePort, startRedis } from '../../test/redisServer.ts';
 import { tinyRunSpec } from '../../test/tinyRunSpec.ts';
 import type { SampleSource } from '../core/data/sampleSource.ts';
+import { continuedEvents } from '../core/train/continuedEvents.ts';
+import type { TrainEvent } from '../core/train/trainEvent.ts';
 import { parseRunSpec, type RunSpec } from '../core/spec/runSpec.ts';
 import { admissionLimitsFrom, defaultAdmissionLimits } from './admissionLimits.ts';
 import { createCompanionServer } from './companionServer.ts';
-import type { JobRecord } from './jobQueue.ts';
+import type { JobRecord, LoggedEvent } from './jobQueue.ts';
 import { openJobSource } from './openJobSource.ts';
 import { RedisQueue } from './redisQueue.ts';
 import { UploadStore } from './uploadStore.ts';
@@ -35,6 +38,8 @@ async function companion(options: Parameters<typeof startCompanion>[1] = {}, roo
   cleanups.push(() => started.close());
   return started;
 }
+
+const epochsOf = (events: TrainEvent[]) => events.flatMap((e) => (e.type === 'epoch' ? [e.epoch] : []));
 
 type Problems = { error: string; problems?: { path: string; message: string }[] };
 
@@ -416,15 +421,19 @@ describe('admission control', () => {
 });
 
 describe('a job that kills its process', () => {
-  it('is failed with the reason after three starts instead of blocking the queue at every restart', async () => {
+  it('is failed with the reason after three starts in a row without progress instead of blocking the queue at every restart', async () => {
     const root = tempRoot();
-    const record = (id: string, attempts: number) => ({ id, spec: parseRunSpec(tinyRunSpec(1)), status: 'active', createdAt: 1, attempts });
-    writeFileSync(join(root, 'jobs.json'), JSON.stringify([record('killer', 3), record('victim', 1)]));
+    const record = (id: string, attempts: number, crashes: number) => ({ id, spec: parseRunSpec(tinyRunSpec(1)), status: 'active', createdAt: 1, attempts, crashes, stepAtStart: -1 });
+    writeFileSync(join(root, 'jobs.json'), JSON.stringify([record('killer', 3, 2), record('victim', 1, 1)]));
     const notes: string[] = [];
     const { queue } = await companion({ queueOptions: { log: (l) => notes.push(l) } }, root);
     await queue.idle();
-    expect(await queue.get('killer')).toMatchObject({ status: 'failed', attempts: 3, message: 'the companion stopped 3 times while training this job (out of memory, or a crash?); it is not tried again' });
-    expect(await queue.get('victim')).toMatchObject({ status: 'completed', attempts: 2 });
+    expect(await queue.get('killer')).toMatchObject({
+      status: 'failed',
+      attempts: 3,
+      message: 'the companion stopped 3 times in a row while training this job, without it reaching a new checkpoint (out of memory, or a crash?); it is not tried again',
+    });
+    expect(await queue.get('victim')).toMatchObject({ status: 'completed', attempts: 2, crashes: 2 });
     expect(notes.join('\n')).toContain('job killer failed');
   });
 });
@@ -529,4 +538,67 @@ describe('bounded memory and time', () => {
       expect(((await res.json()) as Problems).error).toMatch(/^Redis did not answer within 2 s/);
     }
   });
+});
+
+describe('events are durable and numbered once', () => {
+  it('across kill -9 of the companion mid-job: the job completes, and a client reconnecting with after= sees every seq once, each equal to the log', async () => {
+    const root = tempRoot();
+    const port = await freePort();
+    const token = 'k'.repeat(40);
+    const base = `http://127.0.0.1:${port}`;
+    const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const args = ['--backend', 'cpu', '--root', root, '--port', String(port), '--token', token];
+    const received = new Map<number, string>();
+    const duplicates: number[] = [];
+    let last = -1;
+    /** Subscribes from the last seq held; resolves when `more` new events came, or the job ended, or the server died. */
+    const follow = (more: number) =>
+      new Promise<'more' | 'ended' | 'closed'>((resolve) => {
+        const ws = new WebSocket(`ws://127.0.0.1:${port}/live?token=${token}`);
+        let fresh = 0;
+        ws.on('open', () => ws.send(JSON.stringify({ type: 'subscribe', jobId: 'durable', after: last })));
+        ws.on('message', (raw) => {
+          const m = JSON.parse(String(raw)) as { type: string; seq?: number; event?: unknown; job?: JobRecord };
+          if (m.type === 'event' && m.seq !== undefined) {
+            if (received.has(m.seq)) duplicates.push(m.seq);
+            received.set(m.seq, JSON.stringify(m.event));
+            last = Math.max(last, m.seq);
+            if (++fresh >= more) resolve('more');
+          }
+          if (m.type === 'status' && m.job && !['queued', 'active'].includes(m.job.status)) resolve('ended');
+        });
+        ws.on('close', () => resolve('closed'));
+        ws.on('error', () => resolve('closed'));
+        cleanups.push(() => ws.terminate());
+      });
+
+    let kills = 0;
+    let submitted = false;
+    for (let round = 0; round < 12; round++) {
+      const { child, code } = await startMain(args);
+      expect(code).toBeNull();
+      if (!submitted) {
+        expect((await fetch(`${base}/jobs`, { method: 'POST', headers: auth, body: JSON.stringify({ id: 'durable', spec: tinyRunSpec(30) }) })).status).toBe(201);
+        submitted = true;
+      }
+      const outcome = await follow(kills < 4 ? 12 + 5 * round : Infinity);
+      if (outcome === 'ended' || kills >= 4) {
+        if (outcome !== 'ended') await follow(Infinity);
+        break;
+      }
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+      kills++;
+    }
+    expect(kills).toBe(4);
+    const { job, events } = (await (await fetch(`${base}/jobs/durable/events`, { headers: auth })).json()) as { job: JobRecord; events: LoggedEvent[] };
+    expect(job.status).toBe('completed');
+    expect(job.attempts).toBe(5);
+    expect(duplicates).toEqual([]);
+    // Every seq of the log reached the client, and what it holds at each seq is what the log holds there.
+    expect([...received.keys()].sort((a, b) => a - b)).toEqual(events.map((e) => e.seq));
+    expect(events.every((e) => received.get(e.seq) === JSON.stringify(e.event))).toBe(true);
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i));
+    expect(epochsOf(continuedEvents(events.map((e) => e.event)))).toEqual(Array.from({ length: 30 }, (_, i) => i));
+  }, 240_000);
 });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,16 @@ import { readJobState, writeJobState } from './jobStateFile.ts';
 import type { JobQueue, JobRecord, JobStatus, JobUpdate, LoggedEvent, QueueDepth } from './jobQueue.ts';
 import { runJob } from './runJob.ts';
 
+/** The step of a run directory's last checkpoint, -1 when it has none (or it cannot be read). */
+function lastCheckpointStep(runDir: string): number {
+  try {
+    const manifest = JSON.parse(readFileSync(join(runDir, 'checkpoints', 'last', 'checkpoint.json'), 'utf8')) as { meta?: { step?: unknown } };
+    return typeof manifest.meta?.step === 'number' ? manifest.meta.step : -1;
+  } catch {
+    return -1;
+  }
+}
+
 export interface EmbeddedQueueOptions {
   /** Jobs, their run directories, event logs and the queue's own record live here. */
   root: string;
@@ -19,7 +30,7 @@ export interface EmbeddedQueueOptions {
   disk?: DiskState;
   /** Test support: called before each write of the queue's own files (a fault-injecting file layer throws from here). */
   beforeWrite?: (path: string) => void;
-  /** Starts of a job that a companion died under before it is failed instead of resumed (default 3). */
+  /** Starts in a row that a companion died under, without the run reaching a new checkpoint, before the job is failed instead of resumed (default 3). */
   maxAttempts?: number;
   /** Where recovery notes go (what was read from a damaged state file); console.warn by default. */
   log?: (line: string) => void;
@@ -68,11 +79,19 @@ export class EmbeddedQueue implements JobQueue {
     const { jobs, notes } = await readJobState(this.statePath, join(this.o.root, 'runs'));
     this.jobs = jobs;
     for (const note of notes) this.logLine(note);
-    // A job the companion died under this often is what kills it (out of memory, a crash in a kernel): it fails instead of hanging every start.
+    // A job the companion keeps dying under without progress is what kills it (out of memory,
+    // a crash in a kernel): it fails instead of hanging every start. Dying while the run moves
+    // on (a killed process, a power cut) costs nothing: the next attempt resumes from there.
     const most = this.o.maxAttempts ?? 3;
     for (const job of this.jobs.filter((j) => j.status === 'active')) {
-      if (job.attempts >= most) {
-        Object.assign(job, { status: 'failed', endedAt: Date.now(), message: `the companion stopped ${job.attempts} times while training this job (out of memory, or a crash?); it is not tried again` });
+      const progressed = lastCheckpointStep(this.runDir(job.id)) > (job.stepAtStart ?? -1);
+      job.crashes = progressed ? 0 : (job.crashes ?? 0) + 1;
+      if (job.crashes >= most) {
+        Object.assign(job, {
+          status: 'failed',
+          endedAt: Date.now(),
+          message: `the companion stopped ${job.crashes} times in a row while training this job, without it reaching a new checkpoint (out of memory, or a crash?); it is not tried again`,
+        });
         this.logLine(`job ${job.id} failed: ${job.message}`);
       } else job.status = 'queued';
     }
@@ -204,6 +223,7 @@ export class EmbeddedQueue implements JobQueue {
     job.attempts += 1;
     job.startedAt ??= Date.now();
     job.worker = `${hostname()}:${process.pid} (${this.o.backend})`;
+    job.stepAtStart = lastCheckpointStep(this.runDir(job.id));
     await this.saveOrLog();
     this.emitStatus(job);
     const log = this.log(job.id);

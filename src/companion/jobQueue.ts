@@ -15,6 +15,10 @@ export interface JobRecord {
   endedAt?: number;
   /** How many times a worker picked the job up (a restart after a crash counts). */
   attempts: number;
+  /** The step of the run's last checkpoint when its latest attempt started (-1: none yet). */
+  stepAtStart?: number;
+  /** Attempts in a row the companion died under without the run reaching a new checkpoint. */
+  crashes?: number;
   /** Which worker trains (or trained) it last: host, process id and backend. */
   worker?: string;
   /** Set on the jobs a sweep fanned out. */
