@@ -131,10 +131,13 @@ export function EvaluatePage() {
   // Opening the page on a finished run evaluates it at once (issue 25: "Evaluate this run" showed nothing
   // until clicked again); a selection evaluated before shows its kept results instead. A run still
   // training is left alone: the engine refuses an evaluation while it trains.
+  // Nor while any run is queued or training: the engine runs one job at a time, and an evaluation
+  // started on its own must never be why a run the user just started is refused.
   const settled = run !== undefined && run.epochsDone > 0 && !inProgressStatuses.has(run.status);
+  const training = useMemo(() => runs.some((r) => inProgressStatuses.has(r.status)), [runs]);
   useEffect(() => {
-    if (settled) void useEvaluateStore.getState().evaluateIfNew();
-  }, [settled, s.runId, s.slot, s.split, s.pairs, run?.step, run?.endedAt]);
+    if (settled && !training) void useEvaluateStore.getState().evaluateIfNew();
+  }, [settled, training, s.runId, s.slot, s.split, s.pairs, run?.step, run?.endedAt]);
 
   const report = s.report?.meta.runId === s.runId ? s.report : undefined;
   const stem = report ? fileStem({ id: report.meta.runId, name: report.meta.runName }) : '';
@@ -193,7 +196,8 @@ export function EvaluatePage() {
         <p className="muted" role="status" data-testid="evaluate.status" data-status={s.status}>
           {s.status === 'running' && 'Predicting every image of the split with the model…'}
           {s.status === 'idle' && run && !settled && 'This run is still training: it is evaluated here as soon as it ends.'}
-          {s.status === 'idle' && run && settled && 'Every number below is computed from this model’s predictions on the chosen split.'}
+          {s.status === 'idle' && run && settled && training && 'A run is training: this one is evaluated once it ends (the engine does one job at a time).'}
+          {s.status === 'idle' && run && settled && !training && 'Every number below is computed from this model’s predictions on the chosen split.'}
           {s.status === 'done' && 'Every number below is computed from this model’s predictions on the chosen split; each headline shows its sample size and 95 % interval.'}
         </p>
         {s.status === 'failed' && <p role="alert">{s.error}</p>}

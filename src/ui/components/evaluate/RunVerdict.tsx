@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import type { RunRecord, RunStatus } from '../../../storage/storageRecords.ts';
 import { evaluationKey, useEvaluateStore } from '../../../store/evaluateStore.ts';
+import { inProgressStatuses, useRunsStore } from '../../../store/runsStore.ts';
 import { useSessionStore } from '../../../store/sessionStore.ts';
 import { ChanceVerdict } from './ChanceVerdict.tsx';
 
@@ -10,19 +11,22 @@ const JUDGED: ReadonlySet<RunStatus> = new Set<RunStatus>(['completed', 'earlySt
 /**
  * The end of a run on the Train page: evaluates the run's final checkpoint on its test
  * split (the same evaluation, kept in the same store, that the Evaluate page then shows
- * without recomputing) and says whether the model learned. With `autoStart` off it waits
- * for a click; the engine runs one model job at a time, so while it predicts, a new run
- * waits to start.
+ * without recomputing) and says whether the model learned. It starts by itself only while
+ * no run is queued or training (the engine runs one job at a time; a run started while it
+ * predicts is refused); with `autoStart` off it waits for a click.
  */
 export function RunVerdict({ run, autoStart = true }: { run: RunRecord; autoStart?: boolean }) {
   const judged = JUDGED.has(run.status) && run.epochsDone > 0;
   const key = evaluationKey(run.id, undefined, 'test');
   const entry = useEvaluateStore((s) => s.results[key]);
   const ensure = useEvaluateStore((s) => s.ensureEvaluated);
+  // Never while a run is queued or training: the engine does one job at a time, and a check started
+  // on its own must not be why the next run the user starts is refused.
+  const training = useRunsStore((s) => s.runs.some((r) => inProgressStatuses.has(r.status)));
 
   useEffect(() => {
-    if (judged && autoStart && !entry) void ensure(run.id);
-  }, [judged, autoStart, entry, ensure, run.id]);
+    if (judged && autoStart && !training && !entry) void ensure(run.id);
+  }, [judged, autoStart, training, entry, ensure, run.id]);
 
   if (!judged) return null;
   const open = () => {
