@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { syntheticSource } from '../data/syntheticSource.ts';
-import { equalErrorRate, rocAuc, rocCurve, thresholdAtFar, verificationAccuracy, youdenThreshold } from '../metrics/index.ts';
+import { equalErrorRate, rates, rocAuc, rocCurve, thresholdAtFar, verificationAccuracy, youdenThreshold } from '../metrics/index.ts';
 import { buildModel } from '../models/buildModel.ts';
 import { parseRunSpec, type RunSpecInput } from '../spec/runSpec.ts';
 import { metricsFromPredictions, predictSplit, type Predictions } from '../train/evaluateSplit.ts';
@@ -91,10 +91,16 @@ describe('evaluateVerification', () => {
     for (const p of generated.pairs) expect(ref.identities[p.a] === ref.identities[p.b]).toBe(p.same === 1);
     expect(generated.auc).toBe(rocAuc(scores, same));
     expect(generated.eer).toEqual(equalErrorRate(scores, same));
-    expect(generated.youden).toEqual(youdenThreshold(scores, same));
+    // Youden and FAR-target thresholds are named by the shortest decimal that accepts the same pairs.
+    const youden = youdenThreshold(scores, same);
+    expect({ ...generated.youden, threshold: youden.threshold }).toEqual(youden);
+    expect(rates(scores, same, generated.youden.threshold)).toEqual(rates(scores, same, youden.threshold));
+    expect(Number(generated.youden.threshold.toFixed(4))).toBe(generated.youden.threshold);
     expect(generated.tenFold).toEqual(verificationAccuracy(scores, same, 10));
     // 12 impostors resolve 10 % (one pair) but not 1 %.
-    expect(generated.atFar).toEqual([{ target: 0.1, ...thresholdAtFar(scores, same, 0.1) }]);
+    const atFar = thresholdAtFar(scores, same, 0.1);
+    expect(generated.atFar).toEqual([{ target: 0.1, ...atFar, threshold: generated.atFar[0].threshold }]);
+    expect(rates(scores, same, generated.atFar[0].threshold)).toEqual(rates(scores, same, atFar.threshold));
     expect(generated.atFar[0].far).toBeLessThanOrEqual(0.1);
     expect(generated.histogram.genuine.reduce((a, b) => a + b, 0)).toBe(genuine);
     expect(generated.histogram.impostor.reduce((a, b) => a + b, 0)).toBe(24 - genuine);

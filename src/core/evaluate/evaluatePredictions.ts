@@ -11,6 +11,7 @@ import {
   meanIou,
   precisionAtIou,
   rocAuc,
+  roundThreshold,
   rocCurve,
   thresholdAtFar,
   topKAccuracy,
@@ -126,6 +127,14 @@ export function evaluateVerification(
     throw new Error(`verification needs both genuine and impostor pairs; got ${genuine} genuine of ${pairs.length}`);
   }
   const roc: RocCurve = rocCurve(scores, same);
+  // Youden and FAR-target thresholds are scores; each is named by the shortest decimal that accepts the
+  // same pairs (as the EER's is), so the number on its button, set on the slider, shows its rates.
+  const distinct = roc.thresholds.slice(1);
+  const named = (t: number): number => {
+    const i = distinct.indexOf(t);
+    return i < 0 ? t : roundThreshold(t, i + 1 < distinct.length ? distinct[i + 1] : -Infinity);
+  };
+  const youden = youdenThreshold(scores, same);
   const intervals = verificationIntervals(scores, same, { resamples: BOOTSTRAP_RESAMPLES, seed });
   const det: DetCurve = detCurve(scores, same);
   const edges = Array.from({ length: SIMILARITY_BINS + 1 }, (_, i) => -1 + (2 * i) / SIMILARITY_BINS);
@@ -142,9 +151,12 @@ export function evaluateVerification(
     bootstrapResamples: BOOTSTRAP_RESAMPLES,
     det: thinCurve({ fpr: det.fpr, fnr: det.fnr, thresholds: det.thresholds }, 'fpr', 'fnr', MAX_CURVE_POINTS, 'log'),
     eer: equalErrorRate(scores, same),
-    youden: youdenThreshold(scores, same),
+    youden: { ...youden, threshold: named(youden.threshold) },
     // A target below one impostor pair (target × impostors < 1) is met only at FAR 0, which says nothing about it: left out.
-    atFar: FAR_TARGETS.filter((far) => far * (pairs.length - genuine) >= 1).map((target) => ({ target, ...thresholdAtFar(scores, same, target) })),
+    atFar: FAR_TARGETS.filter((far) => far * (pairs.length - genuine) >= 1).map((target) => {
+      const at = thresholdAtFar(scores, same, target);
+      return { target, ...at, threshold: named(at.threshold) };
+    }),
     tenFold: verificationAccuracy(scores, same, verificationFolds(pairs.length)),
     histogram: {
       edges,
