@@ -36,6 +36,8 @@ export interface CompanionServerOptions {
   maxConcurrentUploads?: number;
   /** Hashes one POST /blobs/missing may ask about (default 100 000). */
   maxMissingHashes?: number;
+  /** A request (headers and body) that takes longer is answered 408 and its connection closed (default 120 s): a slow client holds no upload slot for long. */
+  requestTimeoutMs?: number;
 }
 
 /** Deeper JSON than this is no spec, sweep or manifest (they nest a handful of levels), and would overflow validators' stacks. */
@@ -54,6 +56,16 @@ class HttpError extends Error {
   ) {
     super(message);
   }
+}
+
+/** The value at a dotted path of a plain object (own properties only), or undefined. */
+function valueAt(value: unknown, path: string): unknown {
+  let cur = value;
+  for (const key of path.split('.')) {
+    if (cur === null || typeof cur !== 'object' || !Object.hasOwn(cur, key)) return undefined;
+    cur = (cur as Record<string, unknown>)[key];
+  }
+  return cur;
 }
 
 /** JSON with object keys sorted, so two equal specs compare equal whatever their key order. */
@@ -228,6 +240,13 @@ export function createCompanionServer(o: CompanionServerOptions): Server {
         if (typeof id !== 'string' || !SWEEP_ID.test(id)) throw new HttpError(400, 'a sweep id must be 1–56 letters, digits, "-" or "_"');
         const expanded = expandSweep(body?.spec, body?.sweep);
         if (!expanded.ok) throw new HttpError(400, 'the sweep is not valid', { problems: expanded.problems });
+        // A swept path the spec does not have would be dropped by validation and every run would be the same one.
+        const ignored = (body?.sweep as { parameters?: { path: string }[] }).parameters?.flatMap((p, i) =>
+          expanded.configs.every((c) => valueAt(c.spec, p.path) !== c.params[p.path])
+            ? [{ path: `sweep.parameters.${i}.path`, message: `"${p.path}" is not a field of the spec (or not one this value can set); the runs would not differ by it` }]
+            : [],
+        );
+        if (ignored && ignored.length > 0) throw new HttpError(400, 'the sweep is not valid', { problems: ignored });
         // Every configuration is checked before any is queued; the answer lists every problem, by configuration.
         const refused: { status: number; error: string; problems: unknown[] }[] = [];
         for (const config of expanded.configs) {
@@ -298,7 +317,8 @@ export function createCompanionServer(o: CompanionServerOptions): Server {
     return sameToken(bearer, o.token);
   };
 
-  const server = createServer((req, res) => {
+  const requestTimeout = o.requestTimeoutMs ?? 120_000;
+  const server = createServer({ requestTimeout, headersTimeout: Math.min(requestTimeout, 30_000), connectionsCheckingInterval: Math.min(30_000, Math.max(100, requestTimeout / 4)) }, (req, res) => {
     const url = new URL(req.url ?? '/', 'http://companion');
     const origin = req.headers.origin;
     if (origin !== undefined) {
