@@ -6,7 +6,7 @@ import type { RunSpecInput } from '../src/core/spec/runSpec.ts';
  */
 export function tinyRunSpec(epochs: number, source: RunSpecInput['data']['source'] = { kind: 'synthetic', generator: 'shapes', classes: 3, perClass: 6 }): RunSpecInput {
   return {
-    version: 1,
+    version: 2,
     data: { source, imageSize: 8 },
     model: { architecture: 'smallCnn', inputSize: 8, width: 0.25 },
     task: { kind: 'classification' },

@@ -20,7 +20,7 @@ export function benchCaseLabel(c: BenchCase): string {
  */
 export function benchSpec(c: BenchCase, samples: number, epochs: number): RunSpec {
   return parseRunSpec({
-    version: 1,
+    version: 2,
     name: `bench-${c.architecture}`,
     data: {
       source: { kind: 'synthetic', generator: 'shapes', classes: 4, perClass: Math.ceil(samples / 4) },

@@ -24,7 +24,7 @@ beforeAll(async () => {
   runDir = join(work, 'run');
   const input = tinyRunSpec(1);
   const spec = parseRunSpec(input);
-  model = buildModel({ model: spec.model, channels: spec.data.channels, task: spec.task, numClasses: 3, seed: spec.training.seed });
+  model = buildModel({ model: spec.model, channels: spec.data.channels, task: spec.task, numClasses: 3, seed: spec.training.seed, convention: 'torchvision' });
   for (const [i, w] of model.weights.entries()) {
     const t = tf.randomUniform(w.shape as number[], 0.2, 1.2, 'float32', 100 + i);
     w.write(t);

@@ -1,8 +1,10 @@
 import { benchCommand } from './benchCommand.ts';
 import { evalCommand } from './evalCommand.ts';
 import { exportCommand } from './exportCommand.ts';
+import { importWeightsCommand } from './importWeightsCommand.ts';
 import { lrFindCommand } from './lrFindCommand.ts';
 import { makeDataCommand } from './makeDataCommand.ts';
+import { predictCommand } from './predictCommand.ts';
 import { scheduleCommand } from './scheduleCommand.ts';
 import { trainCommand } from './trainCommand.ts';
 import { zooCommand } from './zooCommand.ts';
@@ -19,6 +21,9 @@ Usage:
   studio eval <run-dir> [--data DIR] [--split test|val|train] [--backend cpu|webgpu]
               [--report FILE.html] [--metrics FILE.json|FILE.csv]
   studio export <run-dir> --format tfjs|onnx --out DIR [--checkpoint final|best|last] [--force]
+  studio import-weights <file.safetensors|URL> --arch NAME --out RUN_DIR [--classes N]
+              [--input PX] [--labels FILE] [--names torchvision]   PyTorch weights as a run
+  studio predict <run-dir> <image>... [--json] [--top 5] [--checkpoint final|best|last]
   studio make-data <shapes|boxes|faces> <out-dir> [--classes 3] [--per-class 20] [--size 64]
   studio bench [--backend all|cpu,webgpu,chromium] [--quick] [--gpu] [--engines LIST]
                [--models LIST] [--size PX] [--batch LIST] [--width W] [--out FILE]
@@ -32,6 +37,8 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   eval: evalCommand,
   export: exportCommand,
   'make-data': makeDataCommand,
+  'import-weights': importWeightsCommand,
+  predict: predictCommand,
   'lr-find': lrFindCommand,
   bench: benchCommand,
 };
@@ -47,6 +54,10 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`studio: unknown command "${name}"\n\n${USAGE}`);
     return 2;
   }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(commandUsage(name));
+    return 0;
+  }
   try {
     await command(rest);
     return 0;
@@ -59,3 +70,15 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+
+/** The usage lines of one command (its line in USAGE and the indented lines after it). */
+export function commandUsage(name: string): string {
+  const lines = USAGE.split('\n');
+  const own: string[] = [];
+  lines.forEach((line, i) => {
+    const starts = line.startsWith(`  studio ${name} `) || line === `  studio ${name}`;
+    const continues = own.length > 0 && /^ {6,}/.test(line) && (lines[i - 1] === own[own.length - 1]);
+    if (starts || continues) own.push(line);
+  });
+  return `Usage:\n${own.join('\n')}\n\nDocs: docs/cli.md`;
+}

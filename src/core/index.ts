@@ -7,7 +7,11 @@
 // The contract: what a run is.
 export {
   RUN_SPEC_VERSION,
+  RUN_SPEC_VERSIONS,
   architectures,
+  modelConvention,
+  modelConventions,
+  type ModelConvention,
   parseRunSpec,
   runSpecSchema,
   validateRunSpec,

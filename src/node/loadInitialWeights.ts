@@ -4,6 +4,9 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { ModelSpec } from '../core/spec/runSpec.ts';
 import type { StoredTensor } from '../core/train/checkpoint.ts';
+import { readSafetensors, type SafetensorsFile } from '../core/pretrained/safetensors.ts';
+import type { WeightNaming } from '../core/pretrained/torchModuleNames.ts';
+import { readWeightsFile, type WeightsDownloadProgress } from './readWeightsFile.ts';
 import { RunDirectory } from './runDirectory.ts';
 
 interface ModelJson {
@@ -31,11 +34,20 @@ export async function readTfjsWeights(path: string): Promise<StoredTensor[]> {
 
 /**
  * Loads spec.model.initialWeights for fine-tuning: a studio run directory (its best
- * checkpoint, else its last) or a tfjs model. Weights are matched to the new model by
- * layer name and shape, so a new head keeps its fresh initialization.
+ * checkpoint, else its last) or a tfjs model, matched to the new model by layer name and
+ * shape so a new head keeps its fresh initialization; or a PyTorch safetensors file (a
+ * path, or a URL downloaded once into the cache), which the Trainer maps by the
+ * architecture's torchvision names.
  */
-export async function loadInitialWeights(source: NonNullable<ModelSpec['initialWeights']>): Promise<StoredTensor[]> {
+export async function loadInitialWeights(
+  source: NonNullable<ModelSpec['initialWeights']>,
+  opts: { onProgress?: (p: WeightsDownloadProgress) => void } = {},
+): Promise<StoredTensor[] | { safetensors: SafetensorsFile; naming: WeightNaming }> {
   if (source.from === 'tfjs') return readTfjsWeights(source.path);
+  if (source.from === 'safetensors') {
+    const file = await readWeightsFile(source.path, opts);
+    return { safetensors: readSafetensors(file.bytes), naming: source.naming };
+  }
   const run = new RunDirectory(source.path);
   const name = run.hasCheckpoint('best') ? 'best' : 'last';
   return (await run.readCheckpoint(name)).weights;

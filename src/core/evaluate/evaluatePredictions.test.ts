@@ -165,7 +165,7 @@ async function predictTest(input: RunSpecInput): Promise<{ spec: ReturnType<type
   const spec = parseRunSpec(input);
   const src = spec.data.source as { generator: 'shapes' | 'faces' | 'boxes'; classes: number; perClass: number };
   const data = await prepareData(syntheticSource({ ...src, imageSize: spec.data.imageSize, seed: 5 }), spec);
-  const model = buildModel({ model: spec.model, channels: spec.data.channels, task: spec.task, numClasses: data.cache.classNames.length, seed: 9 , convention: 'torchvision'});
+  const model = buildModel({ model: spec.model, channels: spec.data.channels, task: spec.task, numClasses: data.cache.classNames.length, seed: 9, convention: 'torchvision' });
   try {
     const predictions = await predictSplit({ spec, model, cache: data.cache, indices: data.split.test });
     return { spec, predictions, classNames: data.cache.classNames };

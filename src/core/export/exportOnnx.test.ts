@@ -89,7 +89,7 @@ async function expectSameOutputs(model: tfl.LayersModel, task: TaskSpec, channel
 
 describe('exportOnnx, checked by onnxruntime', () => {
   it.each(architectures)('%s classifier gives the studio outputs within 1e-4', async (architecture) => {
-    const model = buildModel({ model: modelSpec(architecture), channels: 3, task: { kind: 'classification' }, numClasses: 3, seed: 11 });
+    const model = buildModel({ model: modelSpec(architecture), channels: 3, task: { kind: 'classification' }, numClasses: 3, seed: 11, convention: 'torchvision' });
     try {
       perturbBatchNorm(model, 7);
       await expectSameOutputs(model, { kind: 'classification' });
@@ -99,7 +99,7 @@ describe('exportOnnx, checked by onnxruntime', () => {
   }, 120_000);
 
   it.each(['iresnet18Lite', 'mobilenetV2'] as const)('%s embedding (L2-normalized) matches', async (architecture) => {
-    const model = buildModel({ model: modelSpec(architecture), channels: 3, task: { kind: 'embedding' }, numClasses: 3, seed: 12 });
+    const model = buildModel({ model: modelSpec(architecture), channels: 3, task: { kind: 'embedding' }, numClasses: 3, seed: 12, convention: 'torchvision' });
     try {
       perturbBatchNorm(model, 8);
       await expectSameOutputs(model, { kind: 'embedding' });
@@ -109,7 +109,7 @@ describe('exportOnnx, checked by onnxruntime', () => {
   }, 120_000);
 
   it.each(['smallCnn', 'resnet18'] as const)('%s two-head tracker matches on both heads', async (architecture) => {
-    const model = buildModel({ model: modelSpec(architecture, { head: { hidden: [16], dropout: 0, batchNorm: false, activation: 'relu' } }), channels: 3, task: { kind: 'detection', confidenceThreshold: 0.9 }, numClasses: 3, seed: 13 });
+    const model = buildModel({ model: modelSpec(architecture, { head: { hidden: [16], dropout: 0, batchNorm: false, activation: 'relu' } }), channels: 3, task: { kind: 'detection', confidenceThreshold: 0.9 }, numClasses: 3, seed: 13, convention: 'torchvision' });
     try {
       perturbBatchNorm(model, 9);
       await expectSameOutputs(model, { kind: 'detection', confidenceThreshold: 0.9 });
@@ -119,7 +119,7 @@ describe('exportOnnx, checked by onnxruntime', () => {
   }, 120_000);
 
   it.each(['gelu', 'leakyRelu'] as const)('a hidden head with batch norm and %s on greyscale input matches', async (activation) => {
-    const model = buildModel({ model: modelSpec('mobilenetV3Small', { head: { hidden: [24, 12], dropout: 0.3, batchNorm: true, activation } }), channels: 1, task: { kind: 'classification' }, numClasses: 3, seed: 14 });
+    const model = buildModel({ model: modelSpec('mobilenetV3Small', { head: { hidden: [24, 12], dropout: 0.3, batchNorm: true, activation } }), channels: 1, task: { kind: 'classification' }, numClasses: 3, seed: 14, convention: 'torchvision' });
     try {
       perturbBatchNorm(model, 10);
       await expectSameOutputs(model, { kind: 'classification' }, 1);
@@ -157,7 +157,7 @@ describe('exportOnnx, checked by onnxruntime', () => {
   });
 
   it('carries the preprocessing spec in the metadata', async () => {
-    const model = buildModel({ model: modelSpec('smallCnn'), channels: 3, task: { kind: 'classification' }, numClasses: 3, seed: 1 });
+    const model = buildModel({ model: modelSpec('smallCnn'), channels: 3, task: { kind: 'classification' }, numClasses: 3, seed: 1, convention: 'torchvision' });
     try {
       const bytes = await exportOnnx(model, { preprocessing: { format: 'studio-preprocessing/1', labels: ['x,y'] } as never });
       const text = new TextDecoder('latin1').decode(bytes);

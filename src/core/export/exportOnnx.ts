@@ -139,8 +139,22 @@ class OnnxGraphBuilder {
     }
   }
 
-  private convPads(cfg: LayerConfig): Record<string, AttributeValue> {
-    return { auto_pad: cfg.padding === 'same' ? 'SAME_UPPER' : 'VALID' };
+  /**
+   * Explicit pads [top, left, bottom, right] for a window over the layer's input: none for
+   * `valid`, TensorFlow's split for `same` (the odd pixel at the bottom and right), which
+   * every runtime reads alike where `auto_pad` is read differently by some.
+   */
+  private convPads(layer: Layer, cfg: LayerConfig, window: number[]): Record<string, AttributeValue> {
+    if (cfg.padding !== 'same') return { pads: [0, 0, 0, 0] };
+    const shape = layer.inboundNodes[0].inputTensors[0].shape;
+    const strides = cfg.strides ?? [1, 1];
+    const [before, after] = [1, 2].map((axis, i) => {
+      const size = shape[axis];
+      if (typeof size !== 'number') throw new Error(`layer ${layer.name}: 'same' padding needs a known input size`);
+      const total = Math.max((Math.ceil(size / strides[i]) - 1) * strides[i] + window[i] - size, 0);
+      return [Math.floor(total / 2), total - Math.floor(total / 2)];
+    }).reduce<[number[], number[]]>((acc, [b, a]) => [[...acc[0], b], [...acc[1], a]], [[], []]);
+    return { pads: [...before, ...after] };
   }
 
   /** Applies the layer's fused activation (Conv2D, Dense), if any, after `pre`. */
@@ -179,7 +193,7 @@ class OnnxGraphBuilder {
         const ins = [x, this.constant(`${name}/kernel`, [cout, cin, kh, kw], data)];
         if (bias) ins.push(this.constant(`${name}/bias`, [cout], bias.data));
         const pre = cfg.activation && cfg.activation !== 'linear' ? `${name}/conv` : out;
-        this.node('Conv', ins, pre, name, { kernel_shape: [kh, kw], strides: cfg.strides ?? [1, 1], ...this.convPads(cfg) });
+        this.node('Conv', ins, pre, name, { kernel_shape: [kh, kw], strides: cfg.strides ?? [1, 1], ...this.convPads(layer, cfg, [kh, kw]) });
         return this.fused(layer, cfg, pre, out, 4);
       }
       case 'DepthwiseConv2D': {
@@ -193,7 +207,7 @@ class OnnxGraphBuilder {
         const ins = [x, this.constant(`${name}/kernel`, [channels * mult, 1, kh, kw], data)];
         if (bias) ins.push(this.constant(`${name}/bias`, [channels * mult], bias.data));
         const pre = cfg.activation && cfg.activation !== 'linear' ? `${name}/conv` : out;
-        this.node('Conv', ins, pre, name, { kernel_shape: [kh, kw], strides: cfg.strides ?? [1, 1], group: channels, ...this.convPads(cfg) });
+        this.node('Conv', ins, pre, name, { kernel_shape: [kh, kw], strides: cfg.strides ?? [1, 1], group: channels, ...this.convPads(layer, cfg, [kh, kw]) });
         return this.fused(layer, cfg, pre, out, 4);
       }
       case 'Dense': {
@@ -280,9 +294,18 @@ class OnnxGraphBuilder {
         this.node('Flatten', [pooled], out, name, { axis: 1 });
         return this.setRank(out, 2);
       }
-      case 'MaxPooling2D':
-        this.node('MaxPool', [x], out, name, { kernel_shape: cfg.poolSize ?? [2, 2], strides: cfg.strides ?? cfg.poolSize ?? [2, 2], ...this.convPads(cfg) });
+      case 'MaxPooling2D': {
+        const window = cfg.poolSize ?? [2, 2];
+        // A `same` max-pool pads with −∞ in tfjs and in ONNX's MaxPool alike.
+        this.node('MaxPool', [x], out, name, { kernel_shape: window, strides: cfg.strides ?? window, ...this.convPads(layer, cfg, window) });
         return this.setRank(out, 4);
+      }
+      case 'ZeroPadding2D': {
+        // tfjs-layers stores [[top, bottom], [left, right]]; ONNX's Pad wants NCHW begins then ends.
+        const [[top, bottom], [left, right]] = cfg.padding as unknown as number[][];
+        this.node('Pad', [x, this.constant(`${name}/pads`, [8], { int64: [0, 0, top, left, 0, 0, bottom, right] })], out, name, { mode: 'constant' });
+        return this.setRank(out, 4);
+      }
       case 'Flatten': {
         if (this.rankOf(x) === 4) {
           // Back to NHWC first: the dense layer after it was trained on tfjs' element order.

@@ -28,6 +28,16 @@ export interface BatchNormGradAttrs {
 
 export interface MovingAverageAttrs {
   momentum: number;
+  /**
+   * The running variance takes the batch variance times n/(n − 1) (n values per channel),
+   * as PyTorch's batch norm does, instead of the biased one Keras keeps. Absent: false.
+   */
+  unbiased?: boolean;
+}
+
+/** The factor a batch variance over `count` values per channel enters the running variance with. */
+export function runningVarianceScale(count: number, unbiased: boolean | undefined): number {
+  return unbiased && count > 1 ? count / (count - 1) : 1;
 }
 
 /** A channels-last tensor's shape as rows × channels, refused (naming the kernel) when it has no channel axis. */
@@ -174,8 +184,10 @@ export function batchNormGradArrays(
 }
 
 /** tfjs-layers' moving average to the letter, each operation rounded to float32 as its ops are: a − (a − v)·(1 − momentum). */
-export function movingAverageArrays(average: Float32Array, value: Float32Array, momentum: number): Float32Array {
+export function movingAverageArrays(average: Float32Array, value: Float32Array, momentum: number, scale = 1): Float32Array {
   const f = Math.fround;
   const decay = f(1 - momentum);
-  return average.map((a, i) => f(a - f(f(a - value[i]) * decay)));
+  if (scale === 1) return average.map((a, i) => f(a - f(f(a - value[i]) * decay)));
+  const s = f(scale);
+  return average.map((a, i) => f(a - f(f(a - f(value[i] * s)) * decay)));
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { BATCH_NORM_KERNELS } from './batchNormKernels.ts';
+import { BATCH_NORM_KERNELS, runningVarianceScale } from './batchNormKernels.ts';
 import { FUSED_OPS_FLAG } from './fusedOpsFlag.ts';
 
 /**
@@ -53,26 +53,31 @@ export function batchNormTraining(
   if (!kept) throw new Error('batch norm: the forward pass did not run');
   const [mean, variance, ...averages] = kept;
   if (!moving) return { y, mean, variance };
-  const next = averages.length === 2 ? averages : [composedMovingAverage(moving.mean, mean, moving.momentum), composedMovingAverage(moving.variance, variance, moving.momentum)];
+  const scale = runningVarianceScale(x.size / x.shape[x.rank - 1], moving.unbiased);
+  const next =
+    averages.length === 2
+      ? averages
+      : [composedMovingAverage(moving.mean, mean, moving.momentum), composedMovingAverage(moving.variance, variance, moving.momentum, scale)];
   return { y, mean, variance, moving: [next[0], next[1]] };
 }
 
-/** A layer's moving statistics and how much of them each batch keeps. */
+/** A layer's moving statistics, how much of them each batch keeps, and whether the batch's variance enters unbiased (PyTorch) or biased (Keras). */
 export interface MovingStatistics {
   mean: tf.Tensor;
   variance: tf.Tensor;
   momentum: number;
+  unbiased?: boolean;
 }
 
 /** The batch's statistics from the studio's kernel, with the moving averages' update when given. */
 function fusedMoments(x: tf.Tensor, moving: MovingStatistics | undefined): tf.Tensor[] {
   const inputs: tf.NamedTensorMap = moving ? { x, movingMean: moving.mean, movingVariance: moving.variance } : { x };
-  return tf.engine().runKernel(BATCH_NORM_KERNELS.moments, inputs, moving ? { momentum: moving.momentum } : {}) as tf.Tensor[];
+  return tf.engine().runKernel(BATCH_NORM_KERNELS.moments, inputs, moving ? { momentum: moving.momentum, unbiased: moving.unbiased === true } : {}) as tf.Tensor[];
 }
 
-/** tfjs-layers' moving average, to the letter: v ← v − (v − value)·(1 − momentum). */
-function composedMovingAverage(average: tf.Tensor, value: tf.Tensor, momentum: number): tf.Tensor {
-  return tf.tidy(() => tf.sub(average, tf.mul(tf.sub(average, value), 1 - momentum)));
+/** tfjs-layers' moving average, to the letter: v ← v − (v − value·scale)·(1 − momentum), scale n/(n − 1) for PyTorch's running variance. */
+function composedMovingAverage(average: tf.Tensor, value: tf.Tensor, momentum: number, scale = 1): tf.Tensor {
+  return tf.tidy(() => tf.sub(average, tf.mul(tf.sub(average, scale === 1 ? value : tf.mul(value, scale)), 1 - momentum)));
 }
 
 /** tfjs-layers' statistics, op for op (mean, then the mean of squared deviations), for backends without the studio's kernels (tfjs-webgl). */
@@ -108,9 +113,10 @@ interface BatchNormInternals {
  * normalizes over the last axis with both γ and β and FUSED_OPS_FLAG is set;
  * inference, and any other configuration, keep the layer's own call. The layer is unchanged
  * otherwise (class name, weights, serialization), so saved and exported models are exactly
- * what they were.
+ * what they were. `unbiasedVariance` updates the running variance as PyTorch does; with
+ * FUSED_OPS_FLAG off (stock tfjs, measured as it is) the layer's own biased update runs.
  */
-export function withFusedBatchNormTraining<L extends tfl.layers.Layer>(layer: L): L {
+export function withFusedBatchNormTraining<L extends tfl.layers.Layer>(layer: L, opts: { unbiasedVariance?: boolean } = {}): L {
   const own = layer.call.bind(layer);
   const bn = layer as unknown as BatchNormInternals;
   layer.call = (inputs, kwargs) => {
@@ -119,7 +125,7 @@ export function withFusedBatchNormTraining<L extends tfl.layers.Layer>(layer: L)
     if (kwargs.training !== true || axis !== x.rank - 1 || !bn.gamma || !bn.beta || !tf.env().getBool(FUSED_OPS_FLAG)) return own(inputs, kwargs);
     const { gamma, beta } = bn;
     return tf.tidy(() => {
-      const moving = { mean: bn.movingMean.read(), variance: bn.movingVariance.read(), momentum: bn.momentum };
+      const moving = { mean: bn.movingMean.read(), variance: bn.movingVariance.read(), momentum: bn.momentum, unbiased: opts.unbiasedVariance };
       const { y, mean, variance, moving: next } = batchNormTraining(x, gamma.read(), beta.read(), bn.epsilon, moving);
       bn.movingMean.write(next![0]);
       bn.movingVariance.write(next![1]);

@@ -26,7 +26,7 @@ function modelSpec(architecture: Architecture, over: Partial<ModelSpec> = {}): M
 }
 
 function build(architecture: Architecture, task: TaskSpec, over: Partial<ModelSpec> = {}, seed = 1, channels: 1 | 3 = 3) {
-  return buildModel({ model: modelSpec(architecture, over), channels, task, numClasses: CLASSES, seed });
+  return buildModel({ model: modelSpec(architecture, over), channels, task, numClasses: CLASSES, seed, convention: 'torchvision' });
 }
 
 const CLASSIFICATION: TaskSpec = { kind: 'classification' };
@@ -200,8 +200,9 @@ describe('buildModel: heads and freezing', () => {
 
   it('freezes exactly the first N backbone layers', () => {
     const full = build('resnet18', CLASSIFICATION);
-    const frozen = build('resnet18', CLASSIFICATION, { frozenLayers: 5 });
-    const firstFive = ['stem_conv', 'stem_bn', 'stem_relu', 'stem_pool', 'stage1_block1_conv1'];
+    const frozen = build('resnet18', CLASSIFICATION, { frozenLayers: 7 });
+    // The torchvision convention pads the strided stem and pool in layers of their own, which count as Keras counts its ZeroPadding2D.
+    const firstFive = ['stem_conv_pad', 'stem_conv', 'stem_bn', 'stem_relu', 'stem_pool_pad', 'stem_pool', 'stage1_block1_conv1'];
     for (const name of firstFive) expect(frozen.getLayer(name).trainable).toBe(false);
     expect(frozen.getLayer('stage1_block1_bn1').trainable).toBe(true);
     const frozenParams = firstFive.flatMap((n) => full.getLayer(n).trainableWeights).reduce((s, w) => s + w.shape.reduce<number>((a, d) => a * (d ?? 1), 1), 0);
@@ -214,7 +215,7 @@ describe('buildModel: heads and freezing', () => {
     const before = tf.memory().numTensors;
     expect(() => build('mlp', CLASSIFICATION, { frozenLayers: 99 })).toThrow(/frozenLayers is 99 but the mlp backbone has 5 layers/);
     expect(() => build('vgg16', CLASSIFICATION, { inputSize: 16 })).toThrow(/vgg16 needs inputSize >= 32/);
-    expect(() => buildModel({ model: modelSpec('mlp'), channels: 3, task: CLASSIFICATION, numClasses: 0, seed: 1 })).toThrow(/numClasses/);
+    expect(() => buildModel({ model: modelSpec('mlp'), channels: 3, task: CLASSIFICATION, numClasses: 0, seed: 1, convention: 'torchvision' })).toThrow(/numClasses/);
     expect(tf.memory().numTensors).toBe(before);
   });
 

@@ -1,5 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { Architecture, ModelSpec, TaskSpec } from '../spec/runSpec.ts';
+import type { Architecture, ModelConvention, ModelSpec, TaskSpec } from '../spec/runSpec.ts';
 import type { BackboneBuilder } from './backbone.ts';
 import { efficientnetB0 } from './efficientnetB0.ts';
 import { classifierHead, detectionHeads, embeddingHead } from './heads.ts';
@@ -41,6 +41,8 @@ export interface BuildModelOptions {
   numClasses: number;
   /** Every initializer and dropout seed is drawn from this one number. */
   seed: number;
+  /** How the layers compute (`modelConvention(spec)`): PyTorch's function, or the zoo's before spec version 2. */
+  convention: ModelConvention;
 }
 
 /**
@@ -56,7 +58,7 @@ export function buildModel(opts: BuildModelOptions): tfl.LayersModel {
   const { model: spec, task, numClasses } = opts;
   if (!Number.isInteger(numClasses) || numClasses < 1) throw new Error(`numClasses must be a positive integer, got ${numClasses}`);
   if (!(spec.width > 0)) throw new Error(`model.width must be > 0, got ${spec.width}`);
-  const f = new LayerFactory(opts.seed, spec.width);
+  const f = new LayerFactory(opts.seed, spec.width, opts.convention);
   const input = tfl.input({ shape: [spec.inputSize, spec.inputSize, opts.channels], name: 'input' });
   const backbone = BACKBONES[spec.architecture](f, input, {
     embeddingSize: spec.embeddingSize ?? DEFAULT_EMBEDDING_SIZE,

@@ -1,4 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers';
+import type { ModelConvention } from '../spec/runSpec.ts';
 import { Rng } from '../util/rng.ts';
 import { isFusedActivation } from './activationGradKernel.ts';
 import { withFusedActivationTraining } from './activationTraining.ts';
@@ -31,8 +32,10 @@ export interface ConvOptions {
 
 /** PyTorch's nn.LeakyReLU default; Keras' 0.3 would be a different head than seed 002's. */
 const LEAKY_RELU_SLOPE = 0.01;
-/** Keras momentum 0.9 is PyTorch's default 0.1: running statistics settle within a short browser run. */
+/** Keras momentum 0.9 is PyTorch's default 0.1 (a batch's weight in the running statistics is 1 − this). */
 const BN_MOMENTUM = 0.9;
+/** nn.BatchNorm2d's default ε, and the zoo's everywhere it is not told otherwise. */
+const BN_EPSILON = 1e-5;
 /** nn.PReLU's initial slope (insightface's IResNet). */
 const PRELU_INIT = 0.25;
 
@@ -52,8 +55,27 @@ export class LayerFactory {
   constructor(
     seed: number,
     readonly width: number,
+    readonly convention: ModelConvention = 'torchvision',
   ) {
     this.rng = new Rng(seed);
+  }
+
+  /** `torchvision` under PyTorch's convention, `keras` under the one version-1 specs keep. */
+  byConvention<T>(values: { torchvision: T; keras: T }): T {
+    return values[this.convention];
+  }
+
+  /**
+   * Zero padding for a strided layer with a k×k window, as PyTorch pads it ((k − 1)/2 on
+   * every side), or undefined where the layer's own padding already computes PyTorch's
+   * function: stride 1 (`same` is symmetric for odd k), 1×1 windows, or the keras convention.
+   * An even window has no symmetric padding and no torchvision layer uses one strided and
+   * padded; it keeps `same` (the small CNN's 2×2 pools, which pad nothing on even sizes).
+   */
+  private torchPadding(x: SymbolicTensor, name: string, kernel: number, stride: number, padding: 'same' | 'valid'): SymbolicTensor | undefined {
+    if (this.convention !== 'torchvision' || padding !== 'same' || stride === 1 || kernel % 2 === 0) return undefined;
+    const p = (kernel - 1) / 2;
+    return this.apply(tfl.layers.zeroPadding2d({ name: `${name}_pad`, padding: [[p, p], [p, p]] }), x);
   }
 
   /** `channels · width`, rounded, never below 8 (ResNet, VGG, IResNet and the small models). */
@@ -78,17 +100,19 @@ export class LayerFactory {
   }
 
   conv(x: SymbolicTensor, name: string, filters: number, kernel: number, opts: ConvOptions = {}): SymbolicTensor {
+    const stride = opts.stride ?? 1;
+    const padded = this.torchPadding(x, name, kernel, stride, opts.padding ?? 'same');
     const layer = tfl.layers.conv2d({
       name,
       filters,
       kernelSize: kernel,
-      strides: opts.stride ?? 1,
-      padding: opts.padding ?? 'same',
+      strides: stride,
+      padding: padded ? 'valid' : (opts.padding ?? 'same'),
       useBias: opts.bias ?? false,
       kernelInitializer: this.heNormal(),
     });
     // Trains without the image's gradient when this is a stem (convTraining.ts).
-    return this.apply(withSeparateConvGradients(layer), x);
+    return this.apply(withSeparateConvGradients(layer), padded ?? x);
   }
 
   /**
@@ -96,25 +120,31 @@ export class LayerFactory {
    * only k·k inputs; He's variance is therefore written out from the true fan-in.
    */
   depthwise(x: SymbolicTensor, name: string, kernel: number, stride = 1): SymbolicTensor {
+    const padded = this.torchPadding(x, name, kernel, stride, 'same');
     const layer = tfl.layers.depthwiseConv2d({
       name,
       kernelSize: kernel,
       strides: stride,
-      padding: 'same',
+      padding: padded ? 'valid' : 'same',
       useBias: false,
       depthwiseInitializer: tfl.initializers.truncatedNormal({ mean: 0, stddev: Math.sqrt(2 / (kernel * kernel)), seed: this.rng.seed() }),
     });
-    return this.apply(layer, x);
+    return this.apply(layer, padded ?? x);
   }
 
   /**
-   * Trains through one fused op with a closed-form gradient (batchNormTraining.ts).
-   * `fixedScale` keeps γ at 1 (insightface's embedding BN). tfjs' `scale: false` fails in
-   * training mode, so γ exists but its variable is not trainable; a reloaded model
-   * lists it as trainable again.
+   * Trains through one fused op with a closed-form gradient (batchNormTraining.ts); under
+   * the torchvision convention its running variance takes the unbiased batch variance, as
+   * PyTorch's does. `momentum` is Keras' (the running statistics' share, PyTorch's 1 −
+   * momentum). `fixedScale` keeps γ at 1 (insightface's embedding BN). tfjs' `scale: false`
+   * fails in training mode, so γ exists but its variable is not trainable; a reloaded
+   * model lists it as trainable again.
    */
-  batchNorm(x: SymbolicTensor, name: string, opts: { epsilon?: number; fixedScale?: boolean } = {}): SymbolicTensor {
-    const layer = withFusedBatchNormTraining(tfl.layers.batchNormalization({ name, axis: -1, momentum: BN_MOMENTUM, epsilon: opts.epsilon ?? 1e-5 }));
+  batchNorm(x: SymbolicTensor, name: string, opts: { epsilon?: number; momentum?: number; fixedScale?: boolean } = {}): SymbolicTensor {
+    const layer = withFusedBatchNormTraining(
+      tfl.layers.batchNormalization({ name, axis: -1, momentum: opts.momentum ?? BN_MOMENTUM, epsilon: opts.epsilon ?? BN_EPSILON }),
+      { unbiasedVariance: this.convention === 'torchvision' },
+    );
     const y = this.apply(layer, x);
     if (opts.fixedScale) {
       const gamma = layer.weights.find((w) => w.originalName.endsWith('/gamma'));
@@ -156,7 +186,7 @@ export class LayerFactory {
     filters: number,
     kernel: number,
     act: ActivationKind,
-    opts: { stride?: number; epsilon?: number; index?: number } = {},
+    opts: { stride?: number; epsilon?: number; momentum?: number; index?: number } = {},
   ): SymbolicTensor {
     const i = opts.index ?? '';
     const conv = this.conv(x, `${prefix}_conv${i}`, filters, kernel, { stride: opts.stride });
@@ -196,8 +226,15 @@ export class LayerFactory {
     return this.apply(tfl.layers.globalMaxPooling2d({ name }), x);
   }
 
-  maxPool(x: SymbolicTensor, name: string, size: number, stride: number, padding: 'same' | 'valid'): SymbolicTensor {
-    return this.apply(tfl.layers.maxPooling2d({ name, poolSize: size, strides: stride, padding }), x);
+  /**
+   * Under the torchvision convention a strided `same` pool pads symmetrically with zeros,
+   * which is PyTorch's −∞ padding only where no window sees a negative value: the caller
+   * says the input is non-negative (it follows a ReLU), or the pool is refused.
+   */
+  maxPool(x: SymbolicTensor, name: string, size: number, stride: number, padding: 'same' | 'valid', opts: { nonNegativeInput?: boolean } = {}): SymbolicTensor {
+    const padded = this.torchPadding(x, name, size, stride, padding);
+    if (padded && !opts.nonNegativeInput) throw new Error(`layer ${name}: PyTorch pads a max-pool with -inf; zero padding is only the same after a ReLU`);
+    return this.apply(tfl.layers.maxPooling2d({ name, poolSize: size, strides: stride, padding: padded ? 'valid' : padding }), padded ?? x);
   }
 
   flatten(x: SymbolicTensor, name: string): SymbolicTensor {

@@ -15,7 +15,7 @@ function costAt(architecture: Architecture, inputSize: number, task: TaskSpec, n
     embeddingSize: 512,
     frozenLayers: 0,
   };
-  const built = buildModel({ model, channels: 3, task, numClasses, seed: 0 });
+  const built = buildModel({ model, channels: 3, task, numClasses, seed: 0, convention: 'torchvision' });
   try {
     return modelCost(built);
   } finally {

@@ -36,7 +36,7 @@ function bottleneck(f: LayerFactory, x: SymbolicTensor, name: string, width: num
 function resnet(blocks: number[], block: typeof basicBlock): BackboneBuilder {
   return (f, input): Backbone => {
     let x = f.convBnAct(input, 'stem', f.channels(64), 7, 'relu', { stride: 2 });
-    x = f.maxPool(x, 'stem_pool', 3, 2, 'same');
+    x = f.maxPool(x, 'stem_pool', 3, 2, 'same', { nonNegativeInput: true });
     blocks.forEach((count, s) => {
       for (let b = 0; b < count; b++) {
         const stride = s > 0 && b === 0 ? 2 : 1;

@@ -24,6 +24,7 @@ describe('zooTable', () => {
       task: { kind: 'classification' },
       numClasses: 3,
       seed: 9,
+      convention: 'torchvision',
     });
     expect(rows.find((r) => r.architecture === 'resnet18')).toEqual({ architecture: 'resnet18', ...modelCost(model) });
     model.dispose();

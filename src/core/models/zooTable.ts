@@ -38,6 +38,7 @@ export function zooTable(opts: ZooTableOptions): ZooRow[] {
       task: { kind: 'classification' },
       numClasses: opts.numClasses,
       seed: 0,
+      convention: 'torchvision',
     });
     try {
       return { architecture, ...modelCost(model) };

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseRunSpec, validateRunSpec } from './runSpec.ts';
+import { stableHash } from '../util/stableHash.ts';
+import { modelConvention, parseRunSpec, validateRunSpec } from './runSpec.ts';
 
 const example = (name: string) => JSON.parse(readFileSync(`examples/${name}`, 'utf8')) as Record<string, unknown>;
 const problems = (input: unknown) => {
@@ -54,6 +55,20 @@ describe('validateRunSpec', () => {
   it('rejects what is not a spec at all', () => {
     expect(problems(null)).toEqual(['(spec): must be a JSON object, got null']);
     expect(problems([1])).toEqual(['(spec): must be a JSON object, got [1]']);
-    expect(problems({ version: 2 })[0]).toBe('version: must be 1, got 2');
+    expect(problems({ version: 3 })[0]).toBe('version: must be 1 or 2 (2 for new specs), got 3');
+  });
+
+  it('gives each version its convention: version 1 keeps the zoo it was made with, version 2 computes PyTorch’s function', () => {
+    const demo = example('shapes-demo.json') as { model: Record<string, unknown> };
+    const base = parseRunSpec(demo);
+    expect(modelConvention({ ...base, version: 1 })).toBe('keras');
+    expect(modelConvention({ ...base, version: 2 })).toBe('torchvision');
+    expect(modelConvention({ ...base, version: 1, model: { ...base.model, convention: 'torchvision' } })).toBe('torchvision');
+    expect(problems({ ...demo, model: { ...demo.model, convention: 'pytorch' } })).toEqual([
+      'model.convention: must be one of torchvision, keras, got "pytorch"',
+    ]);
+    // Parsing adds no convention, so a stored spec hashes as it did when its checkpoints were written.
+    expect(stableHash(parseRunSpec({ ...demo, version: 1 }))).toBe(stableHash({ ...base, version: 1 }));
+    expect('convention' in base.model).toBe(false);
   });
 });

@@ -6,7 +6,22 @@ import { z } from 'zod';
  * nothing a run depends on may live outside it (except the data itself, which a run
  * pins by the dataset's version hash).
  */
-export const RUN_SPEC_VERSION = 1;
+export const RUN_SPEC_VERSION = 2;
+/** Every version a stored spec may carry; older ones keep their meaning (see `modelConvention`). */
+export const RUN_SPEC_VERSIONS = [1, 2] as const;
+
+/**
+ * How the zoo's layers compute, where TensorFlow and PyTorch differ:
+ * - `torchvision`: PyTorch's function, so weights from torchvision (or timm, insightface)
+ *   give their outputs: symmetric padding on strided layers (a 3×3/2 convolution pads 1
+ *   on every side), each family's batch-norm ε and momentum, and the running variance
+ *   updated with the unbiased batch variance (n/(n−1)), as nn.BatchNorm2d does.
+ * - `keras`: what the zoo computed before version 2 of the spec: TensorFlow's `same`
+ *   padding (the extra pixel at the bottom and right), ε = 1e-5 but on MobileNetV3, the
+ *   biased running variance. Runs made then keep evaluating to the numbers they had.
+ */
+export const modelConventions = ['torchvision', 'keras'] as const;
+export type ModelConvention = (typeof modelConventions)[number];
 
 const positive = (what = 'must be > 0') => z.number({ error: 'must be a number' }).gt(0, { error: what });
 const positiveInt = z.number({ error: 'must be a number' }).int({ error: 'must be an integer' }).gt(0, { error: 'must be > 0' });
@@ -114,6 +129,12 @@ const initialWeightsSchema = z.discriminatedUnion('from', [
   z.object({ from: z.literal('checkpoint'), path: z.string().min(1) }),
   /** A tfjs LayersModel (model.json + weights) at a path or URL; layers are matched by name and shape. */
   z.object({ from: z.literal('tfjs'), path: z.string().min(1) }),
+  /**
+   * A PyTorch state_dict saved as safetensors, with torchvision's names (insightface's for
+   * IResNet): a file path or an https URL (downloaded once, then read from the cache).
+   * Needs the torchvision convention and model.width 1; a new head starts fresh.
+   */
+  z.object({ from: z.literal('safetensors'), path: z.string().min(1), naming: z.enum(['torchvision']).default('torchvision') }),
 ]);
 
 const modelSchema = z.object({
@@ -125,6 +146,8 @@ const modelSchema = z.object({
   /** Freeze the first N layers of the backbone (seed 002). */
   frozenLayers: z.number().int().gte(0, { error: 'must be >= 0' }).default(0),
   initialWeights: initialWeightsSchema.optional(),
+  /** Left out: `torchvision` from spec version 2 on, `keras` for version 1 (modelConvention). */
+  convention: z.enum(modelConventions, { error: `must be one of ${modelConventions.join(', ')}` }).optional(),
 });
 
 const taskSchema = z.discriminatedUnion('kind', [
@@ -252,7 +275,10 @@ const trainingSchema = z.object({
 
 export const runSpecSchema = z
   .object({
-    version: z.literal(RUN_SPEC_VERSION, { error: `must be ${RUN_SPEC_VERSION}` }),
+    version: z.union(
+      RUN_SPEC_VERSIONS.map((v) => z.literal(v)),
+      { error: `must be ${RUN_SPEC_VERSIONS.join(' or ')} (${RUN_SPEC_VERSION} for new specs)` },
+    ),
     name: z.string().default('run'),
     data: dataSchema,
     model: modelSchema,
@@ -264,6 +290,9 @@ export const runSpecSchema = z
   })
   .superRefine((spec, ctx) => {
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+    if (spec.model.initialWeights?.from === 'safetensors' && modelConvention(spec) !== 'torchvision') {
+      issue(['model', 'initialWeights'], 'PyTorch weights need model.convention "torchvision" (the default from spec version 2 on)');
+    }
     if (spec.model.inputSize !== spec.data.imageSize) {
       issue(['model', 'inputSize'], `must equal data.imageSize (${spec.data.imageSize}), got ${spec.model.inputSize}`);
     }
@@ -371,4 +400,9 @@ export function parseRunSpec(input: unknown): RunSpec {
     throw new Error(`invalid run spec:\n${result.problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}`);
   }
   return result.spec;
+}
+
+/** The convention a spec's model computes with: its own `model.convention`, else its version's. */
+export function modelConvention(spec: { version: number; model: { convention?: ModelConvention } }): ModelConvention {
+  return spec.model.convention ?? (spec.version >= 2 ? 'torchvision' : 'keras');
 }

@@ -57,15 +57,28 @@ export class Predictor {
     return this.gallery.map((g) => g.name);
   }
 
-  async predict(image: DecodedImage): Promise<Prediction> {
+  /** The model's own outputs for one image (logits, box, embedding), through the training input pipeline. */
+  async outputs(image: DecodedImage): Promise<Float32Array[]> {
+    const heads = await this.heads(image, (h) => h);
+    try {
+      return (await Promise.all(heads.map((t) => t.data()))) as Float32Array[];
+    } finally {
+      tf.dispose(heads);
+    }
+  }
+
+  private async heads(image: DecodedImage, post: (heads: tf.Tensor[]) => tf.Tensor[]): Promise<tf.Tensor[]> {
     const { imageSize, channels } = this.spec.data;
     const pixels = await toTrainingPixels(image, imageSize, channels);
-    const outputs = tf.tidy(() => {
+    return tf.tidy(() => {
       const x = tf.tensor4d(Float32Array.from(pixels, (v) => v / 255), [1, imageSize, imageSize, channels]);
       const raw = this.model.predict(normalize(x, this.norm)) as tf.Tensor | tf.Tensor[];
-      const heads = Array.isArray(raw) ? raw : [raw];
-      return this.spec.task.kind === 'embedding' ? [heads[0]] : [tf.softmax(heads[0]), ...heads.slice(1)];
+      return post(Array.isArray(raw) ? raw : [raw]);
     });
+  }
+
+  async predict(image: DecodedImage): Promise<Prediction> {
+    const outputs = await this.heads(image, (heads) => (this.spec.task.kind === 'embedding' ? [heads[0]] : [tf.softmax(heads[0]), ...heads.slice(1)]));
     try {
       const [first, second] = (await Promise.all(outputs.map((t) => t.data()))) as Float32Array[];
       switch (this.spec.task.kind) {

@@ -12,7 +12,10 @@ import {
   type Optimizer,
 } from '../optim/index.ts';
 import { createSchedule, type LrSchedule } from '../optim/schedules/index.ts';
-import type { RunSpec } from '../spec/runSpec.ts';
+import { modelConvention, type RunSpec } from '../spec/runSpec.ts';
+import { importTorchWeights, type WeightLoadReport } from '../pretrained/importTorchWeights.ts';
+import type { SafetensorsFile } from '../pretrained/safetensors.ts';
+import type { WeightNaming } from '../pretrained/torchModuleNames.ts';
 import { Rng } from '../util/rng.ts';
 import { stableHash } from '../util/stableHash.ts';
 import type { Callback } from './callback.ts';
@@ -40,8 +43,11 @@ export interface TrainerOptions {
   saveCheckpoint?: (checkpoint: Checkpoint, kind: CheckpointKind) => Promise<void>;
   /** Continue from here instead of starting fresh. */
   resume?: Checkpoint;
-  /** Weights to start from (spec.model.initialWeights, loaded by the host), matched by name and shape. */
-  initialWeights?: StoredTensor[];
+  /**
+   * Weights to start from (spec.model.initialWeights, loaded by the host): the studio's own
+   * (matched by name and shape), or a PyTorch state_dict mapped by the architecture's names.
+   */
+  initialWeights?: StoredTensor[] | { safetensors: SafetensorsFile; naming: WeightNaming };
   /** Clock in ms; injectable so tests can pin timing figures. */
   now?: () => number;
 }
@@ -67,6 +73,8 @@ interface WindowSums {
 export class Trainer {
   readonly model: tfl.LayersModel;
   readonly specHash: string;
+  /** What the PyTorch weights the run started from filled, and what they left fresh. */
+  initialWeightsReport?: WeightLoadReport;
   private readonly objective: Objective;
   private readonly optimizer: Optimizer;
   private readonly schedule: LrSchedule;
@@ -102,7 +110,7 @@ export class Trainer {
     }
     this.rng = new Rng(spec.training.seed);
     const modelSeed = new Rng(spec.training.seed ^ 0x5eed).seed();
-    this.model = buildModel({ model: spec.model, channels: spec.data.channels, task: spec.task, numClasses, seed: modelSeed });
+    this.model = buildModel({ model: spec.model, channels: spec.data.channels, task: spec.task, numClasses, seed: modelSeed, convention: modelConvention(spec) });
     this.objective = createObjective(spec, numClasses, modelSeed + 1);
     this.variables = [...this.model.trainableWeights.map((w) => w.read() as tf.Variable), ...this.objective.variables];
     this.optimizer = createOptimizer(spec.optimizer, this.variables);
@@ -117,7 +125,9 @@ export class Trainer {
     const ck = spec.training.checkpoint;
     this.bestTracker = new EarlyStopping({ monitor: ck.monitor, mode: ck.mode, patience: Infinity, minDelta: 0 });
     try {
-      if (options.initialWeights) writeWeights(this.model, options.initialWeights, 'matching');
+      const initial = options.initialWeights;
+      if (Array.isArray(initial)) writeWeights(this.model, initial, 'matching');
+      else if (initial) this.initialWeightsReport = importTorchWeights(this.model, initial.safetensors, { architecture: spec.model.architecture, naming: initial.naming });
       if (options.resume) this.restore(options.resume);
     } catch (e) {
       // A checkpoint from another spec or class list is refused here; the caller never

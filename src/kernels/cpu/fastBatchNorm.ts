@@ -4,6 +4,7 @@ import {
   momentsArrays,
   rowsAndChannels,
   movingAverageArrays,
+  runningVarianceScale,
   type BatchNormGradAttrs,
   type MovingAverageAttrs,
 } from '../../core/models/batchNormKernels.ts';
@@ -16,15 +17,15 @@ export const fastMoments: FastKernel = {
   added: true,
   run({ inputs, backend, attrs }) {
     const name = BATCH_NORM_KERNELS.moments;
-    const { channels } = rowsAndChannels(inputs.x.shape, name);
+    const { rows, channels } = rowsAndChannels(inputs.x.shape, name);
     const [x] = float32Inputs(backend, inputs, ['x'], name);
     const { mean, variance } = momentsArrays(x, channels);
     const outputs = [mean, variance];
     if (inputs.movingMean !== undefined || inputs.movingVariance !== undefined) {
       const [movingMean, movingVariance] = float32Inputs(backend, inputs, ['movingMean', 'movingVariance'], name);
       if (movingMean.length !== channels) throw new Error(`${name}: 'movingMean' has ${movingMean.length} values for ${channels} channels`);
-      const { momentum } = attrs as unknown as MovingAverageAttrs;
-      outputs.push(movingAverageArrays(movingMean, mean, momentum), movingAverageArrays(movingVariance, variance, momentum));
+      const { momentum, unbiased } = attrs as unknown as MovingAverageAttrs;
+      outputs.push(movingAverageArrays(movingMean, mean, momentum), movingAverageArrays(movingVariance, variance, momentum, runningVarianceScale(rows, unbiased)));
     }
     return outputs.map((v) => backend.makeTensorInfo([channels], 'float32', v));
   },

@@ -1,6 +1,6 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { runStudioProgram } from './runStudioProgram.ts';
-import { BATCH_NORM_KERNELS, rowsAndChannels, type BatchNormGradAttrs, type MovingAverageAttrs } from '../../core/models/batchNormKernels.ts';
+import { BATCH_NORM_KERNELS, rowsAndChannels, runningVarianceScale, type BatchNormGradAttrs, type MovingAverageAttrs } from '../../core/models/batchNormKernels.ts';
 import { componentsFor, runElementwise, runElementwiseOutputs, type ElementwiseOp, type ElementwiseOutputsOp } from './elementwiseProgram.ts';
 import { MAX_WORKGROUPS_PER_DIMENSION, SELF_INDEXED_LAYOUT, allFloat32, type WebgpuBackendLike, type WebgpuKernel, type WebgpuProgram } from './webgpuProgram.ts';
 
@@ -98,7 +98,7 @@ function momentsOp(moving: boolean): ElementwiseOutputsOp {
   return {
     key: `BatchNormMoments${moving ? '_moving' : ''}`,
     inputs: ['partials', 'x', ...(moving ? ['movingMean', 'movingVariance'] : [])],
-    floats: [...PER_CHANNEL.floats, ...(moving ? ['decay'] : [])],
+    floats: [...PER_CHANNEL.floats, ...(moving ? ['decay', 'varianceScale'] : [])],
     ints: PER_CHANNEL.ints,
     body: `${foldSplits('s1', 0)}${foldSplits('s2', 1)}
     let shift = s1 / uniforms.count;
@@ -108,7 +108,7 @@ function momentsOp(moving: boolean): ElementwiseOutputsOp {
       mean: 'mean',
       variance: 'variance',
       ...(moving
-        ? { movingMean: 'movingMean[i] - (movingMean[i] - mean) * uniforms.decay', movingVariance: 'movingVariance[i] - (movingVariance[i] - variance) * uniforms.decay' }
+        ? { movingMean: 'movingMean[i] - (movingMean[i] - mean) * uniforms.decay', movingVariance: 'movingVariance[i] - (movingVariance[i] - variance * uniforms.varianceScale) * uniforms.decay' }
         : {}),
     },
   };
@@ -160,7 +160,8 @@ export const fastMoments: WebgpuKernel = {
     const moving = inputs.movingMean !== undefined || inputs.movingVariance !== undefined;
     const averages = moving ? ['movingMean', 'movingVariance'].map((n) => input(name, inputs, n, channels)) : [];
     const { partials, splits } = channelSums(backend, 'moments', [x], rows, channels);
-    const values = { count: rows, epsilon: 0, splits, channels, ...(moving ? { decay: 1 - (attrs as unknown as MovingAverageAttrs).momentum } : {}) };
+    const a = attrs as unknown as MovingAverageAttrs;
+    const values = { count: rows, epsilon: 0, splits, channels, ...(moving ? { decay: 1 - a.momentum, varianceScale: runningVarianceScale(rows, a.unbiased) } : {}) };
     const out = runElementwiseOutputs(backend, moving ? MOMENTS_MOVING : MOMENTS, [partials, x, ...averages], [channels], values);
     backend.disposeData(partials.dataId);
     return out;

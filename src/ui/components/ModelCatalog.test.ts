@@ -26,6 +26,7 @@ describe('model catalog', () => {
         task: { kind: 'classification' },
         numClasses: 2,
         seed: 0,
+        convention: 'torchvision',
       });
       model.dispose();
     }

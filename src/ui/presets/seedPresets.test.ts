@@ -84,7 +84,7 @@ describe('seed presets', () => {
     const spec = validated(id);
     const preset = seedPresets.find((p) => p.id === id)!;
     const demo = demoDefaults(preset.demo);
-    const model = buildModel({ model: spec.model, channels: spec.data.channels, task: spec.task, numClasses: demo.classes, seed: 0 });
+    const model = buildModel({ model: spec.model, channels: spec.data.channels, task: spec.task, numClasses: demo.classes, seed: 0, convention: 'torchvision' });
     try {
       const { flops, params } = modelCost(model);
       // Forward + backward ≈ 3 × the forward FLOPs per training image (the usual rule of thumb).
