@@ -602,3 +602,41 @@ describe('events are durable and numbered once', () => {
     expect(epochsOf(continuedEvents(events.map((e) => e.event)))).toEqual(Array.from({ length: 30 }, (_, i) => i));
   }, 240_000);
 });
+
+describe('jobs in their own processes', () => {
+  it('keeps /health answering while a job trains (latency printed), and a job whose process dies fails saying so', async () => {
+    const root = tempRoot();
+    const { post, call, queue } = await companion({ queueOptions: { isolate: { uploadsRoot: join(root, 'uploads') } } }, root);
+    // 32 px at full width: on the CPU each step takes long enough to have stalled the API when it trained in-process.
+    const heavy = { ...spec32(6), name: 'heavy' };
+    expect((await post('/jobs', { id: 'heavy', spec: heavy })).status).toBe(201);
+    while ((await queue.events('heavy', -1)).every((e) => e.event.type !== 'step')) await new Promise((r) => setTimeout(r, 50));
+    const latencies: number[] = [];
+    while ((await queue.get('heavy'))?.status === 'active' && latencies.length < 60) {
+      const started = performance.now();
+      expect((await call('/health')).status).toBe(200);
+      latencies.push(performance.now() - started);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    latencies.sort((a, b) => a - b);
+    const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))].toFixed(1);
+    console.log(`/health while a job trains in its own process: ${latencies.length} checks, median ${at(0.5)} ms, p95 ${at(0.95)} ms, max ${at(1)} ms`);
+    expect(latencies.length).toBeGreaterThan(5);
+    expect(Number(at(0.5))).toBeLessThan(100);
+    await queue.idle();
+    expect(await queue.get('heavy')).toMatchObject({ status: 'completed' });
+
+    // A process killed from outside (the OOM killer's way): the attempt fails and says how.
+    expect((await post('/jobs', { id: 'doomed', spec: spec32(50) })).status).toBe(201);
+    while ((await queue.events('doomed', -1)).every((e) => e.event.type !== 'step')) await new Promise((r) => setTimeout(r, 50));
+    const pid = Number(execFileSync('pgrep', ['-f', '-n', 'jobProcessMain']).toString().trim());
+    process.kill(pid, 'SIGKILL');
+    await queue.idle();
+    expect(await queue.get('doomed')).toMatchObject({ status: 'failed', message: "the job's process was killed (SIGKILL: out of memory?) before the job ended" });
+  }, 180_000);
+});
+
+function spec32(epochs: number) {
+  const s = tinyRunSpec(epochs, { kind: 'synthetic', generator: 'shapes', classes: 3, perClass: 30 });
+  return { ...s, data: { ...s.data, imageSize: 32 }, model: { ...s.model, inputSize: 32, width: 1 }, training: { ...s.training, batchSize: 16 } };
+}

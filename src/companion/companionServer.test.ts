@@ -225,7 +225,10 @@ describe('the companion HTTP API', () => {
     });
     await first.post('/jobs', { id: 'long', spec: tinyRunSpec(3) });
     await first.queue.idle();
-    expect(epochsOf(eventsOf(await first.queue.events('long', -1)))).toEqual([0]);
+    // The stop lands at the next batch after epoch 0's event is on disk: epoch 1 may have ended by then.
+    const firstEpochs = epochsOf(eventsOf(await first.queue.events('long', -1)));
+    expect(firstEpochs[0]).toBe(0);
+    expect(firstEpochs.length).toBeLessThan(3);
     const state = JSON.parse(readFileSync(join(root, 'jobs.json'), 'utf8')) as { status: string }[];
     state[0].status = 'active';
     writeFileSync(join(root, 'jobs.json'), JSON.stringify(state));
@@ -237,7 +240,7 @@ describe('the companion HTTP API', () => {
     expect(await second.get('long')).toMatchObject({ status: 'completed', attempts: 2 });
     // The log keeps both sessions; the curve continues: epochs 0, 1, 2 once each.
     const log = eventsOf(await second.events('long', -1));
-    expect(log.filter((e) => e.type === 'trainBegin').map((e) => (e.type === 'trainBegin' ? e.startEpoch : -1))).toEqual([0, 1]);
+    expect(log.filter((e) => e.type === 'trainBegin').map((e) => (e.type === 'trainBegin' ? e.startEpoch : -1))).toEqual([0, firstEpochs.length]);
     expect(epochsOf(continuedEvents(log))).toEqual([0, 1, 2]);
   });
 });

@@ -4,11 +4,13 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { SampleSource } from '../core/data/sampleSource.ts';
 import type { RunSpec } from '../core/spec/runSpec.ts';
+import type { TrainEvent } from '../core/train/trainEvent.ts';
 import { JobEventLog } from './jobEventLog.ts';
 import { DiskFullError, DiskState } from './diskState.ts';
 import { readJobState, writeJobState } from './jobStateFile.ts';
 import type { JobQueue, JobRecord, JobStatus, JobUpdate, LoggedEvent, QueueDepth } from './jobQueue.ts';
 import { runJob } from './runJob.ts';
+import { runJobInProcess } from './runJobInProcess.ts';
 
 /** The step of a run directory's last checkpoint, -1 when it has none (or it cannot be read). */
 function lastCheckpointStep(runDir: string): number {
@@ -30,6 +32,12 @@ export interface EmbeddedQueueOptions {
   disk?: DiskState;
   /** Test support: called before each write of the queue's own files (a fault-injecting file layer throws from here). */
   beforeWrite?: (path: string) => void;
+  /**
+   * Each job trains in a process of its own (runJobInProcess), opening uploads under this
+   * folder, so the API never waits on training; left out, jobs run in this process with
+   * `openSource` (tests that inject a source do that).
+   */
+  isolate?: { uploadsRoot: string };
   /** Starts in a row that a companion died under, without the run reaching a new checkpoint, before the job is failed instead of resumed (default 3). */
   maxAttempts?: number;
   /** Where recovery notes go (what was read from a damaged state file); console.warn by default. */
@@ -233,12 +241,12 @@ export class EmbeddedQueue implements JobQueue {
     const jobId = job.id;
     // Why the job's own files could not be written (a full disk): the job fails with it, the queue goes on.
     let writeFailure: string | undefined;
-    const outcome = await runJob({
+    const common = {
       spec: job.spec,
       runDir: this.runDir(job.id),
       backend: this.o.backend,
-      openSource: this.o.openSource,
-      onEvent: (event) =>
+      signal: controller.signal,
+      onEvent: (event: TrainEvent) =>
         log.append(
           event,
           (seq) => {
@@ -252,11 +260,23 @@ export class EmbeddedQueue implements JobQueue {
             controller.abort(writeFailure);
           },
         ),
-      signal: controller.signal,
-    });
+    };
+    const outcome = this.o.isolate
+      ? await runJobInProcess({
+          ...common,
+          uploadsRoot: this.o.isolate.uploadsRoot,
+          logPath: log.path,
+          // The job's process wrote the event to the log before sending it.
+          onEvent: (seq, event) => {
+            this.disk.wrote();
+            log.adopt(seq, event);
+            for (const l of this.listeners) l({ type: 'event', jobId, seq, event });
+          },
+        })
+      : await runJob({ ...common, openSource: this.o.openSource });
     this.running = undefined;
     await log.flushed();
-    if (outcome.status === 'failed' && this.disk.failed(outcome.message, `job ${jobId}'s run directory`)) writeFailure ??= this.disk.get().message;
+    if (outcome.status === 'failed' && this.disk.failed(outcome.message, `job ${jobId}'s files`)) writeFailure ??= this.disk.get().message;
     if (outcome.summary) job.summary = outcome.summary;
     if (writeFailure !== undefined) return this.finish(job, 'failed', writeFailure);
     // A shutdown stops the run resumably: the job stays active on disk, to be continued at the next start.

@@ -79,6 +79,16 @@ export class JobEventLog {
     });
   }
 
+  /**
+   * Takes an entry another process (the job's own) wrote to this log's file, so readers
+   * here see it without reading the file again; out of order, the file is read again on
+   * the next read.
+   */
+  adopt(seq: number, event: TrainEvent): void {
+    if (this.entries && seq === this.entries.length) this.entries.push(event);
+    else this.entries = undefined;
+  }
+
   async after(seq: number): Promise<LoggedEvent[]> {
     await this.load();
     const from = Math.max(0, Math.floor(seq) + 1);

@@ -104,7 +104,7 @@ async function main(): Promise<void> {
     tf.enableProdMode();
   } else {
     info = await chooseBackend(values.backend);
-    const embedded = new EmbeddedQueue({ root, backend: info.backend, openSource: openJobSource(uploads), disk });
+    const embedded = new EmbeddedQueue({ root, backend: info.backend, openSource: openJobSource(uploads), disk, isolate: { uploadsRoot: uploads.root } });
     await embedded.open();
     queue = embedded;
   }
