@@ -175,8 +175,6 @@ export const useRunsStore = create<RunsState>()((set, get) => {
     series.add(event);
     scheduleFlush(runId);
     if (event.type === 'epoch') patchRun(runId, { epochsDone: event.epoch + 1, step: event.step, lastMetrics: event.metrics });
-    // A checkpoint is the run's largest write: the strip's storage figure follows it.
-    if (event.type === 'checkpoint') void useSessionStore.getState().refreshStorage().catch(() => undefined);
   };
 
   const onStatus = (runId: string, status: RunStatus, message?: string) => {
