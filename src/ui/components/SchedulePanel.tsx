@@ -1,23 +1,25 @@
 import { memo, useCallback, useMemo } from 'react';
 import type { RunSpec } from '../../core/spec/runSpec.ts';
-import { runSeries, useRunsStore } from '../../store/runsStore.ts';
+import { inProgressStatuses, runSeries, useRunsStore } from '../../store/runsStore.ts';
 import { measuredTrainSamples } from './measuredTrainSamples.ts';
 import { MetricChart } from './MetricChart.tsx';
 import { schedulePreview } from './schedulePreview.ts';
 
 /**
  * The LR schedule the draft will follow, drawn before anything trains: estimated from the
- * dataset's size, then exact once the shown run has loaded the same data split the same
- * way (its trainBegin counts the training samples).
+ * dataset's size, then exact once the shown run, ended, loaded the same data split the
+ * same way (its trainBegin counts the training samples).
  */
 export const SchedulePanel = memo(function SchedulePanel({ spec, sampleCount, runId }: { spec: RunSpec | undefined; sampleCount: number | undefined; runId: string | undefined }) {
-  // A run's trainBegin arrives as it leaves 'loading': its status is what to redraw on.
-  const run = useRunsStore((s) => s.runs.find((r) => r.id === runId));
-  const status = run?.status;
+  // Redrawn on the shown run's status alone, never per step or epoch: a training run's page
+  // keeps its main thread for the charts. The exact count is taken once the run has ended
+  // (a run in progress draws its real learning rate beside this card anyway).
+  const status = useRunsStore((s) => s.runs.find((r) => r.id === runId)?.status);
   // Stored runs' series load when their charts mount.
-  useRunsStore((s) => (runId ? s.seriesVersion[runId] !== undefined : false));
-  const series = runId ? runSeries(runId) : undefined;
-  const begin = series?.begin;
+  const seriesLoaded = useRunsStore((s) => (runId ? s.seriesVersion[runId] !== undefined : false));
+  const ended = status !== undefined && !inProgressStatuses.has(status);
+  const run = ended ? useRunsStore.getState().runs.find((r) => r.id === runId) : undefined;
+  const begin = ended && seriesLoaded && runId ? runSeries(runId)?.begin : undefined;
   const measured = spec ? measuredTrainSamples(spec, run, begin) : undefined;
   const preview = useMemo(() => {
     if (!spec || ((sampleCount === undefined || sampleCount === 0) && measured === undefined)) return undefined;
