@@ -32,9 +32,15 @@ test.beforeAll(async () => {
   });
 });
 
-test.afterAll(() => {
-  companion?.kill('SIGKILL');
-  rmSync(root, { recursive: true, force: true });
+test.afterAll(async () => {
+  // Stopped as a user stops it, so its job processes end with it before the folder goes.
+  if (companion && companion.exitCode === null) {
+    const exited = new Promise((r) => companion.once('exit', r));
+    companion.kill('SIGTERM');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+    companion.kill('SIGKILL');
+  }
+  rmSync(root, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
 });
 
 test('run on a companion: connect, train remotely with a live curve, then a sweep gathered in Runs', async ({ page }) => {
@@ -86,6 +92,7 @@ test('run on a companion: connect, train remotely with a live curve, then a swee
   await expect(rows.nth(0)).toHaveAttribute('data-status', 'completed', { timeout: 180_000 });
   await expect(rows.nth(1)).toHaveAttribute('data-status', 'completed', { timeout: 180_000 });
   await expect(page.getByTestId('runs.sweep')).toContainText('0.005');
-  await expect(page.locator(`tr:has-text("${runId.slice(0, 6)}")`).first()).toContainText('remote');
+  // The Runs table names where a run trained beside its backend (2f71cf7): "cpu · companion".
+  await expect(page.locator(`tr:has-text("${runId.slice(0, 6)}")`).first()).toContainText('· companion');
   expect(errors).toEqual([]);
 });
