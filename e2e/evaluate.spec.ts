@@ -80,9 +80,16 @@ test('evaluate a classifier: confusion cells open their images; ONNX and report 
   // The confusion matrix is drawn once (issue 25, finding 2), and every count is legible on its cell (WCAG AA).
   await expect(page.getByTestId('evaluate.confusion')).toHaveCount(1);
   await expect(page.getByTestId('evaluate.chart.confusion')).toHaveCount(0);
-  const cellColours = await page.locator('[data-testid^="evaluate.cell."]').evaluateAll((els) =>
-    els.map((el) => ({ text: getComputedStyle(el).color, fill: getComputedStyle(el.parentElement as Element).backgroundColor, count: Number(el.getAttribute('data-count')), id: el.getAttribute('data-testid') ?? '' })),
-  );
+  const cellColours = await page.locator('[data-testid^="evaluate.cell."]').evaluateAll((els) => {
+    // The e2e project compiles without the DOM library: the browser's getComputedStyle, typed here.
+    const browser = globalThis as unknown as { getComputedStyle(el: unknown): { color: string; backgroundColor: string } };
+    return els.map((el) => ({
+      text: browser.getComputedStyle(el).color,
+      fill: browser.getComputedStyle((el as unknown as { parentElement: unknown }).parentElement).backgroundColor,
+      count: Number(el.getAttribute('data-count')),
+      id: el.getAttribute('data-testid') ?? '',
+    }));
+  });
   for (const c of cellColours.filter((cell) => cell.count > 0)) expect(contrast(c.text, c.fill), c.id).toBeGreaterThanOrEqual(4.5);
   for (const c of cellColours.filter((cell) => cell.count > 0 && cell.id.split('.')[2] !== cell.id.split('.')[3])) {
     expect(contrast(c.fill, 'rgb(255, 255, 255)'), `${c.id} stands out from the page`).toBeGreaterThanOrEqual(3);
