@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { buildModel } from '../core/models/index.ts';
-import { modelConvention } from '../core/spec/runSpec.ts';
+import { modelConvention, modelSemantics } from '../core/spec/runSpec.ts';
 import { createOptimizer } from '../core/optim/index.ts';
 import { createObjective } from '../core/train/createObjective.ts';
 import { benchSpec, type BenchCase } from './benchCase.ts';
@@ -24,7 +24,7 @@ export interface BareStepTiming {
  */
 export async function timeBareStep(c: BenchCase, samples: number, epochs: number): Promise<BareStepTiming> {
   const spec = benchSpec(c, samples, epochs);
-  const model = buildModel({ model: spec.model, channels: 3, task: spec.task, numClasses: CLASSES, seed: 1, convention: modelConvention(spec) });
+  const model = buildModel({ model: spec.model, channels: 3, task: spec.task, numClasses: CLASSES, seed: 1, convention: modelConvention(spec), freezing: modelSemantics(spec) });
   const objective = createObjective(spec, CLASSES, 2);
   const variables = [...model.trainableWeights.map((w) => w.read() as tf.Variable), ...objective.variables];
   const optimizer = createOptimizer(spec.optimizer, variables);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { buildModel } from '../core/models/index.ts';
-import { modelConvention } from '../core/spec/runSpec.ts';
+import { modelConvention, modelSemantics } from '../core/spec/runSpec.ts';
 import { benchSpec, type BenchCase } from './benchCase.ts';
 import { samplesPerSecAfterWarmUp } from './samplesPerSecAfterWarmUp.ts';
 
@@ -10,7 +10,7 @@ import { samplesPerSecAfterWarmUp } from './samplesPerSecAfterWarmUp.ts';
  */
 export async function timeModelFit(c: BenchCase, samples: number, epochs: number): Promise<number> {
   const spec = benchSpec(c, samples, epochs);
-  const model = buildModel({ model: spec.model, channels: 3, task: spec.task, numClasses: 4, seed: 1, convention: modelConvention(spec) });
+  const model = buildModel({ model: spec.model, channels: 3, task: spec.task, numClasses: 4, seed: 1, convention: modelConvention(spec), freezing: modelSemantics(spec) });
   const n = Math.floor(samples / c.batchSize) * c.batchSize;
   const x = tf.randomUniform([n, c.inputSize, c.inputSize, 3]);
   const y = tf.oneHot(tf.tensor1d(Array.from({ length: n }, (_, i) => i % 4), 'int32'), 4);

@@ -26,7 +26,9 @@ export function progressPrinter(out: NodeJS.WriteStream = process.stderr): (even
           `training on ${event.backend}: ${event.trainSamples} train / ${event.valSamples} val images, ` +
             `${event.classNames.length} classes, ${event.params.toLocaleString('en-US')} params, ${event.totalSteps} steps` +
             (event.startEpoch > 0 ? ` (resuming at epoch ${event.startEpoch + 1})` : '') +
-            '\n',
+            '\n' +
+            (event.cachedFeatures !== undefined ? `the backbone is frozen whole: its features (${event.cachedFeatures.toLocaleString('en-US')} values an image) were computed once, and the head trains on them\n` : '') +
+            (event.cachedFeaturesError ? `the frozen backbone's features could not be cached (${event.cachedFeaturesError}); training through the whole model\n` : ''),
         );
         break;
       case 'step':

@@ -1,7 +1,7 @@
 import type { ImageDecoder } from '../core/data/sampleSource.ts';
 import { buildModel } from '../core/models/buildModel.ts';
 import { trainingMemory, type TrainingMemory } from '../core/models/trainingMemory.ts';
-import { modelConvention, parseRunSpec, type RunSpec } from '../core/spec/runSpec.ts';
+import { modelConvention, modelSemantics, parseRunSpec, type RunSpec } from '../core/spec/runSpec.ts';
 import { createObjective } from '../core/train/createObjective.ts';
 import { prepareData, type PreparedData } from '../core/train/prepareData.ts';
 import { Trainer } from '../core/train/trainer.ts';
@@ -197,7 +197,7 @@ export function createEngineHost(o: EngineHostOptions): EngineHost {
       const objective = createObjective(spec, numClasses, spec.training.seed);
       const extraTrainableParams = objective.variables.reduce((n, v) => n + v.size, 0);
       objective.dispose();
-      const model = buildModel({ model: spec.model, channels: spec.data.channels, task: spec.task, numClasses, seed: spec.training.seed, convention: modelConvention(spec) });
+      const model = buildModel({ model: spec.model, channels: spec.data.channels, task: spec.task, numClasses, seed: spec.training.seed, convention: modelConvention(spec), freezing: modelSemantics(spec) });
       let memory: TrainingMemory;
       try {
         memory = trainingMemory(model, {

@@ -30,21 +30,29 @@ CASES = {
     "adamNoDecay": (torch.optim.Adam, ADAM_LRS, dict(betas=(0.8, 0.95), eps=1e-6, weight_decay=0.1), True),
     "adamw": (torch.optim.AdamW, ADAM_LRS, dict(betas=(0.8, 0.99), eps=1e-6, weight_decay=0.1), False),
     "adamwNoDecay": (torch.optim.AdamW, ADAM_LRS, dict(weight_decay=0.5), True),
+    # The weight as a backbone at a tenth of the lr (backboneLrFactor 0.1): its own param group.
+    "adamwBackbone": (torch.optim.AdamW, ADAM_LRS, dict(betas=(0.8, 0.99), eps=1e-6, weight_decay=0.1), "backbone"),
+    "sgdMomentumBackbone": (torch.optim.SGD, SGD_LRS, dict(momentum=0.9, weight_decay=0.01), "backbone"),
 }
+BACKBONE_LR_FACTOR = 0.1
 
 
 def run(cls, lrs, kw, no_decay_bias):
     w = torch.nn.Parameter(torch.tensor(W0, dtype=torch.float32))
     b = torch.nn.Parameter(torch.tensor(B0, dtype=torch.float32))
-    if no_decay_bias:
+    scale = [1.0, 1.0]
+    if no_decay_bias == "backbone":
+        groups = [{"params": [w]}, {"params": [b]}]
+        scale = [BACKBONE_LR_FACTOR, 1.0]
+    elif no_decay_bias:
         groups = [{"params": [w]}, {"params": [b], "weight_decay": 0.0}]
     else:
         groups = [{"params": [w, b]}]
     opt = cls(groups, lr=lrs[0], **kw)
     out = []
     for (gw, gb), lr in zip(GRADS, lrs):
-        for g in opt.param_groups:
-            g["lr"] = lr
+        for g, k in zip(opt.param_groups, scale):
+            g["lr"] = lr * k
         w.grad = torch.tensor(gw, dtype=torch.float32)
         b.grad = torch.tensor(gb, dtype=torch.float32)
         opt.step()

@@ -97,6 +97,24 @@ function composedGrad(dy: tf.Tensor, x: tf.Tensor, mean: tf.Tensor, variance: tf
   return [dx, dGamma, dBeta];
 }
 
+/** Batch norms that, while frozen, normalize with their running statistics and leave them alone. */
+const inferenceWhenFrozen = new WeakSet<tfl.layers.Layer>();
+
+/**
+ * Makes a batch norm (made by `withFusedBatchNormTraining`) run in inference mode while its
+ * layer is not trainable, as Keras' BatchNormalization does: a frozen pretrained block then
+ * computes exactly what it computed for its weights' owner, and one small batch of new data
+ * cannot drag its statistics away. Setting the layer trainable again lets it train.
+ */
+export function freezeBatchNormStatistics(layer: tfl.layers.Layer): void {
+  inferenceWhenFrozen.add(layer);
+}
+
+/** Whether a batch norm runs on its running statistics while it is frozen. */
+export function isInferenceWhenFrozen(layer: tfl.layers.Layer): boolean {
+  return inferenceWhenFrozen.has(layer);
+}
+
 /** What the fused path needs of tfjs-layers' BatchNormalization (its fields are not in the public typings). */
 interface BatchNormInternals {
   axis: number;
@@ -120,6 +138,7 @@ export function withFusedBatchNormTraining<L extends tfl.layers.Layer>(layer: L,
   const own = layer.call.bind(layer);
   const bn = layer as unknown as BatchNormInternals;
   layer.call = (inputs, kwargs) => {
+    if (kwargs.training === true && !layer.trainable && inferenceWhenFrozen.has(layer)) return own(inputs, { ...kwargs, training: false });
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
     const axis = bn.axis < 0 ? bn.axis + x.rank : bn.axis;
     if (kwargs.training !== true || axis !== x.rank - 1 || !bn.gamma || !bn.beta || !tf.env().getBool(FUSED_OPS_FLAG)) return own(inputs, kwargs);

@@ -3,6 +3,8 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
 import { architectures } from '../spec/runSpec.ts';
 import type { Architecture, ModelSpec, TaskSpec } from '../spec/runSpec.ts';
+import { relativeError } from '../util/relativeError.ts';
+import { BACKBONE_BLOCKS } from './backboneBlocks.ts';
 import { buildModel } from './buildModel.ts';
 import { modelCost } from './modelCost.ts';
 
@@ -198,9 +200,50 @@ describe('buildModel: heads and freezing', () => {
     model.dispose();
   });
 
-  it('freezes exactly the first N backbone layers', () => {
+  it('freezes exactly the first N backbone blocks, as torchvision numbers them', () => {
+    const frozen = build('resnet18', CLASSIFICATION, { frozenLayers: 2 });
+    // Block 0 is the stem (conv1, bn1), block 1 torchvision's layer1[0].
+    for (const name of ['stem_conv', 'stem_bn', 'stage1_block1_conv1', 'stage1_block1_bn2']) expect(frozen.getLayer(name).trainable, name).toBe(false);
+    for (const name of ['stage1_block2_conv1', 'stage4_block2_bn2', 'logits']) expect(frozen.getLayer(name).trainable, name).toBe(true);
+    frozen.dispose();
+    for (const architecture of architectures) {
+      const { count } = BACKBONE_BLOCKS[architecture];
+      const before = tf.memory().numTensors;
+      const over = { frozenLayers: count + 1, inputSize: architecture === 'vgg16' ? 32 : SIZE };
+      expect(() => build(architecture, CLASSIFICATION, over), architecture).toThrow(`model.frozenLayers is ${count + 1} but the ${architecture} backbone has ${count} blocks`);
+      expect(tf.memory().numTensors).toBe(before);
+      const whole = build(architecture, CLASSIFICATION, { ...over, frozenLayers: count });
+      // The whole backbone frozen: only the head trains.
+      expect(whole.layers.filter((l) => l.trainable && l.weights.length > 0).every((l) => /logits|classifier|fc\d|embedding|head_/.test(l.name)), architecture).toBe(true);
+      whole.dispose();
+    }
+  });
+
+  it('runs frozen batch norms on their running statistics, and leaves them alone', () => {
+    const stats = (m: ReturnType<typeof build>, layer: string) => m.getLayer(layer).getWeights().map((w) => Array.from(w.dataSync()));
+    const x = tf.randomNormal([4, SIZE, SIZE, 3], 0, 1, 'float32', 3);
+    for (const frozenBatchNorm of ['inference', 'train'] as const) {
+      const m = buildModel({ model: modelSpec('resnet18', { frozenLayers: 1 }), channels: 3, task: CLASSIFICATION, numClasses: CLASSES, seed: 1, convention: 'torchvision', freezing: { frozenUnit: 'blocks', frozenBatchNorm } });
+      const before = stats(m, 'stem_bn');
+      // The frozen stem's output in a training pass is its output in inference (or not).
+      const stem = tfl.model({ inputs: m.inputs, outputs: m.getLayer('stem_bn').output as tfl.SymbolicTensor });
+      const gap = tf.tidy(() => relativeError((stem.apply(x, { training: true }) as tf.Tensor).dataSync(), (stem.predict(x) as tf.Tensor).dataSync()));
+      const after = stats(m, 'stem_bn');
+      if (frozenBatchNorm === 'inference') {
+        expect(after).toEqual(before);
+        expect(gap).toBe(0);
+      } else {
+        expect(after).not.toEqual(before);
+        expect(gap).toBeGreaterThan(1e-3);
+      }
+      m.dispose();
+    }
+    x.dispose();
+  });
+
+  it('counts layers, as Keras does, for version-1 specs', () => {
     const full = build('resnet18', CLASSIFICATION);
-    const frozen = build('resnet18', CLASSIFICATION, { frozenLayers: 7 });
+    const frozen = buildModel({ model: modelSpec('resnet18', { frozenLayers: 7 }), channels: 3, task: CLASSIFICATION, numClasses: CLASSES, seed: 1, convention: 'torchvision', freezing: { frozenUnit: 'layers', frozenBatchNorm: 'train' } });
     // The torchvision convention pads the strided stem and pool in layers of their own, which count as Keras counts its ZeroPadding2D.
     const firstFive = ['stem_conv_pad', 'stem_conv', 'stem_bn', 'stem_relu', 'stem_pool_pad', 'stem_pool', 'stage1_block1_conv1'];
     for (const name of firstFive) expect(frozen.getLayer(name).trainable).toBe(false);
@@ -213,7 +256,7 @@ describe('buildModel: heads and freezing', () => {
 
   it('rejects impossible requests without leaking tensors', () => {
     const before = tf.memory().numTensors;
-    expect(() => build('mlp', CLASSIFICATION, { frozenLayers: 99 })).toThrow(/frozenLayers is 99 but the mlp backbone has 5 layers/);
+    expect(() => build('mlp', CLASSIFICATION, { frozenLayers: 99 })).toThrow(/frozenLayers is 99 but the mlp backbone has 2 blocks/);
     expect(() => build('vgg16', CLASSIFICATION, { inputSize: 16 })).toThrow(/vgg16 needs inputSize >= 32/);
     expect(() => buildModel({ model: modelSpec('mlp'), channels: 3, task: CLASSIFICATION, numClasses: 0, seed: 1, convention: 'torchvision' })).toThrow(/numClasses/);
     expect(tf.memory().numTensors).toBe(before);

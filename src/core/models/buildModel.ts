@@ -1,5 +1,6 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { Architecture, ModelConvention, ModelSpec, TaskSpec } from '../spec/runSpec.ts';
+import type { Architecture, ModelConvention, ModelSemantics, ModelSpec, TaskSpec } from '../spec/runSpec.ts';
+import { freezeBatchNormStatistics } from './batchNormTraining.ts';
 import type { BackboneBuilder } from './backbone.ts';
 import { efficientnetB0 } from './efficientnetB0.ts';
 import { classifierHead, detectionHeads, embeddingHead } from './heads.ts';
@@ -12,6 +13,14 @@ import { mobilenetV3Small } from './mobilenetV3Small.ts';
 import { resnet18, resnet34, resnet50 } from './resnet.ts';
 import { smallCnn } from './smallCnn.ts';
 import { vgg16 } from './vgg16.ts';
+
+/** The backbone's layer names of each model built here (what `backboneLrFactor` applies to). */
+const backbones = new WeakMap<tfl.LayersModel, Set<string>>();
+
+/** Whether a layer of a model buildModel made belongs to its backbone (not its head). */
+export function isBackboneLayer(model: tfl.LayersModel, layerName: string): boolean {
+  return backbones.get(model)?.has(layerName) ?? false;
+}
 
 const BACKBONES: Record<Architecture, BackboneBuilder> = {
   mlp,
@@ -43,6 +52,8 @@ export interface BuildModelOptions {
   seed: number;
   /** How the layers compute (`modelConvention(spec)`): PyTorch's function, or the zoo's before spec version 2. */
   convention: ModelConvention;
+  /** What `frozenLayers` counts and what frozen batch norms do (`modelSemantics(spec)`); blocks and inference if left out. */
+  freezing?: Pick<ModelSemantics, 'frozenUnit' | 'frozenBatchNorm'>;
 }
 
 /**
@@ -50,9 +61,12 @@ export interface BuildModelOptions {
  * - classification: logits `[B, numClasses]`;
  * - embedding: L2-normalized embeddings `[B, embeddingSize]`;
  * - detection: `[class logits [B, numClasses], box [B, 4] in (0, 1)]`.
- * The first `model.frozenLayers` layers of the backbone, in the order the builder made
- * them (stem first; the input layer not counted; a layer without weights counts as in
- * Keras' `model.layers[:N]`), are not trainable.
+ * The first `model.frozenLayers` blocks of the backbone (`backboneBlocks`: the stem, then
+ * each residual / inverted-residual block, as torchvision numbers `features`) are not
+ * trainable, and their batch norms run on their running statistics unless
+ * `frozenBatchNorm` is `train`. Version-1 specs count layers instead, in the order the
+ * builder made them (the input layer not counted; a layer without weights counts as in
+ * Keras' `model.layers[:N]`), their batch norms training on.
  */
 export function buildModel(opts: BuildModelOptions): tfl.LayersModel {
   const { model: spec, task, numClasses } = opts;
@@ -84,10 +98,20 @@ export function buildModel(opts: BuildModelOptions): tfl.LayersModel {
   }
   const model = tfl.model({ inputs: input, outputs, name: spec.architecture });
 
-  if (spec.frozenLayers > backboneLayers.length) {
+  const freezing = opts.freezing ?? { frozenUnit: 'blocks', frozenBatchNorm: 'inference' };
+  const count = freezing.frozenUnit === 'blocks' ? f.blocks.length : backboneLayers.length;
+  if (spec.frozenLayers > count) {
     model.dispose();
-    throw new Error(`model.frozenLayers is ${spec.frozenLayers} but the ${spec.architecture} backbone has ${backboneLayers.length} layers`);
+    throw new Error(`model.frozenLayers is ${spec.frozenLayers} but the ${spec.architecture} backbone has ${count} ${freezing.frozenUnit}`);
   }
-  for (const layer of backboneLayers.slice(0, spec.frozenLayers)) layer.trainable = false;
+  const frozen =
+    freezing.frozenUnit === 'blocks'
+      ? backboneLayers.filter((layer) => (f.blockOf.get(layer) ?? Infinity) < spec.frozenLayers)
+      : backboneLayers.slice(0, spec.frozenLayers);
+  backbones.set(model, new Set(backboneLayers.map((l) => l.name)));
+  for (const layer of frozen) {
+    layer.trainable = false;
+    if (freezing.frozenBatchNorm === 'inference' && layer.getClassName() === 'BatchNormalization') freezeBatchNormStatistics(layer);
+  }
   return model;
 }

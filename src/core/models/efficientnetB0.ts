@@ -36,15 +36,19 @@ function mbConv(f: LayerFactory, x: SymbolicTensor, name: string, out: number, k
 }
 
 export const efficientnetB0: BackboneBuilder = (f, input): Backbone => {
+  f.startBlock('stem');
   let x = f.convBnAct(input, 'stem', f.divisible(32), 3, 'swish', { stride: 2 });
   let block = 0;
   for (const [expand, kernel, stride, channels, repeats] of STAGES) {
     const out = f.divisible(channels);
     for (let i = 0; i < repeats; i++) {
       block += 1;
+      f.startBlock(`block${block}`);
       x = mbConv(f, x, `block${block}`, out, kernel, i === 0 ? stride : 1, expand);
     }
   }
+  f.startBlock('last');
   x = f.convBnAct(x, 'last', LAST_CONV_EXPANSION * (x.shape[3] as number), 1, 'swish');
+  f.endBlocks();
   return pooledBackbone(x, CLASSIFIER_DROPOUT);
 };

@@ -1,4 +1,4 @@
-export { buildModel } from './buildModel.ts';
+export { buildModel, isBackboneLayer } from './buildModel.ts';
 export type { BuildModelOptions } from './buildModel.ts';
 export { modelCost } from './modelCost.ts';
 export type { ModelCost } from './modelCost.ts';

@@ -33,13 +33,17 @@ function block(f: LayerFactory, x: SymbolicTensor, name: string, planes: number,
 
 function iresnet(blocks: number[], widthFactor: number): BackboneBuilder {
   return (f, input, opts): Backbone => {
+    f.startBlock('stem');
     let x = f.convBnAct(input, 'stem', f.channels(64, widthFactor), 3, 'prelu');
     blocks.forEach((count, s) => {
       for (let b = 0; b < count; b++) {
+        f.startBlock(`stage${s + 1}_block${b + 1}`);
         x = block(f, x, `stage${s + 1}_block${b + 1}`, f.channels(STAGE_WIDTHS[s], widthFactor), b === 0 ? 2 : 1);
       }
     });
+    f.startBlock('features');
     const features = f.batchNorm(x, 'features_bn');
+    f.endBlocks();
     let embedding: SymbolicTensor | undefined;
     const embed = (fac: LayerFactory) => {
       if (embedding) return embedding;

@@ -49,6 +49,11 @@ const PRELU_INIT = 0.25;
  */
 export class LayerFactory {
   readonly layers: Layer[] = [];
+  /** The backbone's blocks in order (`stem`, `stage1_block1`, …, `last`): what `frozenLayers` counts under spec version 2. */
+  readonly blocks: string[] = [];
+  /** The block each layer made inside one belongs to (index into `blocks`). */
+  readonly blockOf = new Map<Layer, number>();
+  private currentBlock = -1;
   private readonly names = new Set<string>();
   private readonly rng: Rng;
 
@@ -58,6 +63,21 @@ export class LayerFactory {
     readonly convention: ModelConvention = 'torchvision',
   ) {
     this.rng = new Rng(seed);
+  }
+
+  /**
+   * Every layer made from here on belongs to block `name`, until the next block starts or
+   * `endBlocks` is called. A block is the unit a person freezes: torchvision's `features[i]`
+   * or ResNet's `layerN[i]`, so "freeze 5" means what it means in PyTorch.
+   */
+  startBlock(name: string): void {
+    this.blocks.push(name);
+    this.currentBlock = this.blocks.length - 1;
+  }
+
+  /** Layers made after this (pooling, the heads) belong to no block. */
+  endBlocks(): void {
+    this.currentBlock = -1;
   }
 
   /** `torchvision` under PyTorch's convention, `keras` under the one version-1 specs keep. */
@@ -92,6 +112,7 @@ export class LayerFactory {
     if (this.names.has(layer.name)) throw new Error(`duplicate layer name ${layer.name}`);
     this.names.add(layer.name);
     this.layers.push(layer);
+    if (this.currentBlock >= 0) this.blockOf.set(layer, this.currentBlock);
     return layer.apply(x) as SymbolicTensor;
   }
 

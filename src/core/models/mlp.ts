@@ -8,7 +8,9 @@ const HIDDEN = [512, 256];
 export const mlp: BackboneBuilder = (f, input) => {
   let x = f.flatten(input, 'flatten');
   HIDDEN.forEach((units, i) => {
+    f.startBlock(`dense${i + 1}`);
     x = f.activation(f.dense(x, `dense${i + 1}`, f.channels(units)), `dense${i + 1}_relu`, 'relu');
   });
+  f.endBlocks();
   return pooledBackbone(x);
 };

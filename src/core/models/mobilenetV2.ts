@@ -34,15 +34,19 @@ function invertedResidual(f: LayerFactory, x: SymbolicTensor, name: string, out:
 }
 
 export const mobilenetV2: BackboneBuilder = (f, input): Backbone => {
+  f.startBlock('stem');
   let x = f.convBnAct(input, 'stem', f.divisible(32), 3, 'relu6', { stride: 2 });
   let block = 0;
   for (const [expand, channels, repeats, stride] of SETTINGS) {
     const out = f.divisible(channels);
     for (let i = 0; i < repeats; i++) {
       block += 1;
+      f.startBlock(`block${block}`);
       x = invertedResidual(f, x, `block${block}`, out, i === 0 ? stride : 1, expand);
     }
   }
+  f.startBlock('last');
   x = f.convBnAct(x, 'last', makeDivisible(LAST_CHANNELS * Math.max(1, f.width)), 1, 'relu6');
+  f.endBlocks();
   return pooledBackbone(x, CLASSIFIER_DROPOUT);
 };

@@ -47,11 +47,15 @@ function bneck(f: LayerFactory, x: SymbolicTensor, name: string, cfg: Bneck): Sy
 
 export const mobilenetV3Small: BackboneBuilder = (f, input): Backbone => {
   const bn = bnOptions(f);
+  f.startBlock('stem');
   let x = f.convBnAct(input, 'stem', f.divisible(16), 3, 'hardSwish', { stride: 2, ...bn });
   BLOCKS.forEach((cfg, i) => {
+    f.startBlock(`block${i + 1}`);
     x = bneck(f, x, `block${i + 1}`, cfg);
   });
+  f.startBlock('last');
   const features = f.convBnAct(x, 'last', LAST_CONV_EXPANSION * (x.shape[3] as number), 1, 'hardSwish', bn);
+  f.endBlocks();
   let vector: SymbolicTensor | undefined;
   const pool = (fac: LayerFactory) => (vector ??= fac.globalAvgPool(features, 'avg_pool'));
   return {

@@ -35,14 +35,17 @@ function bottleneck(f: LayerFactory, x: SymbolicTensor, name: string, width: num
 
 function resnet(blocks: number[], block: typeof basicBlock): BackboneBuilder {
   return (f, input): Backbone => {
+    f.startBlock('stem');
     let x = f.convBnAct(input, 'stem', f.channels(64), 7, 'relu', { stride: 2 });
     x = f.maxPool(x, 'stem_pool', 3, 2, 'same', { nonNegativeInput: true });
     blocks.forEach((count, s) => {
       for (let b = 0; b < count; b++) {
         const stride = s > 0 && b === 0 ? 2 : 1;
+        f.startBlock(`stage${s + 1}_block${b + 1}`);
         x = block(f, x, `stage${s + 1}_block${b + 1}`, f.channels(STAGE_WIDTHS[s]), stride);
       }
     });
+    f.endBlocks();
     return pooledBackbone(x);
   };
 }

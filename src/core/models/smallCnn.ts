@@ -13,9 +13,11 @@ export const smallCnn: BackboneBuilder = (f, input) => {
   let x = input;
   STAGES.forEach((filters, i) => {
     const stage = `stage${i + 1}`;
+    f.startBlock(stage);
     x = f.convBnAct(x, stage, f.channels(filters), 3, 'relu', { index: 1 });
     x = f.convBnAct(x, stage, f.channels(filters), 3, 'relu', { index: 2 });
     x = f.maxPool(x, `${stage}_pool`, 2, 2, 'same');
   });
+  f.endBlocks();
   return pooledBackbone(x);
 };

@@ -26,12 +26,14 @@ export const vgg16: BackboneBuilder = (f, input): Backbone => {
   if (size < VGG16_MIN_INPUT) throw new Error(`vgg16 needs inputSize >= ${VGG16_MIN_INPUT} (five 2x2 pools), got ${size}`);
   let x = input;
   BLOCKS.forEach((filters, b) => {
+    f.startBlock(`block${b + 1}`);
     filters.forEach((n, c) => {
       const name = `block${b + 1}_conv${c + 1}`;
       x = f.activation(f.conv(x, name, f.channels(n), 3, { bias: true }), `${name}_relu`, 'relu');
     });
     x = f.maxPool(x, `block${b + 1}_pool`, 2, 2, 'valid');
   });
+  f.endBlocks();
   const features = x;
   const fc = (fac: LayerFactory, v: SymbolicTensor, name: string) => fac.activation(fac.dense(v, name, fac.channels(FC)), `${name}_relu`, 'relu');
   return {

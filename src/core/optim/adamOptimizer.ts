@@ -16,8 +16,8 @@ type AdamConfig = Extract<OptimizerConfig, { type: 'adam' | 'adamw' }>;
 export class AdamOptimizer extends SlotOptimizer {
   declare readonly config: AdamConfig;
 
-  constructor(config: AdamConfig, variables: readonly tf.Variable[]) {
-    super(config, variables, ['exp_avg', 'exp_avg_sq']);
+  constructor(config: AdamConfig, variables: readonly tf.Variable[], lrScale?: readonly number[]) {
+    super(config, variables, ['exp_avg', 'exp_avg_sq'], lrScale);
   }
 
   protected update(i: number, grad: tf.Tensor, lr: number, iteration: number): void {

@@ -65,9 +65,21 @@ const REF: Record<string, [number[], number[]][]> = {
     [[0.487435132, -0.282144427, 0.766112208, -1.21040118, 0.0624309592, 0.669750869], [0.0752583072, -0.226598054, 0.31117928]],
     [[0.487012058, -0.281946778, 0.766042888, -1.21028519, 0.062118385, 0.668735504], [0.0746738911, -0.22674267, 0.310974896]],
   ],
+  adamwBackbone: [
+    [[0.498950005, -0.298970014, 0.798920035, -1.20088005, 0.0509949997, 0.698929965], [0.0899000987, -0.209799945, 0.309699982]],
+    [[0.499135554, -0.299202621, 0.798479021, -1.20131111, 0.0511386096, 0.699105561], [0.0887994766, -0.214606732, 0.309981376]],
+    [[0.499484152, -0.29856661, 0.797896802, -1.20268834, 0.0511538722, 0.697853088], [0.0743104964, -0.224966615, 0.30865705]],
+    [[0.49945578, -0.298558533, 0.797932744, -1.20271635, 0.0511146635, 0.697771072], [0.0737142116, -0.224980995, 0.308342159]],
+  ],
+  sgdMomentumBackbone: [
+    [[0.497949988, -0.298970014, 0.795920014, -1.20288002, 0.0549950004, 0.699429989], [0.0899000019, -0.21980001, 0.329700023]],
+    [[0.499002576, -0.299741566, 0.793544233, -1.20711589, 0.0562399998, 0.699638546], [0.0878100544, -0.24860011, 0.332900167]],
+    [[0.501692116, -0.296459198, 0.788832664, -1.2241236, 0.0577107519, 0.694249332], [0.020110609, -0.331783265, 0.333754897]],
+    [[0.501508117, -0.296408534, 0.789212763, -1.22467673, 0.0573763587, 0.693749845], [0.0168621223, -0.332993329, 0.332259983]],
+  ],
 };
 
-const CASES: { name: string; config: OptimizerConfig; lrs: number[] }[] = [
+const CASES: { name: string; config: OptimizerConfig; lrs: number[]; lrScale?: number[] }[] = [
   { name: 'sgdPlain', lrs: SGD_LRS, config: { type: 'sgd', lr: 0.1, momentum: 0, nesterov: false, weightDecay: 0, noDecayOnBiasAndNorm: false } },
   {
     name: 'sgdMomentumDecay',
@@ -99,6 +111,19 @@ const CASES: { name: string; config: OptimizerConfig; lrs: number[] }[] = [
     lrs: ADAM_LRS,
     config: { type: 'adamw', lr: 0.01, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0.5, noDecayOnBiasAndNorm: true },
   },
+  // The weight as a backbone at backboneLrFactor 0.1: torch's parameter group at a tenth of the lr.
+  {
+    name: 'adamwBackbone',
+    lrs: ADAM_LRS,
+    lrScale: [0.1, 1],
+    config: { type: 'adamw', lr: 0.01, betas: [0.8, 0.99], eps: 1e-6, weightDecay: 0.1, noDecayOnBiasAndNorm: false },
+  },
+  {
+    name: 'sgdMomentumBackbone',
+    lrs: SGD_LRS,
+    lrScale: [0.1, 1],
+    config: { type: 'sgd', lr: 0.1, momentum: 0.9, nesterov: false, weightDecay: 0.01, noDecayOnBiasAndNorm: false },
+  },
 ];
 
 const made: { dispose(): void }[] = [];
@@ -106,10 +131,10 @@ afterEach(() => {
   for (const m of made.splice(0)) m.dispose();
 });
 
-function setup(config: OptimizerConfig): { w: tf.Variable; b: tf.Variable; opt: Optimizer } {
+function setup(config: OptimizerConfig, lrScale?: number[]): { w: tf.Variable; b: tf.Variable; opt: Optimizer } {
   const w = tf.tidy(() => tf.variable(tf.tensor2d(W0)));
   const b = tf.tidy(() => tf.variable(tf.tensor1d(B0)));
-  const opt = createOptimizer(config, [w, b]);
+  const opt = createOptimizer(config, [w, b], lrScale);
   made.push(w, b, opt);
   return { w, b, opt };
 }
@@ -129,9 +154,9 @@ function expectClose(actual: ArrayLike<number>, expected: number[], what: string
 }
 
 describe('createOptimizer against torch.optim', () => {
-  for (const { name, config, lrs } of CASES) {
+  for (const { name, config, lrs, lrScale } of CASES) {
     it(`${name} matches four torch steps with a varying lr`, () => {
-      const { w, b, opt } = setup(config);
+      const { w, b, opt } = setup(config, lrScale);
       lrs.forEach((lr, t) => {
         applyStep(opt, t, lr);
         expectClose(w.dataSync(), REF[name][t][0], `${name} step ${t} weight`);

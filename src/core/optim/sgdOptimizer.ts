@@ -14,8 +14,8 @@ type SgdConfig = Extract<OptimizerConfig, { type: 'sgd' }>;
 export class SgdOptimizer extends SlotOptimizer {
   declare readonly config: SgdConfig;
 
-  constructor(config: SgdConfig, variables: readonly tf.Variable[]) {
-    super(config, variables, config.momentum > 0 ? ['momentum'] : []);
+  constructor(config: SgdConfig, variables: readonly tf.Variable[], lrScale?: readonly number[]) {
+    super(config, variables, config.momentum > 0 ? ['momentum'] : [], lrScale);
   }
 
   protected update(i: number, grad: tf.Tensor, lr: number): void {

@@ -13,6 +13,8 @@ export abstract class SlotOptimizer implements Optimizer {
   protected readonly slots: OptimizerSlots;
   /** Weight decay per variable, 0 for no-decay parameters when the config asks for it. */
   protected readonly decay: number[];
+  /** Each variable's share of the step's lr (a backbone's `backboneLrFactor`, else 1). */
+  protected readonly lrScale: number[];
   private count = 0;
   private disposed = false;
 
@@ -20,7 +22,10 @@ export abstract class SlotOptimizer implements Optimizer {
     readonly config: OptimizerConfig,
     protected readonly variables: readonly tf.Variable[],
     slotNames: readonly string[],
+    lrScale?: readonly number[],
   ) {
+    if (lrScale && lrScale.length !== variables.length) throw new Error(`optimizer: ${lrScale.length} lr scales for ${variables.length} variables`);
+    this.lrScale = lrScale ? [...lrScale] : variables.map(() => 1);
     this.decay = variables.map((v) => (config.noDecayOnBiasAndNorm && isNoDecayParam(v) ? 0 : config.weightDecay));
     this.slots = new OptimizerSlots(slotNames, variables);
   }
@@ -44,7 +49,7 @@ export abstract class SlotOptimizer implements Optimizer {
       }
     });
     const iteration = this.count + 1;
-    tf.tidy(() => grads.forEach((g, i) => this.update(i, g, lr, iteration)));
+    tf.tidy(() => grads.forEach((g, i) => this.update(i, g, lr * this.lrScale[i], iteration)));
     this.count = iteration;
   }
 

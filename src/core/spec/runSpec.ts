@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BACKBONE_BLOCKS } from '../models/backboneBlocks.ts';
 
 /**
  * RunSpec: the versioned, JSON-serializable contract that describes a run. The browser,
@@ -143,8 +144,19 @@ const modelSchema = z.object({
   inputSize: positiveInt,
   head: headSchema,
   embeddingSize: positiveInt.optional(),
-  /** Freeze the first N layers of the backbone (seed 002). */
+  /**
+   * Freeze the first N blocks of the backbone (seed 002): torchvision's `features[:N]`, or
+   * the stem and N − 1 residual blocks (`backboneBlocks`); layers, as Keras counts them, in
+   * version-1 specs.
+   */
   frozenLayers: z.number().int().gte(0, { error: 'must be >= 0' }).default(0),
+  /**
+   * Batch norms inside frozen blocks: `inference` uses their running statistics and leaves
+   * them alone (Keras' behaviour, what a pretrained backbone needs); `train` normalizes by
+   * each batch and keeps updating them. Left out: `inference` from version 2 on, `train`
+   * for version 1 (what those runs did).
+   */
+  frozenBatchNorm: z.enum(['inference', 'train']).optional(),
   initialWeights: initialWeightsSchema.optional(),
   /** Left out: `torchvision` from spec version 2 on, `keras` for version 1 (modelConvention). */
   convention: z.enum(modelConventions, { error: `must be one of ${modelConventions.join(', ')}` }).optional(),
@@ -180,6 +192,13 @@ const lossSchema = z.discriminatedUnion('type', [
 ]);
 
 const betas = z.tuple([probability, probability]).default([0.9, 0.999]);
+/**
+ * The backbone's learning rate is lr × this (its weights fine-tuned gently under a fresh
+ * head, as PyTorch users do with a parameter group); the head and loss-side variables take
+ * lr. Left out: 1.
+ */
+const backboneLrFactor = positive().max(1, { error: 'must be <= 1 (the backbone learns at most as fast as the head)' }).optional();
+
 const optimizerSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('sgd'),
@@ -188,6 +207,7 @@ const optimizerSchema = z.discriminatedUnion('type', [
     nesterov: z.boolean().default(false),
     weightDecay: nonNegative.default(0),
     noDecayOnBiasAndNorm: z.boolean().default(false),
+    backboneLrFactor,
   }),
   z.object({
     type: z.literal('adam'),
@@ -196,6 +216,7 @@ const optimizerSchema = z.discriminatedUnion('type', [
     eps: positive().default(1e-8),
     weightDecay: nonNegative.default(0),
     noDecayOnBiasAndNorm: z.boolean().default(false),
+    backboneLrFactor,
   }),
   z.object({
     type: z.literal('adamw'),
@@ -204,6 +225,7 @@ const optimizerSchema = z.discriminatedUnion('type', [
     eps: positive().default(1e-8),
     weightDecay: nonNegative.default(0.01),
     noDecayOnBiasAndNorm: z.boolean().default(false),
+    backboneLrFactor,
   }),
 ]);
 
@@ -290,6 +312,10 @@ export const runSpecSchema = z
   })
   .superRefine((spec, ctx) => {
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+    const blocks = BACKBONE_BLOCKS[spec.model.architecture];
+    if (spec.version >= 2 && spec.model.frozenLayers > blocks.count) {
+      issue(['model', 'frozenLayers'], `${spec.model.architecture} has ${blocks.count} blocks (${blocks.what}), got ${spec.model.frozenLayers}`);
+    }
     if (spec.model.initialWeights?.from === 'safetensors' && modelConvention(spec) !== 'torchvision') {
       issue(['model', 'initialWeights'], 'PyTorch weights need model.convention "torchvision" (the default from spec version 2 on)');
     }
@@ -400,6 +426,24 @@ export function parseRunSpec(input: unknown): RunSpec {
     throw new Error(`invalid run spec:\n${result.problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}`);
   }
   return result.spec;
+}
+
+/** What `buildModel` needs of a spec beyond its model section: how it computes and how it freezes. */
+export interface ModelSemantics {
+  convention: ModelConvention;
+  /** What `frozenLayers` counts. */
+  frozenUnit: 'blocks' | 'layers';
+  frozenBatchNorm: 'inference' | 'train';
+}
+
+/** The semantics a spec's version gives its model, with the model's own choices applied. */
+export function modelSemantics(spec: { version: number; model: { convention?: ModelConvention; frozenBatchNorm?: 'inference' | 'train' } }): ModelSemantics {
+  const current = spec.version >= 2;
+  return {
+    convention: modelConvention(spec),
+    frozenUnit: current ? 'blocks' : 'layers',
+    frozenBatchNorm: spec.model.frozenBatchNorm ?? (current ? 'inference' : 'train'),
+  };
 }
 
 /** The convention a spec's model computes with: its own `model.convention`, else its version's. */

@@ -28,10 +28,15 @@ interface PredictOptions {
   objective?: Objective;
   cache: ImageCache;
   indices: number[];
+  /**
+   * The model's outputs for a batch in inference, in place of `model.apply` on its images
+   * (the Trainer's cached frozen features); the images are still what the loss sees.
+   */
+  forward?: (indices: number[], x: tf.Tensor4D) => tf.Tensor | tf.Tensor[];
 }
 
 /** Runs the model in inference mode over some samples; one read-back per batch. */
-export async function predictSplit({ spec, model, objective, cache, indices }: PredictOptions): Promise<Predictions> {
+export async function predictSplit({ spec, model, objective, cache, indices, forward }: PredictOptions): Promise<Predictions> {
   const norm = normalizationParams(spec.data.normalization, spec.data.channels);
   const out: Predictions = { labels: new Int32Array(indices.length), partSums: {} };
   const probs: Float32Array[] = [];
@@ -49,7 +54,7 @@ export async function predictSplit({ spec, model, objective, cache, indices }: P
     offset += n;
     const { outputs, loss, parts } = tf.tidy(() => {
       const x = normalize(batch.x, norm);
-      const raw = model.apply(x, { training: false }) as tf.Tensor | tf.Tensor[];
+      const raw = forward ? forward(batch.indices, x) : (model.apply(x, { training: false }) as tf.Tensor | tf.Tensor[]);
       const heads = Array.isArray(raw) ? raw : [raw];
       const shown = spec.task.kind === 'embedding' ? [heads[0]] : [tf.softmax(heads[0]), ...heads.slice(1)];
       let loss: tf.Scalar | undefined;

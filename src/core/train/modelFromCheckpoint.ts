@@ -1,6 +1,6 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { buildModel } from '../models/buildModel.ts';
-import { modelConvention, type RunSpec } from '../spec/runSpec.ts';
+import { modelConvention, modelSemantics, type RunSpec } from '../spec/runSpec.ts';
 import type { Checkpoint } from './checkpoint.ts';
 import { writeWeights } from './weightTransfer.ts';
 
@@ -19,6 +19,7 @@ export function modelFromCheckpoint(spec: RunSpec, checkpoint: Checkpoint): tfl.
     numClasses: checkpoint.classNames.length,
     seed: spec.training.seed,
     convention: modelConvention(spec),
+    freezing: modelSemantics(spec),
   });
   try {
     writeWeights(model, checkpoint.weights, 'exact');

@@ -23,6 +23,10 @@ export interface TrainBeginEvent {
   valSamples: number;
   classNames: string[];
   params: number;
+  /** Floats per image of the frozen backbone's cached outputs, when the run trains its head on them. */
+  cachedFeatures?: number;
+  /** Why the features could not be cached (the run then trains through the whole model). */
+  cachedFeaturesError?: string;
   time: number;
 }
 

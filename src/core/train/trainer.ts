@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { augmentBatch, batches, mixup, normalizationParams, normalize, type Batch, type ImageCache } from '../data/index.ts';
-import { buildModel, modelCost, SeededDropout } from '../models/index.ts';
+import { buildModel, isBackboneLayer, modelCost, SeededDropout } from '../models/index.ts';
 import {
   clipByGlobalNorm,
   createOptimizer,
@@ -12,10 +12,11 @@ import {
   type Optimizer,
 } from '../optim/index.ts';
 import { createSchedule, type LrSchedule } from '../optim/schedules/index.ts';
-import { modelConvention, type RunSpec } from '../spec/runSpec.ts';
+import { modelConvention, modelSemantics, type RunSpec } from '../spec/runSpec.ts';
 import { importTorchWeights, type WeightLoadReport } from '../pretrained/importTorchWeights.ts';
 import type { SafetensorsFile } from '../pretrained/safetensors.ts';
 import type { WeightNaming } from '../pretrained/torchModuleNames.ts';
+import { frozenPart, type FrozenPart } from './frozenPart.ts';
 import { Rng } from '../util/rng.ts';
 import { stableHash } from '../util/stableHash.ts';
 import type { Callback } from './callback.ts';
@@ -50,6 +51,12 @@ export interface TrainerOptions {
   initialWeights?: StoredTensor[] | { safetensors: SafetensorsFile; naming: WeightNaming };
   /** Clock in ms; injectable so tests can pin timing figures. */
   now?: () => number;
+  /**
+   * With the backbone frozen whole and no augmentation, compute the frozen part's outputs
+   * once per training image and train the rest on them (the same numbers, a fraction of the
+   * time). Default true; false runs every step through the whole model.
+   */
+  frozenFeatures?: boolean;
 }
 
 class StopSignal {
@@ -75,6 +82,8 @@ export class Trainer {
   readonly specHash: string;
   /** What the PyTorch weights the run started from filled, and what they left fresh. */
   initialWeightsReport?: WeightLoadReport;
+  /** The frozen part and its outputs for every training image, when the run trains on cached features. */
+  private features?: { part: FrozenPart; values: tf.Tensor[]; rowOf: Map<number, number> };
   private readonly objective: Objective;
   private readonly optimizer: Optimizer;
   private readonly schedule: LrSchedule;
@@ -110,10 +119,12 @@ export class Trainer {
     }
     this.rng = new Rng(spec.training.seed);
     const modelSeed = new Rng(spec.training.seed ^ 0x5eed).seed();
-    this.model = buildModel({ model: spec.model, channels: spec.data.channels, task: spec.task, numClasses, seed: modelSeed, convention: modelConvention(spec) });
+    this.model = buildModel({ model: spec.model, channels: spec.data.channels, task: spec.task, numClasses, seed: modelSeed, convention: modelConvention(spec), freezing: modelSemantics(spec) });
     this.objective = createObjective(spec, numClasses, modelSeed + 1);
     this.variables = [...this.model.trainableWeights.map((w) => w.read() as tf.Variable), ...this.objective.variables];
-    this.optimizer = createOptimizer(spec.optimizer, this.variables);
+    const factor = spec.optimizer.backboneLrFactor ?? 1;
+    const modelScales = this.model.trainableWeights.map((w) => (isBackboneLayer(this.model, w.originalName.split('/')[0]) ? factor : 1));
+    this.optimizer = createOptimizer(spec.optimizer, this.variables, [...modelScales, ...this.objective.variables.map(() => 1)]);
     this.stepsPerEpoch = this.plan().stepsPerEpoch;
     this.schedule = createSchedule(spec.schedule, {
       stepsPerEpoch: this.stepsPerEpoch,
@@ -198,6 +209,13 @@ export class Trainer {
   /** Runs the remaining epochs. Always resolves (errors become a trainEnd event with reason "error"). */
   async fit(): Promise<TrainEndEvent> {
     const { spec, data } = this.options;
+    let cacheError: string | undefined;
+    try {
+      await this.cacheFrozenFeatures();
+    } catch (err) {
+      // Too little memory for the cache is no reason to stop: the whole-model path still trains.
+      cacheError = err instanceof Error ? err.message : String(err);
+    }
     const begin = {
       type: 'trainBegin' as const,
       specHash: this.specHash,
@@ -211,6 +229,8 @@ export class Trainer {
       valSamples: data.split.val.length,
       classNames: data.cache.classNames,
       params: modelCost(this.model).params,
+      ...(this.features ? { cachedFeatures: this.features.part.valuesPerImage } : {}),
+      ...(cacheError ? { cachedFeaturesError: cacheError } : {}),
       time: this.now(),
     };
     this.emit(begin);
@@ -313,12 +333,53 @@ export class Trainer {
     });
   }
 
+  /**
+   * Whether this run trains on cached features: the backbone frozen whole (its batch norms
+   * on their running statistics) and nothing that changes an image between epochs.
+   */
+  get trainsOnCachedFeatures(): boolean {
+    return this.features !== undefined;
+  }
+
+  /** Runs the frozen part once over the training images, when the run qualifies (see `frozenFeatures`). */
+  private async cacheFrozenFeatures(): Promise<void> {
+    const { spec, data } = this.options;
+    const aug = spec.data.augmentation;
+    const augmented = aug.flip || aug.rotation || aug.randomResizedCrop || aug.colorJitter || aug.mixup;
+    if (this.features || this.options.frozenFeatures === false || augmented || this.epoch >= spec.training.epochs) return;
+    const part = frozenPart(this.model, (name) => isBackboneLayer(this.model, name));
+    if (!part) return;
+    const chunks: tf.Tensor[][] = [];
+    const rowOf = new Map<number, number>();
+    // Validation images too: each epoch's validation then costs the head only.
+    const images = [...data.split.train, ...data.split.val];
+    for await (const batch of batches(data.cache, images, { batchSize: spec.training.batchSize, shuffle: false, rng: this.rng })) {
+      const input = this.prepareBatch(batch, false);
+      const out = part.trunk.predict(input.x) as tf.Tensor | tf.Tensor[];
+      chunks.push(Array.isArray(out) ? out : [out]);
+      batch.indices.forEach((i) => rowOf.set(i, rowOf.size));
+      tf.dispose([batch.x, input.x, input.labels, ...(input.soft ? [input.soft] : []), ...(input.boxes ? [input.boxes] : [])]);
+    }
+    if (chunks.length === 0) return;
+    const values = chunks[0].map((_, k) => tf.concat(chunks.map((c) => c[k])));
+    tf.dispose(chunks.flat());
+    this.features = { part, values, rowOf };
+  }
+
   /** Loss and gradients (ordered as `variables`) of one augmented training batch; the caller disposes them. */
   private gradients(batch: Batch): { value: tf.Scalar; grads: tf.Tensor[]; correct: tf.Scalar; parts: Record<string, tf.Scalar> } {
     const input = this.prepareBatch(batch, true);
+    const features = this.features;
+    const cached = features
+      ? tf.tidy(() => {
+          const rows = tf.tensor1d(batch.indices.map((i) => features.rowOf.get(i) ?? -1), 'int32');
+          return features.values.map((v) => tf.gather(v, rows));
+        })
+      : undefined;
     let kept: { correct: tf.Scalar; parts: Record<string, tf.Scalar> } | undefined;
     const { value, grads } = tf.variableGrads(() => {
-      const r = this.objective.compute(this.model.apply(input.x, { training: true }) as tf.Tensor | tf.Tensor[], input);
+      const outputs = cached && features ? features.part.rest(cached, true) : (this.model.apply(input.x, { training: true }) as tf.Tensor | tf.Tensor[]);
+      const r = this.objective.compute(Array.isArray(outputs) && outputs.length === 1 ? outputs[0] : outputs, input);
       // variableGrads frees everything but the loss; keep what the window sums need.
       kept = {
         correct: tf.keep(r.correct),
@@ -326,7 +387,7 @@ export class Trainer {
       };
       return r.total;
     }, this.variables);
-    tf.dispose([input.x, input.labels, ...(input.soft ? [input.soft] : []), ...(input.boxes ? [input.boxes] : [])]);
+    tf.dispose([input.x, input.labels, ...(input.soft ? [input.soft] : []), ...(input.boxes ? [input.boxes] : []), ...(cached ?? [])]);
     return { value, grads: this.variables.map((v) => grads[v.name]), correct: kept!.correct, parts: kept!.parts };
   }
 
@@ -498,6 +559,7 @@ export class Trainer {
           indices: data.split.val,
           prefix: 'val_',
           seed: spec.training.seed,
+          ...this.cachedForward(data.split.val),
         }),
       );
     }
@@ -605,10 +667,24 @@ export class Trainer {
   /** Metrics on any split of the run's data (the CLI's eval and the final test figures). */
   evaluate(indices: number[], prefix = ''): Promise<Record<string, number>> {
     const { spec, data } = this.options;
-    return evaluateSplit({ spec, model: this.model, objective: this.objective, cache: data.cache, indices, prefix, seed: spec.training.seed });
+    return evaluateSplit({ spec, model: this.model, objective: this.objective, cache: data.cache, indices, prefix, seed: spec.training.seed, ...this.cachedForward(indices) });
+  }
+
+  /** The rest of the model run on cached features, for a split whose every image is cached. */
+  private cachedForward(indices: number[]): { forward?: (indices: number[]) => tf.Tensor | tf.Tensor[] } {
+    const features = this.features;
+    if (!features || !indices.every((i) => features.rowOf.has(i))) return {};
+    return {
+      forward: (batchIndices) => {
+        const rows = tf.tensor1d(batchIndices.map((i) => features.rowOf.get(i)!), 'int32');
+        const outputs = features.part.rest(features.values.map((v) => tf.gather(v, rows)), false);
+        return outputs.length === 1 ? outputs[0] : outputs;
+      },
+    };
   }
 
   dispose(): void {
+    if (this.features) tf.dispose(this.features.values);
     this.optimizer.dispose();
     this.objective.dispose();
     this.model.dispose();
