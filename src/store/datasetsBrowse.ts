@@ -25,7 +25,7 @@ export interface SplitRule {
  */
 const schemaDefaults = (() => {
   const minimal = {
-    version: 1,
+    version: 2,
     data: { source: { kind: 'memory' }, imageSize: 32 },
     model: { architecture: 'mlp', inputSize: 32 },
     task: { kind: 'classification' },

@@ -50,7 +50,7 @@ export interface CostSettings {
  */
 export function estimateSpec(architecture: Architecture, s: CostSettings): RunSpecInput {
   return {
-    version: 1,
+    version: 2,
     name: `cost-${architecture}`,
     data: { source: { kind: 'synthetic', generator: 'shapes', classes: s.numClasses, perClass: 1 }, imageSize: s.inputSize, channels: 3 },
     model: { architecture, width: s.width, inputSize: s.inputSize },

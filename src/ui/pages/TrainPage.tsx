@@ -14,6 +14,7 @@ import { SpecJsonEditor } from '../components/SpecJsonEditor.tsx';
 import { draftForDataset } from '../components/draftForDataset.ts';
 import { setAt } from '../components/specPath.ts';
 import { TrainControls } from '../components/TrainControls.tsx';
+import { RunVerdict } from '../components/evaluate/RunVerdict.tsx';
 import { seedPresets, applyPreset } from '../presets/seedPresets.ts';
 
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -165,6 +166,7 @@ export function TrainPage() {
 
       <div className="train-main">
         <TrainControls run={focusRun} startBlocked={startBlocked} onStart={() => void start()} />
+        {focusRun && <RunVerdict run={focusRun} />}
         {focusRun ? <RunCharts runId={focusRun.id} /> : <p className="panel muted">Start a run to see its loss, accuracy and learning rate here as it trains.</p>}
         <div className="train-tools">
           <SchedulePanel spec={validation.ok ? validation.spec : undefined} sampleCount={sampleCountOf(draft, dataset)} runId={focusRun?.id} />

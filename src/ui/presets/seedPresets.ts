@@ -41,7 +41,7 @@ export const seedPresets: SeedPreset[] = [
     demo: 'shapes',
     evaluation: 'Confusion matrix, per-class scores and the images behind each cell.',
     spec: {
-      version: 1,
+      version: 2,
       name: 'shapes-demo',
       data: {
         source: unsetSource,
@@ -65,7 +65,7 @@ export const seedPresets: SeedPreset[] = [
     demo: 'faces',
     evaluation: 'Verification on unseen identities: similarity histograms, ROC and AUC, DET, EER and the threshold slider (FAR / FRR).',
     spec: {
-      version: 1,
+      version: 2,
       name: '000-arcface-verification',
       data: {
         source: unsetSource,
@@ -96,7 +96,7 @@ export const seedPresets: SeedPreset[] = [
     demo: 'boxes',
     evaluation: 'Predicted vs true boxes over the images, IoU histogram, precision at IoU ≥ 0.5 above the 0.9 class-confidence cut.',
     spec: {
-      version: 1,
+      version: 2,
       name: '001-face-tracker',
       data: {
         source: unsetSource,
@@ -122,7 +122,7 @@ export const seedPresets: SeedPreset[] = [
     demo: 'shapes',
     evaluation: 'Confusion matrix and per-class scores; train the ResNet-18 recipe too and overlay both in Runs.',
     spec: {
-      version: 1,
+      version: 2,
       name: '002-transfer-classification',
       data: {
         source: unsetSource,
@@ -159,7 +159,7 @@ export const seedPresets: SeedPreset[] = [
     demo: 'faces',
     evaluation: 'Verification: EER, 10-fold accuracy, DET; the model cost table (params, FLOPs, latency on this device).',
     spec: {
-      version: 1,
+      version: 2,
       name: '003-cdml-iresnet',
       data: {
         source: unsetSource,
@@ -195,7 +195,7 @@ export const seedPresets: SeedPreset[] = [
     demo: 'shapes',
     evaluation: 'Confidence bands (use ≥ 90 %, caution 70–90 %, review), reliability diagram with ECE, then ONNX export.',
     spec: {
-      version: 1,
+      version: 2,
       name: '004-expression-efficientnet',
       data: {
         source: unsetSource,
@@ -208,8 +208,8 @@ export const seedPresets: SeedPreset[] = [
       model: { architecture: 'efficientnetB0', width: 0.25, inputSize: 32, head: { dropout: 0.5 } },
       task: { kind: 'classification' },
       loss: { type: 'crossEntropy', labelSmoothing: 0.1 },
-      optimizer: { type: 'adamw', lr: 0.0003, weightDecay: 0.01 },
-      schedule: { type: 'oneCycle', maxLr: 0.0003, pctStart: 0.3 },
+      optimizer: { type: 'adamw', lr: 0.003, weightDecay: 0.01 },
+      schedule: { type: 'oneCycle', maxLr: 0.003, pctStart: 0.3 },
       training: {
         epochs: 10,
         batchSize: 8,
