@@ -1,47 +1,36 @@
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { exportModel } from '../core/export/exportModel.ts';
 import { preprocessingSpec } from '../core/export/preprocessingSpec.ts';
 import { parseRunSpec } from '../core/spec/runSpec.ts';
 import { modelFromCheckpoint } from '../core/train/modelFromCheckpoint.ts';
 import { initNodeBackend } from '../node/backend.ts';
 import { RunDirectory } from '../node/runDirectory.ts';
+import { chooseCheckpoint } from './chooseCheckpoint.ts';
+import { parseCommandArgs } from './parseCommandArgs.ts';
 import { UsageError } from './usageError.ts';
 
 const FORMATS = ['tfjs', 'onnx'] as const;
-/** In the order the default picks them. */
-const CHECKPOINTS = ['final', 'best', 'last'];
-
-function parse(args: string[]) {
-  try {
-    return parseArgs({
-      args,
-      allowPositionals: true,
-      options: { format: { type: 'string' }, out: { type: 'string' }, checkpoint: { type: 'string' }, force: { type: 'boolean', default: false } },
-    });
-  } catch (err) {
-    // parseArgs' own message names the option (unknown, or missing its value).
-    throw new UsageError(err instanceof Error ? err.message : String(err));
-  }
-}
 
 /** Writes a run's model (final, else best, else last checkpoint) as tfjs or ONNX files plus preprocessing.json. */
 export async function exportCommand(args: string[]): Promise<void> {
-  const { values, positionals } = parse(args);
+  const { values, positionals } = parseCommandArgs(args, {
+    format: { type: 'string' },
+    out: { type: 'string' },
+    checkpoint: { type: 'string' },
+    force: { type: 'boolean', default: false },
+  });
   const runPath = positionals[0];
   if (!runPath) throw new UsageError('give a run directory, e.g. studio export runs/shapes --format onnx --out exported');
   if (positionals.length > 1) throw new UsageError(`export takes one run directory, got ${positionals.length}: ${positionals.join(', ')}`);
   const format = values.format as (typeof FORMATS)[number] | undefined;
   if (!format || !FORMATS.includes(format)) throw new UsageError(`--format must be tfjs or onnx, got ${values.format === undefined ? 'nothing' : `"${values.format}"`}`);
   if (!values.out) throw new UsageError('--out DIR is required: the directory the files are written to');
-  if (values.checkpoint !== undefined && !CHECKPOINTS.includes(values.checkpoint)) throw new UsageError(`--checkpoint must be final, best or last, got "${values.checkpoint}"`);
   const run = new RunDirectory(runPath);
   // The spec first: a path that is no run directory at all is told so.
   const spec = parseRunSpec(await run.readSpec());
-  const name = values.checkpoint ?? CHECKPOINTS.find((n) => run.hasCheckpoint(n));
-  if (!name) throw new Error(`${runPath} has no checkpoint yet, so there is no model to export`);
+  const name = chooseCheckpoint(run, values.checkpoint, 'export');
   const checkpoint = await run.readCheckpoint(name);
   await initNodeBackend('cpu');
   const model = modelFromCheckpoint(spec, checkpoint);

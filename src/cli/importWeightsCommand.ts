@@ -1,7 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { buildModel } from '../core/models/buildModel.ts';
 import { describeWeightLoadReport, importTorchWeights } from '../core/pretrained/importTorchWeights.ts';
 import { readSafetensors } from '../core/pretrained/safetensors.ts';
@@ -14,29 +13,11 @@ import { stableHash } from '../core/util/stableHash.ts';
 import { initNodeBackend } from '../node/backend.ts';
 import { readWeightsFile } from '../node/readWeightsFile.ts';
 import { RunDirectory } from '../node/runDirectory.ts';
+import { parseCommandArgs } from './parseCommandArgs.ts';
 import { UsageError } from './usageError.ts';
 
 /** Classes of the ImageNet classifiers torchvision ships. */
 const IMAGENET_CLASSES = 1000;
-
-function parse(args: string[]) {
-  try {
-    return parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        arch: { type: 'string' },
-        classes: { type: 'string' },
-        input: { type: 'string' },
-        names: { type: 'string', default: 'torchvision' },
-        labels: { type: 'string' },
-        out: { type: 'string' },
-      },
-    });
-  } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err));
-  }
-}
 
 function positiveInt(value: string | undefined, flag: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -52,7 +33,14 @@ function positiveInt(value: string | undefined, flag: string, fallback: number):
  * classifiers, (x − 0.5)/0.5 for insightface's IResNet).
  */
 export async function importWeightsCommand(args: string[]): Promise<void> {
-  const { values, positionals } = parse(args);
+  const { values, positionals } = parseCommandArgs(args, {
+    arch: { type: 'string' },
+    classes: { type: 'string' },
+    input: { type: 'string' },
+    names: { type: 'string', default: 'torchvision' },
+    labels: { type: 'string' },
+    out: { type: 'string' },
+  });
   const source = positionals[0];
   if (!source) throw new UsageError('give a .safetensors file or an https URL, e.g. studio import-weights resnet18.safetensors --arch resnet18 --out runs/resnet18-imagenet');
   const arch = values.arch as Architecture | undefined;

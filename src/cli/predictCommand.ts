@@ -1,26 +1,14 @@
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { parseRunSpec } from '../core/spec/runSpec.ts';
 import { modelFromCheckpoint } from '../core/train/modelFromCheckpoint.ts';
 import { Predictor } from '../core/train/predictor.ts';
 import { initNodeBackend } from '../node/backend.ts';
 import { decodeImageFile } from '../node/decodeImage.ts';
 import { RunDirectory } from '../node/runDirectory.ts';
+import { chooseCheckpoint } from './chooseCheckpoint.ts';
+import { parseCommandArgs } from './parseCommandArgs.ts';
 import { UsageError } from './usageError.ts';
 
-const CHECKPOINTS = ['final', 'best', 'last'];
-
-function parse(args: string[]) {
-  try {
-    return parseArgs({
-      args,
-      allowPositionals: true,
-      options: { json: { type: 'boolean', default: false }, top: { type: 'string', default: '5' }, checkpoint: { type: 'string' } },
-    });
-  } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err));
-  }
-}
 
 function softmax(logits: Float32Array): number[] {
   const max = Math.max(...logits);
@@ -36,15 +24,17 @@ function softmax(logits: Float32Array): number[] {
  * A file that cannot be read is reported on its line and the rest still run (exit 1 at the end).
  */
 export async function predictCommand(args: string[]): Promise<void> {
-  const { values, positionals } = parse(args);
+  const { values, positionals } = parseCommandArgs(args, {
+    json: { type: 'boolean', default: false },
+    top: { type: 'string', default: '5' },
+    checkpoint: { type: 'string' },
+  });
   const [runPath, ...images] = positionals;
   if (!runPath || images.length === 0) throw new UsageError('give a run directory and one or more images, e.g. studio predict runs/shapes cat.png');
   if (!/^\d+$/.test(values.top) || Number(values.top) < 1) throw new UsageError(`--top must be a positive whole number, got "${values.top}"`);
-  if (values.checkpoint !== undefined && !CHECKPOINTS.includes(values.checkpoint)) throw new UsageError(`--checkpoint must be final, best or last, got "${values.checkpoint}"`);
   const run = new RunDirectory(runPath);
   const spec = parseRunSpec(await run.readSpec());
-  const name = values.checkpoint ?? CHECKPOINTS.find((n) => run.hasCheckpoint(n));
-  if (!name) throw new Error(`${runPath} has no checkpoint yet, so there is no model to predict with`);
+  const name = chooseCheckpoint(run, values.checkpoint, 'predict with');
   const checkpoint = await run.readCheckpoint(name);
   await initNodeBackend('cpu');
   const predictor = new Predictor(spec, modelFromCheckpoint(spec, checkpoint));
