@@ -153,8 +153,10 @@ describe('studio eval, schedule, zoo and errors', () => {
     const out = JSON.parse(r.stdout) as { stepsPerEpoch: number; epochs: number; lr: number[] };
     expect(out.lr).toHaveLength(out.stepsPerEpoch * out.epochs);
     // OneCycle: starts at maxLr / divFactor, peaks at maxLr, ends far below the start.
-    expect(out.lr[0]).toBeCloseTo(0.0003 / 25, 10);
-    expect(Math.max(...out.lr)).toBeCloseTo(0.0003, 10);
+    const maxLr = (JSON.parse(readFileSync('examples/004-expression-efficientnet.json', 'utf8')) as { schedule: { maxLr: number } }).schedule.maxLr;
+    expect(maxLr).toBe(0.003);
+    expect(out.lr[0]).toBeCloseTo(maxLr / 25, 10);
+    expect(Math.max(...out.lr)).toBeCloseTo(maxLr, 10);
     expect(out.lr.at(-1)!).toBeLessThan(out.lr[0] / 100);
   });
 
