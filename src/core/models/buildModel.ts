@@ -2,6 +2,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import type { Architecture, ModelConvention, ModelSpec, TaskSpec } from '../spec/runSpec.ts';
 import type { BackboneBuilder } from './backbone.ts';
 import { efficientnetB0 } from './efficientnetB0.ts';
+import { FACE_RECOGNITION_EMBEDDING, faceRecognitionNet } from './faceRecognitionNet.ts';
 import { classifierHead, detectionHeads, embeddingHead } from './heads.ts';
 import { iresnet18, iresnet18Lite, iresnet34, iresnet34Lite, iresnet50, iresnet50Lite } from './iresnet.ts';
 import { LayerFactory } from './layerFactory.ts';
@@ -29,10 +30,13 @@ const BACKBONES: Record<Architecture, BackboneBuilder> = {
   iresnet18Lite,
   iresnet34Lite,
   iresnet50Lite,
+  faceRecognitionNet,
 };
 
 /** insightface's embedding width, used where a spec leaves embeddingSize out (classification on IResNet). */
 const DEFAULT_EMBEDDING_SIZE = 512;
+/** Networks whose pretrained embedding has another width keep it by default, so their weights load whole. */
+const EMBEDDING_SIZE_OF: Partial<Record<Architecture, number>> = { faceRecognitionNet: FACE_RECOGNITION_EMBEDDING };
 
 export interface BuildModelOptions {
   model: ModelSpec;
@@ -60,8 +64,9 @@ export function buildModel(opts: BuildModelOptions): tfl.LayersModel {
   if (!(spec.width > 0)) throw new Error(`model.width must be > 0, got ${spec.width}`);
   const f = new LayerFactory(opts.seed, spec.width, opts.convention);
   const input = tfl.input({ shape: [spec.inputSize, spec.inputSize, opts.channels], name: 'input' });
+  const embeddingSize = spec.embeddingSize ?? EMBEDDING_SIZE_OF[spec.architecture] ?? DEFAULT_EMBEDDING_SIZE;
   const backbone = BACKBONES[spec.architecture](f, input, {
-    embeddingSize: spec.embeddingSize ?? DEFAULT_EMBEDDING_SIZE,
+    embeddingSize,
     dropout: spec.head.dropout,
   });
   const backboneLayers = f.layers.slice();
@@ -72,7 +77,7 @@ export function buildModel(opts: BuildModelOptions): tfl.LayersModel {
       outputs = classifierHead(f, backbone, spec.head, numClasses);
       break;
     case 'embedding':
-      outputs = embeddingHead(f, backbone, spec.head, spec.embeddingSize ?? DEFAULT_EMBEDDING_SIZE);
+      outputs = embeddingHead(f, backbone, spec.head, embeddingSize);
       break;
     case 'detection':
       outputs = detectionHeads(f, backbone, spec.head, numClasses);

@@ -1,0 +1,114 @@
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { normalizationParams, normalize } from '../src/core/data/normalization.ts';
+import { syntheticSource } from '../src/core/data/syntheticSource.ts';
+import { buildModel } from '../src/core/models/buildModel.ts';
+import { FACE_API_NORMALIZATION } from '../src/core/models/faceRecognitionNet.ts';
+import { importFaceApiWeights } from '../src/core/pretrained/importFaceApiWeights.ts';
+import type { WeightLoadReport } from '../src/core/pretrained/importTorchWeights.ts';
+import { Rng } from '../src/core/util/rng.ts';
+import { readFaceApiWeights } from '../src/node/readFaceApiWeights.ts';
+import { faceApiPackageDir } from './faceApiPackage.ts';
+
+// The zoo's faceRecognitionNet with face-api.js' weights computes face-api's function. The
+// reference is @vladmandic/face-api itself: FaceRecognitionNet.computeFaceDescriptor run by
+// test/reference/faceApiDescriptors.mjs in a Node process of its own, on the tfjs bundled in
+// face-api.esm.js (its own engine, stock cpu kernels, its own weight loading), given the
+// same RGB bytes. The studio's side reads the same manifest and .bin through its own
+// reader, builds the network with the LayerFactory and runs it on the studio's kernels.
+
+const SIZE = 150;
+const TOLERANCE = 1e-4;
+const FACES = 4;
+
+/** RGB bytes of the images fed to both sides, [image, y, x, channel]. */
+function images(): Uint8Array {
+  return new Uint8Array((FACES + 1) * SIZE * SIZE * 3);
+}
+
+describe('faceRecognitionNet computes face-api.js’ FaceRecognitionNet', () => {
+  const pkg = faceApiPackageDir();
+  let dir: string;
+  let pixels: Uint8Array;
+  let reference: Float32Array;
+  let model: tfl.LayersModel;
+  let report: WeightLoadReport;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'face-api-parity-'));
+    // Four generated faces (two identities) and one image of uniform noise.
+    pixels = images();
+    const source = syntheticSource({ generator: 'faces', classes: 2, perClass: 2, imageSize: SIZE, seed: 5 });
+    const refs = await source.list();
+    for (const [i, ref] of refs.entries()) {
+      const img = await source.read(ref);
+      for (let p = 0; p < SIZE * SIZE; p++) for (let c = 0; c < 3; c++) pixels[(i * SIZE * SIZE + p) * 3 + c] = img.data[p * img.channels + c];
+    }
+    const rng = new Rng(9);
+    for (let k = FACES * SIZE * SIZE * 3; k < pixels.length; k++) pixels[k] = Math.floor(rng.next() * 256);
+    writeFileSync(join(dir, 'images.u8'), pixels);
+    execFileSync(process.execPath, ['test/reference/faceApiDescriptors.mjs', pkg, join(dir, 'images.u8'), String(FACES + 1), String(SIZE), join(dir, 'out.f32')], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 120_000 });
+    const b = readFileSync(join(dir, 'out.f32'));
+    reference = new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+
+    model = buildModel({
+      model: { architecture: 'faceRecognitionNet', width: 1, inputSize: SIZE, head: { hidden: [], dropout: 0, batchNorm: false, activation: 'relu' }, frozenLayers: 0, embeddingSize: 128 },
+      channels: 3,
+      task: { kind: 'embedding' },
+      numClasses: 2,
+      seed: 1,
+      convention: 'torchvision',
+    });
+    report = importFaceApiWeights(model, await readFaceApiWeights(join(pkg, 'model')));
+  }, 180_000);
+  afterAll(() => {
+    model?.dispose();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('loads every weight of the file, and the 128-d descriptors agree within 1e-4', () => {
+    expect(report.mismatched).toEqual([]);
+    expect(report.unused).toEqual([]);
+    expect(report.fresh).toEqual([]);
+    expect(report.loaded.length).toBe(117);
+    expect(report.loaded.length).toBe(model.weights.length);
+
+    const count = FACES + 1;
+    const x = tf.tidy(() => normalize(tf.div(tf.tensor4d(Float32Array.from(pixels), [count, SIZE, SIZE, 3]), 255) as tf.Tensor4D, normalizationParams(FACE_API_NORMALIZATION, 3)));
+    const trunk = tfl.model({ inputs: model.inputs, outputs: model.getLayer('embedding_fc').output as tfl.SymbolicTensor });
+    const [raw, unit] = tf.tidy(() => [trunk.predict(x) as tf.Tensor, model.predict(x) as tf.Tensor]);
+    expect(raw.shape).toEqual([count, 128]);
+    const got = raw.dataSync();
+    let worst = 0;
+    for (let k = 0; k < got.length; k++) worst = Math.max(worst, Math.abs(got[k] - reference[k]));
+    expect(worst, 'max |Δ| of the descriptors').toBeLessThan(TOLERANCE);
+
+    // The model's own output is the same descriptor, L2-normalized.
+    const normed = unit.dataSync();
+    for (let i = 0; i < count; i++) {
+      const row = reference.subarray(i * 128, (i + 1) * 128);
+      const norm = Math.hypot(...row);
+      for (let k = 0; k < 128; k++) expect(Math.abs(normed[i * 128 + k] - row[k] / norm)).toBeLessThan(TOLERANCE);
+    }
+    // The comparison has teeth: descriptors are not near zero and differ from image to image
+    // by far more than the tolerance.
+    expect(Math.max(...Array.from(reference, Math.abs))).toBeGreaterThan(0.1);
+    for (let i = 1; i < count; i++) {
+      const d = Math.hypot(...Array.from(reference.subarray(0, 128), (v, k) => v - reference[i * 128 + k]));
+      expect(d).toBeGreaterThan(100 * TOLERANCE);
+    }
+    tf.dispose([x, raw, unit]);
+  });
+
+  it('refuses another face-api model’s file in one sentence, and writes nothing', async () => {
+    const landmarks = await readFaceApiWeights(join(pkg, 'model'), 'face_landmark_68_model');
+    const before = model.getLayer('stem_conv').getWeights()[0].dataSync().slice();
+    expect(() => importFaceApiWeights(model, landmarks)).toThrow(/^these weights are not face-api's face recognition model: only 0 of the 116 backbone weights were found with the right shape; it holds /);
+    expect(model.getLayer('stem_conv').getWeights()[0].dataSync()).toEqual(before);
+  });
+});
