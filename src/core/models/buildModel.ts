@@ -2,7 +2,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import type { Architecture, ModelConvention, ModelSpec, TaskSpec } from '../spec/runSpec.ts';
 import type { BackboneBuilder } from './backbone.ts';
 import { efficientnetB0 } from './efficientnetB0.ts';
-import { FACE_RECOGNITION_EMBEDDING, faceRecognitionNet } from './faceRecognitionNet.ts';
+import { FACE_RECOGNITION_EMBEDDING, FACE_RECOGNITION_MIN_INPUT, faceRecognitionNet } from './faceRecognitionNet.ts';
 import { classifierHead, detectionHeads, embeddingHead } from './heads.ts';
 import { iresnet18, iresnet18Lite, iresnet34, iresnet34Lite, iresnet50, iresnet50Lite } from './iresnet.ts';
 import { LayerFactory } from './layerFactory.ts';
@@ -12,7 +12,7 @@ import { mobilenetV2 } from './mobilenetV2.ts';
 import { mobilenetV3Small } from './mobilenetV3Small.ts';
 import { resnet18, resnet34, resnet50 } from './resnet.ts';
 import { smallCnn } from './smallCnn.ts';
-import { vgg16 } from './vgg16.ts';
+import { VGG16_MIN_INPUT, vgg16 } from './vgg16.ts';
 
 const BACKBONES: Record<Architecture, BackboneBuilder> = {
   mlp,
@@ -37,6 +37,14 @@ const BACKBONES: Record<Architecture, BackboneBuilder> = {
 const DEFAULT_EMBEDDING_SIZE = 512;
 /** Networks whose pretrained embedding has another width keep it by default, so their weights load whole. */
 const EMBEDDING_SIZE_OF: Partial<Record<Architecture, number>> = { faceRecognitionNet: FACE_RECOGNITION_EMBEDDING };
+
+/** Architectures that have no output below some input size (their builders refuse it). */
+const MIN_INPUT: Partial<Record<Architecture, number>> = { vgg16: VGG16_MIN_INPUT, faceRecognitionNet: FACE_RECOGNITION_MIN_INPUT };
+
+/** The smallest inputSize an architecture builds at (1 where any size works). */
+export function minInputSize(architecture: Architecture): number {
+  return MIN_INPUT[architecture] ?? 1;
+}
 
 export interface BuildModelOptions {
   model: ModelSpec;

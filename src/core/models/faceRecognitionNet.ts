@@ -37,14 +37,24 @@ export const FACE_API_NORMALIZATION = {
   std: [1, 1, 1],
 };
 
-function convScale(f: LayerFactory, x: SymbolicTensor, name: string, planes: number, i: number, stride: number): SymbolicTensor {
+/** Residual blocks in all (3 + 4 + 3 + 4). */
+const BLOCKS = STAGES.reduce((n, s) => n + s.blocks + (s.down ? 1 : 0) + (s.downAfter ? 1 : 0), 0);
+/**
+ * With no batch norm, He-initialized residual branches at full scale would double the
+ * activations' variance in every block (2¹⁴ over the net: a fresh model's outputs saturate).
+ * Fixup's rescaling for two-layer branches, L^(−1/2), is applied to each branch's last γ, so
+ * a model trained from scratch starts stable; pretrained weights replace it.
+ */
+const BRANCH_GAMMA = 1 / Math.sqrt(BLOCKS);
+
+function convScale(f: LayerFactory, x: SymbolicTensor, name: string, planes: number, i: number, stride: number, gammaInit?: number): SymbolicTensor {
   const conv = f.conv(x, `${name}_conv${i}`, planes, 3, { stride, bias: true, padding: stride === 1 ? 'same' : 'valid' });
-  return f.affine(conv, `${name}_scale${i}`);
+  return f.affine(conv, `${name}_scale${i}`, { gammaInit });
 }
 
 function block(f: LayerFactory, x: SymbolicTensor, name: string, planes: number, down: boolean): SymbolicTensor {
   let y = f.activation(convScale(f, x, name, planes, 1, down ? 2 : 1), `${name}_relu1`, 'relu');
-  y = convScale(f, y, name, planes, 2, 1);
+  y = convScale(f, y, name, planes, 2, 1, BRANCH_GAMMA);
   let shortcut = x;
   if (down) {
     shortcut = f.avgPool(x, `${name}_pool`, 2, 2);

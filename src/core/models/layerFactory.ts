@@ -155,9 +155,9 @@ export class LayerFactory {
     return y;
   }
 
-  /** x · γ + β per channel, dlib's inference-time stand-in for batch norm (channelAffine.ts). */
-  affine(x: SymbolicTensor, name: string): SymbolicTensor {
-    return this.apply(new ChannelAffine({ name }), x);
+  /** x · γ + β per channel, dlib's inference-time stand-in for batch norm (channelAffine.ts); γ starts at `gammaInit` (1). */
+  affine(x: SymbolicTensor, name: string, opts: { gammaInit?: number } = {}): SymbolicTensor {
+    return this.apply(new ChannelAffine({ name, gammaInit: opts.gammaInit }), x);
   }
 
   activation(x: SymbolicTensor, name: string, kind: ActivationKind): SymbolicTensor {
