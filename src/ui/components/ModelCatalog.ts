@@ -31,7 +31,7 @@ const DESCRIPTIONS: Record<Architecture, Omit<ModelInfo, 'architecture'>> = {
   faceRecognitionNet: {
     title: 'Face recognition ResNet (dlib)',
     family: 'face',
-    description: 'dlib’s 128-d face descriptor network as face-api.js ships it: pretrained, works offline, 150 px faces.',
+    description: 'dlib’s face recognition ResNet as face-api.js runs it: 150 px faces in, a 128-d descriptor out.',
     seeds: [],
     minInput: 103,
   },
