@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,8 +12,10 @@ import { FACE_API_NORMALIZATION } from '../src/core/models/faceRecognitionNet.ts
 import { importFaceApiWeights } from '../src/core/pretrained/importFaceApiWeights.ts';
 import type { WeightLoadReport } from '../src/core/pretrained/importTorchWeights.ts';
 import { Rng } from '../src/core/util/rng.ts';
+import { decodeImageFile } from '../src/node/decodeImage.ts';
 import { readFaceApiWeights } from '../src/node/readFaceApiWeights.ts';
 import { faceApiPackageDir } from './faceApiPackage.ts';
+import { runCli } from './runCli.ts';
 
 // The zoo's faceRecognitionNet with face-api.js' weights computes face-api's function. The
 // reference is @vladmandic/face-api itself: FaceRecognitionNet.computeFaceDescriptor run by
@@ -29,6 +31,13 @@ const FACES = 4;
 /** RGB bytes of the images fed to both sides, [image, y, x, channel]. */
 function images(): Uint8Array {
   return new Uint8Array((FACES + 1) * SIZE * SIZE * 3);
+}
+
+/** face-api's descriptors of the `count` images in `${dir}/images.u8` (test/reference/faceApiDescriptors.mjs). */
+function faceApiDescriptors(pkg: string, dir: string, count: number): Float32Array {
+  execFileSync(process.execPath, ['test/reference/faceApiDescriptors.mjs', pkg, join(dir, 'images.u8'), String(count), String(SIZE), join(dir, 'out.f32')], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 120_000 });
+  const b = readFileSync(join(dir, 'out.f32'));
+  return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
 }
 
 describe('faceRecognitionNet computes face-api.js’ FaceRecognitionNet', () => {
@@ -52,9 +61,7 @@ describe('faceRecognitionNet computes face-api.js’ FaceRecognitionNet', () => 
     const rng = new Rng(9);
     for (let k = FACES * SIZE * SIZE * 3; k < pixels.length; k++) pixels[k] = Math.floor(rng.next() * 256);
     writeFileSync(join(dir, 'images.u8'), pixels);
-    execFileSync(process.execPath, ['test/reference/faceApiDescriptors.mjs', pkg, join(dir, 'images.u8'), String(FACES + 1), String(SIZE), join(dir, 'out.f32')], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 120_000 });
-    const b = readFileSync(join(dir, 'out.f32'));
-    reference = new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+    reference = faceApiDescriptors(pkg, dir, FACES + 1);
 
     model = buildModel({
       model: { architecture: 'faceRecognitionNet', width: 1, inputSize: SIZE, head: { hidden: [], dropout: 0, batchNorm: false, activation: 'relu' }, frozenLayers: 0, embeddingSize: 128 },
@@ -111,4 +118,37 @@ describe('faceRecognitionNet computes face-api.js’ FaceRecognitionNet', () => 
     expect(() => importFaceApiWeights(model, landmarks)).toThrow(/^these weights are not face-api's face recognition model: only 0 of the 116 backbone weights were found with the right shape; it holds /);
     expect(model.getLayer('stem_conv').getWeights()[0].dataSync()).toEqual(before);
   });
+
+  it('studio import-weights makes a run whose predict embedding is face-api’s descriptor of the picture', async () => {
+    const made = await runCli(['make-data', 'faces', join(dir, 'pictures'), '--classes', '1', '--per-class', '1', '--size', String(SIZE)]);
+    expect(made.code, made.stderr).toBe(0);
+    const picture = join(dir, 'pictures', readdirSync(join(dir, 'pictures'))[0], '0000.png');
+    const out = join(dir, 'run');
+    const r = await runCli(['import-weights', join(pkg, 'model'), '--arch', 'faceRecognitionNet', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('loaded 117 tensors into faceRecognitionNet (face-api names)');
+    const spec = JSON.parse(readFileSync(join(out, 'spec.json'), 'utf8')) as { model: { inputSize: number; embeddingSize: number }; data: { normalization: unknown } };
+    expect(spec.model).toMatchObject({ inputSize: 150, embeddingSize: 128 });
+    expect(spec.data.normalization).toEqual(FACE_API_NORMALIZATION);
+
+    const p = await runCli(['predict', out, picture, '--json']);
+    expect(p.code, p.stderr).toBe(0);
+    const { embedding } = JSON.parse(p.stdout.trim()) as { embedding: number[] };
+    const img = await decodeImageFile(new Uint8Array(readFileSync(picture)), picture);
+    const rgb = new Uint8Array(SIZE * SIZE * 3);
+    for (let k = 0; k < SIZE * SIZE; k++) for (let c = 0; c < 3; c++) rgb[k * 3 + c] = img.data[k * img.channels + c];
+    writeFileSync(join(dir, 'images.u8'), rgb);
+    const want = faceApiDescriptors(pkg, dir, 1);
+    const norm = Math.hypot(...want);
+    expect(embedding).toHaveLength(128);
+    expect(Math.max(...embedding.map((v, k) => Math.abs(v - want[k] / norm)))).toBeLessThan(TOLERANCE);
+  }, 180_000);
+
+  it('studio import-weights refuses a folder without face-api’s files, writing nothing', async () => {
+    const out = join(dir, 'not-written');
+    const r = await runCli(['import-weights', join(dir, 'pictures'), '--arch', 'faceRecognitionNet', '--out', out]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain(`no face-api.js weights manifest at ${join(dir, 'pictures', 'face_recognition_model-weights_manifest.json')}`);
+    expect(existsSync(out)).toBe(false);
+  }, 60_000);
 });
