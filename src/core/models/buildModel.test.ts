@@ -14,7 +14,7 @@ const BATCH = 2;
 const CLASSES = 5;
 const EMBEDDING = 16;
 
-/** dlib's face network has no output below 103 px (five unpadded stride-2 windows); the rest of the zoo runs at 32. */
+/** dlib's face network has no output below 103 px (below it an unpadded stride-2 window no longer fits); the rest of the zoo runs at 32. */
 function sizeFor(architecture: Architecture): number {
   return architecture === 'faceRecognitionNet' ? FACE_RECOGNITION_MIN_INPUT : SIZE;
 }

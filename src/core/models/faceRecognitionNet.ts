@@ -26,7 +26,7 @@ const STAGES: { planes: number; blocks: number; down: boolean; downAfter?: boole
   { planes: 256, blocks: 2, down: true, downAfter: true },
 ];
 
-/** The smallest input for which every unpadded stride-2 window fits (103 → a 1×1 final map); dlib trained at 150. */
+/** The smallest input at which every unpadded stride-2 window (the stem conv and pool, four down-sampling convs) fits: 103 px gives a 1×1 final map; dlib trained at 150. */
 export const FACE_RECOGNITION_MIN_INPUT = 103;
 /** dlib's descriptor width. */
 export const FACE_RECOGNITION_EMBEDDING = 128;
@@ -68,7 +68,7 @@ function block(f: LayerFactory, x: SymbolicTensor, name: string, planes: number,
 export const faceRecognitionNet: BackboneBuilder = (f, input, opts): Backbone => {
   const size = input.shape[1] as number;
   if (size < FACE_RECOGNITION_MIN_INPUT) {
-    throw new Error(`faceRecognitionNet needs inputSize >= ${FACE_RECOGNITION_MIN_INPUT} (five unpadded stride-2 windows; its weights were trained at 150), got ${size}`);
+    throw new Error(`faceRecognitionNet needs inputSize >= ${FACE_RECOGNITION_MIN_INPUT} (below it an unpadded stride-2 window no longer fits; its weights were trained at 150), got ${size}`);
   }
   let x = f.conv(input, 'stem_conv', f.channels(32), 7, { stride: 2, bias: true, padding: 'valid' });
   x = f.activation(f.affine(x, 'stem_scale'), 'stem_relu', 'relu');
