@@ -13,6 +13,7 @@ import { importFaceApiWeights } from '../src/core/pretrained/importFaceApiWeight
 import type { WeightLoadReport } from '../src/core/pretrained/importTorchWeights.ts';
 import { Rng } from '../src/core/util/rng.ts';
 import { decodeImageFile } from '../src/node/decodeImage.ts';
+import { RunDirectory } from '../src/node/runDirectory.ts';
 import { readFaceApiWeights } from '../src/node/readFaceApiWeights.ts';
 import { faceApiPackageDir } from './faceApiPackage.ts';
 import { runCli } from './runCli.ts';
@@ -142,6 +143,33 @@ describe('faceRecognitionNet computes face-api.js’ FaceRecognitionNet', () => 
     const norm = Math.hypot(...want);
     expect(embedding).toHaveLength(128);
     expect(Math.max(...embedding.map((v, k) => Math.abs(v - want[k] / norm)))).toBeLessThan(TOLERANCE);
+  }, 180_000);
+
+  it('a run trained from the imported run (initialWeights: checkpoint) starts from face-api’s weights, its frozen backbone kept', async () => {
+    const imported = join(dir, 'run');
+    const spec = {
+      version: 2,
+      name: 'face-head',
+      data: { source: { kind: 'synthetic', generator: 'faces', classes: 2, perClass: 3 }, imageSize: SIZE, channels: 3, normalization: FACE_API_NORMALIZATION },
+      // The backbone is the builder's first 111 layers (everything before embedding_fc).
+      model: { architecture: 'faceRecognitionNet', inputSize: SIZE, embeddingSize: 128, frozenLayers: 111, initialWeights: { from: 'checkpoint', path: imported } },
+      task: { kind: 'classification' },
+      loss: { type: 'crossEntropy' },
+      optimizer: { type: 'adam', lr: 0.001 },
+      training: { epochs: 1, batchSize: 2 },
+    };
+    writeFileSync(join(dir, 'head.json'), JSON.stringify(spec));
+    const out = join(dir, 'head-run');
+    const r = await runCli(['train', join(dir, 'head.json'), '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const from = new Map((await new RunDirectory(imported).readCheckpoint('final')).weights.map((w) => [w.name, w.data]));
+    const trained = new Map((await new RunDirectory(out).readCheckpoint('final')).weights.map((w) => [w.name, w.data]));
+    const same = (name: string) => from.get(name)!.every((v, i) => v === trained.get(name)![i]);
+    // Frozen and loaded: the stem and the last block are face-api's; the trainable descriptor layer moved.
+    expect(same('stem_conv/kernel')).toBe(true);
+    expect(same('stage4_block4_scale2/gamma')).toBe(true);
+    expect(same('embedding_fc/kernel')).toBe(false);
+    expect(trained.has('logits/kernel')).toBe(true);
   }, 180_000);
 
   it('studio import-weights refuses a folder without face-api’s files, writing nothing', async () => {
