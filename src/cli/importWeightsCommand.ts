@@ -2,6 +2,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { buildModel } from '../core/models/buildModel.ts';
+import { FACE_API_NORMALIZATION, FACE_RECOGNITION_EMBEDDING } from '../core/models/faceRecognitionNet.ts';
+import { importFaceApiWeights } from '../core/pretrained/importFaceApiWeights.ts';
 import { describeWeightLoadReport, importTorchWeights } from '../core/pretrained/importTorchWeights.ts';
 import { readSafetensors } from '../core/pretrained/safetensors.ts';
 import { torchModuleNamer, weightNamings, type WeightNaming } from '../core/pretrained/torchModuleNames.ts';
@@ -11,6 +13,7 @@ import { readWeights } from '../core/train/weightTransfer.ts';
 import { Rng } from '../core/util/rng.ts';
 import { stableHash } from '../core/util/stableHash.ts';
 import { initNodeBackend } from '../node/backend.ts';
+import { faceApiModelDir, readFaceApiWeights } from '../node/readFaceApiWeights.ts';
 import { readWeightsFile } from '../node/readWeightsFile.ts';
 import { RunDirectory } from '../node/runDirectory.ts';
 import { parseCommandArgs } from './parseCommandArgs.ts';
@@ -18,12 +21,26 @@ import { UsageError } from './usageError.ts';
 
 /** Classes of the ImageNet classifiers torchvision ships. */
 const IMAGENET_CLASSES = 1000;
+/** The input dlib trained its face network at. */
+const FACE_API_INPUT = 150;
 
 function positiveInt(value: string | undefined, flag: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`${flag} must be a positive whole number, got "${value}"`);
   return Number(value);
 }
+
+function parseImportArgs(args: string[]) {
+  return parseCommandArgs(args, {
+    arch: { type: 'string' },
+    classes: { type: 'string' },
+    input: { type: 'string' },
+    names: { type: 'string', default: 'torchvision' },
+    labels: { type: 'string' },
+    out: { type: 'string' },
+  });
+}
+type ImportArgs = ReturnType<typeof parseImportArgs>;
 
 /**
  * Turns a PyTorch safetensors file (a path or an https URL, cached after the first
@@ -33,18 +50,12 @@ function positiveInt(value: string | undefined, flag: string, fallback: number):
  * classifiers, (x − 0.5)/0.5 for insightface's IResNet).
  */
 export async function importWeightsCommand(args: string[]): Promise<void> {
-  const { values, positionals } = parseCommandArgs(args, {
-    arch: { type: 'string' },
-    classes: { type: 'string' },
-    input: { type: 'string' },
-    names: { type: 'string', default: 'torchvision' },
-    labels: { type: 'string' },
-    out: { type: 'string' },
-  });
+  const { values, positionals } = parseImportArgs(args);
   const source = positionals[0];
-  if (!source) throw new UsageError('give a .safetensors file or an https URL, e.g. studio import-weights resnet18.safetensors --arch resnet18 --out runs/resnet18-imagenet');
+  if (!source) throw new UsageError('give a .safetensors file or an https URL, e.g. studio import-weights resnet18.safetensors --arch resnet18 --out runs/resnet18-imagenet (or face-api --arch faceRecognitionNet)');
   const arch = values.arch as Architecture | undefined;
   if (!arch || !architectures.includes(arch)) throw new UsageError(`--arch must be one of ${architectures.join(', ')}, got ${arch === undefined ? 'nothing' : `"${arch}"`}`);
+  if (arch === 'faceRecognitionNet') return importFaceApi(source, values);
   if (!torchModuleNamer(arch)) throw new UsageError(`${arch} is the studio's own model: it has no PyTorch definition to take weights from`);
   if (!weightNamings.includes(values.names as WeightNaming)) throw new UsageError(`--names must be ${weightNamings.join(' or ')}, got "${values.names}"`);
   if (!values.out) throw new UsageError('--out RUN_DIR is required: the run directory to write');
@@ -93,24 +104,69 @@ export async function importWeightsCommand(args: string[]): Promise<void> {
   try {
     const report = importTorchWeights(model, weights, { architecture: arch, naming: values.names as WeightNaming });
     for (const line of describeWeightLoadReport(report)) console.error(line);
-    const checkpoint: Checkpoint = {
-      format: 'studio-checkpoint/1',
-      specHash: stableHash(spec),
-      epoch: 0,
-      step: 0,
-      rngState: new Rng(spec.training.seed).getState(),
-      weights: await readWeights(model),
-      extraWeights: [],
-      optimizer: { type: spec.optimizer.type, iterations: 0, slots: [] },
-      classNames,
-      time: Date.now(),
-    };
     const run = new RunDirectory(values.out);
     await run.init(spec);
-    await run.writeCheckpoint(checkpoint, 'final');
+    await run.writeCheckpoint(await importedCheckpoint(model, spec, classNames), 'final');
     await writeFile(join(values.out, 'import-report.json'), JSON.stringify({ source, sha256: file.sha256, bytes: file.bytes.length, ...report }, null, 2) + '\n');
     await run.saveModel(model);
     console.log(`wrote ${values.out}: ${arch}, ${input} px, ${classNames.length} classes, weights from ${source}`);
+  } finally {
+    model.dispose();
+  }
+}
+
+/** A run's final checkpoint holding `model`'s weights, as a run that trained zero steps would write it. */
+async function importedCheckpoint(model: ReturnType<typeof buildModel>, spec: ReturnType<typeof parseRunSpec>, classNames: string[]): Promise<Checkpoint> {
+  return {
+    format: 'studio-checkpoint/1',
+    specHash: stableHash(spec),
+    epoch: 0,
+    step: 0,
+    rngState: new Rng(spec.training.seed).getState(),
+    weights: await readWeights(model),
+    extraWeights: [],
+    optimizer: { type: spec.optimizer.type, iterations: 0, slots: [] },
+    classNames,
+    time: Date.now(),
+  };
+}
+
+/**
+ * face-api.js' face recognition weights (`face-api`: the installed @vladmandic/face-api
+ * package, or a folder holding face_recognition_model-weights_manifest.json and its .bin)
+ * as a faceRecognitionNet run: an embedding model at 150 px with face-api's preprocessing.
+ */
+async function importFaceApi(source: string, values: ImportArgs['values']): Promise<void> {
+  if (values.names !== 'torchvision' || values.labels !== undefined) throw new UsageError('--names and --labels do not apply to face-api weights (an embedding model, face-api.js names)');
+  if (!values.out) throw new UsageError('--out RUN_DIR is required: the run directory to write');
+  if (existsSync(values.out) && readdirSync(values.out).length > 0) throw new Error(`${values.out} already exists and is not empty; nothing was written`);
+  const input = positiveInt(values.input, '--input', FACE_API_INPUT);
+  const classes = positiveInt(values.classes, '--classes', 1);
+  const dir = source === 'face-api' ? faceApiModelDir() : resolve(source);
+  // Decoding the file makes tensors: the backend comes first.
+  await initNodeBackend('cpu');
+  const weights = await readFaceApiWeights(dir);
+  const spec = parseRunSpec({
+    version: 2,
+    name: 'faceRecognitionNet-face-api',
+    data: { source: { kind: 'memory' }, imageSize: input, channels: 3, normalization: FACE_API_NORMALIZATION },
+    model: { architecture: 'faceRecognitionNet', width: 1, inputSize: input, embeddingSize: FACE_RECOGNITION_EMBEDDING },
+    task: { kind: 'embedding' },
+    loss: { type: 'arcface' },
+    optimizer: { type: 'sgd', lr: 0.01 },
+    training: { epochs: 1, batchSize: 32 },
+  } satisfies RunSpecInput);
+  const classNames = Array.from({ length: classes }, (_, i) => `class ${i}`);
+  const model = buildModel({ model: spec.model, channels: 3, task: spec.task, numClasses: classes, seed: spec.training.seed, convention: modelConvention(spec) });
+  try {
+    const report = importFaceApiWeights(model, weights);
+    for (const line of describeWeightLoadReport(report)) console.error(line);
+    const run = new RunDirectory(values.out);
+    await run.init(spec);
+    await run.writeCheckpoint(await importedCheckpoint(model, spec, classNames), 'final');
+    await writeFile(join(values.out, 'import-report.json'), JSON.stringify({ source: dir, ...report }, null, 2) + '\n');
+    await run.saveModel(model);
+    console.log(`wrote ${values.out}: faceRecognitionNet, ${input} px, face-api.js weights from ${dir}`);
   } finally {
     model.dispose();
   }

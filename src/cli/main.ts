@@ -23,6 +23,7 @@ Usage:
   studio export <run-dir> --format tfjs|onnx --out DIR [--checkpoint final|best|last] [--force]
   studio import-weights <file.safetensors|URL> --arch NAME --out RUN_DIR [--classes N]
               [--input PX] [--labels FILE] [--names torchvision]   PyTorch weights as a run
+  studio import-weights face-api|<folder> --arch faceRecognitionNet --out RUN_DIR   face-api.js' face descriptor
   studio predict <run-dir> <image>... [--json] [--top 5] [--checkpoint final|best|last]
   studio make-data <shapes|boxes|faces> <out-dir> [--classes 3] [--per-class 20] [--size 64]
   studio bench [--backend all|cpu,webgpu,chromium] [--quick] [--gpu] [--engines LIST]

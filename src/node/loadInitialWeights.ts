@@ -34,7 +34,7 @@ export async function readTfjsWeights(path: string): Promise<StoredTensor[]> {
 
 /**
  * Loads spec.model.initialWeights for fine-tuning: a studio run directory (its best
- * checkpoint, else its last) or a tfjs model, matched to the new model by layer name and
+ * checkpoint, else its last, else its final one) or a tfjs model, matched to the new model by layer name and
  * shape so a new head keeps its fresh initialization; or a PyTorch safetensors file (a
  * path, or a URL downloaded once into the cache), which the Trainer maps by the
  * architecture's torchvision names.
@@ -49,6 +49,7 @@ export async function loadInitialWeights(
     return { safetensors: readSafetensors(file.bytes), naming: source.naming };
   }
   const run = new RunDirectory(source.path);
-  const name = run.hasCheckpoint('best') ? 'best' : 'last';
+  // A run `studio import-weights` wrote has only its final checkpoint.
+  const name = run.hasCheckpoint('best') ? 'best' : run.hasCheckpoint('last') ? 'last' : 'final';
   return (await run.readCheckpoint(name)).weights;
 }

@@ -23,6 +23,8 @@ interface LayerConfig {
   axis?: number | number[];
   dataFormat?: string;
   dilationRate?: number | number[];
+  /** ChannelZeroPad's channel count after padding. */
+  channels?: number;
 }
 
 /**
@@ -261,6 +263,30 @@ class OnnxGraphBuilder {
         if (alpha.data.length !== channels) throw new Error(`layer ${name}: PReLU with per-position slopes has no ONNX export; share axes 1 and 2`);
         this.node('PRelu', [x, this.constant(`${name}/alpha`, r === 4 ? [channels, 1, 1] : [channels], alpha.data)], out, name);
         return this.setRank(out, r);
+      }
+      case 'ChannelAffine': {
+        const { gamma, beta } = Object.fromEntries(w());
+        const r = this.rankOf(x);
+        const c = gamma.data.length;
+        // Per channel: axis 1 of an NCHW map ([C, 1, 1] broadcasts), the last axis of [batch, features].
+        const dims = r === 4 ? [c, 1, 1] : [c];
+        const scaled = this.node('Mul', [x, this.constant(`${name}/gamma`, dims, gamma.data)], `${name}/scaled`, `${name}/scaled`);
+        this.node('Add', [scaled, this.constant(`${name}/beta`, dims, beta.data)], out, name);
+        return this.setRank(out, r);
+      }
+      case 'ChannelZeroPad': {
+        if (this.rankOf(x) !== 4) throw new Error(`layer ${name}: channel padding is exported on [batch, height, width, channels] maps only`);
+        const inShape = layer.inboundNodes[0].inputTensors[0].shape;
+        const extra = (cfg.channels ?? 0) - (inShape[3] as number);
+        this.node('Pad', [x, this.constant(`${name}/pads`, [8], { int64: [0, 0, 0, 0, 0, extra, 0, 0] })], out, name, { mode: 'constant' });
+        return this.setRank(out, 4);
+      }
+      case 'AveragePooling2D': {
+        const window = cfg.poolSize ?? [2, 2];
+        // tfjs' `same` average leaves the padding out of each mean; only `valid` (all the zoo uses) is written.
+        if (cfg.padding !== 'valid') throw new Error(`layer ${name} (${cls}): '${cfg.padding}' padding has no ONNX export; use 'valid'`);
+        this.node('AveragePool', [x], out, name, { kernel_shape: window, strides: cfg.strides ?? window, pads: [0, 0, 0, 0] });
+        return this.setRank(out, 4);
       }
       case 'HardSwish':
         this.node('HardSwish', [x], out, name);

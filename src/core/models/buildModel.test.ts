@@ -5,7 +5,8 @@ import { architectures } from '../spec/runSpec.ts';
 import type { Architecture, ModelSpec, TaskSpec } from '../spec/runSpec.ts';
 import { relativeError } from '../util/relativeError.ts';
 import { BACKBONE_BLOCKS } from './backboneBlocks.ts';
-import { buildModel } from './buildModel.ts';
+import { buildModel, minInputSize } from './buildModel.ts';
+import { FACE_RECOGNITION_MIN_INPUT } from './faceRecognitionNet.ts';
 import { modelCost } from './modelCost.ts';
 
 // Tiny on purpose: the CPU backend runs every forward pass here.
@@ -15,11 +16,16 @@ const BATCH = 2;
 const CLASSES = 5;
 const EMBEDDING = 16;
 
+/** dlib's face network has no output below 103 px (below it an unpadded stride-2 window no longer fits); the rest of the zoo runs at 32. */
+function sizeFor(architecture: Architecture): number {
+  return architecture === 'faceRecognitionNet' ? FACE_RECOGNITION_MIN_INPUT : SIZE;
+}
+
 function modelSpec(architecture: Architecture, over: Partial<ModelSpec> = {}): ModelSpec {
   return {
     architecture,
     width: WIDTH,
-    inputSize: SIZE,
+    inputSize: sizeFor(architecture),
     head: { hidden: [], dropout: 0, batchNorm: false, activation: 'relu' },
     embeddingSize: EMBEDDING,
     frozenLayers: 0,
@@ -35,8 +41,8 @@ const CLASSIFICATION: TaskSpec = { kind: 'classification' };
 const EMBED: TaskSpec = { kind: 'embedding' };
 const DETECTION: TaskSpec = { kind: 'detection', confidenceThreshold: 0.9 };
 
-function input(channels = 3, seed = 5): tf.Tensor4D {
-  return tf.randomUniform([BATCH, SIZE, SIZE, channels], 0, 1, 'float32', seed);
+function input(channels = 3, seed = 5, size = SIZE): tf.Tensor4D {
+  return tf.randomUniform([BATCH, size, size, channels], 0, 1, 'float32', seed);
 }
 
 function outputsOf(model: tfl.LayersModel, x: tf.Tensor, training: boolean): tf.Tensor[] {
@@ -48,13 +54,13 @@ describe('buildModel: every architecture and task', () => {
   describe.each(architectures)('%s', (architecture) => {
     it.each([CLASSIFICATION, EMBED, DETECTION])('builds for $kind with the right output shapes', (task) => {
       const model = build(architecture, task, { head: { hidden: [], dropout: 0.1, batchNorm: false, activation: 'relu' } });
-      const x = input();
+      const x = input(3, 5, sizeFor(architecture));
       const before = tf.memory().numTensors;
       const values = tf.tidy(() =>
         outputsOf(model, x, true).map((t) => ({ shape: t.shape, data: Array.from(t.dataSync()) })),
       );
       expect(tf.memory().numTensors).toBe(before);
-      expect(model.inputs[0].shape).toEqual([null, SIZE, SIZE, 3]);
+      expect(model.inputs[0].shape).toEqual([null, sizeFor(architecture), sizeFor(architecture), 3]);
       for (const v of values) expect(v.data.every(Number.isFinite)).toBe(true);
       if (task.kind === 'classification') {
         expect(values.map((v) => v.shape)).toEqual([[BATCH, CLASSES]]);
@@ -96,10 +102,11 @@ describe('buildModel: gradients', () => {
     ['efficientnetB0', EMBED],
     ['resnet18', CLASSIFICATION],
     ['iresnet18Lite', EMBED],
+    ['faceRecognitionNet', EMBED],
   ];
   it.each(small)('%s (%o): forward + backward gives a finite gradient for every trainable weight', (architecture, task) => {
     const model = build(architecture, task, { head: { hidden: [12], dropout: 0.2, batchNorm: true, activation: 'leakyRelu' } });
-    const x = input();
+    const x = input(3, 5, sizeFor(architecture));
     const labels = tf.oneHot(tf.tensor1d([1, 3], 'int32'), CLASSES);
     const target = tf.tensor2d([0.2, 0.3, 0.6, 0.7, 0.1, 0.1, 0.9, 0.5], [BATCH, 4]);
     const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
@@ -180,6 +187,20 @@ describe('buildModel: heads and freezing', () => {
     model.dispose();
   });
 
+  it('faceRecognitionNet ends in its own 128-d embedding (no bias, no second embedding) and refuses inputs it has no output for', () => {
+    const model = build('faceRecognitionNet', EMBED, { width: 1, embeddingSize: undefined, inputSize: 150 });
+    const names = model.layers.map((l) => l.name);
+    expect(names.slice(-4)).toEqual(['stage4_block4_out', 'avg_pool', 'embedding_fc', 'embedding']);
+    expect(model.getLayer('embedding_fc').weights.map((w) => w.originalName)).toEqual(['embedding_fc/kernel']);
+    expect(model.outputs[0].shape).toEqual([null, 128]);
+    // dlib's map sizes at 150 px: 72 after the stem, 35 after its pool, then 17, 8, 4, 2.
+    expect(['stem_conv', 'stem_pool', 'stage2_block1_out', 'stage3_block1_out', 'stage4_block1_out', 'stage4_block4_out'].map((n) => model.getLayer(n).outputShape[1])).toEqual([72, 35, 17, 8, 4, 2]);
+    model.dispose();
+    const before = tf.memory().numTensors;
+    expect(() => build('faceRecognitionNet', EMBED, { inputSize: 102 })).toThrow(/faceRecognitionNet needs inputSize >= 103/);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('a custom head stacks hidden dense + BN + activation + dropout before the logits', () => {
     const head = { hidden: [32, 16], dropout: 0.3, batchNorm: true, activation: 'gelu' as const };
     const model = build('resnet18', CLASSIFICATION, { head });
@@ -209,7 +230,7 @@ describe('buildModel: heads and freezing', () => {
     for (const architecture of architectures) {
       const { count } = BACKBONE_BLOCKS[architecture];
       const before = tf.memory().numTensors;
-      const over = { frozenLayers: count + 1, inputSize: architecture === 'vgg16' ? 32 : SIZE };
+      const over = { frozenLayers: count + 1, inputSize: Math.max(SIZE, minInputSize(architecture)) };
       expect(() => build(architecture, CLASSIFICATION, over), architecture).toThrow(`model.frozenLayers is ${count + 1} but the ${architecture} backbone has ${count} blocks`);
       expect(tf.memory().numTensors).toBe(before);
       const whole = build(architecture, CLASSIFICATION, { ...over, frozenLayers: count });
@@ -270,6 +291,29 @@ describe('buildModel: heads and freezing', () => {
 });
 
 describe('buildModel: saved models load again', () => {
+  it('round-trips faceRecognitionNet (channel affine, channel zero-padding) through tfjs save/load', async () => {
+    const model = build('faceRecognitionNet', EMBED);
+    for (const w of model.weights) {
+      const t = tf.randomUniform(w.shape as number[], 0.5, 1.5, 'float32', 3);
+      w.write(t);
+      t.dispose();
+    }
+    let artifacts: tf.io.ModelArtifacts | undefined;
+    await model.save(
+      tf.io.withSaveHandler(async (a) => {
+        artifacts = a;
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }),
+    );
+    const loaded = await tfl.loadLayersModel(tf.io.fromMemory(artifacts!));
+    expect(loaded.layers.map((l) => l.getClassName())).toEqual(expect.arrayContaining(['ChannelAffine', 'ChannelZeroPad', 'AveragePooling2D', 'ZeroPadding2D']));
+    const x = input(3, 5, FACE_RECOGNITION_MIN_INPUT);
+    const [y0, y1] = tf.tidy(() => [model, loaded].map((m) => Array.from(outputsOf(m, x, false)[0].dataSync())));
+    expect(y1).toEqual(y0);
+    x.dispose();
+    [model, loaded].forEach((m) => m.dispose());
+  });
+
   it('round-trips the custom layers (hard activations, seeded dropout, L2 normalize) through tfjs save/load', async () => {
     const head = { hidden: [8], dropout: 0.2, batchNorm: false, activation: 'relu' as const };
     const model = build('mobilenetV3Small', EMBED, { head });

@@ -3,6 +3,7 @@ import type { Architecture, ModelConvention, ModelSemantics, ModelSpec, TaskSpec
 import { freezeBatchNormStatistics } from './batchNormTraining.ts';
 import type { BackboneBuilder } from './backbone.ts';
 import { efficientnetB0 } from './efficientnetB0.ts';
+import { FACE_RECOGNITION_EMBEDDING, FACE_RECOGNITION_MIN_INPUT, faceRecognitionNet } from './faceRecognitionNet.ts';
 import { classifierHead, detectionHeads, embeddingHead } from './heads.ts';
 import { iresnet18, iresnet18Lite, iresnet34, iresnet34Lite, iresnet50, iresnet50Lite } from './iresnet.ts';
 import { LayerFactory } from './layerFactory.ts';
@@ -12,7 +13,7 @@ import { mobilenetV2 } from './mobilenetV2.ts';
 import { mobilenetV3Small } from './mobilenetV3Small.ts';
 import { resnet18, resnet34, resnet50 } from './resnet.ts';
 import { smallCnn } from './smallCnn.ts';
-import { vgg16 } from './vgg16.ts';
+import { VGG16_MIN_INPUT, vgg16 } from './vgg16.ts';
 
 /** The backbone's layer names of each model built here (what `backboneLrFactor` applies to). */
 const backbones = new WeakMap<tfl.LayersModel, Set<string>>();
@@ -38,10 +39,21 @@ const BACKBONES: Record<Architecture, BackboneBuilder> = {
   iresnet18Lite,
   iresnet34Lite,
   iresnet50Lite,
+  faceRecognitionNet,
 };
 
 /** insightface's embedding width, used where a spec leaves embeddingSize out (classification on IResNet). */
 const DEFAULT_EMBEDDING_SIZE = 512;
+/** Networks whose pretrained embedding has another width keep it by default, so their weights load whole. */
+const EMBEDDING_SIZE_OF: Partial<Record<Architecture, number>> = { faceRecognitionNet: FACE_RECOGNITION_EMBEDDING };
+
+/** Architectures that have no output below some input size (their builders refuse it). */
+const MIN_INPUT: Partial<Record<Architecture, number>> = { vgg16: VGG16_MIN_INPUT, faceRecognitionNet: FACE_RECOGNITION_MIN_INPUT };
+
+/** The smallest inputSize an architecture builds at (1 where any size works). */
+export function minInputSize(architecture: Architecture): number {
+  return MIN_INPUT[architecture] ?? 1;
+}
 
 export interface BuildModelOptions {
   model: ModelSpec;
@@ -74,8 +86,9 @@ export function buildModel(opts: BuildModelOptions): tfl.LayersModel {
   if (!(spec.width > 0)) throw new Error(`model.width must be > 0, got ${spec.width}`);
   const f = new LayerFactory(opts.seed, spec.width, opts.convention);
   const input = tfl.input({ shape: [spec.inputSize, spec.inputSize, opts.channels], name: 'input' });
+  const embeddingSize = spec.embeddingSize ?? EMBEDDING_SIZE_OF[spec.architecture] ?? DEFAULT_EMBEDDING_SIZE;
   const backbone = BACKBONES[spec.architecture](f, input, {
-    embeddingSize: spec.embeddingSize ?? DEFAULT_EMBEDDING_SIZE,
+    embeddingSize,
     dropout: spec.head.dropout,
   });
   const backboneLayers = f.layers.slice();
@@ -86,7 +99,7 @@ export function buildModel(opts: BuildModelOptions): tfl.LayersModel {
       outputs = classifierHead(f, backbone, spec.head, numClasses);
       break;
     case 'embedding':
-      outputs = embeddingHead(f, backbone, spec.head, spec.embeddingSize ?? DEFAULT_EMBEDDING_SIZE);
+      outputs = embeddingHead(f, backbone, spec.head, embeddingSize);
       break;
     case 'detection':
       outputs = detectionHeads(f, backbone, spec.head, numClasses);

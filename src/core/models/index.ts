@@ -1,4 +1,4 @@
-export { buildModel, isBackboneLayer } from './buildModel.ts';
+export { buildModel, isBackboneLayer, minInputSize } from './buildModel.ts';
 export type { BuildModelOptions } from './buildModel.ts';
 export { modelCost } from './modelCost.ts';
 export type { ModelCost } from './modelCost.ts';
@@ -7,6 +7,9 @@ export type { ZooRow, ZooTableOptions } from './zooTable.ts';
 export { L2Normalize } from './l2Normalize.ts';
 export { HardSigmoid, HardSwish } from './hardActivations.ts';
 export { SeededDropout } from './seededDropout.ts';
+export { ChannelAffine } from './channelAffine.ts';
+export { ChannelZeroPad } from './channelZeroPad.ts';
+export { FACE_API_NORMALIZATION, FACE_RECOGNITION_EMBEDDING, FACE_RECOGNITION_MIN_INPUT } from './faceRecognitionNet.ts';
 export { makeDivisible } from './makeDivisible.ts';
 export { trainingMemory } from './trainingMemory.ts';
 export type { TrainingMemory, TrainingMemoryOptions } from './trainingMemory.ts';

@@ -4,6 +4,8 @@ import { Rng } from '../util/rng.ts';
 import { isFusedActivation } from './activationGradKernel.ts';
 import { withFusedActivationTraining } from './activationTraining.ts';
 import { withFusedBatchNormTraining } from './batchNormTraining.ts';
+import { ChannelAffine } from './channelAffine.ts';
+import { ChannelZeroPad } from './channelZeroPad.ts';
 import { withSeparateConvGradients } from './convTraining.ts';
 import { HardSigmoid, HardSwish } from './hardActivations.ts';
 import { makeDivisible } from './makeDivisible.ts';
@@ -174,6 +176,11 @@ export class LayerFactory {
     return y;
   }
 
+  /** x · γ + β per channel, dlib's inference-time stand-in for batch norm (channelAffine.ts); γ starts at `gammaInit` (1). */
+  affine(x: SymbolicTensor, name: string, opts: { gammaInit?: number } = {}): SymbolicTensor {
+    return this.apply(new ChannelAffine({ name, gammaInit: opts.gammaInit }), x);
+  }
+
   activation(x: SymbolicTensor, name: string, kind: ActivationKind): SymbolicTensor {
     switch (kind) {
       case 'none':
@@ -256,6 +263,21 @@ export class LayerFactory {
     const padded = this.torchPadding(x, name, size, stride, padding);
     if (padded && !opts.nonNegativeInput) throw new Error(`layer ${name}: PyTorch pads a max-pool with -inf; zero padding is only the same after a ReLU`);
     return this.apply(tfl.layers.maxPooling2d({ name, poolSize: size, strides: stride, padding: padded ? 'valid' : padding }), padded ?? x);
+  }
+
+  /** Average pooling without padding: the only kind the zoo uses (dlib's 2×2/2 shortcut pool). */
+  avgPool(x: SymbolicTensor, name: string, size: number, stride: number): SymbolicTensor {
+    return this.apply(tfl.layers.averagePooling2d({ name, poolSize: size, strides: stride, padding: 'valid' }), x);
+  }
+
+  /** Zeros around a map, [[top, bottom], [left, right]] pixels, exactly as given. */
+  zeroPad(x: SymbolicTensor, name: string, padding: [[number, number], [number, number]]): SymbolicTensor {
+    return this.apply(tfl.layers.zeroPadding2d({ name, padding }), x);
+  }
+
+  /** Zero channels after the existing ones, up to `channels` (channelZeroPad.ts). */
+  padChannels(x: SymbolicTensor, name: string, channels: number): SymbolicTensor {
+    return this.apply(new ChannelZeroPad({ name, channels }), x);
   }
 
   flatten(x: SymbolicTensor, name: string): SymbolicTensor {

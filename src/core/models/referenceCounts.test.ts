@@ -86,3 +86,27 @@ describe('IResNet and IResNet-Lite (112x112x3, 512-d embedding)', () => {
     expect(Math.abs(cost.macs / 1e9 - seedGMacs) / seedGMacs).toBeLessThan(0.02);
   });
 });
+
+// reference: test/reference/models_face_recognition.py: face-api.js' weights manifest holds
+// 5,614,592 values (every one a trainable weight of the zoo's model), and dlib's layer shapes
+// give 270,854,144 multiply-accumulates at 150x150 (final map 2x2).
+describe('faceRecognitionNet (dlib / face-api.js, 150x150x3, 128-d descriptor)', () => {
+  it('has face-api’s parameter count and dlib’s MACs', () => {
+    const built = buildModel({
+      model: { architecture: 'faceRecognitionNet', width: 1, inputSize: 150, head: { hidden: [], dropout: 0, batchNorm: false, activation: 'relu' }, embeddingSize: 128, frozenLayers: 0 },
+      channels: 3,
+      task: { kind: 'embedding' },
+      numClasses: 2,
+      seed: 0,
+      convention: 'torchvision',
+    });
+    try {
+      const cost = modelCost(built);
+      expect(cost.params).toBe(5_614_592);
+      expect(cost.trainableParams).toBe(5_614_592);
+      expect(cost.macs).toBe(270_854_144);
+    } finally {
+      built.dispose();
+    }
+  });
+});

@@ -1,6 +1,6 @@
 import { architectures } from '../spec/runSpec.ts';
 import type { Architecture } from '../spec/runSpec.ts';
-import { buildModel } from './buildModel.ts';
+import { buildModel, minInputSize } from './buildModel.ts';
 import { modelCost } from './modelCost.ts';
 
 export interface ZooRow {
@@ -22,10 +22,11 @@ export interface ZooTableOptions {
 /**
  * The cost of every architecture as a classifier with its reference head (seed 003's
  * table of params / size / FLOPs). Each model is built, measured and disposed before
- * the next, so even the large ones pass through one at a time.
+ * the next, so even the large ones pass through one at a time. An architecture with no
+ * output at this input size (`minInputSize`: dlib's face network below 103 px) is left out.
  */
 export function zooTable(opts: ZooTableOptions): ZooRow[] {
-  return architectures.map((architecture) => {
+  return architectures.filter((architecture) => opts.inputSize >= minInputSize(architecture)).map((architecture) => {
     const model = buildModel({
       model: {
         architecture,

@@ -8,7 +8,8 @@ import { torchModuleNamer, type TorchModule, type WeightNaming } from './torchMo
 /** One weight of the model and where it came from, or why it was left as initialized. */
 export interface WeightLoadReport {
   architecture: Architecture;
-  naming: WeightNaming;
+  /** PyTorch's names (importTorchWeights), or face-api.js' manifest names (importFaceApiWeights). */
+  naming: WeightNaming | 'face-api';
   /** Model weight ← file tensor. */
   loaded: { weight: string; from: string }[];
   /** Left as initialized: a new head, or a part the file does not hold. */

@@ -50,6 +50,7 @@ export const architectures = [
   'iresnet18Lite',
   'iresnet34Lite',
   'iresnet50Lite',
+  'faceRecognitionNet',
 ] as const;
 export type Architecture = (typeof architectures)[number];
 

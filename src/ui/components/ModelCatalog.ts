@@ -28,6 +28,13 @@ const DESCRIPTIONS: Record<Architecture, Omit<ModelInfo, 'architecture'>> = {
   iresnet18Lite: { title: 'IResNet-18 Lite', family: 'face', description: 'IResNet-18 at half width: a quarter of the compute, seed 003’s CDML backbone.', seeds: ['003'], minInput: 32 },
   iresnet34Lite: { title: 'IResNet-34 Lite', family: 'face', description: 'IResNet-34 at half width.', seeds: [], minInput: 32 },
   iresnet50Lite: { title: 'IResNet-50 Lite', family: 'face', description: 'IResNet-50 at half width.', seeds: [], minInput: 32 },
+  faceRecognitionNet: {
+    title: 'Face recognition ResNet (dlib)',
+    family: 'face',
+    description: 'dlib’s face recognition ResNet as face-api.js runs it: 150 px faces in, a 128-d descriptor out.',
+    seeds: [],
+    minInput: 103,
+  },
 };
 
 /** The zoo as the Models page presents it; every architecture of the RunSpec schema, in its order. */
