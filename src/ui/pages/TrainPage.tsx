@@ -166,7 +166,8 @@ export function TrainPage() {
 
       <div className="train-main">
         <TrainControls run={focusRun} startBlocked={startBlocked} onStart={() => void start()} />
-        {focusRun && <RunVerdict run={focusRun} />}
+        {/* A check started by itself would hold the engine (one job at a time): a Start or a backend change in those seconds would be refused. */}
+        {focusRun && <RunVerdict run={focusRun} autoStart={false} />}
         {focusRun ? <RunCharts runId={focusRun.id} /> : <p className="panel muted">Start a run to see its loss, accuracy and learning rate here as it trains.</p>}
         <div className="train-tools">
           <SchedulePanel spec={validation.ok ? validation.spec : undefined} sampleCount={sampleCountOf(draft, dataset)} runId={focusRun?.id} />
