@@ -10,7 +10,7 @@ import { syntheticSource } from '../src/core/data/syntheticSource.ts';
 import { buildModel } from '../src/core/models/buildModel.ts';
 import { FACE_API_NORMALIZATION } from '../src/core/models/faceRecognitionNet.ts';
 import { importFaceApiWeights } from '../src/core/pretrained/importFaceApiWeights.ts';
-import type { WeightLoadReport } from '../src/core/pretrained/importTorchWeights.ts';
+import type { WeightLoadReport } from '../src/core/pretrained/importNamedWeights.ts';
 import { Rng } from '../src/core/util/rng.ts';
 import { decodeImageFile } from '../src/node/decodeImage.ts';
 import { RunDirectory } from '../src/node/runDirectory.ts';

@@ -4,7 +4,7 @@ import { buildModel } from '../models/buildModel.ts';
 import type { Architecture, ModelSpec, TaskSpec } from '../spec/runSpec.ts';
 import { faceApiWeightName } from './faceApiWeightName.ts';
 import { importFaceApiWeights } from './importFaceApiWeights.ts';
-import { describeWeightLoadReport } from './importTorchWeights.ts';
+import { describeWeightLoadReport } from './importNamedWeights.ts';
 import type { TfjsWeight } from './tfjsWeightsManifest.ts';
 
 // The importer against a file in face-api's naming made from another model's weights (so

@@ -13,7 +13,8 @@ import {
 } from '../optim/index.ts';
 import { createSchedule, type LrSchedule } from '../optim/schedules/index.ts';
 import { modelConvention, modelSemantics, type RunSpec } from '../spec/runSpec.ts';
-import { importTorchWeights, type WeightLoadReport } from '../pretrained/importTorchWeights.ts';
+import type { WeightLoadReport } from '../pretrained/importNamedWeights.ts';
+import { importTorchWeights } from '../pretrained/importTorchWeights.ts';
 import type { SafetensorsFile } from '../pretrained/safetensors.ts';
 import type { WeightNaming } from '../pretrained/torchModuleNames.ts';
 import { frozenPart, type FrozenPart } from './frozenPart.ts';
