@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -6,30 +5,25 @@ import type { ModelSpec } from '../core/spec/runSpec.ts';
 import type { StoredTensor } from '../core/train/checkpoint.ts';
 import { readSafetensors, type SafetensorsFile } from '../core/pretrained/safetensors.ts';
 import type { WeightNaming } from '../core/pretrained/torchModuleNames.ts';
+import { readManifestShards } from './readManifestShards.ts';
 import { readWeightsFile, type WeightsDownloadProgress } from './readWeightsFile.ts';
 import { RunDirectory } from './runDirectory.ts';
 
-interface ModelJson {
-  weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
-}
-
-/** Reads a tfjs LayersModel's weights (model.json + shards) from disk, named as the layers name them. */
+/**
+ * Reads a tfjs LayersModel's weights (model.json + shards) from disk, named as the layers
+ * name them; shards are read only from the model's own folder (readManifestShards).
+ */
 export async function readTfjsWeights(path: string): Promise<StoredTensor[]> {
   const modelPath = existsSync(path) && statSync(path).isDirectory() ? join(path, 'model.json') : path;
   if (!existsSync(modelPath)) throw new Error(`no tfjs model at ${path} (expected model.json)`);
-  const json = JSON.parse(await readFile(modelPath, 'utf8')) as ModelJson;
-  const stored: StoredTensor[] = [];
-  for (const group of json.weightsManifest) {
-    const shards = await Promise.all(group.paths.map((p) => readFile(join(dirname(modelPath), p))));
-    const bytes = Buffer.concat(shards);
-    const tensors = tf.io.decodeWeights(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), group.weights);
-    for (const spec of group.weights) {
-      const t = tensors[spec.name];
-      stored.push({ name: spec.name, shape: [...t.shape], data: (await t.data()) as Float32Array });
-      t.dispose();
-    }
+  let json: { weightsManifest?: unknown };
+  try {
+    json = JSON.parse(await readFile(modelPath, 'utf8')) as { weightsManifest?: unknown };
+  } catch (e) {
+    throw new Error(`${modelPath} is not JSON: ${(e as Error).message}`, { cause: e });
   }
-  return stored;
+  const weights = await readManifestShards(dirname(modelPath), json.weightsManifest, modelPath);
+  return [...weights].map(([name, w]) => ({ name, shape: w.shape, data: w.data }));
 }
 
 /**

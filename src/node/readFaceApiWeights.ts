@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { decodeTfjsWeights, manifestPaths, parseWeightsManifest, type TfjsWeight } from '../core/pretrained/tfjsWeightsManifest.ts';
+import type { TfjsWeight } from '../core/pretrained/tfjsWeightsManifest.ts';
+import { readManifestShards } from './readManifestShards.ts';
 
 /** face-api.js' name for the face recognition network's files (`<name>-weights_manifest.json`, `<name>.bin`). */
 export const FACE_RECOGNITION_MODEL = 'face_recognition_model';
@@ -34,12 +35,5 @@ export async function readFaceApiWeights(dir = faceApiModelDir(), model = FACE_R
   } catch (e) {
     throw new Error(`${manifestPath} is not JSON: ${(e as Error).message}`, { cause: e });
   }
-  const manifest = parseWeightsManifest(json);
-  const shards = new Map<string, Uint8Array>();
-  for (const p of manifestPaths(manifest)) {
-    const path = join(dir, p);
-    if (!existsSync(path)) throw new Error(`${manifestPath} names the shard ${p}, which is not in ${dir}`);
-    shards.set(p, new Uint8Array(await readFile(path)));
-  }
-  return decodeTfjsWeights(manifest, shards);
+  return readManifestShards(dir, json, manifestPath);
 }
