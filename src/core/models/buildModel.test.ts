@@ -38,6 +38,18 @@ function build(architecture: Architecture, task: TaskSpec, over: Partial<ModelSp
 }
 
 const CLASSIFICATION: TaskSpec = { kind: 'classification' };
+
+/** The model through tfjs' own save and load, in memory: what an exported model.json gives back. */
+async function saveAndLoad(model: tfl.LayersModel): Promise<tfl.LayersModel> {
+  let artifacts: tf.io.ModelArtifacts | undefined;
+  await model.save(
+    tf.io.withSaveHandler(async (a) => {
+      artifacts = a;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
+  return tfl.loadLayersModel(tf.io.fromMemory(artifacts!));
+}
 const EMBED: TaskSpec = { kind: 'embedding' };
 const DETECTION: TaskSpec = { kind: 'detection', confidenceThreshold: 0.9 };
 
@@ -298,14 +310,7 @@ describe('buildModel: saved models load again', () => {
       w.write(t);
       t.dispose();
     }
-    let artifacts: tf.io.ModelArtifacts | undefined;
-    await model.save(
-      tf.io.withSaveHandler(async (a) => {
-        artifacts = a;
-        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-      }),
-    );
-    const loaded = await tfl.loadLayersModel(tf.io.fromMemory(artifacts!));
+    const loaded = await saveAndLoad(model);
     expect(loaded.layers.map((l) => l.getClassName())).toEqual(expect.arrayContaining(['ChannelAffine', 'ChannelZeroPad', 'AveragePooling2D', 'ZeroPadding2D']));
     const x = input(3, 5, FACE_RECOGNITION_MIN_INPUT);
     const [y0, y1] = tf.tidy(() => [model, loaded].map((m) => Array.from(outputsOf(m, x, false)[0].dataSync())));
@@ -317,14 +322,7 @@ describe('buildModel: saved models load again', () => {
   it('round-trips the custom layers (hard activations, seeded dropout, L2 normalize) through tfjs save/load', async () => {
     const head = { hidden: [8], dropout: 0.2, batchNorm: false, activation: 'relu' as const };
     const model = build('mobilenetV3Small', EMBED, { head });
-    let artifacts: tf.io.ModelArtifacts | undefined;
-    await model.save(
-      tf.io.withSaveHandler(async (a) => {
-        artifacts = a;
-        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-      }),
-    );
-    const loaded = await tfl.loadLayersModel(tf.io.fromMemory(artifacts!));
+    const loaded = await saveAndLoad(model);
     expect(loaded.layers.map((l) => l.getClassName())).toEqual(model.layers.map((l) => l.getClassName()));
     expect(loaded.layers.map((l) => l.getClassName())).toEqual(expect.arrayContaining(['HardSwish', 'HardSigmoid', 'SeededDropout', 'L2Normalize']));
     const x = input();
