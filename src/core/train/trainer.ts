@@ -320,7 +320,7 @@ export class Trainer {
       let x: tf.Tensor4D = batch.x;
       // Geometric augmentation moves the boxes in place, so they are read after it.
       if (training) x = augmentBatch(x, spec.data.augmentation, this.rng, batch.boxes);
-      const labels = tf.tensor1d(batch.labels, 'int32');
+      const { labels, boxes } = this.targets(batch);
       let soft: tf.Tensor2D | undefined;
       const mix = spec.data.augmentation.mixup;
       if (training && mix) {
@@ -329,9 +329,15 @@ export class Trainer {
         soft = mixed.y;
       }
       x = normalize(x, normalizationParams(spec.data.normalization, spec.data.channels));
-      const boxes = batch.boxes ? tf.tensor2d(batch.boxes, [batch.labels.length, 4]) : undefined;
       return { x, labels, ...(soft ? { soft } : {}), ...(boxes ? { boxes } : {}) };
     });
+  }
+
+  /** A batch's labels (and boxes) as tensors: all a step on cached features needs of it (its images stay as they are, unused). */
+  private targets(batch: Batch): Omit<ObjectiveBatch, 'soft'> {
+    const labels = tf.tensor1d(batch.labels, 'int32');
+    const boxes = batch.boxes ? tf.tensor2d(batch.boxes, [batch.labels.length, 4]) : undefined;
+    return { x: batch.x, labels, ...(boxes ? { boxes } : {}) };
   }
 
   /**
@@ -369,8 +375,9 @@ export class Trainer {
 
   /** Loss and gradients (ordered as `variables`) of one augmented training batch; the caller disposes them. */
   private gradients(batch: Batch): { value: tf.Scalar; grads: tf.Tensor[]; correct: tf.Scalar; parts: Record<string, tf.Scalar> } {
-    const input = this.prepareBatch(batch, true);
     const features = this.features;
+    // Cached features need no augmentation (there is none) and no normalized images.
+    const input: ObjectiveBatch = features ? this.targets(batch) : this.prepareBatch(batch, true);
     const cached = features
       ? tf.tidy(() => {
           const rows = tf.tensor1d(batch.indices.map((i) => features.rowOf.get(i) ?? -1), 'int32');
