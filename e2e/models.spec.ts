@@ -9,6 +9,8 @@ test('Models: a card is costed by the engine on demand, and a recipe opens the T
   // The cards in view fill in by themselves (issue 25: each read "Cost not estimated yet" until clicked).
   const card = page.getByTestId('models.card.smallCnn');
   await expect(card.getByTestId('models.cost')).toContainText('params');
+  // What frozenLayers counts, per architecture (docs/run-spec.md).
+  await expect(page.getByTestId('models.card.mobilenetV2').getByTestId('models.blocks')).toContainText('Freezes by block: 19');
   await page.getByTestId('models.inputSize').selectOption('32');
   await page.getByTestId('models.width').selectOption('0.5');
   await page.getByTestId('models.batch').fill('16');

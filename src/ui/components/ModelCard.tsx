@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react';
+import { BACKBONE_BLOCKS } from '../../core/models/backboneBlocks.ts';
 import type { MemoryEstimate } from '../../engine/protocol.ts';
 import { formatBytes } from '../../storage/formatBytes.ts';
 import { formatCount, memoryWarnings } from './ModelCostFormat.ts';
@@ -62,6 +63,9 @@ export function ModelCard({ info, settingsLabel, fits, estimate, onEstimate, onU
         ))}
       </div>
       <p className="ds-muted ds-note">{info.description}</p>
+      <p className="ds-muted ds-note" data-testid="models.blocks">
+        Freezes by block: {BACKBONE_BLOCKS[info.architecture].count} ({BACKBONE_BLOCKS[info.architecture].what}); <code>frozenLayers</code> counts them.
+      </p>
       {!fits ? (
         <p className="md-warning">Needs an input of at least {info.minInput} px.</p>
       ) : e ? (
