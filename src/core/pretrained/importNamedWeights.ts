@@ -126,7 +126,7 @@ export function importNamedWeights(model: tfl.LayersModel, file: NamedWeights): 
 export function describeWeightLoadReport(r: WeightLoadReport): string[] {
   const lines = [`loaded ${r.loaded.length} tensors into ${r.architecture} (${r.naming} names)`];
   const freshLayers = new Map<string, string>();
-  for (const f of r.fresh) freshLayers.set(f.weight.split('/')[0], f.reason);
+  for (const f of r.fresh) if (!freshLayers.has(f.weight.split('/')[0])) freshLayers.set(f.weight.split('/')[0], f.reason);
   for (const [layer, reason] of freshLayers) lines.push(`left fresh: ${layer} — ${reason}`);
   if (r.unused.length > 0) lines.push(`not used from the file: ${r.unused.slice(0, 8).join(', ')}${r.unused.length > 8 ? `, and ${r.unused.length - 8} more` : ''}`);
   return lines;
