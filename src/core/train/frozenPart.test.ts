@@ -1,9 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { BACKBONE_BLOCKS } from '../models/backboneBlocks.ts';
+import { buildModel, isBackboneLayer, minInputSize } from '../models/buildModel.ts';
+import type { Architecture } from '../spec/runSpec.ts';
 import { syntheticSource } from '../data/syntheticSource.ts';
 import { parseRunSpec, type RunSpecInput } from '../spec/runSpec.ts';
 import { relativeError } from '../util/relativeError.ts';
+import { frozenPart } from './frozenPart.ts';
 import { prepareData } from './prepareData.ts';
 import { Trainer } from './trainer.ts';
 import type { EpochEvent } from './trainEvent.ts';
@@ -84,4 +87,24 @@ describe('training on cached frozen features', () => {
   ])('is not used when %s', async (_, input) => {
     expect((await train(input, true)).cached).toBe(false);
   }, 120_000);
+});
+
+describe('which models qualify', () => {
+  // A weightless layer missing from the deterministic list (faceRecognitionNet's average-pool
+  // shortcut and channel padding were) silently sent every step through the whole network.
+  it.each(Object.keys(BACKBONE_BLOCKS) as Architecture[])('%s frozen whole has a frozen part for each task', (architecture) => {
+    for (const task of ['classification', 'embedding', 'detection'] as const) {
+      const model = buildModel({
+        model: { architecture, width: architecture === 'faceRecognitionNet' ? 1 : 0.25, inputSize: Math.max(32, minInputSize(architecture)), head: { hidden: [8], dropout: 0, batchNorm: false, activation: 'relu' }, frozenLayers: BACKBONE_BLOCKS[architecture].count, embeddingSize: 8, frozenBatchNorm: 'inference' },
+        channels: 3,
+        task: task === 'detection' ? { kind: 'detection', confidenceThreshold: 0.5 } : { kind: task },
+        numClasses: 3,
+        seed: 1,
+        convention: 'torchvision',
+      });
+      const part = frozenPart(model, (name) => isBackboneLayer(model, name));
+      expect(part, `${architecture} ${task}`).toBeDefined();
+      model.dispose();
+    }
+  });
 });

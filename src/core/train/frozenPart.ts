@@ -5,7 +5,9 @@ import { isInferenceWhenFrozen } from '../models/batchNormTraining.ts';
 /** Layers without weights that compute the same thing in training and in inference. */
 const DETERMINISTIC = new Set([
   'ZeroPadding2D',
+  'ChannelZeroPad',
   'MaxPooling2D',
+  'AveragePooling2D',
   'GlobalAveragePooling2D',
   'GlobalMaxPooling2D',
   'Flatten',
