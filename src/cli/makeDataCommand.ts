@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { syntheticSource } from '../core/data/syntheticSource.ts';
+import { generatorDrawsBoxes, SYNTHETIC_GENERATORS, syntheticSource, type SyntheticGenerator } from '../core/data/syntheticSource.ts';
 import { writeImageFolder } from '../node/writeDataset.ts';
 import { UsageError } from './usageError.ts';
 
@@ -17,19 +17,19 @@ export async function makeDataCommand(args: string[]): Promise<void> {
     },
   });
   const [generator, out] = positionals;
-  if (generator !== 'shapes' && generator !== 'boxes' && generator !== 'faces') {
-    throw new UsageError(`the generator must be shapes, boxes or faces, got "${generator ?? ''}"`);
+  if (!(SYNTHETIC_GENERATORS as readonly string[]).includes(generator)) {
+    throw new UsageError(`the generator must be one of ${SYNTHETIC_GENERATORS.join(', ')}, got "${generator ?? ''}"`);
   }
   if (!out) throw new UsageError('give an output directory');
   const format = values.format as 'png' | 'jpg' | 'pgm';
   if (!['png', 'jpg', 'pgm'].includes(format)) throw new UsageError(`--format must be png, jpg or pgm, got "${values.format}"`);
   const source = syntheticSource({
-    generator,
+    generator: generator as SyntheticGenerator,
     classes: Number(values.classes),
     perClass: Number(values['per-class']),
     imageSize: Number(values.size),
     seed: Number(values.seed),
   });
-  await writeImageFolder(out, source, { format, labels: generator === 'boxes' ? 'json' : 'folders' });
+  await writeImageFolder(out, source, { format, labels: generatorDrawsBoxes(generator as SyntheticGenerator) ? 'json' : 'folders' });
   console.error(`wrote ${(await source.list()).length} images to ${out}`);
 }

@@ -4,9 +4,21 @@ import { MemorySource, type MemorySample } from './memorySource.ts';
 import { hsv, PixelCanvas, place, type Rgb } from './pixelCanvas.ts';
 import type { Box, DecodedImage, SampleRef } from './sampleSource.ts';
 import { shapeForClass } from './shapeLibrary.ts';
-import { drawFace, drawFaceBackground, drawFacePose, drawFaceTraits } from './syntheticFace.ts';
+import { drawFace, drawFaceBackground, drawFacePose, drawFaceTraits, expressionAt, EXPRESSIONS } from './syntheticFace.ts';
 
-export type SyntheticGenerator = 'shapes' | 'faces' | 'boxes';
+export const SYNTHETIC_GENERATORS = ['shapes', 'faces', 'boxes', 'faceBoxes', 'expressions'] as const;
+export type SyntheticGenerator = (typeof SYNTHETIC_GENERATORS)[number];
+
+/** Generators whose images come with a box (labels 'json'): the tracker's data. */
+export function generatorDrawsBoxes(generator: SyntheticGenerator): boolean {
+  return generator === 'boxes' || generator === 'faceBoxes';
+}
+
+/** The classes of the 'faceBoxes' generator: a face, or a face-sized object that is not one. */
+const FACE_BOX_CLASSES = ['face', 'object'] as const;
+
+/** The most classes each generator can draw apart (shapes and faces: any number). */
+export const GENERATOR_MAX_CLASSES: Partial<Record<SyntheticGenerator, number>> = { faceBoxes: FACE_BOX_CLASSES.length, expressions: EXPRESSIONS.length };
 
 export interface SyntheticOptions {
   generator: SyntheticGenerator;
@@ -18,11 +30,11 @@ export interface SyntheticOptions {
 
 export interface SyntheticSample {
   image: DecodedImage;
-  /** Only for 'boxes': tight around every pixel the object touched. */
+  /** Only for 'boxes' and 'faceBoxes': tight around every pixel the object touched. */
   bbox?: Box;
 }
 
-const GENERATOR_SALT: Record<SyntheticGenerator, number> = { shapes: 0x5a4e, faces: 0xface, boxes: 0xb0c5 };
+const GENERATOR_SALT: Record<SyntheticGenerator, number> = { shapes: 0x5a4e, faces: 0xface, boxes: 0xb0c5, faceBoxes: 0xfb0c, expressions: 0xe4e5 };
 
 /** A well-spread 32-bit seed from several integers, so each sample has its own stream. */
 function mixSeed(...parts: number[]): number {
@@ -38,8 +50,13 @@ function mixSeed(...parts: number[]): number {
   return h >>> 0;
 }
 
-/** Class names: shape names for 'shapes' and 'boxes', `id_00`, `id_01`, … for 'faces'. */
+/**
+ * Class names: shape names for 'shapes' and 'boxes', `id_00`, `id_01`, … for 'faces',
+ * face / object for 'faceBoxes', FER's expression names for 'expressions'.
+ */
 export function syntheticClassNames(generator: SyntheticGenerator, classes: number): string[] {
+  if (generator === 'faceBoxes') return FACE_BOX_CLASSES.slice(0, classes);
+  if (generator === 'expressions') return EXPRESSIONS.slice(0, classes).map((e) => e.name);
   if (generator === 'faces') {
     const digits = Math.max(2, String(classes - 1).length);
     return Array.from({ length: classes }, (_, k) => `id_${String(k).padStart(digits, '0')}`);
@@ -84,11 +101,11 @@ function maskBox(mask: Uint8Array, size: number): Box {
   return [x1 / size, y1 / size, (x2 + 1) / size, (y2 + 1) / size];
 }
 
-function drawBoxes(classIndex: number, size: number, rng: Rng, omitObject: boolean): SyntheticSample {
+/** A two-tone background with small muted clutter: something to ignore, never a second object. */
+function drawClutteredBackground(size: number, rng: Rng): PixelCanvas {
   const canvas = new PixelCanvas(size, size);
   const hue = rng.next();
   canvas.gradient(hsv(hue, rng.uniform(0, 0.4), rng.uniform(0.2, 0.7)), hsv(hue + 0.3, rng.uniform(0, 0.4), rng.uniform(0.2, 0.7)));
-  // Clutter is small and muted: something to ignore, never a second object.
   const clutter = 6 + rng.int(8);
   for (let i = 0; i < clutter; i++) {
     const w = size * rng.uniform(0.03, 0.1);
@@ -102,6 +119,11 @@ function drawBoxes(classIndex: number, size: number, rng: Rng, omitObject: boole
       : (x: number, y: number) => Math.abs(x - cx) <= w && Math.abs(y - cy) <= h;
     canvas.paint([cx - w, cy - h, cx + w, cy + h], inside, colour);
   }
+  return canvas;
+}
+
+function drawBoxes(classIndex: number, size: number, rng: Rng, omitObject: boolean): SyntheticSample {
+  const canvas = drawClutteredBackground(size, rng);
   const r = size * rng.uniform(0.14, 0.3);
   const cx = rng.uniform(r, size - r);
   const cy = rng.uniform(r, size - r);
@@ -124,13 +146,58 @@ function drawFaces(classIndex: number, size: number, rng: Rng, seed: number): Sy
   return { image: canvas.toImage() };
 }
 
+/**
+ * The tracker's picture (seed 001): one face of a new person, anywhere and at any size from
+ * a quarter to three quarters of the picture, or (class 'object') a face-sized shape of any
+ * colour, on the cluttered background; the box is tight around what was drawn.
+ */
+function drawFaceBoxes(classIndex: number, size: number, rng: Rng, omitObject: boolean): SyntheticSample {
+  const canvas = drawClutteredBackground(size, rng);
+  const target = omitObject ? new PixelCanvas(size, size) : canvas;
+  const mask = new Uint8Array(size * size);
+  const traits = drawFaceTraits(rng);
+  const scale = rng.uniform(0.7, 2);
+  // drawFace's head (hair included) spans about 1.4 face radii of 0.36 · scale around its centre.
+  const reach = Math.min(0.5, 0.36 * (scale / 2.2) * 1.45);
+  const pose = { ...drawFacePose(rng), scale: scale / 2.2, dx: rng.uniform(-(0.5 - reach), 0.5 - reach), dy: rng.uniform(-(0.5 - reach), 0.5 - reach - 0.04) };
+  if (classIndex === 0) {
+    drawFace(target, traits, pose, mask);
+  } else {
+    const r = size * 0.36 * pose.scale * 1.1;
+    const { region, bounds } = place(shapeForClass(rng.int(7)).shape.inside, size / 2 + pose.dx * size, size / 2 + pose.dy * size, r, pose.angle, rng.uniform(1, 1.3));
+    target.paint(bounds, region, hsv(rng.next(), rng.uniform(0.3, 0.9), rng.uniform(0.4, 1)), mask);
+  }
+  canvas.scale(rng.uniform(0.85, 1.15));
+  canvas.addNoise(rng, 6);
+  return { image: canvas.toImage(), bbox: maskBox(mask, size) };
+}
+
+/**
+ * The expression model's picture (seed 004): a new person each photo, wearing the class's
+ * expression at an intensity of 70–115 %, over the faces' varied backgrounds and lighting.
+ * The person's resting mouth curve is kept small so that it never reads as a smile.
+ */
+function drawExpression(classIndex: number, size: number, rng: Rng): SyntheticSample {
+  const traits = { ...drawFaceTraits(rng), mouthCurve: rng.uniform(-0.08, 0.08) };
+  const canvas = new PixelCanvas(size, size);
+  drawFaceBackground(canvas, rng);
+  drawFace(canvas, traits, { ...drawFacePose(rng), expression: expressionAt(EXPRESSIONS[classIndex].at, rng.uniform(0.7, 1.15)) });
+  canvas.scale(rng.uniform(0.85, 1.15));
+  canvas.addNoise(rng, 6);
+  return { image: canvas.toImage() };
+}
+
 function checkOptions(o: SyntheticOptions): void {
   const positiveInt = (name: keyof SyntheticOptions) => {
     const v = o[name];
     if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw new Error(`synthetic data: ${name} must be a positive integer, got ${v}`);
   };
-  if (!(o.generator in GENERATOR_SALT)) throw new Error(`synthetic data: unknown generator "${o.generator}" (shapes, faces or boxes)`);
+  if (!(o.generator in GENERATOR_SALT)) throw new Error(`synthetic data: unknown generator "${o.generator}" (${Object.keys(GENERATOR_SALT).join(', ')})`);
   positiveInt('classes');
+  const most = GENERATOR_MAX_CLASSES[o.generator];
+  if (most !== undefined && o.classes > most) {
+    throw new Error(`synthetic data: the '${o.generator}' generator draws at most ${most} classes (${syntheticClassNames(o.generator, most).join(', ')}), got ${o.classes}`);
+  }
   positiveInt('perClass');
   positiveInt('imageSize');
   if (o.imageSize < 8) throw new Error(`synthetic data: imageSize must be at least 8, got ${o.imageSize}`);
@@ -139,7 +206,7 @@ function checkOptions(o: SyntheticOptions): void {
 
 /**
  * One generated sample. Each sample draws from its own seeded stream, so it does not depend
- * on how many others are generated. `omitObject` ('boxes' only) renders the same picture
+ * on how many others are generated. `omitObject` ('boxes', 'faceBoxes') renders the same picture
  * without the object, which lets a test find the object's pixels by difference.
  */
 export function syntheticSample(
@@ -153,6 +220,8 @@ export function syntheticSample(
   const rng = new Rng(mixSeed(seed, GENERATOR_SALT[generator], classIndex, sampleIndex));
   if (generator === 'shapes') return drawShapes(classIndex, imageSize, rng);
   if (generator === 'boxes') return drawBoxes(classIndex, imageSize, rng, extra.omitObject ?? false);
+  if (generator === 'faceBoxes') return drawFaceBoxes(classIndex, imageSize, rng, extra.omitObject ?? false);
+  if (generator === 'expressions') return drawExpression(classIndex, imageSize, rng);
   return drawFaces(classIndex, imageSize, rng, seed);
 }
 
@@ -162,6 +231,8 @@ export function syntheticSample(
  * - 'shapes': one coloured shape per image, one shape (and hue) per class.
  * - 'boxes': one shape on a cluttered background, with its tight normalized bbox.
  * - 'faces': face-like images, one identity per class, varied in pose, lighting and noise.
+ * - 'faceBoxes': a face (or a face-sized object) anywhere on a cluttered background, boxed.
+ * - 'expressions': faces of many people, one facial expression per class.
  */
 export function syntheticSource(options: SyntheticOptions): MemorySource {
   checkOptions(options);
