@@ -6,14 +6,15 @@ const PATH_KEYS = /^(path|paths|dir|directory|file|filename|url|uri|href)$/i;
 /**
  * Fields of a validated spec that would make the companion read a file (or a URL) the
  * client named. A companion reads only what it was sent: uploads named by the hashes it
- * checked and run directories named by job ids. `model.initialWeights` is refused whole
- * for now (it names a path or a URL; uploads of weights are not taken yet); the data
+ * checked and run directories named by job ids. `model.initialWeights` is refused unless it
+ * names weights the companion ships itself (face-api's): the others name a path or a URL,
+ * and uploads of weights are not taken yet. The data
  * source is checked by jobSourceProblem. Every other field is walked, so a path key a
  * later RunSpec version adds is refused here before any code learns to read it.
  */
 export function clientPathProblems(spec: RunSpec): SpecProblem[] {
   const problems: SpecProblem[] = [];
-  if (spec.model.initialWeights !== undefined) {
+  if (spec.model.initialWeights !== undefined && spec.model.initialWeights.from !== 'faceApi') {
     problems.push({
       path: 'model.initialWeights',
       message: `initial weights cannot be sent to the companion yet (got ${JSON.stringify(spec.model.initialWeights).slice(0, 120)}): it never reads a path or URL from a client; train from scratch here, or fine-tune in the studio or the CLI`,

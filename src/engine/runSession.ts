@@ -2,13 +2,14 @@ import type { SampleSource } from '../core/data/sampleSource.ts';
 import { parseRunSpec, type RunSpec } from '../core/spec/runSpec.ts';
 import type { Checkpoint, StoredTensor } from '../core/train/checkpoint.ts';
 import { prepareData, type PreparedData } from '../core/train/prepareData.ts';
-import { Trainer } from '../core/train/trainer.ts';
+import { Trainer, type TrainerOptions } from '../core/train/trainer.ts';
 import type { CheckpointKind, EndReason, EpochEvent, TrainEvent } from '../core/train/trainEvent.ts';
 import type { RunRepo } from '../storage/runRepo.ts';
 import type { RunRecord, RunStatus } from '../storage/storageRecords.ts';
 import type { FromEngine } from './protocol.ts';
 import { RunEventWriter } from './runEventWriter.ts';
 import { errorMessage } from './errorMessage.ts';
+import { fetchFaceApiWeights } from './fetchFaceApiWeights.ts';
 
 export interface RunSessionOptions {
   runs: RunRepo;
@@ -181,12 +182,13 @@ export class RunSession {
     await runs.reset(reset);
   }
 
-  /** spec.model.initialWeights as the browser stores them: another run's best (else last) checkpoint. */
-  private async initialWeights(spec: RunSpec): Promise<StoredTensor[] | undefined> {
+  /** spec.model.initialWeights as the browser holds them: another run's best (else last) checkpoint, or face-api's shipped weights. */
+  private async initialWeights(spec: RunSpec): Promise<TrainerOptions['initialWeights']> {
     const from = spec.model.initialWeights;
     if (!from) return undefined;
-    if (from.from === 'tfjs') {
-      throw new Error(`model.initialWeights from a tfjs model (${from.path}) is not supported in the browser; start from a run's checkpoint, or train with the CLI`);
+    if (from.from === 'faceApi') return { faceApi: await fetchFaceApiWeights() };
+    if (from.from === 'tfjs' || from.from === 'safetensors') {
+      throw new Error(`model.initialWeights from a ${from.from} file path (${from.path}) is not read in the browser; start from a run's checkpoint, or train with the CLI`);
     }
     const { runs } = this.o;
     const ckpt = (await runs.getCheckpoint(from.path, 'best')) ?? (await runs.getCheckpoint(from.path, 'last'));
@@ -194,7 +196,7 @@ export class RunSession {
     return ckpt.weights;
   }
 
-  private async train(spec: RunSpec, data: PreparedData, resume?: Checkpoint, initialWeights?: StoredTensor[]): Promise<RunStatus> {
+  private async train(spec: RunSpec, data: PreparedData, resume?: Checkpoint, initialWeights?: TrainerOptions['initialWeights']): Promise<RunStatus> {
     const trainer = new Trainer({
       spec,
       data,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SYNTHETIC_GENERATORS } from '../data/syntheticSource.ts';
 import { BACKBONE_BLOCKS } from '../models/backboneBlocks.ts';
 
 /**
@@ -62,7 +63,7 @@ const dataSourceSchema = z.discriminatedUnion('kind', [
   /** A dataset the host generates deterministically (demo data, tests). */
   z.object({
     kind: z.literal('synthetic'),
-    generator: z.enum(['shapes', 'faces', 'boxes']),
+    generator: z.enum(SYNTHETIC_GENERATORS),
     classes: positiveInt.default(3),
     perClass: positiveInt.default(20),
   }),
@@ -137,6 +138,13 @@ const initialWeightsSchema = z.discriminatedUnion('from', [
    * Needs the torchvision convention and model.width 1; a new head starts fresh.
    */
   z.object({ from: z.literal('safetensors'), path: z.string().min(1), naming: z.enum(['torchvision']).default('torchvision') }),
+  /**
+   * face-api.js' face descriptor (dlib's face ResNet) as the npm package @vladmandic/face-api
+   * ships it, for model.architecture faceRecognitionNet: every host holds these weights
+   * itself (the CLI and the companion in node_modules, the studio as its own assets), so
+   * they need no path, no network and no upload.
+   */
+  z.object({ from: z.literal('faceApi') }),
 ]);
 
 const modelSchema = z.object({
@@ -316,6 +324,9 @@ export const runSpecSchema = z
     const blocks = BACKBONE_BLOCKS[spec.model.architecture];
     if (spec.version >= 2 && spec.model.frozenLayers > blocks.count) {
       issue(['model', 'frozenLayers'], `${spec.model.architecture} has ${blocks.count} blocks (${blocks.what}), got ${spec.model.frozenLayers}`);
+    }
+    if (spec.model.initialWeights?.from === 'faceApi' && spec.model.architecture !== 'faceRecognitionNet') {
+      issue(['model', 'initialWeights'], `face-api's weights are faceRecognitionNet's; model.architecture is ${spec.model.architecture}`);
     }
     if (spec.model.initialWeights?.from === 'safetensors' && modelConvention(spec) !== 'torchvision') {
       issue(['model', 'initialWeights'], 'PyTorch weights need model.convention "torchvision" (the default from spec version 2 on)');
