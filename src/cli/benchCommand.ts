@@ -3,6 +3,7 @@ import { availableParallelism, cpus } from 'node:os';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { GPU_BENCH_CASES, SMALL_BENCH_CASES, benchCaseLabel, benchSpec, type BenchCase } from '../bench/benchCase.ts';
+import { benchRecipes } from './benchRecipes.ts';
 import { BENCH_ENGINES, isBenchEngineId, type BenchEngineId } from '../bench/benchEngines.ts';
 import type { BrowserBenchResult } from '../bench/browserBench.ts';
 import { sideBySide, sideBySideLines } from '../bench/sideBySide.ts';
@@ -273,8 +274,19 @@ export async function benchCommand(args: string[]): Promise<void> {
       threads: { type: 'string' },
       tables: { type: 'string' },
       out: { type: 'string', default: 'bench-results/bench.json' },
+      recipes: { type: 'string' },
     },
   });
+  if (values.recipes !== undefined) {
+    // Trains the examples as users run them; the kernel tables are another question.
+    const only = values.recipes === 'all' ? undefined : values.recipes.split(',');
+    console.log('recipe (studio train examples/…)                seconds   test-split result (target)');
+    const rows = await benchRecipes(only);
+    await mkdir(dirname(values.out), { recursive: true });
+    await writeFile(values.out, JSON.stringify({ date: new Date().toISOString(), machine: { cpus: cpus().length, model: cpus()[0]?.model }, recipes: rows }, null, 2) + '\n');
+    console.log(`saved ${values.out}`);
+    return;
+  }
   const targets = targetsOption(values.backend);
   const tables = tablesOption(values.tables);
   const backends = targets.filter((t): t is NodeBackendName => t !== 'chromium');

@@ -1,4 +1,4 @@
-import { syntheticSource } from '../core/data/syntheticSource.ts';
+import { syntheticSource, type SyntheticGenerator } from '../core/data/syntheticSource.ts';
 import type { DatasetRepo } from '../storage/datasetRepo.ts';
 import type { DatasetRecord, StagedSample } from '../storage/storageRecords.ts';
 import { encodePng } from './encodePng.ts';
@@ -6,7 +6,7 @@ import { THUMB_MAX_SIDE } from './imageProbe.ts';
 import { sha256Hex } from './sha256Hex.ts';
 import { shrinkImage } from './shrinkImage.ts';
 
-export type DemoDatasetKind = 'shapes' | 'boxes' | 'faces';
+export type DemoDatasetKind = SyntheticGenerator;
 
 export interface DemoDatasetOptions {
   classes?: number;
@@ -44,20 +44,51 @@ export const demoDatasetKinds: readonly DemoDatasetInfo[] = [
     description: 'Synthetic face-like identities in varied poses and light: for embeddings and verification.',
     defaults: { classes: 8, perClass: 6, imageSize: 32, seed: 1 },
   },
+  {
+    kind: 'faceBoxes',
+    title: 'Faces with boxes',
+    description: 'A face, or a face-sized object, anywhere on a cluttered background, with its box: for the two-head tracker.',
+    defaults: { classes: 2, perClass: 24, imageSize: 64, seed: 1 },
+  },
+  {
+    kind: 'expressions',
+    title: 'Expressions',
+    description: 'Faces of many people, each wearing one of seven expressions (neutral, happy, surprise, sad, angry, fear, disgust).',
+    defaults: { classes: 7, perClass: 12, imageSize: 48, seed: 1 },
+  },
 ];
 
-/**
- * Generates a demo dataset with the core's syntheticSource and stores it as a new dataset
- * named like "Shapes (demo)": PNG images (deterministic bytes, so the same options give
- * the same dataset version on every machine), with the class, identity ('faces') and box
- * ('boxes') the generator drew. If storing fails, nothing of it is left behind.
- */
-export async function createDemoDataset(repo: DatasetRepo, kind: DemoDatasetKind, options: DemoDatasetOptions = {}): Promise<DatasetRecord> {
+/** The settings a demo is generated with: the kind's defaults where `options` leaves one out. */
+export function demoSettings(kind: DemoDatasetKind, options: DemoDatasetOptions = {}): Required<DemoDatasetOptions> {
   const info = demoDatasetKinds.find((k) => k.kind === kind);
   if (!info) throw new Error(`unknown demo dataset "${String(kind)}" (choose ${demoDatasetKinds.map((k) => k.kind).join(', ')}); nothing was created`);
   const d = info.defaults;
   // Field by field, so a form that passes `seed: undefined` still gets the default.
-  const settings = { classes: options.classes ?? d.classes, perClass: options.perClass ?? d.perClass, imageSize: options.imageSize ?? d.imageSize, seed: options.seed ?? d.seed };
+  return { classes: options.classes ?? d.classes, perClass: options.perClass ?? d.perClass, imageSize: options.imageSize ?? d.imageSize, seed: options.seed ?? d.seed };
+}
+
+/**
+ * The name a demo dataset is stored under, which is also how it is found again: "Shapes
+ * (demo)" with the kind's defaults (the name demos always had), the settings spelled out
+ * otherwise, so a recipe's larger demo and the Datasets page's small one live side by side.
+ */
+export function demoDatasetName(kind: DemoDatasetKind, options: DemoDatasetOptions = {}): string {
+  const info = demoDatasetKinds.find((k) => k.kind === kind);
+  const s = demoSettings(kind, options);
+  const d = info!.defaults;
+  if (s.classes === d.classes && s.perClass === d.perClass && s.imageSize === d.imageSize && s.seed === d.seed) return `${info!.title} (demo)`;
+  return `${info!.title} (demo: ${s.classes} × ${s.perClass}, ${s.imageSize} px, seed ${s.seed})`;
+}
+
+/**
+ * Generates a demo dataset with the core's syntheticSource and stores it as a new dataset
+ * named by demoDatasetName ("Shapes (demo)"): PNG images (deterministic bytes, so the same options give
+ * the same dataset version on every machine), with the class, identity ('faces') and box
+ * ('boxes', 'faceBoxes') the generator drew. If storing fails, nothing of it is left behind.
+ */
+export async function createDemoDataset(repo: DatasetRepo, kind: DemoDatasetKind, options: DemoDatasetOptions = {}): Promise<DatasetRecord> {
+  const settings = demoSettings(kind, options);
+  const info = demoDatasetKinds.find((k) => k.kind === kind)!;
   const source = syntheticSource({ generator: kind, ...settings });
   const staged: StagedSample[] = [];
   let created: DatasetRecord | undefined;
@@ -76,7 +107,7 @@ export async function createDemoDataset(repo: DatasetRepo, kind: DemoDatasetKind
     }
     const { classes, perClass, imageSize, seed } = settings;
     const description = `${info.description} Generated: ${classes} classes × ${perClass} images, ${imageSize} px, seed ${seed}.`;
-    created = await repo.create(`${info.title} (demo)`, 'demo', description);
+    created = await repo.create(demoDatasetName(kind, settings), 'demo', description);
     return (await repo.commitSamples(created.id, staged)).dataset;
   } catch (e) {
     try {

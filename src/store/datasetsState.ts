@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand/vanilla';
 import type { Box } from '../core/data/sampleSource.ts';
-import type { DemoDatasetKind } from '../import/demoDatasets.ts';
+import type { DemoDatasetKind, DemoDatasetOptions } from '../import/demoDatasets.ts';
 import type { BadFile, ImportEntry, ImportOptions, ImportProgress, ImportReport } from '../import/importFiles.ts';
 import type { DatasetRepo } from '../storage/datasetRepo.ts';
 import type { DatasetRecord, SampleRecord } from '../storage/storageRecords.ts';
@@ -14,9 +14,9 @@ export interface DatasetsDeps {
   repo(): Promise<DatasetRepo>;
   /** importFiles with the page's probe and quota check bound. */
   importFiles(repo: DatasetRepo, entries: ImportEntry[], options: Omit<ImportOptions, 'probe' | 'ensureSpace'>): Promise<ImportReport>;
-  createDemo(repo: DatasetRepo, kind: DemoKind): Promise<DatasetRecord>;
-  /** Whether `dataset` is the generated demo of `kind` (so presets reuse it rather than make another). */
-  isDemo(dataset: DatasetRecord, kind: DemoKind): boolean;
+  createDemo(repo: DatasetRepo, kind: DemoKind, options?: DemoDatasetOptions): Promise<DatasetRecord>;
+  /** Whether `dataset` is the generated demo of `kind` with these settings (so presets reuse it rather than make another). */
+  isDemo(dataset: DatasetRecord, kind: DemoKind, options?: DemoDatasetOptions): boolean;
   /** Called after every write, so the storage used / quota on screen follows. */
   storageChanged(): void;
   requestPersistence(): Promise<boolean>;
@@ -45,9 +45,9 @@ export interface DatasetsState {
   rename(id: string, name: string): Promise<void>;
   remove(id: string): Promise<void>;
   merge(ids: string[], name: string): Promise<DatasetRecord | undefined>;
-  createDemo(kind: DemoKind): Promise<DatasetRecord | undefined>;
-  /** The demo dataset of `kind`, created when there is none yet. Throws on failure (callers report it). */
-  ensureDemo(kind: DemoKind): Promise<DatasetRecord>;
+  createDemo(kind: DemoKind, options?: DemoDatasetOptions): Promise<DatasetRecord | undefined>;
+  /** The demo dataset of `kind` with these settings (the kind's defaults when left out), created when there is none yet. Throws on failure (callers report it). */
+  ensureDemo(kind: DemoKind, options?: DemoDatasetOptions): Promise<DatasetRecord>;
   dismissError(): void;
 
   selectedId?: string;
@@ -129,25 +129,26 @@ export function datasetsState(deps: DatasetsDeps): StateCreator<DatasetsState> {
       }
     }
 
-    const demosInFlight = new Map<DemoKind, Promise<DatasetRecord>>();
+    const demosInFlight = new Map<string, Promise<DatasetRecord>>();
 
-    /** One creation per kind at a time: a double click or Home and Models asking together get the same dataset. */
-    function ensureDemo(kind: DemoKind): Promise<DatasetRecord> {
-      let pending = demosInFlight.get(kind);
+    /** One creation per kind and settings at a time: a double click or Home and Models asking together get the same dataset. */
+    function ensureDemo(kind: DemoKind, options: DemoDatasetOptions = {}): Promise<DatasetRecord> {
+      const key = JSON.stringify([kind, options.classes, options.perClass, options.imageSize, options.seed]);
+      let pending = demosInFlight.get(key);
       if (!pending) {
-        pending = findOrCreateDemo(kind).finally(() => demosInFlight.delete(kind));
-        demosInFlight.set(kind, pending);
+        pending = findOrCreateDemo(kind, options).finally(() => demosInFlight.delete(key));
+        demosInFlight.set(key, pending);
       }
       return pending;
     }
 
-    async function findOrCreateDemo(kind: DemoKind): Promise<DatasetRecord> {
+    async function findOrCreateDemo(kind: DemoKind, options: DemoDatasetOptions): Promise<DatasetRecord> {
       await get().refresh();
-      const existing = get().datasets.find((d) => deps.isDemo(d, kind));
+      const existing = get().datasets.find((d) => deps.isDemo(d, kind, options));
       if (existing) return existing;
       set({ busy: `creating the ${kind} demo dataset` });
       try {
-        const created = await deps.createDemo(await deps.repo(), kind);
+        const created = await deps.createDemo(await deps.repo(), kind, options);
         await get().refresh();
         return created;
       } finally {
@@ -209,9 +210,9 @@ export function datasetsState(deps: DatasetsDeps): StateCreator<DatasetsState> {
         return merged;
       },
 
-      async createDemo(kind) {
+      async createDemo(kind, options) {
         try {
-          const dataset = await ensureDemo(kind);
+          const dataset = await ensureDemo(kind, options);
           await get().select(dataset.id);
           return dataset;
         } catch (e) {
