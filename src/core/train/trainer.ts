@@ -14,7 +14,9 @@ import {
 import { createSchedule, type LrSchedule } from '../optim/schedules/index.ts';
 import { modelConvention, modelSemantics, type RunSpec } from '../spec/runSpec.ts';
 import type { WeightLoadReport } from '../pretrained/importNamedWeights.ts';
+import { importFaceApiWeights } from '../pretrained/importFaceApiWeights.ts';
 import { importTorchWeights } from '../pretrained/importTorchWeights.ts';
+import type { TfjsWeight } from '../pretrained/tfjsWeightsManifest.ts';
 import type { SafetensorsFile } from '../pretrained/safetensors.ts';
 import type { WeightNaming } from '../pretrained/torchModuleNames.ts';
 import { frozenPart, type FrozenPart } from './frozenPart.ts';
@@ -47,9 +49,10 @@ export interface TrainerOptions {
   resume?: Checkpoint;
   /**
    * Weights to start from (spec.model.initialWeights, loaded by the host): the studio's own
-   * (matched by name and shape), or a PyTorch state_dict mapped by the architecture's names.
+   * (matched by name and shape), a PyTorch state_dict mapped by the architecture's names, or
+   * face-api.js' face recognition weights (faceRecognitionNet).
    */
-  initialWeights?: StoredTensor[] | { safetensors: SafetensorsFile; naming: WeightNaming };
+  initialWeights?: StoredTensor[] | { safetensors: SafetensorsFile; naming: WeightNaming } | { faceApi: ReadonlyMap<string, TfjsWeight> };
   /** Clock in ms; injectable so tests can pin timing figures. */
   now?: () => number;
   /**
@@ -139,6 +142,7 @@ export class Trainer {
     try {
       const initial = options.initialWeights;
       if (Array.isArray(initial)) writeWeights(this.model, initial, 'matching');
+      else if (initial && 'faceApi' in initial) this.initialWeightsReport = importFaceApiWeights(this.model, initial.faceApi);
       else if (initial) this.initialWeightsReport = importTorchWeights(this.model, initial.safetensors, { architecture: spec.model.architecture, naming: initial.naming });
       if (options.resume) this.restore(options.resume);
     } catch (e) {
