@@ -1,5 +1,7 @@
 import { memo } from 'react';
-import { architectures, type RunSpecInput, type SpecProblem } from '../../core/spec/runSpec.ts';
+import { BACKBONE_BLOCKS } from '../../core/models/backboneBlocks.ts';
+import { architectures, type Architecture, type RunSpecInput, type SpecProblem } from '../../core/spec/runSpec.ts';
+import { InitialWeightsField } from './InitialWeightsField.tsx';
 import { NumberField, SelectField, TextField, ToggleField, type FieldContext } from './SpecFields.tsx';
 import { getAt, setAt } from './specPath.ts';
 
@@ -44,6 +46,8 @@ export const RunForm = memo(function RunForm({ spec, problems, onChange }: RunFo
   const scheduleType = getAt(spec, 'schedule.type') ?? 'constant';
   const lossType = getAt(spec, 'loss.type');
   const taskKind = getAt(spec, 'task.kind');
+  const architecture = getAt(spec, 'model.architecture');
+  const blocks = (architectures as readonly unknown[]).includes(architecture) ? BACKBONE_BLOCKS[architecture as Architecture] : undefined;
 
   return (
     <form className="run-form" aria-label="Run settings" onSubmit={(e) => e.preventDefault()}>
@@ -65,6 +69,15 @@ export const RunForm = memo(function RunForm({ spec, problems, onChange }: RunFo
           // The model's input and the data's resolution must agree, so one field sets both.
           onValue={(v) => onChange(setAt(setAt(spec, 'model.inputSize', v), 'data.imageSize', v))}
         />
+        <NumberField
+          ctx={ctx}
+          path="model.frozenLayers"
+          label="Frozen blocks"
+          step={1}
+          min={0}
+          {...(blocks ? { max: blocks.count, hint: `0–${blocks.count}: ${blocks.what}; ${blocks.count} freezes the whole backbone (with no augmentation its features are computed once)` } : {})}
+        />
+        <InitialWeightsField spec={spec} onChange={onChange} />
       </fieldset>
 
       <fieldset>
