@@ -13,7 +13,7 @@ import { torchReference } from '../../test/torchReference.ts';
 import { fetchFaceApiWeights, loadBrowserInitialWeights } from './browserInitialWeights.ts';
 import { createEngineHost, type EngineHost } from './engineHost.ts';
 import type { FromEngine } from './protocol.ts';
-import { storeRun } from './testing/runFixtures.ts';
+import { storeRun, tinyRunSpec } from './testing/runFixtures.ts';
 
 /** face-api's model folder over HTTP, as the built studio serves its assets; `/broken/` answers 404. */
 let server: Server;
@@ -146,5 +146,21 @@ describe('the engine with initial weights', () => {
     const stem = (await storage.runs.getCheckpoint('face', 'final'))?.weights.find((w) => w.name === 'stem_conv/kernel');
     // Frozen, so after training it still holds face-api's dequantized filters exactly.
     expect(stem?.data).toEqual((await faceApiOverHttp()).get('conv32_down/conv/filters')?.data);
+  });
+
+  it("reports what a run's checkpoint gives a fine-tune: matched by name and shape, a head of another class count left fresh", async () => {
+    const storage = await openStudioStorage(`checkpoint-${crypto.randomUUID()}`);
+    opened.push(storage);
+    const { host, posted } = await hostWith(storage);
+    await storeRun(storage.runs, tinyRunSpec(1), 'base');
+    await host.handle({ type: 'train', runId: 'base' });
+    const fineTune = tinyRunSpec(1, { kind: 'synthetic', generator: 'shapes', classes: 4, perClass: 6 });
+    fineTune.model.initialWeights = { from: 'checkpoint', path: 'base' };
+    await host.handle({ type: 'checkWeights', requestId: 'ft', spec: fineTune });
+    const answer = posted.find((m) => m.type === 'checkWeightsResult' && m.requestId === 'ft');
+    expect(answer).toMatchObject({ lines: [expect.stringMatching(/^loaded (\d+) of (\d+) weights from the run's checkpoint/), 'left fresh (no weight of that name and shape in the checkpoint): logits'] });
+    const [, loaded, all] = /loaded (\d+) of (\d+)/.exec((answer as { lines: string[] }).lines[0])!;
+    // Every weight but the logits' kernel and bias.
+    expect(Number(loaded)).toBe(Number(all) - 2);
   });
 });

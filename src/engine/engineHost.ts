@@ -16,6 +16,8 @@ import { importInitialWeights, loadBrowserInitialWeights, type InitialWeightsSto
 import { describeWeightLoadReport } from '../core/pretrained/importNamedWeights.ts';
 import type { TfjsWeight } from '../core/pretrained/tfjsWeightsManifest.ts';
 import { readSafetensors } from '../core/pretrained/safetensors.ts';
+import type { StoredTensor } from '../core/train/checkpoint.ts';
+import { writeWeights } from '../core/train/weightTransfer.ts';
 
 export interface EngineHostOptions {
   storage: () => Promise<Pick<StudioStorage, 'datasets' | 'runs'> & Partial<Pick<StudioStorage, 'weights'>>>;
@@ -246,7 +248,17 @@ export function createEngineHost(o: EngineHostOptions): EngineHost {
     const model = buildModel({ model: spec.model, channels: spec.data.channels, task: spec.task, numClasses: numClasses ?? 2, seed: spec.training.seed, convention: modelConvention(spec), freezing: modelSemantics(spec) });
     try {
       const report = importInitialWeights(model, loaded, spec.model.architecture);
-      const lines = report ? describeWeightLoadReport(report) : [`the checkpoint's weights match this model by layer name and shape`];
+      let lines: string[];
+      if (report) lines = describeWeightLoadReport(report);
+      else {
+        // A run's checkpoint: matched by layer name and shape, as the Trainer writes it.
+        const matched = writeWeights(model, loaded as StoredTensor[], 'matching');
+        const fresh = [...new Set(matched.skipped.map((w) => w.split('/')[0]))];
+        lines = [
+          `loaded ${matched.loaded} of ${model.weights.length} weights from the run's checkpoint (matched by layer name and shape)`,
+          ...(fresh.length > 0 ? [`left fresh (no weight of that name and shape in the checkpoint): ${fresh.slice(0, 6).join(', ')}${fresh.length > 6 ? `, and ${fresh.length - 6} more` : ''}`] : []),
+        ];
+      }
       if (numClasses === undefined) lines.push('the head is sized once a dataset is chosen');
       o.post({ type: 'checkWeightsResult', requestId: msg.requestId, lines, ...(report ? { report } : {}) });
     } finally {
