@@ -124,6 +124,17 @@ export const InitialWeightsField = memo(function InitialWeightsField({ spec, onC
     });
   };
 
+  /** Deletes a kept file (not the one the draft names); runs that started from it keep their checkpoints. */
+  async function forget(record: WeightFileRecord) {
+    try {
+      const weights = (await studioStorage()).weights;
+      await weights.delete(record.sha256);
+      setKept(await weights.list());
+    } catch (e) {
+      setProblem(`Could not delete ${record.name}: ${errorText(e)}`);
+    }
+  }
+
   function onDrop(e: DragEvent) {
     e.preventDefault();
     setDragging(false);
@@ -218,6 +229,23 @@ export const InitialWeightsField = memo(function InitialWeightsField({ spec, onC
             </option>
           ))}
         </select>
+      )}
+      {(choice === 'kept' || choice === 'file' || choice === 'url') && kept.length > 0 && (
+        <details className="field-hint" data-testid="train.weights.keptList">
+          <summary>
+            {kept.length} weight file{kept.length === 1 ? '' : 's'} kept in this browser, {formatBytes(kept.reduce((n, k) => n + k.size, 0))}
+          </summary>
+          <ul>
+            {kept.map((k) => (
+              <li key={k.sha256}>
+                {k.name} · {formatBytes(k.size)}{' '}
+                <button type="button" className="link" disabled={k.sha256 === sha || busy !== undefined} title={k.sha256 === sha ? 'the draft starts from it' : undefined} onClick={() => void forget(k)}>
+                  delete
+                </button>
+              </li>
+            ))}
+          </ul>
+        </details>
       )}
 
       {busy && (
