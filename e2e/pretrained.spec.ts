@@ -154,3 +154,32 @@ test('pretrained start from a URL: progress, kept in IndexedDB, no second downlo
   await expect(page.getByTestId('train.weights.report')).toContainText(/loaded \d+ tensors into mobilenetV2/, { timeout: 60_000 });
   expect(requests).toBe(1);
 });
+
+// The shipped face model: face-api's weights are files of the build, which the service worker
+// caches, so the Models page's "Start from face-api's weights" loads them with no network.
+test("face-api's shipped weights load offline: the Models page starts a draft from them and the load report shows", async ({ context, page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto('/');
+  await expect(page.getByTestId('status.backend')).toHaveText(/^WebGPU · /);
+  await page.evaluate(`(async () => {
+    await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) {
+      await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
+    }
+  })()`);
+  await context.setOffline(true);
+  await page.reload();
+  await page.getByTestId('nav.models').click();
+  const card = page.getByTestId('models.card.faceRecognitionNet');
+  await card.getByTestId('models.pretrained').locator('summary').click();
+  await expect(card.getByTestId('models.pretrained.checked')).toHaveText('shipped · offline');
+  await expect(page.getByTestId('models.card.resnet18').getByTestId('models.pretrained.checked')).toHaveText('checked by name only');
+  await card.getByTestId('models.useShipped').click();
+  await expect(page).toHaveURL(/#\/train$/);
+  await expect(page.getByTestId('train.weights.choice')).toHaveValue('faceApi');
+  // 117: every weight of face-api's manifest (counted from its JSON); the head is the studio's own.
+  await expect(page.getByTestId('train.weights.report')).toContainText('loaded 117 tensors into faceRecognitionNet (face-api names)', { timeout: 60_000 });
+  await context.setOffline(false);
+  expect(errors).toEqual([]);
+});
