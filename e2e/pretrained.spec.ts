@@ -80,6 +80,14 @@ test('pretrained start: drop a PyTorch safetensors file, see its load report, tr
   await expect(problem).toHaveCount(0);
   expect(await keptWeightFiles(page)).toBe(1);
 
+  // Another architecture under the same weights: checked again, refused, and Start waits.
+  await page.getByTestId('train.field.model.architecture').selectOption('resnet18');
+  await expect(report).toContainText("These weights do not load into this model: checking the initial weights failed: these weights are not for resnet18 with torchvision's names", { timeout: 60_000 });
+  await expect(page.getByTestId('train.start')).toBeDisabled();
+  await expect(page.getByTestId('train.start')).toHaveAttribute('title', 'The initial weights do not load into this model: choose others, or random.');
+  await page.getByTestId('train.field.model.architecture').selectOption('mobilenetV2');
+  await expect(report).toContainText(/loaded \d+ tensors into mobilenetV2/, { timeout: 60_000 });
+
   // frozenLayers is a form field whose range is checked before start.
   const frozen = page.getByTestId('train.field.model.frozenLayers');
   await frozen.fill('20');

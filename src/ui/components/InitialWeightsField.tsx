@@ -58,6 +58,8 @@ function sourceKey(spec: RunSpecInput): string | undefined {
 
 interface Shown {
   key: string;
+  /** The engine's refusal of the draft's weights, as it said it. */
+  refused?: string;
   lines: string[];
   changed: string[];
   loaded?: { weight: string; from: string }[];
@@ -70,7 +72,16 @@ interface Shown {
  * the model the draft builds, and the load report is shown; the draft changes only when the
  * weights load, and a file is kept (by SHA-256) only then.
  */
-export const InitialWeightsField = memo(function InitialWeightsField({ spec, onChange }: { spec: RunSpecInput; onChange(spec: RunSpecInput): void }) {
+export const InitialWeightsField = memo(function InitialWeightsField({
+  spec,
+  onChange,
+  onProblem,
+}: {
+  spec: RunSpecInput;
+  onChange(spec: RunSpecInput): void;
+  /** Why the draft's weights do not load into its model (undefined when they do, or while unchecked): Start waits on it. */
+  onProblem?(problem: string | undefined): void;
+}) {
   const architecture = spec.model?.architecture;
   const current = choiceOf(spec);
   const [choice, setChoice] = useState<Choice>(current);
@@ -98,7 +109,7 @@ export const InitialWeightsField = memo(function InitialWeightsField({ spec, onC
     deps
       .check(spec)
       .then((c) => live && setShown({ key, lines: c.lines, changed: [], ...(c.report ? { loaded: c.report.loaded } : {}) }))
-      .catch((e: unknown) => live && setShown({ key, lines: [`These weights do not load into this model: ${errorText(e)}`], changed: [] }));
+      .catch((e: unknown) => live && setShown({ key, lines: [`These weights do not load into this model: ${errorText(e)}`], changed: [], refused: errorText(e) }));
     return () => {
       live = false;
     };
@@ -163,6 +174,9 @@ export const InitialWeightsField = memo(function InitialWeightsField({ spec, onC
     }
     if (next === 'faceApi') void apply("Loading face-api's weights", () => startFromFaceApi(useSessionStore.getState().draftSpec, deps));
   }
+
+  const refused = shown && shown.key === key ? shown.refused : undefined;
+  useEffect(() => onProblem?.(refused), [refused, onProblem]);
 
   const catalog = architecture ? (pretrainedCatalog[architecture] ?? []) : [];
   const report = shown && shown.key === key ? shown : undefined;

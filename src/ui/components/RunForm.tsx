@@ -9,6 +9,8 @@ interface RunFormProps {
   spec: RunSpecInput;
   problems: readonly SpecProblem[];
   onChange(spec: RunSpecInput): void;
+  /** Why the draft's initial weights do not load (InitialWeightsField's check), for Start to wait on. */
+  onWeightsProblem?(problem: string | undefined): void;
 }
 
 /** What a section becomes when its type changes: the new type's required fields, with usable values. */
@@ -39,7 +41,7 @@ const parseList = (text: string): number[] =>
 const formatList = (value: unknown): string => (Array.isArray(value) ? value.join(', ') : '');
 
 /** The main RunSpec fields as a form; every other field stays as the JSON editor left it. */
-export const RunForm = memo(function RunForm({ spec, problems, onChange }: RunFormProps) {
+export const RunForm = memo(function RunForm({ spec, problems, onChange, onWeightsProblem }: RunFormProps) {
   const ctx: FieldContext = { spec, problems, set: (path, value) => onChange(setAt(spec, path, value)) };
   const lr = Number(getAt(spec, 'optimizer.lr')) || 0.001;
   const optimizerType = getAt(spec, 'optimizer.type');
@@ -77,7 +79,7 @@ export const RunForm = memo(function RunForm({ spec, problems, onChange }: RunFo
           min={0}
           {...(blocks ? { max: blocks.count, hint: `0–${blocks.count}: ${blocks.what}; ${blocks.count} freezes the whole backbone (with no augmentation its features are computed once)` } : {})}
         />
-        <InitialWeightsField spec={spec} onChange={onChange} />
+        <InitialWeightsField spec={spec} onChange={onChange} {...(onWeightsProblem ? { onProblem: onWeightsProblem } : {})} />
       </fieldset>
 
       <fieldset>
