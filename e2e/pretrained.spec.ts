@@ -125,7 +125,6 @@ test('pretrained start: drop a PyTorch safetensors file, see its load report, tr
   await page.getByTestId('train.preset').selectOption('002-transfer');
   await expect(page.getByTestId('train.preset')).toHaveValue('002-transfer');
   await expect(page.getByTestId('train.focusRun')).toHaveValue('');
-  await expect(page.getByTestId('train.weights.choice')).toHaveValue('random');
   expect(errors).toEqual([]);
 });
 
