@@ -1,12 +1,16 @@
 import 'fake-indexeddb/auto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { StorageFullError } from '../storage/storageFullError.ts';
 import { writeSafetensors } from '../core/pretrained/safetensors.ts';
 import type { RunSpecInput } from '../core/spec/runSpec.ts';
 import { openStudioStorage, type StudioStorage } from '../storage/studioStorage.ts';
 import { draftWithoutWeights, draftWithWeights, startFromSafetensors, type PretrainedStartDeps } from './pretrainedStart.ts';
 
 const opened: StudioStorage[] = [];
-afterEach(() => opened.splice(0).forEach((s) => s.db.close()));
+afterEach(() => {
+  vi.restoreAllMocks();
+  opened.splice(0).forEach((s) => s.db.close());
+});
 
 const draft = {
   version: 2,
@@ -63,5 +67,21 @@ describe('startFromSafetensors', () => {
     await expect(startFromSafetensors(draft, file.subarray(0, 20), { name: 'cut.safetensors' }, d)).rejects.toThrow('“cut.safetensors” is not a safetensors file the studio can read');
     expect(checked).toBe(1);
     expect(await storage.weights.list()).toEqual([]);
+  });
+
+  it('says the storage is full when the file does not fit, gives no draft, and keeps what was kept before', async () => {
+    const { deps: d, storage } = await deps(async () => ({ lines: ['loaded'] }));
+    const before = await storage.weights.put(Uint8Array.of(1, 2, 3), { name: 'old.safetensors' });
+    // fake-indexeddb has no quota: the bytes' put fails as a full disk would.
+    const put = IDBObjectStore.prototype.put;
+    vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
+      if (this.name === 'weightBytes') throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      return put.apply(this, args);
+    });
+    const failure = startFromSafetensors(draft, file, { name: 'resnet18.safetensors' }, d);
+    await expect(failure).rejects.toBeInstanceOf(StorageFullError);
+    await expect(failure).rejects.toThrow("The browser's storage is full: keeping the weights “resnet18.safetensors”");
+    vi.restoreAllMocks();
+    expect(await storage.weights.list()).toEqual([before]);
   });
 });
