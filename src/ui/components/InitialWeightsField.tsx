@@ -95,7 +95,11 @@ export const InitialWeightsField = memo(function InitialWeightsField({
   const abort = useRef<AbortController | undefined>(undefined);
   const key = sourceKey(spec);
 
-  useEffect(() => setChoice(current), [current]);
+  const path = (spec.model?.initialWeights as { path?: string } | undefined)?.path;
+  useEffect(() => {
+    setChoice(current);
+    if (current === 'url' && path) setUrl(path);
+  }, [current, path]);
   useEffect(() => {
     void studioStorage()
       .then((s) => s.weights.list())
