@@ -16,7 +16,7 @@ export interface EnginePort {
   terminate?(): void;
 }
 
-type Reply = Extract<FromEngine, { type: 'lrFindResult' | 'estimateResult' | 'evaluateResult' | 'exportResult' | 'predictorReady' | 'predictResult' }>;
+type Reply = Extract<FromEngine, { type: 'lrFindResult' | 'estimateResult' | 'evaluateResult' | 'exportResult' | 'predictorReady' | 'predictResult' | 'checkWeightsResult' }>;
 type ReplyOf<T extends Reply['type']> = Extract<Reply, { type: T }>;
 type Request = Extract<ToEngine, { requestId: string }>;
 /** A request as the caller writes it: the client adds the id. */
@@ -66,6 +66,11 @@ export class EngineClient {
       ...(options ? { options } : {}),
     });
     return reply.result;
+  }
+
+  /** What the spec's initial weights load into its model (the load report's lines); rejects with the refusal. */
+  async checkWeights(spec: RunSpecInput, file?: Uint8Array): Promise<Extract<FromEngine, { type: 'checkWeightsResult' }>> {
+    return this.request('checkWeightsResult', { type: 'checkWeights', spec, ...(file ? { file } : {}) });
   }
 
   async estimate(spec: RunSpecInput): Promise<MemoryEstimate> {

@@ -12,10 +12,18 @@ import type { ComputeChoice, FromEngine, MemoryEstimate, ToEngine } from './prot
 import { RunSession } from './runSession.ts';
 import type { ComputeSelection } from './selectComputeBackend.ts';
 import { errorMessage } from './errorMessage.ts';
+import { importInitialWeights, loadBrowserInitialWeights, type InitialWeightsStores } from './browserInitialWeights.ts';
+import { describeWeightLoadReport } from '../core/pretrained/importNamedWeights.ts';
+import type { TfjsWeight } from '../core/pretrained/tfjsWeightsManifest.ts';
+import { readSafetensors } from '../core/pretrained/safetensors.ts';
+import type { StoredTensor } from '../core/train/checkpoint.ts';
+import { writeWeights } from '../core/train/weightTransfer.ts';
 
 export interface EngineHostOptions {
-  storage: () => Promise<Pick<StudioStorage, 'datasets' | 'runs'>>;
+  storage: () => Promise<Pick<StudioStorage, 'datasets' | 'runs'> & Partial<Pick<StudioStorage, 'weights'>>>;
   decoder: ImageDecoder;
+  /** face-api.js' face recognition weights as this host serves them (the worker: the build's assets). */
+  faceApiWeights?: () => Promise<Map<string, TfjsWeight>>;
   /** Starts the backend for a compute choice (`selectComputeBackend`); rejects, saying why, when none starts. */
   selectBackend: (compute: ComputeChoice) => Promise<ComputeSelection>;
   /** Holds a lock named after the run while `work` runs, so another page can tell the run is alive. */
@@ -117,9 +125,11 @@ export function createEngineHost(o: EngineHostOptions): EngineHost {
     job = current;
     try {
       await lockRun(runId, async () => {
-        const [s, { runs, datasets }] = await Promise.all([backend(), o.storage()]);
+        const [s, { runs, datasets, weights }] = await Promise.all([backend(), o.storage()]);
         current.session = new RunSession({
           runs,
+          ...(weights ? { weights } : {}),
+          ...(o.faceApiWeights ? { faceApiWeights: o.faceApiWeights } : {}),
           runId,
           openSource: (spec) => openBrowserSource(spec, datasets, o.decoder),
           backend: s.backend,
@@ -217,6 +227,45 @@ export function createEngineHost(o: EngineHostOptions): EngineHost {
     }
   }
 
+  /**
+   * The draft's initial weights written into the model the run would build (its classes
+   * from the dataset), to show the load report before anything trains; a file for another
+   * architecture is refused with the importer's sentence. Nothing is stored.
+   */
+  async function checkWeights(msg: Extract<ToEngine, { type: 'checkWeights' }>): Promise<void> {
+    const spec = parseRunSpec(msg.spec);
+    const source = spec.model.initialWeights;
+    if (!source) throw new Error('the draft names no initial weights');
+    const storage = await o.storage();
+    const stores: InitialWeightsStores = { runs: storage.runs, ...(storage.weights ? { weights: storage.weights } : {}), ...(o.faceApiWeights ? { faceApiWeights: o.faceApiWeights } : {}) };
+    const loaded = msg.file && source.from === 'safetensors' ? { safetensors: readSafetensors(msg.file), naming: source.naming } : await loadBrowserInitialWeights(source, stores);
+    let numClasses: number | undefined;
+    try {
+      numClasses = await classCount(spec);
+    } catch {
+      // No dataset yet: the backbone is checked all the same; the head is sized for two classes.
+    }
+    const model = buildModel({ model: spec.model, channels: spec.data.channels, task: spec.task, numClasses: numClasses ?? 2, seed: spec.training.seed, convention: modelConvention(spec), freezing: modelSemantics(spec) });
+    try {
+      const report = importInitialWeights(model, loaded, spec.model.architecture);
+      let lines: string[];
+      if (report) lines = describeWeightLoadReport(report);
+      else {
+        // A run's checkpoint: matched by layer name and shape, as the Trainer writes it.
+        const matched = writeWeights(model, loaded as StoredTensor[], 'matching');
+        const fresh = [...new Set(matched.skipped.map((w) => w.split('/')[0]))];
+        lines = [
+          `loaded ${matched.loaded} of ${model.weights.length} weights from the run's checkpoint (matched by layer name and shape)`,
+          ...(fresh.length > 0 ? [`left fresh (no weight of that name and shape in the checkpoint): ${fresh.slice(0, 6).join(', ')}${fresh.length > 6 ? `, and ${fresh.length - 6} more` : ''}`] : []),
+        ];
+      }
+      if (numClasses === undefined) lines.push('the head is sized once a dataset is chosen');
+      o.post({ type: 'checkWeightsResult', requestId: msg.requestId, lines, ...(report ? { report } : {}) });
+    } finally {
+      model.dispose();
+    }
+  }
+
   return {
     async handle(msg: ToEngine): Promise<void> {
       switch (msg.type) {
@@ -246,6 +295,8 @@ export function createEngineHost(o: EngineHostOptions): EngineHost {
           return modelJob(msg.requestId, 'enrolling', false, () => models.enroll(msg));
         case 'unloadPredictor':
           return models.unload();
+        case 'checkWeights':
+          return modelJob(msg.requestId, 'checking the initial weights', false, () => checkWeights(msg));
         default: {
           const unknown: never = msg;
           o.post({ type: 'error', message: `the engine does not understand message ${JSON.stringify(unknown)}` });

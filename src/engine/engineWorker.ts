@@ -10,6 +10,7 @@ import { STUDIO_KERNEL_SETS } from '../kernels/studioKernelSets.ts';
 import { browserDecoder } from '../import/browserDecoder.ts';
 import { openStudioStorage, type StudioStorage } from '../storage/studioStorage.ts';
 import { createEngineHost } from './engineHost.ts';
+import { faceApiAssetWeights } from './faceApiAssets.ts';
 import { selectComputeBackend, type StartedBackend } from './selectComputeBackend.ts';
 import { webglRenderer } from './webglRenderer.ts';
 import { webgpuAdapterLabel, type WebGpuBackendLike } from './webgpuAdapterLabel.ts';
@@ -71,6 +72,7 @@ function studioStorage(): Promise<StudioStorage> {
 const host = createEngineHost({
   storage: studioStorage,
   decoder: browserDecoder,
+  faceApiWeights: faceApiAssetWeights,
   selectBackend: (compute) => selectComputeBackend(compute, startBackend),
   lockRun: async (runId, work) => {
     await navigator.locks.request(runLockName(runId), work);

@@ -7,6 +7,7 @@ import type { ExportFile } from '../core/export/exportModel.ts';
 import type { DecodedImage } from '../core/data/sampleSource.ts';
 import type { Prediction } from '../core/train/predictor.ts';
 import type { CheckpointSlot, RunStatus } from '../storage/storageRecords.ts';
+import type { WeightLoadReport } from '../core/pretrained/importNamedWeights.ts';
 
 export type BackendPreference = 'webgpu' | 'webgl' | 'cpu';
 /** What the person asked to train on: `auto` (the fastest backend found) or one backend by name. */
@@ -55,7 +56,12 @@ export type ToEngine =
   | { type: 'predict'; requestId: string; image: DecodedImage }
   /** Adds a person to the loaded embedding model's gallery from one image. */
   | { type: 'enroll'; requestId: string; name: string; image: DecodedImage }
-  | { type: 'unloadPredictor' };
+  | { type: 'unloadPredictor' }
+  /**
+   * Loads the spec's model.initialWeights into the model it builds and reports what loaded
+   * (nothing is stored); `file`, a safetensors source's bytes not yet kept in IndexedDB.
+   */
+  | { type: 'checkWeights'; requestId: string; spec: RunSpecInput; file?: Uint8Array };
 
 export type EvalSplit = 'train' | 'val' | 'test';
 export type ExportFormat = 'tfjs' | 'onnx';
@@ -92,6 +98,8 @@ export type FromEngine =
   | { type: 'exportResult'; requestId: string; files: ExportFile[] }
   | { type: 'predictorReady'; requestId: string; info: PredictorInfo }
   | { type: 'predictResult'; requestId: string; prediction: Prediction }
+  /** `lines`: describeWeightLoadReport's; `report` for a PyTorch or face-api file (none for a run's checkpoint). */
+  | { type: 'checkWeightsResult'; requestId: string; lines: string[]; report?: WeightLoadReport }
   /** A backend change asked for while a job holds the engine: nothing changed, `reason` says what holds it. */
   | { type: 'computeRefused'; reason: string }
   | { type: 'error'; runId?: string; requestId?: string; message: string };

@@ -1,15 +1,16 @@
 import type { SampleSource } from '../core/data/sampleSource.ts';
 import { parseRunSpec, type RunSpec } from '../core/spec/runSpec.ts';
-import type { Checkpoint, StoredTensor } from '../core/train/checkpoint.ts';
+import type { Checkpoint } from '../core/train/checkpoint.ts';
 import { prepareData, type PreparedData } from '../core/train/prepareData.ts';
-import { Trainer, type TrainerOptions } from '../core/train/trainer.ts';
+import { Trainer } from '../core/train/trainer.ts';
 import type { CheckpointKind, EndReason, EpochEvent, TrainEvent } from '../core/train/trainEvent.ts';
 import type { RunRepo } from '../storage/runRepo.ts';
 import type { RunRecord, RunStatus } from '../storage/storageRecords.ts';
 import type { FromEngine } from './protocol.ts';
 import { RunEventWriter } from './runEventWriter.ts';
 import { errorMessage } from './errorMessage.ts';
-import { fetchFaceApiWeights } from './fetchFaceApiWeights.ts';
+import { loadBrowserInitialWeights, type InitialWeightsStores, type LoadedInitialWeights } from './browserInitialWeights.ts';
+import { describeWeightLoadReport } from '../core/pretrained/importNamedWeights.ts';
 
 export interface RunSessionOptions {
   runs: RunRepo;
@@ -22,6 +23,9 @@ export interface RunSessionOptions {
   /** Continue from the run's 'last' checkpoint; without one the run starts over (and says so). */
   resume: boolean;
   post: (message: FromEngine) => void;
+  /** Where spec.model.initialWeights' files are kept (a run's checkpoint needs only `runs`). */
+  weights?: InitialWeightsStores['weights'];
+  faceApiWeights?: InitialWeightsStores['faceApiWeights'];
   /** Hands the Trainer to the host (or a test) once it is built. */
   onTrainer?: (trainer: Trainer) => void;
   /** How long events wait in memory before they are written, in ms. */
@@ -37,7 +41,7 @@ const STATUS_OF: Record<EndReason, RunStatus> = {
 };
 
 /** Fields a fresh start clears: they describe an earlier attempt. */
-const ATTEMPT_FIELDS = ['message', 'startedAt', 'endedAt', 'lastMetrics', 'best', 'test', 'resumeFrom', 'totalSteps', 'classNames'] as const;
+const ATTEMPT_FIELDS = ['message', 'initialWeightsReport', 'startedAt', 'endedAt', 'lastMetrics', 'best', 'test', 'resumeFrom', 'totalSteps', 'classNames'] as const;
 
 
 /**
@@ -182,21 +186,16 @@ export class RunSession {
     await runs.reset(reset);
   }
 
-  /** spec.model.initialWeights as the browser holds them: another run's best (else last) checkpoint, or face-api's shipped weights. */
-  private async initialWeights(spec: RunSpec): Promise<TrainerOptions['initialWeights']> {
+  /** spec.model.initialWeights as the browser resolves them (loadBrowserInitialWeights). */
+  private async initialWeights(spec: RunSpec): Promise<LoadedInitialWeights | undefined> {
     const from = spec.model.initialWeights;
     if (!from) return undefined;
-    if (from.from === 'faceApi') return { faceApi: await fetchFaceApiWeights() };
-    if (from.from === 'tfjs' || from.from === 'safetensors') {
-      throw new Error(`model.initialWeights from a ${from.from} file path (${from.path}) is not read in the browser; start from a run's checkpoint, or train with the CLI`);
-    }
-    const { runs } = this.o;
-    const ckpt = (await runs.getCheckpoint(from.path, 'best')) ?? (await runs.getCheckpoint(from.path, 'last'));
-    if (!ckpt) throw new Error(`model.initialWeights names run "${from.path}", which has no checkpoint to start from`);
-    return ckpt.weights;
+    const { runs, weights, faceApiWeights } = this.o;
+    return loadBrowserInitialWeights(from, { runs, ...(weights ? { weights } : {}), ...(faceApiWeights ? { faceApiWeights } : {}) });
   }
 
-  private async train(spec: RunSpec, data: PreparedData, resume?: Checkpoint, initialWeights?: TrainerOptions['initialWeights']): Promise<RunStatus> {
+  private async train(spec: RunSpec, data: PreparedData, resume?: Checkpoint, initialWeights?: LoadedInitialWeights): Promise<RunStatus> {
+    const { runs, runId } = this.o;
     const trainer = new Trainer({
       spec,
       data,
@@ -208,6 +207,8 @@ export class RunSession {
     });
     this.trainer = trainer;
     this.markBuilt(trainer);
+    // What the pretrained start loaded, kept on the run beside its spec.
+    if (trainer.initialWeightsReport) await runs.update(runId, { initialWeightsReport: describeWeightLoadReport(trainer.initialWeightsReport) });
     this.o.onTrainer?.(trainer);
     if (this.stopMessage) trainer.stop(this.stopMessage);
     const end = await trainer.fit();

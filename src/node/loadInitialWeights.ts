@@ -33,14 +33,15 @@ export async function readTfjsWeights(path: string): Promise<StoredTensor[]> {
  * checkpoint, else its last, else its final one) or a tfjs model, matched to the new model by layer name and
  * shape so a new head keeps its fresh initialization; or a PyTorch safetensors file (a
  * path, or a URL downloaded once into the cache), which the Trainer maps by the
- * architecture's torchvision names; or face-api's weights from the installed package.
+ * architecture's torchvision names; or face-api.js' face recognition weights from the
+ * installed @vladmandic/face-api (readFaceApiWeights).
  */
 export async function loadInitialWeights(
   source: NonNullable<ModelSpec['initialWeights']>,
   opts: { onProgress?: (p: WeightsDownloadProgress) => void } = {},
 ): Promise<StoredTensor[] | { safetensors: SafetensorsFile; naming: WeightNaming } | { faceApi: Map<string, TfjsWeight> }> {
-  if (source.from === 'faceApi') return { faceApi: await readFaceApiWeights() };
   if (source.from === 'tfjs') return readTfjsWeights(source.path);
+  if (source.from === 'faceApi') return { faceApi: await readFaceApiWeights() };
   if (source.from === 'safetensors') {
     const file = await readWeightsFile(source.path, opts);
     return { safetensors: readSafetensors(file.bytes), naming: source.naming };

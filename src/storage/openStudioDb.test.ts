@@ -22,6 +22,8 @@ describe('openStudioDb', () => {
       runs: { keyPath: 'id', indexes: { byCreated: 'createdAt' } },
       samples: { keyPath: ['datasetId', 'id'], indexes: { byDataset: 'datasetId', byHash: 'hash' } },
       thumbs: { keyPath: 'hash', indexes: {} },
+      weightBytes: { keyPath: 'sha256', indexes: {} },
+      weightFiles: { keyPath: 'sha256', indexes: { byUrl: 'url' } },
     });
     db.close();
   });
@@ -36,5 +38,24 @@ describe('openStudioDb', () => {
     expect(closedForUpgrade).toBe(true);
     expect(await newer.get('datasets', 'kept')).toMatchObject({ name: 'kept' });
     newer.close();
+  });
+});
+
+describe('openStudioDb upgrading a version-1 database', () => {
+  it('adds the weight stores and keeps everything stored before', async () => {
+    const name = `t-${crypto.randomUUID()}`;
+    // The version-1 schema as it shipped: only the dataset and run stores.
+    const v1 = await openDB(name, 1, {
+      upgrade(db) {
+        db.createObjectStore('datasets', { keyPath: 'id' });
+        db.createObjectStore('runs', { keyPath: 'id' }).createIndex('byCreated', 'createdAt');
+      },
+    });
+    await v1.put('runs', { id: 'old-run', createdAt: 1 });
+    v1.close();
+    const db = await openStudioDb(name);
+    expect(await db.get('runs', 'old-run')).toEqual({ id: 'old-run', createdAt: 1 });
+    expect([...db.objectStoreNames]).toEqual(expect.arrayContaining(['weightFiles', 'weightBytes']));
+    db.close();
   });
 });

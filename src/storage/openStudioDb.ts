@@ -1,5 +1,5 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { BlobRecord, CheckpointRecord, DatasetRecord, EventRecord, RunRecord, SampleRecord, ThumbRecord } from './storageRecords.ts';
+import type { BlobRecord, CheckpointRecord, DatasetRecord, EventRecord, RunRecord, SampleRecord, ThumbRecord, WeightBytesRecord, WeightFileRecord } from './storageRecords.ts';
 
 /** The IndexedDB schema; bump STUDIO_DB_VERSION and add an upgrade step for every change. */
 export interface StudioSchema extends DBSchema {
@@ -10,10 +10,14 @@ export interface StudioSchema extends DBSchema {
   runs: { key: string; value: RunRecord; indexes: { byCreated: number } };
   events: { key: [string, number]; value: EventRecord; indexes: { byRun: string } };
   checkpoints: { key: [string, string]; value: CheckpointRecord; indexes: { byRun: string } };
+  /** Pretrained weight files by SHA-256: what they are (listed without reading the bytes)... */
+  weightFiles: { key: string; value: WeightFileRecord; indexes: { byUrl: string } };
+  /** ...and their bytes, written in the same transaction. */
+  weightBytes: { key: string; value: WeightBytesRecord };
 }
 
 export const STUDIO_DB_NAME = 'webgpu-training-studio';
-export const STUDIO_DB_VERSION = 1;
+export const STUDIO_DB_VERSION = 2;
 
 /** What the page may want to tell the user about other tabs holding the database. */
 export interface StudioDbHooks {
@@ -41,6 +45,11 @@ export function openStudioDb(name: string = STUDIO_DB_NAME, hooks: StudioDbHooks
         events.createIndex('byRun', 'runId');
         const checkpoints = db.createObjectStore('checkpoints', { keyPath: ['runId', 'slot'] });
         checkpoints.createIndex('byRun', 'runId');
+      }
+      if (oldVersion < 2) {
+        const files = db.createObjectStore('weightFiles', { keyPath: 'sha256' });
+        files.createIndex('byUrl', 'url');
+        db.createObjectStore('weightBytes', { keyPath: 'sha256' });
       }
     },
     blocked() {

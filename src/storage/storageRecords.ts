@@ -42,6 +42,29 @@ export interface SampleRecord extends ManifestSample {
   addedAt: number;
 }
 
+/**
+ * A pretrained weight file (a PyTorch safetensors state_dict) kept by content: a spec's
+ * `initialWeights: {from: "safetensors", sha256}` names it, so a second run, or a classroom
+ * without network, reads it here instead of downloading it again.
+ */
+export interface WeightFileRecord {
+  sha256: string;
+  /** Bytes in the file. */
+  size: number;
+  /** The file's name as the user chose it, or the last part of its URL. */
+  name: string;
+  /** The https URL it was downloaded from; none for a file chosen from disk. */
+  url?: string;
+  /** What the file holds, as identifyTorchArchitecture reads its names ("torchvision's resnet18"), when recognised. */
+  holds?: string;
+  addedAt: number;
+}
+
+export interface WeightBytesRecord {
+  sha256: string;
+  bytes: ArrayBuffer;
+}
+
 /** Encoded image bytes, shared by every sample (in any dataset) with the same hash. */
 export interface BlobRecord {
   hash: string;
@@ -90,6 +113,8 @@ export interface RunRecord {
   status: RunStatus;
   /** Why it ended or failed, in words. */
   message?: string;
+  /** What a pretrained start loaded (describeWeightLoadReport's lines), when the spec names initial weights. */
+  initialWeightsReport?: string[];
   backend?: string;
   adapter?: string;
   createdAt: number;

@@ -232,6 +232,7 @@ export const useRunsStore = create<RunsState>()((set, get) => {
       case 'exportResult':
       case 'predictorReady':
       case 'predictResult':
+      case 'checkWeightsResult':
         break;
       default: {
         const unknown: never = message;

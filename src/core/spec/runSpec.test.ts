@@ -36,6 +36,21 @@ describe('validateRunSpec', () => {
     ]);
   });
 
+  it("takes initial weights by SHA-256 or face-api's, checks them, and adds nothing to a spec made before (its hash stays)", () => {
+    const base = example('shapes-demo.json') as { model: Record<string, unknown> };
+    const withWeights = (initialWeights: unknown, model: Record<string, unknown> = {}) => ({ ...base, model: { ...base.model, ...model, initialWeights } });
+    const sha256 = 'ab'.repeat(32);
+    expect(problems(withWeights({ from: 'safetensors', path: 'r.safetensors', sha256 }, { architecture: 'resnet18', width: 1 }))).toEqual([]);
+    expect(problems(withWeights({ from: 'safetensors', path: 'r.safetensors', sha256: 'AB'.repeat(32) }, { architecture: 'resnet18', width: 1 }))).toEqual([
+      expect.stringMatching(/^model\.initialWeights\.sha256: must be 64 lowercase hex digits \(a SHA-256\), got "ABAB/),
+    ]);
+    expect(problems(withWeights({ from: 'faceApi' }, { architecture: 'faceRecognitionNet', inputSize: 150 }))).toEqual(expect.not.arrayContaining([expect.stringContaining('initialWeights')]));
+    expect(problems(withWeights({ from: 'faceApi' }, { architecture: 'resnet18' }))).toEqual(["model.initialWeights: face-api's weights are for faceRecognitionNet, not resnet18"]);
+    const plain = withWeights({ from: 'safetensors', path: 'r.safetensors' }, { architecture: 'resnet18', width: 1 });
+    // Parsing adds no sha256 to a spec made before it existed, so the spec, and its hash, are as they were.
+    expect(parseRunSpec(plain).model.initialWeights).toEqual({ from: 'safetensors', path: 'r.safetensors', naming: 'torchvision' });
+  });
+
   it('checks the rules that join fields', () => {
     const base = example('shapes-demo.json') as Record<string, Record<string, unknown>>;
     expect(problems({ ...base, model: { ...base.model, inputSize: 64 } })).toEqual([

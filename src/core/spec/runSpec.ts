@@ -137,13 +137,18 @@ const initialWeightsSchema = z.discriminatedUnion('from', [
    * IResNet): a file path or an https URL (downloaded once, then read from the cache).
    * Needs the torchvision convention and model.width 1; a new head starts fresh.
    */
-  z.object({ from: z.literal('safetensors'), path: z.string().min(1), naming: z.enum(['torchvision']).default('torchvision') }),
-  /**
-   * face-api.js' face descriptor (dlib's face ResNet) as the npm package @vladmandic/face-api
-   * ships it, for model.architecture faceRecognitionNet: every host holds these weights
-   * itself (the CLI and the companion in node_modules, the studio as its own assets), so
-   * they need no path, no network and no upload.
-   */
+  z.object({
+    from: z.literal('safetensors'),
+    path: z.string().min(1),
+    naming: z.enum(['torchvision']).default('torchvision'),
+    /**
+     * The file's SHA-256 (lowercase hex): the key the studio keeps it under in IndexedDB, so
+     * the browser resolves the weights by content (a dropped file has no path it can reopen)
+     * and a second run needs no download. The CLI reads `path`.
+     */
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, { error: 'must be 64 lowercase hex digits (a SHA-256)' }).optional(),
+  }),
+  /** face-api.js' face recognition weights (dlib's), shipped with the studio: faceRecognitionNet only. */
   z.object({ from: z.literal('faceApi') }),
 ]);
 
@@ -326,7 +331,7 @@ export const runSpecSchema = z
       issue(['model', 'frozenLayers'], `${spec.model.architecture} has ${blocks.count} blocks (${blocks.what}), got ${spec.model.frozenLayers}`);
     }
     if (spec.model.initialWeights?.from === 'faceApi' && spec.model.architecture !== 'faceRecognitionNet') {
-      issue(['model', 'initialWeights'], `face-api's weights are faceRecognitionNet's; model.architecture is ${spec.model.architecture}`);
+      issue(['model', 'initialWeights'], `face-api's weights are for faceRecognitionNet, not ${spec.model.architecture}`);
     }
     if (spec.model.initialWeights?.from === 'safetensors' && modelConvention(spec) !== 'torchvision') {
       issue(['model', 'initialWeights'], 'PyTorch weights need model.convention "torchvision" (the default from spec version 2 on)');

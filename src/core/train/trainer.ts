@@ -13,12 +13,12 @@ import {
 } from '../optim/index.ts';
 import { createSchedule, type LrSchedule } from '../optim/schedules/index.ts';
 import { modelConvention, modelSemantics, type RunSpec } from '../spec/runSpec.ts';
-import { importFaceApiWeights } from '../pretrained/importFaceApiWeights.ts';
 import type { WeightLoadReport } from '../pretrained/importNamedWeights.ts';
+import { importFaceApiWeights } from '../pretrained/importFaceApiWeights.ts';
 import { importTorchWeights } from '../pretrained/importTorchWeights.ts';
+import type { TfjsWeight } from '../pretrained/tfjsWeightsManifest.ts';
 import type { SafetensorsFile } from '../pretrained/safetensors.ts';
 import type { WeightNaming } from '../pretrained/torchModuleNames.ts';
-import type { TfjsWeight } from '../pretrained/tfjsWeightsManifest.ts';
 import { frozenPart, type FrozenPart } from './frozenPart.ts';
 import { Rng } from '../util/rng.ts';
 import { stableHash } from '../util/stableHash.ts';
@@ -49,8 +49,8 @@ export interface TrainerOptions {
   resume?: Checkpoint;
   /**
    * Weights to start from (spec.model.initialWeights, loaded by the host): the studio's own
-   * (matched by name and shape), a PyTorch state_dict mapped by the architecture's names,
-   * or face-api.js' face descriptor weights.
+   * (matched by name and shape), a PyTorch state_dict mapped by the architecture's names, or
+   * face-api.js' face recognition weights (faceRecognitionNet).
    */
   initialWeights?: StoredTensor[] | { safetensors: SafetensorsFile; naming: WeightNaming } | { faceApi: ReadonlyMap<string, TfjsWeight> };
   /** Clock in ms; injectable so tests can pin timing figures. */

@@ -4,6 +4,7 @@ import type { MemoryEstimate } from '../../engine/protocol.ts';
 import { formatBytes } from '../../storage/formatBytes.ts';
 import { formatCount, memoryWarnings } from './ModelCostFormat.ts';
 import type { ModelInfo } from './ModelCatalog.ts';
+import { pretrainedCatalog } from './pretrainedCatalog.ts';
 
 export type CardEstimate = { state: 'loading' } | { state: 'done'; estimate: MemoryEstimate } | { state: 'failed'; message: string };
 
@@ -16,6 +17,8 @@ export interface ModelCardProps {
   estimate: CardEstimate | undefined;
   onEstimate(): void;
   onUse(): void;
+  /** Opens the Train page on this architecture started from its shipped weights (face-api's). */
+  onUseShipped?(): void;
 }
 
 /** Calls `onVisible` once, when the element first scrolls into view (at once where IntersectionObserver is missing). */
@@ -45,7 +48,8 @@ function useFirstSight<T extends Element>(onVisible: () => void) {
  * is asked for when the card first comes into view (the engine builds the model), so the
  * cards a person looks at fill in without a click and the rest cost nothing.
  */
-export function ModelCard({ info, settingsLabel, fits, estimate, onEstimate, onUse }: ModelCardProps) {
+export function ModelCard({ info, settingsLabel, fits, estimate, onEstimate, onUse, onUseShipped }: ModelCardProps) {
+  const pretrained = pretrainedCatalog[info.architecture] ?? [];
   const ref = useFirstSight<HTMLElement>(() => {
     if (fits && estimate === undefined) onEstimate();
   });
@@ -66,6 +70,32 @@ export function ModelCard({ info, settingsLabel, fits, estimate, onEstimate, onU
       <p className="ds-muted ds-note" data-testid="models.blocks">
         Freezes by block: {BACKBONE_BLOCKS[info.architecture].count} ({BACKBONE_BLOCKS[info.architecture].what}); <code>frozenLayers</code> counts them.
       </p>
+      {pretrained.length > 0 && (
+        <details className="ds-note" data-testid="models.pretrained">
+          <summary>Pretrained weights ({pretrained.length})</summary>
+          <ul className="md-pretrained">
+            {pretrained.map((p) => (
+              <li key={p.url}>
+                <strong>{p.title}</strong>
+                {p.top1 !== undefined && <> · ImageNet top-1 {p.top1.toFixed(1)} %</>}
+                <span className="md-tag" data-testid="models.pretrained.checked">
+                  {p.checked === 'shipped' ? 'shipped · offline' : 'checked by name only'}
+                </span>
+                <br />
+                {p.format === 'shipped' ? <span className="ds-muted">ships with the studio</span> : <code className="md-url">{p.url}</code>}
+                <br />
+                <span className="ds-muted">Licence: {p.licence}.</span>
+                {p.note && <span className="ds-muted"> {p.note}.</span>}
+              </li>
+            ))}
+          </ul>
+          <p className="ds-muted">
+            Hugging Face and download.pytorch.org cannot be reached from where the studio is developed: these addresses and licences were checked by name
+            (torchvision 0.14's weight tables, the Hub's repository names), not downloaded. In Train → Initial weights, a URL is downloaded once and kept in
+            this browser.
+          </p>
+        </details>
+      )}
       {!fits ? (
         <p className="md-warning">Needs an input of at least {info.minInput} px.</p>
       ) : e ? (
@@ -101,6 +131,11 @@ export function ModelCard({ info, settingsLabel, fits, estimate, onEstimate, onU
         <button type="button" disabled={!fits} onClick={onUse} data-testid="models.use">
           Use in Train
         </button>
+        {onUseShipped && (
+          <button type="button" onClick={onUseShipped} data-testid="models.useShipped">
+            Start from face-api's weights
+          </button>
+        )}
       </div>
     </article>
   );

@@ -1,5 +1,7 @@
 import { memo } from 'react';
-import { architectures, type RunSpecInput, type SpecProblem } from '../../core/spec/runSpec.ts';
+import { BACKBONE_BLOCKS } from '../../core/models/backboneBlocks.ts';
+import { architectures, type Architecture, type RunSpecInput, type SpecProblem } from '../../core/spec/runSpec.ts';
+import { InitialWeightsField } from './InitialWeightsField.tsx';
 import { NumberField, SelectField, TextField, ToggleField, type FieldContext } from './SpecFields.tsx';
 import { getAt, setAt } from './specPath.ts';
 
@@ -7,6 +9,8 @@ interface RunFormProps {
   spec: RunSpecInput;
   problems: readonly SpecProblem[];
   onChange(spec: RunSpecInput): void;
+  /** Why the draft's initial weights do not load (InitialWeightsField's check), for Start to wait on. */
+  onWeightsProblem?(problem: string | undefined): void;
 }
 
 /** What a section becomes when its type changes: the new type's required fields, with usable values. */
@@ -37,13 +41,15 @@ const parseList = (text: string): number[] =>
 const formatList = (value: unknown): string => (Array.isArray(value) ? value.join(', ') : '');
 
 /** The main RunSpec fields as a form; every other field stays as the JSON editor left it. */
-export const RunForm = memo(function RunForm({ spec, problems, onChange }: RunFormProps) {
+export const RunForm = memo(function RunForm({ spec, problems, onChange, onWeightsProblem }: RunFormProps) {
   const ctx: FieldContext = { spec, problems, set: (path, value) => onChange(setAt(spec, path, value)) };
   const lr = Number(getAt(spec, 'optimizer.lr')) || 0.001;
   const optimizerType = getAt(spec, 'optimizer.type');
   const scheduleType = getAt(spec, 'schedule.type') ?? 'constant';
   const lossType = getAt(spec, 'loss.type');
   const taskKind = getAt(spec, 'task.kind');
+  const architecture = getAt(spec, 'model.architecture');
+  const blocks = (architectures as readonly unknown[]).includes(architecture) ? BACKBONE_BLOCKS[architecture as Architecture] : undefined;
 
   return (
     <form className="run-form" aria-label="Run settings" onSubmit={(e) => e.preventDefault()}>
@@ -65,6 +71,15 @@ export const RunForm = memo(function RunForm({ spec, problems, onChange }: RunFo
           // The model's input and the data's resolution must agree, so one field sets both.
           onValue={(v) => onChange(setAt(setAt(spec, 'model.inputSize', v), 'data.imageSize', v))}
         />
+        <NumberField
+          ctx={ctx}
+          path="model.frozenLayers"
+          label="Frozen blocks"
+          step={1}
+          min={0}
+          {...(blocks ? { max: blocks.count, hint: `0–${blocks.count}: ${blocks.what}; ${blocks.count} freezes the whole backbone (with no augmentation its features are computed once)` } : {})}
+        />
+        <InitialWeightsField spec={spec} onChange={onChange} {...(onWeightsProblem ? { onProblem: onWeightsProblem } : {})} />
       </fieldset>
 
       <fieldset>

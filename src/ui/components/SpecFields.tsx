@@ -42,8 +42,8 @@ function Field({ ctx, path, label, alsoShows = [], hint, children }: FieldProps 
   );
 }
 
-export function NumberField(props: FieldProps & { step?: number | 'any'; min?: number; onValue?: (value: number | undefined) => void }) {
-  const { ctx, path, step = 'any', min, onValue } = props;
+export function NumberField(props: FieldProps & { step?: number | 'any'; min?: number; max?: number; onValue?: (value: number | undefined) => void }) {
+  const { ctx, path, step = 'any', min, max, onValue } = props;
   const value = getAt(ctx.spec, path);
   return (
     <Field {...props}>
@@ -53,6 +53,7 @@ export function NumberField(props: FieldProps & { step?: number | 'any'; min?: n
           type="number"
           step={step}
           min={min}
+          max={max}
           data-testid={`train.field.${path}`}
           aria-invalid={invalid}
           aria-describedby={invalid ? problemId : undefined}

@@ -33,6 +33,7 @@ export function TrainControls({ run, startBlocked, onStart }: TrainControlsProps
   const runs = useRunsStore.getState();
   const active = run !== undefined && run.id === activeRunId && inProgressStatuses.has(run.status);
   const last = run ? runSeries(run.id)?.lastStep : undefined;
+  const begin = run ? runSeries(run.id)?.begin : undefined;
   const resumable =
     run !== undefined && !active && activeRunId === undefined && (run.status === 'interrupted' || (run.status === 'stopped' && run.resumeFrom !== undefined));
 
@@ -118,6 +119,22 @@ export function TrainControls({ run, startBlocked, onStart }: TrainControlsProps
             </div>
           </dl>
           {run.message && !active && <p className="muted">{run.message}</p>}
+          {begin?.cachedFeatures !== undefined && (
+            <p className="muted" data-testid="train.cachedFeatures">
+              The backbone is frozen whole: its features ({begin.cachedFeatures.toLocaleString('en-US')} values an image) were computed once, and the head trains on them.
+            </p>
+          )}
+          {begin?.cachedFeaturesError && <p className="muted">The frozen backbone's features could not be cached ({begin.cachedFeaturesError}); training through the whole model.</p>}
+          {run.initialWeightsReport && (
+            <details className="muted" data-testid="train.runWeights">
+              <summary>Started from pretrained weights: {run.initialWeightsReport[0]}</summary>
+              <ul>
+                {run.initialWeightsReport.slice(1).map((line) => (
+                  <li key={line}>{line}</li>
+                ))}
+              </ul>
+            </details>
+          )}
         </div>
       )}
     </section>

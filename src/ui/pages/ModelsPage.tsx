@@ -1,5 +1,6 @@
 import { useRef, useState } from 'react';
 import type { Architecture } from '../../core/spec/runSpec.ts';
+import { draftWithWeights } from '../../store/pretrainedStart.ts';
 import { useSessionStore } from '../../store/sessionStore.ts';
 import { ModelCard, type CardEstimate } from '../components/ModelCard.tsx';
 import { estimateSpec, modelCatalog, type CostSettings } from '../components/ModelCatalog.ts';
@@ -67,6 +68,22 @@ export function ModelsPage() {
       },
       session.draftDatasetId,
     );
+    session.navigate('train');
+  }
+
+  /** faceRecognitionNet at face-api's 150 px with its shipped weights and preprocessing; the form's report says what loaded. */
+  function openFaceApiInTrain() {
+    const session = useSessionStore.getState();
+    const draft = session.draftSpec;
+    const { spec } = draftWithWeights(
+      {
+        ...draft,
+        model: { ...draft.model, architecture: 'faceRecognitionNet', width: 1, inputSize: 150 },
+        data: { ...draft.data, imageSize: 150 },
+      },
+      { from: 'faceApi' },
+    );
+    session.setDraft(spec, session.draftDatasetId);
     session.navigate('train');
   }
 
@@ -138,6 +155,7 @@ export function ModelsPage() {
               estimate={estimates.get(keyOf(m.architecture, settings))}
               onEstimate={() => estimate(m.architecture, settings)}
               onUse={() => openInTrain(m.architecture)}
+              {...(m.architecture === 'faceRecognitionNet' ? { onUseShipped: openFaceApiInTrain } : {})}
             />
           ))}
         </div>

@@ -51,6 +51,8 @@ export function TrainPage() {
   const activeRun = useRunsStore((s) => s.runs.find((r) => r.id === s.activeRunId && inProgressStatuses.has(r.status)));
   const [mode, setMode] = useState<'form' | 'json'>('form');
   const [starting, setStarting] = useState(false);
+  /** The engine's refusal of the draft's initial weights (the form's Initial weights field checks them). */
+  const [weightsProblem, setWeightsProblem] = useState<string>();
   const target = useCompanionStore((s) => s.target);
   const companionReady = useCompanionStore((s) => s.health?.ok === true);
 
@@ -102,7 +104,9 @@ export function TrainPage() {
       ? 'Choose a dataset first.'
       : !validation.ok
         ? `Fix ${validation.problems.length} problem${validation.problems.length === 1 ? '' : 's'} first.`
-        : starting
+        : weightsProblem && draft.model?.initialWeights
+          ? 'The initial weights do not load into this model: choose others, or random.'
+          : starting
           ? 'Starting…'
           : undefined;
 
@@ -161,7 +165,7 @@ export function TrainPage() {
           </div>
         )}
         <CompanionPanel spec={draft} datasetId={dataset?.id} canStart={!(source?.kind === 'indexeddb' && !dataset) && validation.ok} />
-        {mode === 'form' ? <RunForm spec={draft} problems={validation.problems} onChange={setDraft} /> : <SpecJsonEditor spec={draft} onChange={setDraft} />}
+        {mode === 'form' ? <RunForm spec={draft} problems={validation.problems} onChange={setDraft} onWeightsProblem={setWeightsProblem} /> : <SpecJsonEditor spec={draft} onChange={setDraft} />}
       </section>
 
       <div className="train-main">
