@@ -174,6 +174,15 @@ describe('studio eval, schedule, zoo and errors', () => {
     const r = await runCli(['train', bad, '--out', join(work, 'bad-run')]);
     expect(r.code).toBe(1);
     expect(r.stderr.trim()).toBe(`studio train: ${bad}: invalid run spec: model.width: must be > 0, got -1`);
+    // A misspelled optional key used to train silently with its default (issue 26): now nothing runs.
+    const demo = JSON.parse(readFileSync('examples/shapes-demo.json', 'utf8')) as { optimizer: object };
+    const typo = join(work, 'typo.json');
+    writeFileSync(typo, JSON.stringify({ ...demo, optimizer: { ...demo.optimizer, weigthDecay: 5e-4 } }));
+    const typoRun = join(work, 'typo-run');
+    const t = await runCli(['train', typo, '--out', typoRun]);
+    expect(t.code).toBe(1);
+    expect(t.stderr.trim()).toBe(`studio train: ${typo}: invalid run spec: optimizer.weigthDecay: unknown key, did you mean \`weightDecay\`?`);
+    expect(existsSync(typoRun)).toBe(false);
     const missing = await runCli(['train', join(work, 'nope.json')]);
     expect(missing.code).toBe(1);
     expect(missing.stderr.trim()).toMatch(/nope\.json: no such file$/);
