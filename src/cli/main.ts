@@ -13,7 +13,7 @@ import { UsageError } from './usageError.ts';
 const USAGE = `studio — train image models with the studio's core, headless
 
 Usage:
-  studio train <spec.json> [--data DIR] [--backend cpu|webgpu] [--out DIR]
+  studio train <spec.json> [--data DIR] [--backend cpu|webgpu] [--out DIR [--force]]
   studio train --resume RUN_DIR [--data DIR] [--backend cpu|webgpu]
   studio schedule <spec.json>                 LR for every optimizer step, as JSON
   studio lr-find <spec.json> [--data DIR] [--steps 100]   LR range test, suggested lr
