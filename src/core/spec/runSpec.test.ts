@@ -52,6 +52,13 @@ describe('validateRunSpec', () => {
       'data.split: train + val + test must sum to 1, got 1.1',
     ]);
     expect(problems({ ...base, schedule: { type: 'multiStep', milestones: [5, 3] } })).toEqual(['schedule.milestones: must be strictly increasing']);
+    expect(problems({ ...base, data: { ...base.data, split: { heldOut: { test: ['ann'] } } } })).toEqual([
+      'data.split.heldOut: holds identities out of training, so it needs an identity split (by "identity", or "auto" on an embedding task)',
+    ]);
+    expect(problems({ ...base, data: { ...base.data, split: { by: 'identity', heldOut: { val: ['ann', 'bo'], test: ['bo'] } } } })).toEqual([
+      'data.split.heldOut: an identity is held out in one split only, got "bo" in both val and test',
+    ]);
+    expect(problems({ ...base, data: { ...base.data, split: { by: 'identity', heldOut: { test: ['ann'] } } } })).toEqual([]);
   });
 
   it('rejects what is not a spec at all', () => {

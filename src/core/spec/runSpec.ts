@@ -100,6 +100,13 @@ const splitSchema = z
     test: probability.default(0.15),
     /** 'auto': stratified by class for classification/detection, identity-disjoint for embeddings. */
     by: z.enum(['auto', 'stratified', 'identity']).default('auto'),
+    /** Identities held out by name (identity splits): a split named here holds exactly these; the rest split by the fractions. */
+    heldOut: z
+      .strictObject({
+        val: z.array(z.string().min(1, { error: 'must not be empty' })).min(1, { error: 'must name at least one identity' }).optional(),
+        test: z.array(z.string().min(1, { error: 'must not be empty' })).min(1, { error: 'must name at least one identity' }).optional(),
+      })
+      .optional(),
   })
   .superRefine((s, ctx) => {
     const sum = s.train + s.val + s.test;
@@ -345,6 +352,13 @@ export const runSpecSchema = z
     }
     if (spec.task.kind === 'detection' && spec.data.labels !== 'json') {
       issue(['data', 'labels'], 'a detection task needs per-image JSON labels with a bbox ("json")');
+    }
+    const heldOut = spec.data.split.heldOut;
+    if (heldOut) {
+      const by = spec.data.split.by === 'auto' ? (spec.task.kind === 'embedding' ? 'identity' : 'stratified') : spec.data.split.by;
+      if (by !== 'identity') issue(['data', 'split', 'heldOut'], 'holds identities out of training, so it needs an identity split (by "identity", or "auto" on an embedding task)');
+      const twice = (heldOut.val ?? []).filter((name) => heldOut.test?.includes(name));
+      if (twice.length > 0) issue(['data', 'split', 'heldOut'], `an identity is held out in one split only, got ${twice.map((n) => `"${n}"`).join(', ')} in both val and test`);
     }
     if (spec.schedule.type === 'multiStep') {
       const m = spec.schedule.milestones;
