@@ -121,25 +121,31 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
   let lastEpochMetrics: Record<string, number> = {};
   // Events are appended in order through this queue, so the loop never waits on the disk.
   let pending: Promise<void> = Promise.resolve();
-  const trainer = new Trainer({
-    spec,
-    data,
-    backend: options.backend,
-    ...(resume ? { resume } : {}),
-    ...(initialWeights ? { initialWeights } : {}),
-    onEvent: (event) => {
-      if (event.type === 'epoch') lastEpochMetrics = event.metrics;
-      pending = pending.then(() => dir.appendEvent(event));
-      options.onEvent?.(event);
-    },
-    saveCheckpoint: async (checkpoint, kind) => {
-      await pending;
-      // 'last' only ever holds an epoch boundary, so --resume continues the curve exactly.
-      if (kind === 'best') await dir.writeCheckpoint(checkpoint, 'best');
-      if (kind === 'periodic' || kind === 'final') await dir.writeCheckpoint(checkpoint, 'last');
-      if (kind === 'final' || kind === 'interrupted') await dir.writeCheckpoint(checkpoint, 'final');
-    },
-  });
+  let trainer: Trainer;
+  try {
+    trainer = new Trainer({
+      spec,
+      data,
+      backend: options.backend,
+      ...(resume ? { resume } : {}),
+      ...(initialWeights ? { initialWeights } : {}),
+      onEvent: (event) => {
+        if (event.type === 'epoch') lastEpochMetrics = event.metrics;
+        pending = pending.then(() => dir.appendEvent(event));
+        options.onEvent?.(event);
+      },
+      saveCheckpoint: async (checkpoint, kind) => {
+        await pending;
+        // 'last' only ever holds an epoch boundary, so --resume continues the curve exactly.
+        if (kind === 'best') await dir.writeCheckpoint(checkpoint, 'best');
+        if (kind === 'periodic' || kind === 'final') await dir.writeCheckpoint(checkpoint, 'last');
+        if (kind === 'final' || kind === 'interrupted') await dir.writeCheckpoint(checkpoint, 'final');
+      },
+    });
+  } catch (e) {
+    await writeFailed(dir, options.backend, e, summaryData);
+    throw e;
+  }
   options.onTrainer?.(trainer);
   try {
     const end = await trainer.fit().catch(async (e: unknown) => {
