@@ -170,6 +170,17 @@ describe('studio eval, schedule, zoo and errors', () => {
     const rows = JSON.parse(r.stdout) as { architecture: string; params: number; flops: number }[];
     expect(rows.map((x) => x.architecture)).toContain('iresnet50Lite');
     for (const row of rows) expect(row.params).toBeGreaterThan(0);
+    // Issue 26: "params" counted batch-norm statistics and "FLOPs" were 2 x MACs, unlabelled. Both are shown, each named.
+    const text = await runCli(['zoo', '--input', '32', '--width', '0.25']);
+    const lines = text.stdout.split('\n');
+    expect(lines[1].split(/\s+/)).toEqual(['architecture', 'trainable', '+BN', 'stats', 'size', 'fp32', 'MACs', 'FLOPs']);
+    const resnet = rows.find((x) => x.architecture === 'resnet18') as unknown as { params: number; trainableParams: number; macs: number; flops: number };
+    expect(resnet.trainableParams).toBeLessThan(resnet.params);
+    expect(resnet.flops).toBe(2 * resnet.macs);
+    const cells = lines.find((l) => l.startsWith('resnet18 '))!.trim().split(/\s+/);
+    const human = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(2)}k` : String(n));
+    expect([cells[1], cells[2], cells[4], cells[5]]).toEqual([human(resnet.trainableParams), human(resnet.params), human(resnet.macs), human(resnet.flops)]);
+    expect(text.stdout).toContain('MACs: multiply-accumulates per image');
   });
 
   it('says in one line what is wrong with a spec, and exits non-zero', async () => {
@@ -178,6 +189,15 @@ describe('studio eval, schedule, zoo and errors', () => {
     const r = await runCli(['train', bad, '--out', join(work, 'bad-run')]);
     expect(r.code).toBe(1);
     expect(r.stderr.trim()).toBe(`studio train: ${bad}: invalid run spec: model.width: must be > 0, got -1`);
+    // A misspelled optional key used to train silently with its default (issue 26): now nothing runs.
+    const demo = JSON.parse(readFileSync('examples/shapes-demo.json', 'utf8')) as { optimizer: object };
+    const typo = join(work, 'typo.json');
+    writeFileSync(typo, JSON.stringify({ ...demo, optimizer: { ...demo.optimizer, weigthDecay: 5e-4 } }));
+    const typoRun = join(work, 'typo-run');
+    const t = await runCli(['train', typo, '--out', typoRun]);
+    expect(t.code).toBe(1);
+    expect(t.stderr.trim()).toBe(`studio train: ${typo}: invalid run spec: optimizer.weigthDecay: unknown key, did you mean \`weightDecay\`?`);
+    expect(existsSync(typoRun)).toBe(false);
     const missing = await runCli(['train', join(work, 'nope.json')]);
     expect(missing.code).toBe(1);
     expect(missing.stderr.trim()).toMatch(/nope\.json: no such file$/);

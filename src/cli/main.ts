@@ -13,13 +13,13 @@ import { UsageError } from './usageError.ts';
 const USAGE = `studio — train image models with the studio's core, headless
 
 Usage:
-  studio train <spec.json> [--data DIR] [--backend cpu|webgpu] [--out DIR]
+  studio train <spec.json> [--data DIR] [--backend cpu|webgpu] [--out DIR [--force]]
   studio train --resume RUN_DIR [--data DIR] [--backend cpu|webgpu]
   studio schedule <spec.json>                 LR for every optimizer step, as JSON
   studio lr-find <spec.json> [--data DIR] [--steps 100]   LR range test, suggested lr
   studio zoo [--input 112] [--channels 3] [--classes 10] [--width 1]
   studio eval <run-dir> [--data DIR] [--split test|val|train] [--backend cpu|webgpu]
-              [--report FILE.html] [--metrics FILE.json|FILE.csv]
+              [--report FILE.html] [--metrics FILE.json|FILE.csv] [--pairs pairs.txt]
   studio export <run-dir> --format tfjs|onnx --out DIR [--checkpoint final|best|last] [--force]
   studio import-weights <file.safetensors|URL> --arch NAME --out RUN_DIR [--classes N]
               [--input PX] [--labels FILE] [--names torchvision]   PyTorch weights as a run

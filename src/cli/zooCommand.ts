@@ -37,8 +37,20 @@ export async function zooCommand(args: string[]): Promise<void> {
     return;
   }
   console.log(`model zoo at ${values.input}x${values.input}x${channels}, ${values.classes} classes, width ${values.width}`);
-  console.log(['architecture'.padEnd(18), 'params'.padStart(10), 'size'.padStart(10), 'FLOPs'.padStart(10)].join(' '));
+  // Papers and torchvision quote trainable parameters and MACs (torchvision calls them "GFLOPS"); both counts are shown, each named.
+  const columns: [string, number][] = [
+    ['architecture', 18],
+    ['trainable', 10],
+    ['+BN stats', 10],
+    ['size fp32', 10],
+    ['MACs', 10],
+    ['FLOPs', 10],
+  ];
+  console.log(columns.map(([name, w], i) => (i === 0 ? name.padEnd(w) : name.padStart(w))).join(' '));
   for (const r of rows) {
-    console.log([r.architecture.padEnd(18), human(r.params).padStart(10), human(r.bytes, 'B').padStart(10), human(r.flops).padStart(10)].join(' '));
+    const cells = [human(r.trainableParams), human(r.params), human(r.bytes, 'B'), human(r.macs), human(r.flops)];
+    console.log([r.architecture.padEnd(18), ...cells.map((c, i) => c.padStart(columns[i + 1][1]))].join(' '));
   }
+  console.log('trainable: parameters the optimizer updates (what PyTorch counts); +BN stats: every stored weight, batch-norm running means');
+  console.log('and variances included; MACs: multiply-accumulates per image (the "FLOPs" most papers quote); FLOPs: 2 x MACs.');
 }

@@ -76,6 +76,11 @@ describe('the companion HTTP API', () => {
     const body = (await bad.json()) as { error: string; problems: { path: string }[] };
     expect(body.error).toBe('the spec is not valid');
     expect(body.problems.map((p) => p.path)).toContain('optimizer.lr');
+    const typo = await post('/jobs', { spec: { ...tinyRunSpec(1), loss: { type: 'crossEntropy', labelSmothing: 0.1 } } });
+    expect(typo.status).toBe(400);
+    expect(((await typo.json()) as { problems: { path: string; message: string }[] }).problems).toEqual([
+      { path: 'loss.labelSmothing', message: 'unknown key, did you mean `labelSmoothing`?' },
+    ]);
     const huge = await post('/jobs', { spec: tinyRunSpec(1), pad: 'x'.repeat(70 * 1024) });
     expect(huge.status).toBe(413);
     const path = await post('/jobs', { spec: tinyRunSpec(1, { kind: 'folder', path: '/etc' }) });

@@ -1,6 +1,6 @@
 import { decodePnm } from '../core/data/pnm.ts';
 import type { ImageDecoder } from '../core/data/sampleSource.ts';
-import { PNM_TYPE, sniffImageType } from './sniffImageType.ts';
+import { PNM_TYPE, sniffImageType } from '../core/data/sniffImageType.ts';
 
 /**
  * The browser's ImageDecoder, for the engine worker reading training images: RGBA pixels

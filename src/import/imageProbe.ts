@@ -6,6 +6,8 @@ export interface ProbedImage {
   height: number;
   /** Longest side at most THUMB_MAX_SIDE; WebP, PNG, or the original bytes when already that small. */
   thumb: { type: string; bytes: ArrayBuffer };
+  /** The core's `pixelHash` of the decoded pixels: the import policy keeps identical pictures once, whatever their format. */
+  pixelHash: string;
 }
 
 /**

@@ -116,11 +116,11 @@ describe('importFiles: bad files', () => {
     expect(reasons).toEqual({
       'set/archive.zip': expect.stringMatching(/^corrupt or unsupported zip archive \(.+\)$/),
       'set/dog/lonely.json': 'label with no image (no image of the same name beside it)',
-      'set/cat/broken.png': expect.stringMatching(/^corrupt or unsupported image \(.+\)$/),
+      'set/cat/broken.png': 'corrupt or truncated PNG file: it does not decode',
       'set/cat/empty.png': 'empty file',
       'set/cat/notes.png': 'not an image (a ".png" file whose contents are not PNG, JPEG, GIF, WebP, BMP or PGM/PPM)',
       'set/dog/bad-label.png': 'set/dog/bad-label.json: bbox must be 4 numbers in [0, 1], got [0.5, 0.5, 2, 2]',
-      'set/dog/copy.png': 'duplicate of set/cat/ok.png',
+      'set/dog/copy.png': 'same pixels as set/cat/ok.png (kept once)',
       'set/loose.png': 'no class: put it in a folder named after its class, or add a JSON label',
     });
     expect(report.imported).toBe(2);

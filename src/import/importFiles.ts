@@ -9,7 +9,7 @@ import type { ImageProbe, ProbedImage } from './imageProbe.ts';
 import { planImport, type ImageJob } from './planImport.ts';
 import { ProgressMeter } from './progressMeter.ts';
 import { sha256Hex } from './sha256Hex.ts';
-import { sniffImageType } from './sniffImageType.ts';
+import { byPath, DuplicateFinder, skipReasons, sniffImportable } from '../core/data/importPolicy.ts';
 
 /** One file offered for import, with its path relative to what the user dropped or picked ("cats/01.jpg", "faces.zip"). */
 export interface ImportEntry {
@@ -71,11 +71,6 @@ const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 /** The probe's message without the file name it starts with: the report already names the file. */
 const reasonFrom = (e: unknown, path: string) => messageOf(e).replace(`${path}: `, '');
 
-function notAnImage(path: string): string {
-  const ext = /\.([^./]+)$/.exec(path)?.[1];
-  return `not an image (${ext ? `a ".${ext}" file whose` : 'its'} contents are not PNG, JPEG, GIF, WebP, BMP or PGM/PPM)`;
-}
-
 /** The whole bytes as an ArrayBuffer, copying only when they are a view into something larger. */
 function ownBuffer(bytes: Uint8Array): ArrayBuffer {
   const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
@@ -122,10 +117,13 @@ export async function importFiles(repo: DatasetRepo, entries: ImportEntry[], opt
     if (!signal?.aborted) await checkSpace(remaining * SPACE_MARGIN, what);
 
     let lastYield = performance.now();
-    for (const [index, job] of plan.images.entries()) {
+    // Path order, as the folder source takes them: of two identical pictures the same one is kept everywhere.
+    const jobs = [...plan.images].sort((a, b) => byPath(a.file.path, b.file.path));
+    const duplicates = new DuplicateFinder();
+    for (const [index, job] of jobs.entries()) {
       if (signal?.aborted) break;
       if (index > 0 && index % RECHECK_EVERY === 0) await checkSpace(remaining * SPACE_MARGIN, what);
-      const outcome = await examine(job, probe, pathOf);
+      const outcome = await examine(job, probe, pathOf, duplicates);
       if ('reason' in outcome) bad.push({ path: job.file.path, reason: outcome.reason });
       else {
         const { sample, bytes, type, probed } = outcome;
@@ -165,8 +163,13 @@ export async function importFiles(repo: DatasetRepo, entries: ImportEntry[], opt
 
 type Outcome = { reason: string } | { sample: StagedSample; bytes: ArrayBuffer; type: string; probed: ProbedImage };
 
-/** Reads, checks and labels one image; a problem with the file is an outcome, not an error. */
-async function examine(job: ImageJob, probe: ImageProbe, pathOf: ReadonlyMap<string, string>): Promise<Outcome> {
+/**
+ * Reads, checks and labels one image under the core's import policy (`importPolicy.ts`, the
+ * folder source's too): empty or not an image by its bytes, then a label problem, then an
+ * image that does not decode, then the same pixels as an earlier file. A problem with the
+ * file is an outcome, not an error.
+ */
+async function examine(job: ImageJob, probe: ImageProbe, pathOf: ReadonlyMap<string, string>, duplicates: DuplicateFinder): Promise<Outcome> {
   const path = job.file.path;
   let bytes: Uint8Array;
   try {
@@ -174,19 +177,23 @@ async function examine(job: ImageJob, probe: ImageProbe, pathOf: ReadonlyMap<str
   } catch (e) {
     return { reason: `cannot read the file (${reasonFrom(e, path)})` };
   }
-  if (bytes.length === 0) return { reason: 'empty file' };
-  const type = sniffImageType(bytes);
-  if (!type) return { reason: notAnImage(path) };
+  const sniffed = sniffImportable(bytes, path);
+  if ('reason' in sniffed) return sniffed;
+  const { type } = sniffed;
   if ('problem' in job.label) return { reason: job.label.problem };
   const hash = await sha256Hex(bytes);
+  // The same bytes are the same pixels: say so without decoding them again.
   const first = pathOf.get(hash);
-  if (first !== undefined) return { reason: `duplicate of ${first}` };
+  if (first !== undefined) return { reason: skipReasons.duplicate(first) };
   let probed: ProbedImage;
   try {
     probed = await probe(bytes, path, type);
-  } catch (e) {
-    return { reason: `corrupt or unsupported image (${reasonFrom(e, path)})` };
+  } catch {
+    // The decoder's own words vary by browser and by run; the policy's do not.
+    return { reason: skipReasons.corrupt(type) };
   }
+  const duplicate = duplicates.check(probed.pixelHash, path);
+  if (duplicate !== undefined) return { reason: duplicate };
   const sample: StagedSample = { id: hash, hash, name: job.name, className: job.label.className, width: probed.width, height: probed.height };
   if (job.label.bbox) sample.bbox = job.label.bbox;
   const problem = sampleProblem(sample);

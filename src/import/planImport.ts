@@ -1,3 +1,4 @@
+import { skipReasons } from '../core/data/importPolicy.ts';
 import { parseLabelJson, type ImageLabel } from '../core/data/labelJson.ts';
 import type { Box } from '../core/data/sampleSource.ts';
 import type { ImportFile } from './expandEntries.ts';
@@ -20,7 +21,7 @@ export interface ImportPlan {
   bad: BadFile[];
 }
 
-const NO_CLASS = 'no class: put it in a folder named after its class, or add a JSON label';
+const NO_CLASS = skipReasons.noClass;
 
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 const isLabel = (path: string) => /\.json$/i.test(path);

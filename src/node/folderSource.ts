@@ -1,19 +1,19 @@
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { byPath, DuplicateFinder, importCounts, pixelHash, skipReasons, sniffImportable, type ImportCounts } from '../core/data/importPolicy.ts';
 import { parseLabelJson } from '../core/data/labelJson.ts';
 import type { BadSample, DecodedImage, SampleRef, SampleSource } from '../core/data/sampleSource.ts';
 import { decodeImageFile } from './decodeImage.ts';
-
-export const IMAGE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'webp', 'gif', 'bmp', 'tif', 'tiff', 'pgm', 'ppm', 'pnm'] as const;
 
 export interface FolderSourceOptions {
   /** 'folders': root/<class>/…/<image>; 'json': a label JSON beside each image or in a parallel labels/ folder. */
   labels: 'folders' | 'json';
 }
 
-const imageExtensions = new Set<string>(IMAGE_EXTENSIONS);
 const extensionOf = (file: string) => path.posix.extname(file).slice(1).toLowerCase();
-const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const byCodeUnit = byPath;
+/** Files read and decoded at once while listing: enough to keep the disk and libvips busy. */
+const EXAMINE_LANES = 8;
 /** Files an OS or archiver leaves behind; reporting them as bad samples would only be noise. */
 const isSystemFile = (name: string) => name.startsWith('.') || name === '__MACOSX' || /^(thumbs\.db|desktop\.ini)$/i.test(name);
 
@@ -33,15 +33,20 @@ function isWithin(root: string, target: string): boolean {
 
 /**
  * The samples in a folder on disk (Node hosts: CLI, companion). Ids are POSIX paths relative
- * to the root, sorted, so the same folder lists the same way on every OS. Files that cannot be
- * used (not an image, no label, a label that does not parse) are kept in `badSamples` with a
- * reason while the rest load; images that fail to decode are found by `read`.
- * Nothing outside the root is ever read: `..` in ids and symlinks leading out are refused.
+ * to the root, sorted, so the same folder lists the same way on every OS. `list()` reads and
+ * decodes every file under the core's import policy (`importPolicy.ts`), the studio's
+ * importer's too: files that cannot be used (empty, not an image by their bytes, no label, a
+ * label that does not parse, an image that does not decode, the same pixels as an earlier
+ * file) are kept in `badSamples` with the policy's reason while the rest load, all before
+ * training starts. Nothing outside the root is ever read: `..` in ids and symlinks leading
+ * out are refused.
  */
 export class FolderSource implements SampleSource {
   readonly description: string;
   /** Filled by `list()`. */
   badSamples: BadSample[] = [];
+  /** Filled by `list()`: files looked at, images kept, skipped (duplicates among them). */
+  counts?: ImportCounts;
   private realRoot?: Promise<string>;
 
   constructor(
@@ -70,10 +75,12 @@ export class FolderSource implements SampleSource {
     const root = await this.resolvedRoot();
     const bad: BadSample[] = [];
     const files = await walk(root, bad);
-    const refs = this.options.labels === 'json' ? await labelledByJson(root, files, bad) : labelledByFolder(files, bad);
-    refs.sort((a, b) => byCodeUnit(a.id, b.id));
+    const candidates = this.options.labels === 'json' ? await labelledByJson(root, files, bad) : labelledByFolder(files);
+    candidates.sort((a, b) => byCodeUnit(a.id, b.id));
+    const refs = await examine(root, candidates, bad);
     bad.sort((a, b) => byCodeUnit(a.id, b.id));
     this.badSamples = bad;
+    this.counts = importCounts(refs.length, bad);
     if (refs.length === 0) {
       if (files.length === 0 && bad.length === 0) throw new Error(`data folder ${this.root} is empty`);
       const layout =
@@ -157,18 +164,53 @@ async function walk(root: string, bad: BadSample[]): Promise<string[]> {
   return files;
 }
 
-function notAnImage(id: string): BadSample {
-  const ext = extensionOf(id);
-  return { id, reason: `not an image (${ext ? `".${ext}" files are not read` : 'no file extension'}; use ${IMAGE_EXTENSIONS.join(', ')})` };
+/** A file to examine, with its label or why it has none (reported only if its bytes are an image). */
+type Candidate = SampleRef | { id: string; problem: string };
+
+function labelledByFolder(files: string[]): Candidate[] {
+  return files.map((id) => (id.includes('/') ? { id, className: id.slice(0, id.indexOf('/')) } : { id, problem: skipReasons.noClass }));
 }
 
-function labelledByFolder(files: string[], bad: BadSample[]): SampleRef[] {
+/**
+ * Reads and decodes every candidate (a few at once), then keeps them in path order under the
+ * import policy: empty or not an image by its bytes, then a label problem, then an image that
+ * does not decode, then the same pixels as an earlier file.
+ */
+async function examine(root: string, candidates: Candidate[], bad: BadSample[]): Promise<SampleRef[]> {
+  const outcomes: ({ hash: string } | { reason: string })[] = new Array(candidates.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < candidates.length) {
+      const i = next++;
+      const c = candidates[i];
+      let bytes: Uint8Array;
+      try {
+        bytes = await readFile(path.join(root, ...c.id.split('/')));
+      } catch (e) {
+        outcomes[i] = { reason: `cannot read the file (${errorText(e)})` };
+        continue;
+      }
+      const sniffed = sniffImportable(bytes, c.id);
+      if ('reason' in sniffed) outcomes[i] = sniffed;
+      else if ('problem' in c) outcomes[i] = { reason: c.problem };
+      else {
+        try {
+          outcomes[i] = { hash: pixelHash(await decodeImageFile(bytes, c.id)) };
+        } catch {
+          outcomes[i] = { reason: skipReasons.corrupt(sniffed.type) };
+        }
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(EXAMINE_LANES, candidates.length) }, lane));
+  const duplicates = new DuplicateFinder();
   const refs: SampleRef[] = [];
-  for (const id of files) {
-    if (!imageExtensions.has(extensionOf(id))) bad.push(notAnImage(id));
-    else if (!id.includes('/')) bad.push({ id, reason: 'image directly in the data folder; put it in a folder named after its class' });
-    else refs.push({ id, className: id.slice(0, id.indexOf('/')) });
-  }
+  candidates.forEach((c, i) => {
+    const outcome = outcomes[i];
+    const reason = 'reason' in outcome ? outcome.reason : duplicates.check(outcome.hash, c.id);
+    if (reason !== undefined) bad.push({ id: c.id, reason });
+    else if (!('problem' in c)) refs.push(c);
+  });
   return refs;
 }
 
@@ -189,22 +231,19 @@ function labelCandidates(imageId: string): string[] {
   return out;
 }
 
-async function labelledByJson(root: string, files: string[], bad: BadSample[]): Promise<SampleRef[]> {
+async function labelledByJson(root: string, files: string[], bad: BadSample[]): Promise<Candidate[]> {
   const labels = new Map<string, string>();
   for (const id of files) if (extensionOf(id) === 'json') labels.set(id.toLowerCase(), id);
   const used = new Set<string>();
   const pending: { image: string; label: string }[] = [];
+  const unlabelled: Candidate[] = [];
   for (const id of files) {
     const ext = extensionOf(id);
     if (ext === 'json') continue;
-    if (!imageExtensions.has(ext)) {
-      bad.push(notAnImage(id));
-      continue;
-    }
     const candidates = labelCandidates(id);
     const label = candidates.map((c) => labels.get(c.toLowerCase())).find((l) => l !== undefined);
     if (label === undefined) {
-      bad.push({ id, reason: `no label: expected ${candidates.join(' or ')}` });
+      unlabelled.push({ id, problem: `no label: expected ${candidates.join(' or ')}` });
       continue;
     }
     used.add(label);
@@ -212,7 +251,7 @@ async function labelledByJson(root: string, files: string[], bad: BadSample[]): 
   }
   for (const label of labels.values()) if (!used.has(label)) bad.push({ id: label, reason: 'label without a matching image' });
 
-  const refs: (SampleRef | null)[] = new Array(pending.length).fill(null);
+  const refs: (Candidate | null)[] = new Array(pending.length).fill(null);
   let next = 0;
   // A few reads in flight: thousands of small label files otherwise take a round trip each.
   const lane = async () => {
@@ -225,10 +264,10 @@ async function labelledByJson(root: string, files: string[], bad: BadSample[]): 
         refs[i] = parsed.bbox ? { id: image, className: parsed.className, bbox: parsed.bbox } : { id: image, className: parsed.className };
       } catch (e) {
         const message = errorText(e);
-        bad.push({ id: image, reason: message.startsWith(label) ? `bad label ${message}` : `cannot read label ${label}: ${message}` });
+        refs[i] = { id: image, problem: message.startsWith(label) ? `bad label ${message}` : `cannot read label ${label}: ${message}` };
       }
     }
   };
   await Promise.all(Array.from({ length: Math.min(16, pending.length) }, lane));
-  return refs.filter((r): r is SampleRef => r !== null);
+  return [...refs.filter((r): r is Candidate => r !== null), ...unlabelled];
 }

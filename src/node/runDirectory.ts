@@ -1,11 +1,14 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { appendFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { exportTfjs } from '../core/export/exportTfjs.ts';
 import { decodeCheckpoint, encodeCheckpoint, type Checkpoint, type CheckpointManifest } from '../core/train/checkpoint.ts';
 import { eventsUpTo } from '../core/train/eventsUpTo.ts';
 import type { TrainEvent } from '../core/train/trainEvent.ts';
+
+/** Everything a run writes into its directory: what `clear` removes. */
+const RUN_FILES = ['spec.json', 'events.jsonl', 'summary.json', 'checkpoints', 'model', 'import-report.json'] as const;
 
 /**
  * A run on disk, the CLI's and the companion's persistence:
@@ -17,6 +20,25 @@ import type { TrainEvent } from '../core/train/trainEvent.ts';
  */
 export class RunDirectory {
   constructor(readonly root: string) {}
+
+  /** What is at the root now: nothing, an empty folder, a run (it has a spec or events), a folder of other things, or a file. */
+  async occupancy(): Promise<'none' | 'empty' | 'run' | 'other' | 'file'> {
+    let info;
+    try {
+      info = await stat(this.root);
+    } catch {
+      return 'none';
+    }
+    if (!info.isDirectory()) return 'file';
+    const names = await readdir(this.root);
+    if (names.length === 0) return 'empty';
+    return RUN_FILES.some((f) => (f === 'spec.json' || f === 'events.jsonl') && names.includes(f)) ? 'run' : 'other';
+  }
+
+  /** Removes what a run writes here (and nothing else), so a new run starts with no line of the old one. */
+  async clear(): Promise<void> {
+    for (const name of RUN_FILES) await rm(join(this.root, name), { recursive: true, force: true });
+  }
 
   get eventsPath(): string {
     return join(this.root, 'events.jsonl');

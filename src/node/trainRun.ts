@@ -1,5 +1,6 @@
+import { importCounts, type ImportCounts } from '../core/data/importPolicy.ts';
 import { syntheticSourceForSpec } from '../core/data/syntheticSource.ts';
-import type { SampleSource } from '../core/data/sampleSource.ts';
+import type { BadSample, SampleSource } from '../core/data/sampleSource.ts';
 import { parseRunSpec, type RunSpec } from '../core/spec/runSpec.ts';
 import type { Checkpoint } from '../core/train/checkpoint.ts';
 import { prepareData } from '../core/train/prepareData.ts';
@@ -23,7 +24,17 @@ export interface TrainRunOptions {
   onLoadProgress?: (done: number, total: number) => void;
   /** Lets a host (the companion) stop or pause the run. */
   onTrainer?: (trainer: Trainer) => void;
+  /** The data as loaded, before the first step: what was kept and what was skipped, and why. */
+  onData?: (report: DataReport) => void;
 }
+
+/** What the data gave a run: images kept, files skipped with the import policy's reasons. */
+export interface DataReport extends ImportCounts {
+  skippedFiles: BadSample[];
+}
+
+/** Skipped files listed in summary.json; the counts cover all of them. */
+const SUMMARY_SKIPPED_LIMIT = 1000;
 
 export interface TrainRunResult {
   end: TrainEndEvent;
@@ -32,6 +43,8 @@ export interface TrainRunResult {
 }
 
 export interface RunSummary {
+  /** `failed` for an error or a non-finite loss (with `message` saying why), `stopped` when stopped, else `completed`. */
+  status: 'completed' | 'stopped' | 'failed';
   specHash: string;
   backend: string;
   reason: TrainEndEvent['reason'];
@@ -42,6 +55,17 @@ export interface RunSummary {
   best?: TrainEndEvent['best'];
   test: Record<string, number>;
   classNames: string[];
+  /** The data as loaded: counts, and the skipped files (the first SUMMARY_SKIPPED_LIMIT) with their reasons. */
+  data?: DataReport;
+}
+
+/** What summary.json holds for a run that failed before it could end on its own: the status and the reason. */
+export interface FailedRunSummary {
+  status: 'failed';
+  message: string;
+  specHash?: string;
+  backend: string;
+  data?: DataReport;
 }
 
 /** Opens the data a spec names, on a Node host. */
@@ -79,38 +103,61 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
     await dir.init(spec);
     await dir.truncateEventsTo({ epoch: -1, step: -1 });
   }
-  const source = options.openSource ? options.openSource(spec) : openSource(spec, options.dataDir);
-  const data = await prepareData(source, spec, options.onLoadProgress);
-  const initialWeights = !resume && spec.model.initialWeights ? await loadInitialWeights(spec.model.initialWeights) : undefined;
+  let dataReport: DataReport | undefined;
+  let data: Awaited<ReturnType<typeof prepareData>>;
+  let initialWeights: Awaited<ReturnType<typeof loadInitialWeights>> | undefined;
+  try {
+    const source = options.openSource ? options.openSource(spec) : openSource(spec, options.dataDir);
+    data = await prepareData(source, spec, options.onLoadProgress);
+    const images = data.split.train.length + data.split.val.length + data.split.test.length;
+    dataReport = { ...importCounts(images, data.badSamples), skippedFiles: data.badSamples };
+    options.onData?.(dataReport);
+    initialWeights = !resume && spec.model.initialWeights ? await loadInitialWeights(spec.model.initialWeights) : undefined;
+  } catch (e) {
+    await writeFailed(dir, options.backend, e, dataReport);
+    throw e;
+  }
+  const summaryData = dataReport && { ...dataReport, skippedFiles: dataReport.skippedFiles.slice(0, SUMMARY_SKIPPED_LIMIT) };
   let lastEpochMetrics: Record<string, number> = {};
   // Events are appended in order through this queue, so the loop never waits on the disk.
   let pending: Promise<void> = Promise.resolve();
-  const trainer = new Trainer({
-    spec,
-    data,
-    backend: options.backend,
-    ...(resume ? { resume } : {}),
-    ...(initialWeights ? { initialWeights } : {}),
-    onEvent: (event) => {
-      if (event.type === 'epoch') lastEpochMetrics = event.metrics;
-      pending = pending.then(() => dir.appendEvent(event));
-      options.onEvent?.(event);
-    },
-    saveCheckpoint: async (checkpoint, kind) => {
-      await pending;
-      // 'last' only ever holds an epoch boundary, so --resume continues the curve exactly.
-      if (kind === 'best') await dir.writeCheckpoint(checkpoint, 'best');
-      if (kind === 'periodic' || kind === 'final') await dir.writeCheckpoint(checkpoint, 'last');
-      if (kind === 'final' || kind === 'interrupted') await dir.writeCheckpoint(checkpoint, 'final');
-    },
-  });
+  let trainer: Trainer;
+  try {
+    trainer = new Trainer({
+      spec,
+      data,
+      backend: options.backend,
+      ...(resume ? { resume } : {}),
+      ...(initialWeights ? { initialWeights } : {}),
+      onEvent: (event) => {
+        if (event.type === 'epoch') lastEpochMetrics = event.metrics;
+        pending = pending.then(() => dir.appendEvent(event));
+        options.onEvent?.(event);
+      },
+      saveCheckpoint: async (checkpoint, kind) => {
+        await pending;
+        // 'last' only ever holds an epoch boundary, so --resume continues the curve exactly.
+        if (kind === 'best') await dir.writeCheckpoint(checkpoint, 'best');
+        if (kind === 'periodic' || kind === 'final') await dir.writeCheckpoint(checkpoint, 'last');
+        if (kind === 'final' || kind === 'interrupted') await dir.writeCheckpoint(checkpoint, 'final');
+      },
+    });
+  } catch (e) {
+    await writeFailed(dir, options.backend, e, summaryData);
+    throw e;
+  }
   options.onTrainer?.(trainer);
   try {
-    const end = await trainer.fit();
+    const end = await trainer.fit().catch(async (e: unknown) => {
+      await pending.catch(() => undefined);
+      await writeFailed(dir, options.backend, e, summaryData, trainer.specHash);
+      throw e;
+    });
     await pending;
     const test = end.reason === 'error' ? {} : await trainer.evaluate(data.split.test, 'test_');
     if (end.reason !== 'error') await dir.saveModel(trainer.model);
     const summary: RunSummary = {
+      status: end.reason === 'error' || end.reason === 'nonFiniteLoss' ? 'failed' : end.reason === 'stopped' ? 'stopped' : 'completed',
       specHash: trainer.specHash,
       backend: options.backend,
       reason: end.reason,
@@ -121,6 +168,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
       ...(end.best ? { best: end.best } : {}),
       test,
       classNames: data.cache.classNames,
+      ...(summaryData ? { data: summaryData } : {}),
     };
     await dir.writeSummary(summary);
     return { end, summary, badSamples: data.badSamples };
@@ -128,4 +176,16 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
     trainer.dispose();
     data.cache.dispose?.();
   }
+}
+
+/** Leaves the reason a run failed where its summary would be, so its directory never reads as a run still going. */
+async function writeFailed(dir: RunDirectory, backend: string, e: unknown, data?: DataReport, specHash?: string): Promise<void> {
+  const summary: FailedRunSummary = {
+    status: 'failed',
+    message: e instanceof Error ? e.message : String(e),
+    ...(specHash ? { specHash } : {}),
+    backend,
+    ...(data ? { data: { ...data, skippedFiles: data.skippedFiles.slice(0, SUMMARY_SKIPPED_LIMIT) } } : {}),
+  };
+  await dir.writeSummary(summary).catch(() => undefined);
 }

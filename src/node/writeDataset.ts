@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import type { DecodedImage, SampleRef, SampleSource } from '../core/data/sampleSource.ts';
-import { IMAGE_EXTENSIONS } from './folderSource.ts';
+import { IMAGE_EXTENSIONS } from '../core/data/importPolicy.ts';
 
 export interface WriteImageFolderOptions {
   format: 'png' | 'jpg' | 'pgm';

@@ -41,7 +41,7 @@ describe('metricsCsv', () => {
   it('names thresholds at FAR by the target, not by the rate reached', () => {
     const big = largeVerification();
     const r = big.result as VerificationEvaluation;
-    // 240 impostors resolve 10 % and 1 % (2.4 pairs), not 0.1 %.
+    // 594 impostors resolve 10 % and 1 % (5.9 pairs), not 0.1 %.
     expect(r.atFar.map((f) => f.target)).toEqual([0.1, 0.01]);
     const rows = Object.fromEntries(parseCsv(metricsCsv(big)).map((row) => [row[0], row[1]]));
     expect(Number(rows['threshold_at_far_0.01'])).toBe(r.atFar[1].threshold);

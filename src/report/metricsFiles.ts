@@ -17,6 +17,8 @@ export function summaryMetrics(report: EvaluationReport): [string, number][] {
     rows.push(
       ['pairs', r.pairs.length],
       ['genuine_pairs', r.pairs.filter((p) => p.same === 1).length],
+      // What the identities hold: equal to `pairs` when every pair was scored, more when they were sampled.
+      ...(r.pairProtocol ? [['pairs_total', r.pairProtocol.genuineTotal + r.pairProtocol.impostorTotal] as [string, number]] : []),
       ['auc', r.auc],
       ['auc_ci_low', r.aucInterval.low],
       ['auc_ci_high', r.aucInterval.high],

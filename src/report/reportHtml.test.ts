@@ -91,8 +91,8 @@ describe('reportHtml', () => {
     const html = reportHtml(big);
     for (const f of r.atFar) expect(html).toContain(`<td>FAR ≤ ${pct(f.target, 1)}</td><td>${f.threshold.toFixed(4)}</td><td>${pct(f.far, 2)}</td><td>${pct(f.frr, 2)}</td>`);
     expect(html).not.toContain('FAR ≤ 0.1 %');
-    expect(html).toContain('below 1 in 240 (one impostor pair) cannot be measured');
-    expect(html).toContain('generated from 40 identities');
+    expect(html).toContain('below 1 in 594 (one impostor pair) cannot be measured');
+    expect(html).toContain('630 pairs (every genuine and impostor pair of 12 identities)');
   });
 
   it('reports the tracker at the cut it is given, with boxes drawn over its pictures', () => {

@@ -150,7 +150,7 @@ function verificationSections(r: VerificationEvaluation, opts: ReportOptions): s
         ['Youden-optimal', thr(r.youden.threshold), pct(r.youden.fpr, 2), pct(1 - r.youden.tpr, 2)],
         ...r.atFar.map((f) => [`FAR ≤ ${pct(f.target, 1)}`, thr(f.threshold), pct(f.far, 2), pct(f.frr, 2)]),
       ],
-    )}<p>LFW 10-fold accuracy: ${pct(r.tenFold.mean, 2)} ± ${pct(r.tenFold.std, 2)}; ${r.pairs.length} pairs (${r.pairSource === 'imported' ? 'from a pairs file' : `generated from ${r.identities} identities`}).</p>${unresolved(r)}</section>`
+    )}<p>LFW 10-fold accuracy: ${pct(r.tenFold.mean, 2)} ± ${pct(r.tenFold.std, 2)}; ${r.pairs.length} pairs (${pairOrigin(r)}).</p>${unresolved(r)}</section>`
   );
 }
 
@@ -195,4 +195,13 @@ export function reportHtml(report: EvaluationReport, opts: ReportOptions = {}): 
   );
   const body = r.kind === 'classification' ? classificationSections(report, r, opts) : r.kind === 'verification' ? verificationSections(r, opts) : detectionSections(report, r, opts);
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(title)}</title><style>${CSS}</style></head><body><main><h1>${esc(title)}</h1>${provenance(report)}${verdictSection(report)}<section><h2>Summary</h2>${summary}</section>${body}<p class="muted">Made by the WebGPU Training Studio from the model's predictions on the ${esc(report.meta.split)} split.</p></main></body></html>\n`;
+}
+
+/** Where a verification's pairs came from: a pairs file, every pair of the identities, or a sample of them beyond the cap. */
+function pairOrigin(r: VerificationEvaluation): string {
+  if (r.pairSource === 'imported') return 'from a pairs file';
+  const p = r.pairProtocol;
+  if (!p) return `generated from ${r.identities} identities`;
+  if (p.kind === 'all') return `every genuine and impostor pair of ${r.identities} identities`;
+  return `sampled without replacement from the ${p.genuineTotal + p.impostorTotal} pairs of ${r.identities} identities: ${p.genuine} of ${p.genuineTotal} genuine, ${p.impostor} of ${p.impostorTotal} impostor`;
 }

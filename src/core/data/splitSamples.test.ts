@@ -110,3 +110,31 @@ describe('splitSamples (identity)', () => {
     expect(ids(shuffled, b.test)).toEqual(ids(refs, a.test));
   });
 });
+
+describe('splitSamples with identities held out by name', () => {
+  const people = (n: number, per: number): SampleRef[] =>
+    Array.from({ length: n * per }, (_, i) => ({ id: `p${String(Math.floor(i / per)).padStart(2, '0')}/${i % per}.png`, className: `p${String(Math.floor(i / per)).padStart(2, '0')}` }));
+  const identitiesIn = (refs: SampleRef[], indices: number[]) => [...new Set(indices.map((i) => refs[i].className))].sort();
+
+  it('puts exactly the named identities in val and test, whatever the seed, and splits the rest by the other fractions', () => {
+    const refs = people(20, 3);
+    for (const seed of [1, 2, 3]) {
+      const s = splitSamples(refs, { train: 0.7, val: 0.15, test: 0.15, by: 'identity', heldOut: { test: ['p03', 'p11'] } }, seed);
+      expect(identitiesIn(refs, s.test)).toEqual(['p03', 'p11']);
+      // The other 18 identities share train : val as 0.7 : 0.15, no identity in two splits.
+      const train = identitiesIn(refs, s.train);
+      const val = identitiesIn(refs, s.val);
+      expect(train.length + val.length).toBe(18);
+      expect(val.length).toBeGreaterThanOrEqual(1);
+      expect(train.filter((p) => val.includes(p))).toEqual([]);
+    }
+    const both = splitSamples(refs, { train: 0.7, val: 0.15, test: 0.15, by: 'identity', heldOut: { val: ['p00'], test: ['p01', 'p02'] } }, 5);
+    expect([identitiesIn(refs, both.val), identitiesIn(refs, both.test), both.train.length]).toEqual([['p00'], ['p01', 'p02'], 17 * 3]);
+  });
+
+  it('refuses a name the data lacks, listing what it has', () => {
+    expect(() => splitSamples(people(3, 2), { train: 0.5, val: 0.25, test: 0.25, by: 'identity', heldOut: { test: ['bob'] } }, 1)).toThrow(
+      'data.split.heldOut.test names "bob", which is not an identity of the data (3: p00, p01, p02)',
+    );
+  });
+});

@@ -7,6 +7,12 @@ export interface SplitFractions {
   test: number;
   /** 'stratified': every class in every split; 'identity': no identity in two splits. */
   by: 'stratified' | 'identity';
+  /**
+   * Identities put in the validation or test split by name (identity splits only): a split
+   * named here holds exactly these, its fraction ignored, and the other identities are
+   * shared among the remaining splits by their fractions, seeded as before.
+   */
+  heldOut?: { val?: readonly string[]; test?: readonly string[] };
 }
 
 export interface SplitIndices {
@@ -57,15 +63,42 @@ export function splitSamples(refs: SampleRef[], split: SplitFractions, seed: num
       }
     }
   } else {
-    const shuffled = new Rng(seed).shuffle(keys);
+    const named = namedIdentities(split.heldOut, groups);
+    const rest = fractions.map((f, s) => (named.splits.has(s) ? 0 : f));
+    const restSum = rest[0] + rest[1] + rest[2];
+    if (named.splits.size > 0 && !(restSum > 0)) {
+      throw new Error('data.split: with the held-out identities named, the train fraction must be > 0 for the others to train on');
+    }
+    for (const [key, s] of named.of) out[s].push(...(groups.get(key) as number[]));
+    const shuffled = new Rng(seed).shuffle(keys.filter((k) => !named.of.has(k)));
     const assignment = assignIdentities(
       shuffled.map((k) => (groups.get(k) as number[]).length),
-      fractions,
+      rest.map((f) => f / restSum),
     );
     shuffled.forEach((k, j) => out[assignment[j]].push(...(groups.get(k) as number[])));
   }
   for (const list of out) list.sort((a, b) => a - b);
   return { train: out[0], val: out[1], test: out[2] };
+}
+
+/** The identities `heldOut` names, each with its split (1 val, 2 test); a name the data lacks is an error that lists what it has. */
+function namedIdentities(heldOut: SplitFractions['heldOut'], groups: Map<string, number[]>): { of: Map<string, number>; splits: Set<number> } {
+  const of = new Map<string, number>();
+  const splits = new Set<number>();
+  for (const [name, s] of [['val', 1], ['test', 2]] as const) {
+    const list = heldOut?.[name];
+    if (list === undefined) continue;
+    splits.add(s);
+    for (const identity of list) {
+      if (!groups.has(identity)) {
+        const known = [...groups.keys()].sort(compare);
+        const shown = known.length > 12 ? `${known.slice(0, 12).join(', ')}, ...` : known.join(', ');
+        throw new Error(`data.split.heldOut.${name} names "${identity}", which is not an identity of the data (${known.length}: ${shown})`);
+      }
+      of.set(identity, s);
+    }
+  }
+  return { of, splits };
 }
 
 /** Counts per split summing to n: floors plus largest remainders, then one each where possible. */

@@ -80,14 +80,16 @@ describe('evaluateVerification', () => {
     expect(result.atFar).toEqual([]);
   });
 
-  it('builds balanced pairs from the identities when none are imported, and agrees with the metric functions on them', () => {
+  it('scores every pair of the identities when none are imported, and agrees with the metric functions on them', () => {
     const generated = evaluateVerification(embeddings, ref.identities, 3);
     expect(generated.pairSource).toBe('generated');
     const scores = generated.pairs.map((p) => p.score);
     const same = generated.pairs.map((p) => p.same);
     const genuine = same.filter((s) => s === 1).length;
-    // 4 identities of 3 images: 4 · 3 genuine pairs, as many impostors.
-    expect([genuine, generated.pairs.length]).toEqual([12, 24]);
+    // 4 identities of 3 images: 4 · 3 genuine pairs and 6 · 9 impostors, every one of them, each once.
+    expect([genuine, generated.pairs.length]).toEqual([12, 66]);
+    expect(generated.pairProtocol).toEqual({ kind: 'all', genuineTotal: 12, impostorTotal: 54, genuine: 12, impostor: 54 });
+    expect(new Set(generated.pairs.map((p) => `${p.a},${p.b}`)).size).toBe(66);
     for (const p of generated.pairs) expect(ref.identities[p.a] === ref.identities[p.b]).toBe(p.same === 1);
     expect(generated.auc).toBe(rocAuc(scores, same));
     expect(generated.eer).toEqual(equalErrorRate(scores, same));
@@ -97,13 +99,13 @@ describe('evaluateVerification', () => {
     expect(rates(scores, same, generated.youden.threshold)).toEqual(rates(scores, same, youden.threshold));
     expect(Number(generated.youden.threshold.toFixed(4))).toBe(generated.youden.threshold);
     expect(generated.tenFold).toEqual(verificationAccuracy(scores, same, 10));
-    // 12 impostors resolve 10 % (one pair) but not 1 %.
+    // 54 impostors resolve 10 % (5.4 pairs) but not 1 %.
     const atFar = thresholdAtFar(scores, same, 0.1);
     expect(generated.atFar).toEqual([{ target: 0.1, ...atFar, threshold: generated.atFar[0].threshold }]);
     expect(rates(scores, same, generated.atFar[0].threshold)).toEqual(rates(scores, same, atFar.threshold));
     expect(generated.atFar[0].far).toBeLessThanOrEqual(0.1);
     expect(generated.histogram.genuine.reduce((a, b) => a + b, 0)).toBe(genuine);
-    expect(generated.histogram.impostor.reduce((a, b) => a + b, 0)).toBe(24 - genuine);
+    expect(generated.histogram.impostor.reduce((a, b) => a + b, 0)).toBe(66 - genuine);
   });
 
   it('stores at most 2000 points of a long ROC or DET curve, the ends and the area intact', () => {
@@ -196,7 +198,7 @@ describe('evaluatePredictions on a real model', () => {
     if (r.kind !== 'classification') throw new Error('expected classification');
     const n = predictions.labels.length;
     expect(r.samples).toBe(n);
-    expect(r.topK[0].accuracy).toBe(metricsFromPredictions(spec, predictions, 'test_', 3).test_acc);
+    expect(r.topK[0].accuracy).toBe(metricsFromPredictions(spec, predictions, 'test_').test_acc);
     expect(r.cells.flat(2).sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => i));
     r.cells.forEach((row, t) => row.forEach((members, p) => members.forEach((i) => expect([predictions.labels[i], r.predicted[i]]).toEqual([t, p]))));
     expect(r.mistakes.length).toBe(Math.min(48, r.predicted.filter((p, i) => p !== predictions.labels[i]).length));
@@ -208,7 +210,7 @@ describe('evaluatePredictions on a real model', () => {
     );
     const r = evaluatePredictions({ task: 'embedding', predictions, classNames, seed: 3 });
     if (r.kind !== 'verification') throw new Error('expected verification');
-    const m = metricsFromPredictions(spec, predictions, 'test_', 3);
+    const m = metricsFromPredictions(spec, predictions, 'test_');
     expect(r.auc).toBe(m.test_auc);
     expect(r.eer.eer).toBe(m.test_eer);
     expect(r.tenFold.mean).toBe(m.test_verification_acc);
@@ -223,8 +225,9 @@ describe('evaluatePredictions on a real model', () => {
     const dim = 4;
     const data = Float32Array.from({ length: labels.length * dim }, () => rng.next() - 0.5);
     const r = evaluateVerification({ data, dim }, labels, 5);
-    expect(r.pairs.length).toBeLessThan(20);
-    const m = metricsFromPredictions(spec, { embeddings: { data, dim }, labels, partSums: {} }, 'val_', 5);
+    // All 28 pairs of 8 samples (7 genuine), in the protocol's fixed order: the training loop scores the same ones.
+    expect(r.pairs.length).toBe(28);
+    const m = metricsFromPredictions(spec, { embeddings: { data, dim }, labels, partSums: {} }, 'val_');
     expect(m.val_verification_acc).toBe(r.tenFold.mean);
   });
 
@@ -232,7 +235,7 @@ describe('evaluatePredictions on a real model', () => {
     const { spec, predictions, classNames } = await predictTest(tiny({ kind: 'detection', confidenceThreshold: 0.5 } as RunSpecInput['task'], { generator: 'boxes', classes: 2, perClass: 12 }));
     const r = evaluatePredictions({ task: 'detection', predictions, classNames, seed: 3, confidenceThreshold: 0.5 });
     if (r.kind !== 'detection') throw new Error('expected detection');
-    const m = metricsFromPredictions(spec, predictions, 'test_', 3);
+    const m = metricsFromPredictions(spec, predictions, 'test_');
     expect(r.meanIou).toBeCloseTo(m.test_iou, 12);
     expect(r.precisionAtIou50).toBe(m.test_precision_iou50);
     expect(r.iouHistogram.counts.reduce((a, b) => a + b, 0)).toBe(predictions.labels.length);

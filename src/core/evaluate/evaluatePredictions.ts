@@ -24,7 +24,7 @@ import {
   type RocCurve,
 } from '../metrics/index.ts';
 import type { Predictions } from '../train/evaluateSplit.ts';
-import { cosineAt, verificationPairs, type Pair } from '../train/verificationPairs.ts';
+import { cosineAt, protocolPairs, type Pair } from '../train/verificationPairs.ts';
 import type { ClassificationEvaluation, DetectionEvaluation, EvaluationReport, VerificationEvaluation } from './evaluationReport.ts';
 import { histogram } from './histogram.ts';
 import { thinCurve } from './thinCurve.ts';
@@ -116,7 +116,8 @@ export function evaluateVerification(
   if (embeddings.data.length !== n * embeddings.dim) {
     throw new Error(`${embeddings.data.length} embedding values are not ${n} samples of ${embeddings.dim} dimensions`);
   }
-  const chosen = imported ?? verificationPairs(labels, seed);
+  const generated = imported ? undefined : protocolPairs(labels);
+  const chosen = imported ?? generated!.pairs;
   const outOfRange = chosen.find((p) => p.a < 0 || p.b < 0 || p.a >= n || p.b >= n);
   if (outOfRange) throw new Error(`pair (${outOfRange.a}, ${outOfRange.b}) points past the ${n} evaluated samples`);
   const pairs = chosen.map((p) => ({ ...p, score: cosineAt(embeddings.data, embeddings.dim, p.a, p.b) }));
@@ -143,6 +144,7 @@ export function evaluateVerification(
     samples: n,
     identities: new Set(Array.from(labels)).size,
     pairSource: imported ? 'imported' : 'generated',
+    ...(generated ? { pairProtocol: generated.protocol } : {}),
     pairs,
     roc: thinCurve({ fpr: roc.fpr, tpr: roc.tpr, thresholds: roc.thresholds }, 'fpr', 'tpr', MAX_CURVE_POINTS),
     auc: rocAuc(scores, same),

@@ -1,3 +1,4 @@
+import type { PairProtocol } from '../train/verificationPairs.ts';
 import type { Box } from '../data/sampleSource.ts';
 import type {
   ClassificationReport,
@@ -96,8 +97,10 @@ export interface VerificationEvaluation {
   kind: 'verification';
   samples: number;
   identities: number;
-  /** 'generated': balanced pairs from the split's identities; 'imported': an LFW-style pairs file. */
+  /** 'generated': the split's own pairs by the verification protocol (`protocolPairs`); 'imported': an LFW-style pairs file. */
   pairSource: 'generated' | 'imported';
+  /** For generated pairs: all pairs of the identities, or a sample without replacement beyond the cap, with the counts. Reports made before it lack it. */
+  pairProtocol?: PairProtocol;
   pairs: VerificationPairScore[];
   roc: RocCurve;
   auc: number;

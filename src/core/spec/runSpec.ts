@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SYNTHETIC_GENERATORS } from '../data/syntheticSource.ts';
 import { BACKBONE_BLOCKS } from '../models/backboneBlocks.ts';
+import { unknownKeyProblem } from './unknownKeyProblem.ts';
 
 /**
  * RunSpec: the versioned, JSON-serializable contract that describes a run. The browser,
@@ -57,22 +58,22 @@ export type Architecture = (typeof architectures)[number];
 
 const dataSourceSchema = z.discriminatedUnion('kind', [
   /** A folder on disk (Node hosts); the CLI's --data overrides the path. */
-  z.object({ kind: z.literal('folder'), path: z.string().min(1, { error: 'must not be empty' }) }),
+  z.strictObject({ kind: z.literal('folder'), path: z.string().min(1, { error: 'must not be empty' }) }),
   /** A dataset stored in the studio's IndexedDB, pinned by its version hash. */
-  z.object({ kind: z.literal('indexeddb'), datasetId: z.string().min(1), version: z.string().optional() }),
+  z.strictObject({ kind: z.literal('indexeddb'), datasetId: z.string().min(1), version: z.string().optional() }),
   /** A dataset the host generates deterministically (demo data, tests). */
-  z.object({
+  z.strictObject({
     kind: z.literal('synthetic'),
     generator: z.enum(SYNTHETIC_GENERATORS),
     classes: positiveInt.default(3),
     perClass: positiveInt.default(20),
   }),
   /** Samples handed over in memory by the host. */
-  z.object({ kind: z.literal('memory') }),
+  z.strictObject({ kind: z.literal('memory') }),
 ]);
 
 const normalizationSchema = z
-  .object({
+  .strictObject({
     preset: z.enum(['imagenet', 'half', 'unit', 'custom']).default('unit'),
     mean: z.array(z.number()).optional(),
     std: z.array(positive()).optional(),
@@ -82,24 +83,31 @@ const normalizationSchema = z
   });
 
 const augmentationSchema = z
-  .object({
-    flip: z.object({ horizontal: z.boolean().default(true), vertical: z.boolean().default(false), p: probability.default(0.5) }).optional(),
-    rotation: z.object({ degrees: nonNegative.max(180, { error: 'must be <= 180' }) }).optional(),
-    randomResizedCrop: z.object({ scale: range(0, 1).default([0.08, 1]), ratio: range(0.1, 10).default([0.75, 4 / 3]) }).optional(),
+  .strictObject({
+    flip: z.strictObject({ horizontal: z.boolean().default(true), vertical: z.boolean().default(false), p: probability.default(0.5) }).optional(),
+    rotation: z.strictObject({ degrees: nonNegative.max(180, { error: 'must be <= 180' }) }).optional(),
+    randomResizedCrop: z.strictObject({ scale: range(0, 1).default([0.08, 1]), ratio: range(0.1, 10).default([0.75, 4 / 3]) }).optional(),
     colorJitter: z
-      .object({ brightness: nonNegative.default(0), contrast: nonNegative.default(0), saturation: nonNegative.default(0) })
+      .strictObject({ brightness: nonNegative.default(0), contrast: nonNegative.default(0), saturation: nonNegative.default(0) })
       .optional(),
-    mixup: z.object({ alpha: positive(), p: probability.default(1) }).optional(),
+    mixup: z.strictObject({ alpha: positive(), p: probability.default(1) }).optional(),
   })
   .default({});
 
 const splitSchema = z
-  .object({
+  .strictObject({
     train: probability.default(0.7),
     val: probability.default(0.15),
     test: probability.default(0.15),
     /** 'auto': stratified by class for classification/detection, identity-disjoint for embeddings. */
     by: z.enum(['auto', 'stratified', 'identity']).default('auto'),
+    /** Identities held out by name (identity splits): a split named here holds exactly these; the rest split by the fractions. */
+    heldOut: z
+      .strictObject({
+        val: z.array(z.string().min(1, { error: 'must not be empty' })).min(1, { error: 'must name at least one identity' }).optional(),
+        test: z.array(z.string().min(1, { error: 'must not be empty' })).min(1, { error: 'must name at least one identity' }).optional(),
+      })
+      .optional(),
   })
   .superRefine((s, ctx) => {
     const sum = s.train + s.val + s.test;
@@ -107,7 +115,7 @@ const splitSchema = z
   })
   .default({ train: 0.7, val: 0.15, test: 0.15, by: 'auto' });
 
-const dataSchema = z.object({
+const dataSchema = z.strictObject({
   source: dataSourceSchema,
   /** How labels are read: folder names, or per-image JSON with `class` (and `bbox`) as in seed 001. */
   labels: z.enum(['folders', 'json']).default('folders'),
@@ -119,7 +127,7 @@ const dataSchema = z.object({
 });
 
 const headSchema = z
-  .object({
+  .strictObject({
     hidden: z.array(positiveInt).default([]),
     dropout: z.number().gte(0, { error: 'must be >= 0' }).lt(1, { error: 'must be < 1' }).default(0),
     batchNorm: z.boolean().default(false),
@@ -129,15 +137,15 @@ const headSchema = z
 
 const initialWeightsSchema = z.discriminatedUnion('from', [
   /** A checkpoint written by the studio (a run directory in Node, a checkpoint id in the browser). */
-  z.object({ from: z.literal('checkpoint'), path: z.string().min(1) }),
+  z.strictObject({ from: z.literal('checkpoint'), path: z.string().min(1) }),
   /** A tfjs LayersModel (model.json + weights) at a path or URL; layers are matched by name and shape. */
-  z.object({ from: z.literal('tfjs'), path: z.string().min(1) }),
+  z.strictObject({ from: z.literal('tfjs'), path: z.string().min(1) }),
   /**
    * A PyTorch state_dict saved as safetensors, with torchvision's names (insightface's for
    * IResNet): a file path or an https URL (downloaded once, then read from the cache).
    * Needs the torchvision convention and model.width 1; a new head starts fresh.
    */
-  z.object({
+  z.strictObject({
     from: z.literal('safetensors'),
     path: z.string().min(1),
     naming: z.enum(['torchvision']).default('torchvision'),
@@ -149,10 +157,10 @@ const initialWeightsSchema = z.discriminatedUnion('from', [
     sha256: z.string().regex(/^[0-9a-f]{64}$/, { error: 'must be 64 lowercase hex digits (a SHA-256)' }).optional(),
   }),
   /** face-api.js' face recognition weights (dlib's), shipped with the studio: faceRecognitionNet only. */
-  z.object({ from: z.literal('faceApi') }),
+  z.strictObject({ from: z.literal('faceApi') }),
 ]);
 
-const modelSchema = z.object({
+const modelSchema = z.strictObject({
   architecture: z.enum(architectures, { error: `must be one of ${architectures.join(', ')}` }),
   width: positive().default(1),
   inputSize: positiveInt,
@@ -177,26 +185,26 @@ const modelSchema = z.object({
 });
 
 const taskSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('classification') }),
-  z.object({ kind: z.literal('embedding') }),
+  z.strictObject({ kind: z.literal('classification') }),
+  z.strictObject({ kind: z.literal('embedding') }),
   /** Class + one box per image (seed 001's two-head tracker). */
-  z.object({ kind: z.literal('detection'), confidenceThreshold: probability.default(0.9) }),
+  z.strictObject({ kind: z.literal('detection'), confidenceThreshold: probability.default(0.9) }),
 ]);
 
 const boxLossSchema = z.enum(['seed001', 'giou', 'l1']);
 
 const lossSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('crossEntropy'), labelSmoothing: z.number().gte(0).lt(1, { error: 'must be < 1' }).default(0) }),
-  z.object({ type: z.literal('arcface'), scale: positive().default(30), margin: nonNegative.default(0.5) }),
-  z.object({ type: z.literal('cosface'), scale: positive().default(30), margin: nonNegative.default(0.35) }),
-  z.object({
+  z.strictObject({ type: z.literal('crossEntropy'), labelSmoothing: z.number().gte(0).lt(1, { error: 'must be < 1' }).default(0) }),
+  z.strictObject({ type: z.literal('arcface'), scale: positive().default(30), margin: nonNegative.default(0.5) }),
+  z.strictObject({ type: z.literal('cosface'), scale: positive().default(30), margin: nonNegative.default(0.35) }),
+  z.strictObject({
     type: z.literal('cdml'),
     scale: positive().default(64),
     margin: nonNegative.default(0.49),
     /** Dynamic-margin strength: m_i = m · (1 + α · (cos θ_y,i − mean cos θ_y)) per seed 003. */
     alpha: nonNegative.default(0.2),
   }),
-  z.object({
+  z.strictObject({
     type: z.literal('multiTask'),
     box: boxLossSchema.default('seed001'),
     boxWeight: nonNegative.default(1),
@@ -214,7 +222,7 @@ const betas = z.tuple([probability, probability]).default([0.9, 0.999]);
 const backboneLrFactor = positive().max(1, { error: 'must be <= 1 (the backbone learns at most as fast as the head)' }).optional();
 
 const optimizerSchema = z.discriminatedUnion('type', [
-  z.object({
+  z.strictObject({
     type: z.literal('sgd'),
     lr: positive(),
     momentum: nonNegative.default(0),
@@ -223,7 +231,7 @@ const optimizerSchema = z.discriminatedUnion('type', [
     noDecayOnBiasAndNorm: z.boolean().default(false),
     backboneLrFactor,
   }),
-  z.object({
+  z.strictObject({
     type: z.literal('adam'),
     lr: positive(),
     betas,
@@ -232,7 +240,7 @@ const optimizerSchema = z.discriminatedUnion('type', [
     noDecayOnBiasAndNorm: z.boolean().default(false),
     backboneLrFactor,
   }),
-  z.object({
+  z.strictObject({
     type: z.literal('adamw'),
     lr: positive(),
     betas,
@@ -244,20 +252,20 @@ const optimizerSchema = z.discriminatedUnion('type', [
 ]);
 
 const scheduleSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('constant') }),
+  z.strictObject({ type: z.literal('constant') }),
   /** Multiply by gamma every stepSize epochs (PyTorch StepLR stepped per epoch). */
-  z.object({ type: z.literal('step'), stepSize: positiveInt, gamma: positive().default(0.1) }),
-  z.object({ type: z.literal('multiStep'), milestones: z.array(positiveInt).min(1), gamma: positive().default(0.1) }),
-  z.object({ type: z.literal('exponential'), gamma: positive() }),
+  z.strictObject({ type: z.literal('step'), stepSize: positiveInt, gamma: positive().default(0.1) }),
+  z.strictObject({ type: z.literal('multiStep'), milestones: z.array(positiveInt).min(1), gamma: positive().default(0.1) }),
+  z.strictObject({ type: z.literal('exponential'), gamma: positive() }),
   /** Linear warmup from warmupStartFactor·lr, then cosine to minLr, per optimizer step. */
-  z.object({
+  z.strictObject({
     type: z.literal('cosine'),
     warmupEpochs: nonNegative.default(0),
     warmupStartFactor: z.number().gt(0).lte(1).default(0.01),
     minLr: nonNegative.default(0),
   }),
   /** PyTorch OneCycleLR semantics and defaults, per optimizer step. */
-  z.object({
+  z.strictObject({
     type: z.literal('oneCycle'),
     maxLr: positive(),
     pctStart: z.number().gt(0).lt(1).default(0.3),
@@ -267,7 +275,7 @@ const scheduleSchema = z.discriminatedUnion('type', [
     threePhase: z.boolean().default(false),
   }),
   /** Reduce by factor after `patience` epochs without improvement of `monitor`. */
-  z.object({
+  z.strictObject({
     type: z.literal('reduceOnPlateau'),
     monitor: z.string().default('val_loss'),
     mode: z.enum(['min', 'max']).default('min'),
@@ -279,7 +287,7 @@ const scheduleSchema = z.discriminatedUnion('type', [
   }),
 ]);
 
-const earlyStoppingSchema = z.object({
+const earlyStoppingSchema = z.strictObject({
   monitor: z.string().default('val_loss'),
   mode: z.enum(['min', 'max']).default('min'),
   patience: z.number().int().gte(0).default(10),
@@ -288,7 +296,7 @@ const earlyStoppingSchema = z.object({
 });
 
 const checkpointSchema = z
-  .object({
+  .strictObject({
     everyEpochs: z.number().int().gte(0, { error: 'must be >= 0 (0 turns periodic checkpoints off)' }).default(1),
     keepBest: z.boolean().default(true),
     monitor: z.string().default('val_loss'),
@@ -296,7 +304,7 @@ const checkpointSchema = z
   })
   .default({ everyEpochs: 1, keepBest: true, monitor: 'val_loss', mode: 'min' });
 
-const trainingSchema = z.object({
+const trainingSchema = z.strictObject({
   epochs: positiveInt,
   batchSize: positiveInt,
   gradientAccumulation: positiveInt.default(1),
@@ -310,7 +318,7 @@ const trainingSchema = z.object({
 });
 
 export const runSpecSchema = z
-  .object({
+  .strictObject({
     version: z.union(
       RUN_SPEC_VERSIONS.map((v) => z.literal(v)),
       { error: `must be ${RUN_SPEC_VERSIONS.join(' or ')} (${RUN_SPEC_VERSION} for new specs)` },
@@ -360,6 +368,13 @@ export const runSpecSchema = z
     }
     if (spec.task.kind === 'detection' && spec.data.labels !== 'json') {
       issue(['data', 'labels'], 'a detection task needs per-image JSON labels with a bbox ("json")');
+    }
+    const heldOut = spec.data.split.heldOut;
+    if (heldOut) {
+      const by = spec.data.split.by === 'auto' ? (spec.task.kind === 'embedding' ? 'identity' : 'stratified') : spec.data.split.by;
+      if (by !== 'identity') issue(['data', 'split', 'heldOut'], 'holds identities out of training, so it needs an identity split (by "identity", or "auto" on an embedding task)');
+      const twice = (heldOut.val ?? []).filter((name) => heldOut.test?.includes(name));
+      if (twice.length > 0) issue(['data', 'split', 'heldOut'], `an identity is held out in one split only, got ${twice.map((n) => `"${n}"`).join(', ')} in both val and test`);
     }
     if (spec.schedule.type === 'multiStep') {
       const m = spec.schedule.milestones;
@@ -423,15 +438,29 @@ export function validateRunSpec(input: unknown): SpecResult {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     return { ok: false, problems: [{ path: '(spec)', message: `must be a JSON object, got ${describe(input)}` }] };
   }
+  const version = (input as { version?: unknown }).version;
+  if (typeof version === 'number' && Number.isInteger(version) && version > RUN_SPEC_VERSION) {
+    // Its fields may be ones this build has never heard of: saying which keys are unknown would blame the file.
+    return {
+      ok: false,
+      problems: [{ path: 'version', message: `this spec is version ${version}, newer than this studio reads (${RUN_SPEC_VERSIONS.join(' or ')}): update the studio to run it` }],
+    };
+  }
   const parsed = runSpecSchema.safeParse(input);
   if (parsed.success) return { ok: true, spec: parsed.data, problems: [] };
-  const problems = parsed.error.issues.map((issue): SpecProblem => {
+  const problems = parsed.error.issues.flatMap((issue): SpecProblem[] => {
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({
+        path: [...issue.path, key].map(String).join('.'),
+        message: unknownKeyProblem(runSpecSchema, input, issue.path, key),
+      }));
+    }
     const path = issue.path.map(String).join('.') || '(spec)';
     const value = valueAt(input, issue.path);
     const missing = value === undefined && issue.code === 'invalid_type';
     let message = missing ? 'is required' : issue.message;
     if (!missing && issue.code !== 'custom' && !message.includes(', got ')) message += `, got ${describe(value)}`;
-    return { path, message };
+    return [{ path, message }];
   });
   return { ok: false, problems };
 }

@@ -41,18 +41,40 @@ function first(outputs: tf.Tensor | tf.Tensor[]): tf.Tensor2D {
   return (Array.isArray(outputs) ? outputs[0] : outputs) as tf.Tensor2D;
 }
 
-export function createObjective(spec: RunSpec, numClasses: number, seed: number): Objective {
+/**
+ * The margin head's rows for an embedding run: one per identity of the training split, as
+ * published recipes size ArcFace's W (held-out identities would get rows that act only as
+ * negatives). `rowOf[label]` is a label's row, -1 for identities the training split lacks.
+ */
+export function trainingIdentityRows(labels: ArrayLike<number>, trainIndices: readonly number[], numClasses: number): { rows: number; rowOf: Int32Array } {
+  const rowOf = new Int32Array(numClasses).fill(-1);
+  const present = [...new Set(trainIndices.map((i) => labels[i]))].sort((a, b) => a - b);
+  present.forEach((label, row) => (rowOf[label] = row));
+  return { rows: present.length, rowOf };
+}
+
+/**
+ * `rowOf` (embedding tasks) maps each class label to its margin-head row; without it the head
+ * has a row per class, as runs made before issue 26 had.
+ */
+export function createObjective(spec: RunSpec, numClasses: number, seed: number, rowOf?: Int32Array): Objective {
   const loss = spec.loss;
   if (loss.type === 'arcface' || loss.type === 'cosface' || loss.type === 'cdml') {
-    const head: MarginHead = createMarginHead(loss, spec.model.embeddingSize ?? 0, numClasses, seed);
+    const rows = rowOf ? Math.max(...rowOf) + 1 : numClasses;
+    const head: MarginHead = createMarginHead(loss, spec.model.embeddingSize ?? 0, rows, seed);
+    const rowTable = rowOf ? tf.tensor1d(rowOf, 'int32') : undefined;
     return {
       variables: head.variables,
       compute(outputs, batch) {
         const embeddings = first(outputs);
-        const total = head.loss(embeddings, batch.labels);
-        return { total, parts: {}, correct: countCorrect(head.cosine(embeddings), batch.labels) };
+        const targets = rowTable ? (tf.gather(rowTable, tf.cast(batch.labels, 'int32')) as tf.Tensor1D) : batch.labels;
+        const total = head.loss(embeddings, targets);
+        return { total, parts: {}, correct: countCorrect(head.cosine(embeddings), targets) };
       },
-      dispose: () => head.dispose(),
+      dispose: () => {
+        head.dispose();
+        rowTable?.dispose();
+      },
     };
   }
   if (loss.type === 'multiTask') {

@@ -116,7 +116,7 @@ export async function predictSplit({ spec, model, objective, cache, indices, for
  * judged by verification on pairs of the split's own identities, which for an
  * identity-disjoint split are identities the model never trained on (seed 000).
  */
-export function metricsFromPredictions(spec: RunSpec, p: Predictions, prefix: string, seed: number): Record<string, number> {
+export function metricsFromPredictions(spec: RunSpec, p: Predictions, prefix: string): Record<string, number> {
   const m: Record<string, number> = {};
   const n = p.labels.length;
   if (n === 0) return m;
@@ -128,7 +128,7 @@ export function metricsFromPredictions(spec: RunSpec, p: Predictions, prefix: st
     if (classes > 5) m[`${prefix}top5`] = topKAccuracy(p.probs, p.labels, 5);
   }
   if (p.embeddings) {
-    const pairs = verificationPairs(p.labels, seed);
+    const pairs = verificationPairs(p.labels);
     const scores = pairs.map((q) => cosineAt(p.embeddings!.data, p.embeddings!.dim, q.a, q.b));
     const same = pairs.map((q) => q.same);
     m[`${prefix}auc`] = rocAuc(scores, same);
@@ -146,5 +146,5 @@ export function metricsFromPredictions(spec: RunSpec, p: Predictions, prefix: st
 
 export async function evaluateSplit(opts: PredictOptions & { prefix: string; seed: number }): Promise<Record<string, number>> {
   if (opts.indices.length === 0) return {};
-  return metricsFromPredictions(opts.spec, await predictSplit(opts), opts.prefix, opts.seed);
+  return metricsFromPredictions(opts.spec, await predictSplit(opts), opts.prefix);
 }

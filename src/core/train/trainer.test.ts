@@ -214,6 +214,28 @@ describe('Trainer', () => {
     expect(m).not.toHaveProperty('val_loss');
   });
 
+  it('sizes the margin head to the training identities only (issue 26: 40 rows where 28 identities trained)', async () => {
+    const input = {
+      version: 2,
+      data: { source: { kind: 'synthetic', generator: 'faces', classes: 8, perClass: 6 }, imageSize: 16, split: { train: 0.5, val: 0.25, test: 0.25 } },
+      model: { architecture: 'mlp', inputSize: 16, embeddingSize: 16, head: { hidden: [32] } },
+      task: { kind: 'embedding' },
+      loss: { type: 'cosface', scale: 16, margin: 0.2 },
+      optimizer: { type: 'adam', lr: 0.003 },
+      training: { epochs: 1, batchSize: 8, checkpoint: { monitor: 'val_eer' } },
+    } as RunSpecInput;
+    const data = await dataFor(input);
+    const trainIdentities = new Set(data.split.train.map((i) => data.cache.labels[i])).size;
+    expect(trainIdentities).toBeLessThan(8);
+    const saved: Checkpoint[] = [];
+    const trainer = new Trainer({ spec: parseRunSpec(input), data, backend: 'cpu', saveCheckpoint: async (c) => void saved.push(c) });
+    const end = await trainer.fit();
+    trainer.dispose();
+    data.cache.dispose?.();
+    expect(end.reason).toBe('completed');
+    expect(saved.at(-1)!.extraWeights.map((w) => w.shape)).toEqual([[16, trainIdentities]]);
+  });
+
   it('refuses an embedding run whose validation split cannot form impostor pairs', async () => {
     const input = {
       version: 1,

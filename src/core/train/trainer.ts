@@ -24,7 +24,7 @@ import { Rng } from '../util/rng.ts';
 import { stableHash } from '../util/stableHash.ts';
 import type { Callback } from './callback.ts';
 import type { Checkpoint, StoredTensor } from './checkpoint.ts';
-import { createObjective, type Objective, type ObjectiveBatch } from './createObjective.ts';
+import { createObjective, trainingIdentityRows, type Objective, type ObjectiveBatch } from './createObjective.ts';
 import { EarlyStopping, type MonitorState } from './earlyStopping.ts';
 import { epochPlan, type EpochPlan } from './epochPlan.ts';
 import { evaluateSplit } from './evaluateSplit.ts';
@@ -124,7 +124,7 @@ export class Trainer {
     this.rng = new Rng(spec.training.seed);
     const modelSeed = new Rng(spec.training.seed ^ 0x5eed).seed();
     this.model = buildModel({ model: spec.model, channels: spec.data.channels, task: spec.task, numClasses, seed: modelSeed, convention: modelConvention(spec), freezing: modelSemantics(spec) });
-    this.objective = createObjective(spec, numClasses, modelSeed + 1);
+    this.objective = createObjective(spec, numClasses, modelSeed + 1, this.marginRows(numClasses));
     this.variables = [...this.model.trainableWeights.map((w) => w.read() as tf.Variable), ...this.objective.variables];
     const factor = spec.optimizer.backboneLrFactor ?? 1;
     const modelScales = this.model.trainableWeights.map((w) => (isBackboneLayer(this.model, w.originalName.split('/')[0]) ? factor : 1));
@@ -650,6 +650,19 @@ export class Trainer {
 
   private dropoutLayers(): SeededDropout[] {
     return this.model.layers.filter((l): l is SeededDropout => l instanceof SeededDropout);
+  }
+
+  /**
+   * An embedding run's margin head has a row per training identity. A checkpoint written
+   * before that (a row per class, held-out identities included) resumes with the head it had.
+   */
+  private marginRows(numClasses: number): Int32Array | undefined {
+    const { spec, data, resume } = this.options;
+    if (spec.task.kind !== 'embedding') return undefined;
+    const sized = trainingIdentityRows(data.cache.labels, data.split.train, numClasses);
+    const stored = resume?.extraWeights[0]?.shape[1];
+    if (stored !== undefined && stored === numClasses && stored !== sized.rows) return undefined;
+    return sized.rowOf;
   }
 
   private restore(ckpt: Checkpoint): void {
