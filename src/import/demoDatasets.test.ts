@@ -48,7 +48,8 @@ describe('createDemoDataset', () => {
   it("keeps the generator's boxes and identities", async () => {
     const { datasets } = await freshStorage();
     const boxes = await createDemoDataset(datasets, 'boxes', { classes: 2, perClass: 2, imageSize: 32 });
-    expect(boxes).toMatchObject({ name: 'Boxes (demo)', boxCount: 4, sampleCount: 4 });
+    // Not the kind's defaults: the name spells the settings out, so it never passes for the default demo.
+    expect(boxes).toMatchObject({ name: 'Boxes (demo: 2 × 2, 32 px, seed 1)', boxCount: 4, sampleCount: 4 });
     const refs = await syntheticSource({ generator: 'boxes', classes: 2, perClass: 2, imageSize: 32, seed: 1 }).list();
     const stored = await datasets.samples(boxes.id);
     expect(stored.map((s) => [s.name, s.bbox])).toEqual(refs.map((r) => [`${r.id}.png`, r.bbox]));
@@ -66,8 +67,17 @@ describe('createDemoDataset', () => {
     expect(await sharp(new Uint8Array(thumb?.bytes ?? new ArrayBuffer(0))).metadata()).toMatchObject({ format: 'png', width: 56, height: 56 });
   });
 
+  it('keeps the boxes of faces with boxes, and names expressions as FER does', async () => {
+    const { datasets } = await freshStorage();
+    const tracker = await createDemoDataset(datasets, 'faceBoxes', { classes: 2, perClass: 2, imageSize: 40 });
+    expect(tracker).toMatchObject({ boxCount: 4, classCounts: { face: 2, object: 2 } });
+    const expressions = await createDemoDataset(datasets, 'expressions');
+    expect(expressions).toMatchObject({ name: 'Expressions (demo)', sampleCount: 84 });
+    expect(Object.keys(expressions.classCounts).sort()).toEqual(['angry', 'disgust', 'fear', 'happy', 'neutral', 'sad', 'surprise']);
+  });
+
   it('lists every kind with a title, a one-line description and small defaults', () => {
-    expect(demoDatasetKinds.map((k) => k.kind)).toEqual(['shapes', 'boxes', 'faces']);
+    expect(demoDatasetKinds.map((k) => k.kind)).toEqual(['shapes', 'boxes', 'faces', 'faceBoxes', 'expressions']);
     for (const k of demoDatasetKinds) {
       expect(k.title).not.toBe('');
       expect(k.description).not.toMatch(/\n/);

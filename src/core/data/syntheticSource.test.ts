@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { syntheticClassNames, syntheticSample, syntheticSource, type SyntheticOptions } from './syntheticSource.ts';
+import { createHash } from 'node:crypto';
+import { GENERATOR_MAX_CLASSES, SYNTHETIC_GENERATORS, syntheticClassNames, syntheticSample, syntheticSource, type SyntheticOptions } from './syntheticSource.ts';
 import type { DecodedImage, SampleSource } from './sampleSource.ts';
 
 async function readAll(source: SampleSource): Promise<DecodedImage[]> {
@@ -13,12 +14,12 @@ function meanAbsDiff(a: DecodedImage, b: DecodedImage): number {
   return sum / a.data.length;
 }
 
-const generators = ['shapes', 'boxes', 'faces'] as const;
+const generators = SYNTHETIC_GENERATORS;
 
 describe('syntheticSource', () => {
   for (const generator of generators) {
     it(`'${generator}' is byte-identical for the same seed and different for another`, async () => {
-      const options: SyntheticOptions = { generator, classes: 3, perClass: 2, imageSize: 24, seed: 7 };
+      const options: SyntheticOptions = { generator, classes: Math.min(3, GENERATOR_MAX_CLASSES[generator] ?? 3), perClass: 2, imageSize: 24, seed: 7 };
       const a = await readAll(syntheticSource(options));
       const b = await readAll(syntheticSource(options));
       const c = await readAll(syntheticSource({ ...options, seed: 8 }));
@@ -28,19 +29,39 @@ describe('syntheticSource', () => {
     });
 
     it(`'${generator}' has classes × perClass RGB images of the asked size, ids sorted by class`, async () => {
-      const source = syntheticSource({ generator, classes: 4, perClass: 3, imageSize: 20, seed: 1 });
+      const classes = Math.min(4, GENERATOR_MAX_CLASSES[generator] ?? 4);
+      const source = syntheticSource({ generator, classes, perClass: 3, imageSize: 20, seed: 1 });
       const refs = await source.list();
-      expect(refs).toHaveLength(12);
-      const names = syntheticClassNames(generator, 4);
-      expect(new Set(names).size).toBe(4);
+      expect(refs).toHaveLength(classes * 3);
+      const names = syntheticClassNames(generator, classes);
+      expect(new Set(names).size).toBe(classes);
       expect(refs.map((r) => r.className)).toEqual(names.flatMap((n) => [n, n, n]));
       expect(refs[4].id).toBe(`${names[1]}/0001`);
-      expect(new Set(refs.map((r) => r.id)).size).toBe(12);
+      expect(new Set(refs.map((r) => r.id)).size).toBe(classes * 3);
       const image = await source.read(refs[5]);
       expect([image.width, image.height, image.channels, image.data.length]).toEqual([20, 20, 3, 20 * 20 * 3]);
       expect(source.description).toContain(generator);
     });
   }
+
+  it('draws the same bytes as before the tracker and expression generators were added (old runs keep their data)', async () => {
+    // sha-256 prefixes of these sources' refs and pixels, taken at b386e36 (before the change).
+    const before = { shapes: '7cf6fe6003a0360e', faces: 'ac0d5a5b73305700', boxes: '9291c4bd45245de9' };
+    for (const [generator, digest] of Object.entries(before)) {
+      const src = syntheticSource({ generator: generator as 'shapes', classes: 3, perClass: 5, imageSize: 40, seed: 3 });
+      const h = createHash('sha256');
+      for (const ref of await src.list()) {
+        h.update(JSON.stringify(ref));
+        h.update((await src.read(ref)).data);
+      }
+      expect(h.digest('hex').slice(0, 16), generator).toBe(digest);
+    }
+  });
+
+  it('refuses more classes than a generator can draw apart, naming them', () => {
+    expect(() => syntheticSource({ generator: 'faceBoxes', classes: 3, perClass: 1, imageSize: 16, seed: 0 })).toThrow(/at most 2 classes \(face, object\), got 3/);
+    expect(() => syntheticSource({ generator: 'expressions', classes: 8, perClass: 1, imageSize: 16, seed: 0 })).toThrow(/at most 7 classes \(neutral, happy, surprise, sad, angry, fear, disgust\)/);
+  });
 
   it('names classes after shapes, and identities id_00…', () => {
     expect(syntheticClassNames('shapes', 3)).toEqual(['circle', 'square', 'triangle']);
@@ -63,10 +84,13 @@ describe('syntheticSource', () => {
     }
   });
 
-  it("'boxes' bbox is tight around the pixels the object changed", () => {
+  it.each([
+    ['boxes', 5],
+    ['faceBoxes', 2],
+  ] as const)("'%s' bbox is tight around the pixels the object changed", (generator, classes) => {
     const size = 48;
-    const options: SyntheticOptions = { generator: 'boxes', classes: 5, perClass: 4, imageSize: size, seed: 3 };
-    for (let k = 0; k < 5; k++) {
+    const options: SyntheticOptions = { generator, classes, perClass: 4, imageSize: size, seed: 3 };
+    for (let k = 0; k < classes; k++) {
       for (let i = 0; i < 4; i++) {
         const withObject = syntheticSample(options, k, i);
         const without = syntheticSample(options, k, i, { omitObject: true });
