@@ -74,15 +74,13 @@ describe('seed presets', () => {
 
   it('keeps each seed workflow recognisable', () => {
     const kinds = Object.fromEntries(seedPresets.map((p) => [p.id, validated(p.id)]));
-    expect([kinds['000-arcface'].loss.type, kinds['000-arcface'].optimizer.type, kinds['000-arcface'].schedule.type]).toEqual(['arcface', 'adamw', 'cosine']);
-    expect([kinds['001-tracker'].model.architecture, kinds['001-tracker'].loss.type, kinds['001-tracker'].schedule.type]).toEqual(['vgg16', 'multiTask', 'exponential']);
+    const a = kinds['000-arcface'];
+    expect([a.loss.type, a.optimizer.type, a.schedule.type, a.model.initialWeights?.from]).toEqual(['arcface', 'adamw', 'cosine', 'faceApi']);
+    const t = kinds['001-tracker'];
+    expect([t.model.architecture, t.loss.type, t.task.kind, t.data.source]).toMatchObject(['vgg16', 'multiTask', 'detection', {}]);
     expect([kinds['002-transfer'].model.architecture, kinds['002-transfer'].model.head.batchNorm, kinds['002-transfer'].schedule.type]).toEqual(['mobilenetV2', true, 'step']);
-    expect([kinds['003-cdml'].model.architecture, kinds['003-cdml'].loss.type, kinds['003-cdml'].optimizer.type, kinds['003-cdml'].schedule.type]).toEqual([
-      'iresnet18Lite',
-      'cdml',
-      'sgd',
-      'multiStep',
-    ]);
+    const c = kinds['003-cdml'];
+    expect([c.loss.type, c.model.architecture, c.model.initialWeights?.from]).toEqual(['cdml', 'faceRecognitionNet', 'faceApi']);
     const e = kinds['004-expression'];
     expect([e.model.architecture, e.schedule.type, e.training.gradientAccumulation > 1, e.training.clipNorm, e.data.augmentation.mixup?.alpha]).toEqual([
       'efficientnetB0',
@@ -90,6 +88,16 @@ describe('seed presets', () => {
       true,
       1,
       0.3,
+    ]);
+    // Each trains on the data its card names: faces for the face recipes, boxed faces for the tracker, expressions for 004.
+    expect(seedPresets.map((p) => [p.id, p.demo])).toEqual([
+      ['shapes', 'shapes'],
+      ['000-arcface', 'faces'],
+      ['001-tracker', 'faceBoxes'],
+      ['002-transfer', 'shapes'],
+      ['002-transfer-resnet18', 'shapes'],
+      ['003-cdml', 'faces'],
+      ['004-expression', 'expressions'],
     ]);
   });
 
