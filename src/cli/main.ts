@@ -25,9 +25,10 @@ Usage:
               [--input PX] [--labels FILE] [--names torchvision]   PyTorch weights as a run
   studio import-weights face-api|<folder> --arch faceRecognitionNet --out RUN_DIR   face-api.js' face descriptor
   studio predict <run-dir> <image>... [--json] [--top 5] [--checkpoint final|best|last]
-  studio make-data <shapes|boxes|faces> <out-dir> [--classes 3] [--per-class 20] [--size 64]
+  studio make-data <shapes|boxes|faces|faceBoxes|expressions> <out-dir> [--classes 3] [--per-class 20] [--size 64]
   studio bench [--backend all|cpu,webgpu,chromium] [--quick] [--gpu] [--engines LIST]
                [--models LIST] [--size PX] [--batch LIST] [--width W] [--out FILE]
+  studio bench --recipes all|000,002,...   each example trained as written: seconds and test result
 
 Docs: docs/cli.md and docs/run-spec.md`;
 
