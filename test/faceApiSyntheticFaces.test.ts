@@ -87,25 +87,27 @@ describe('face-api’s descriptor on the studio’s generated faces, before any 
       identities.push(Number(ref.identity!.slice('id_'.length)));
       for (let p = 0; p < SIZE * SIZE; p++) for (let c = 0; c < 3; c++) pixels[(i * SIZE * SIZE + p) * 3 + c] = img.data[p * img.channels + c] / 255;
     }
-    pairs = verificationPairs(identities, 7);
+    // Every pair of the 80 pictures, each once (the standard protocol, issue 26).
+    pairs = verificationPairs(identities);
   }, 120_000);
   afterAll(() => models.forEach((m) => m.dispose()));
 
-  it('separates generated identities (ROC AUC 0.94, EER 0.14), far better than the same network untrained', async () => {
+  it('separates generated identities (ROC AUC 0.94, EER 0.13), far better than the same network untrained', async () => {
     const pretrained = build(1);
     const untrained = build(1);
     models.push(pretrained, untrained);
     importFaceApiWeights(pretrained, await readFaceApiWeights(join(faceApiPackageDir(), 'model')));
     const face = verification(embed(pretrained, pixels, count), pairs);
     const fresh = verification(embed(untrained, pixels, count), pairs);
-    // Measured: pretrained AUC 0.937, EER 0.142; untrained (Fixup-scaled He init) AUC 0.721, EER 0.333.
-    expect(pairs.length).toBe(240);
+    // Measured on all 3,160 pairs: pretrained AUC 0.937, EER 0.125; untrained (Fixup-scaled He init) AUC 0.691, EER 0.373
+    // (on the earlier balanced 240 pairs: 0.937 / 0.142 and 0.721 / 0.333).
+    expect(pairs.length).toBe((80 * 79) / 2);
     expect(face.auc).toBeGreaterThan(0.92);
     expect(face.eer).toBeLessThan(0.16);
     expect(fresh.auc).toBeLessThan(0.8);
     expect(face.auc - fresh.auc).toBeGreaterThan(0.15);
     // dlib's own threshold (Euclidean 0.6, set on real faces) is no operating point for these
-    // cartoons: it accepts most impostor pairs (measured: accuracy 0.54 there).
+    // cartoons: it accepts most impostor pairs (measured: 95 % of them, accuracy 0.09 over all pairs).
     expect(face.atDlib).toBeLessThan(0.7);
     console.log(`faceRecognitionNet on generated faces: pretrained AUC ${face.auc.toFixed(3)} EER ${face.eer.toFixed(3)} (at dlib's 0.6: accuracy ${face.atDlib.toFixed(3)}, impostors accepted ${face.impostorsAccepted.toFixed(3)}); untrained AUC ${fresh.auc.toFixed(3)} EER ${fresh.eer.toFixed(3)}`);
   }, 600_000);

@@ -1,4 +1,4 @@
-import { syntheticSource, type SyntheticGenerator } from '../core/data/syntheticSource.ts';
+import { syntheticSamples, type SyntheticGenerator } from '../core/data/syntheticSource.ts';
 import type { DatasetRepo } from '../storage/datasetRepo.ts';
 import type { DatasetRecord, StagedSample } from '../storage/storageRecords.ts';
 import { encodePng } from './encodePng.ts';
@@ -89,12 +89,13 @@ export function demoDatasetName(kind: DemoDatasetKind, options: DemoDatasetOptio
 export async function createDemoDataset(repo: DatasetRepo, kind: DemoDatasetKind, options: DemoDatasetOptions = {}): Promise<DatasetRecord> {
   const settings = demoSettings(kind, options);
   const info = demoDatasetKinds.find((k) => k.kind === kind)!;
-  const source = syntheticSource({ generator: kind, ...settings });
   const staged: StagedSample[] = [];
   let created: DatasetRecord | undefined;
   try {
-    for (const ref of await source.list()) {
-      const image = await source.read(ref);
+    for (const { ref, image } of syntheticSamples({ generator: kind, ...settings })) {
+      // Drawn one picture at a time, handing the page back between them: the face recipes'
+      // 576 pictures at 150 px take seconds to draw, and the page must stay responsive.
+      await new Promise((resolve) => setTimeout(resolve, 0));
       const png = encodePng(image);
       const hash = await sha256Hex(png);
       const small = Math.max(image.width, image.height) <= THUMB_MAX_SIDE;

@@ -235,11 +235,22 @@ export function syntheticSample(
  * - 'expressions': faces of many people, one facial expression per class.
  */
 export function syntheticSource(options: SyntheticOptions): MemorySource {
-  checkOptions(options);
   const { generator, classes, perClass, imageSize, seed } = options;
+  const samples = [...syntheticSamples(options)];
+  const description = `synthetic '${generator}' (${classes} classes × ${perClass}, ${imageSize}px, seed ${seed})`;
+  return new MemorySource(samples, description);
+}
+
+/**
+ * syntheticSource's samples one at a time, in its order: a host that stores them (the
+ * studio's demo datasets) can hand the page back between pictures instead of drawing
+ * hundreds of faces in one go.
+ */
+export function* syntheticSamples(options: SyntheticOptions): Generator<MemorySample> {
+  checkOptions(options);
+  const { generator, classes, perClass } = options;
   const names = syntheticClassNames(generator, classes);
   const digits = Math.max(4, String(perClass - 1).length);
-  const samples: MemorySample[] = [];
   for (let k = 0; k < classes; k++) {
     for (let i = 0; i < perClass; i++) {
       const { image, bbox } = syntheticSample(options, k, i);
@@ -247,11 +258,9 @@ export function syntheticSource(options: SyntheticOptions): MemorySource {
       const ref: SampleRef = { id, className: names[k] };
       if (bbox) ref.bbox = bbox;
       if (generator === 'faces') ref.identity = names[k];
-      samples.push({ ref, image });
+      yield { ref, image };
     }
   }
-  const description = `synthetic '${generator}' (${classes} classes × ${perClass}, ${imageSize}px, seed ${seed})`;
-  return new MemorySource(samples, description);
 }
 
 /**
