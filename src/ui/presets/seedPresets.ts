@@ -95,13 +95,13 @@ export const seedPresets: SeedPreset[] = [
   fromExample('003-cdml-verification.json', example003, {
     id: '003-cdml',
     title: 'CDML face embeddings',
-    description: 'Seed 003: face embeddings trained with the dynamic-margin CDML loss and clipping, from face-api.js’ pretrained descriptor; scored by EER and 10-fold verification accuracy.',
+    description: 'Seed 003: face embeddings trained with the dynamic-margin CDML loss and AdamW, from face-api.js’ pretrained descriptor; scored by EER and 10-fold verification accuracy.',
     evaluation: 'Verification: EER, 10-fold accuracy, DET; the model cost table (params, FLOPs, latency on this device).',
   }),
   fromExample('004-expression-efficientnet.json', example004, {
     id: '004-expression',
     title: 'EfficientNet expression model',
-    description: 'Seed 004: EfficientNet-B0 on generated faces with seven expressions, with mixup, label smoothing, OneCycle, gradient accumulation and clipping.',
+    description: 'Seed 004: EfficientNet-B0 on generated faces with seven expressions, with mixup, label smoothing, OneCycle, gradient accumulation and clipping. From scratch on a CPU it does not yet learn in minutes (docs/recipes.md): start it from ImageNet weights (Initial weights, when online) or train it longer.',
     evaluation: 'Confidence bands (use ≥ 90 %, caution 70–90 %, review), reliability diagram with ECE, then ONNX export.',
   }),
 ];
