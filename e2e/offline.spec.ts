@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { reloadOffline } from './reloadOffline.ts';
 
 // Classrooms are often offline: after one visit the studio must open, find its GPU and
 // train with no network at all (its service worker cached the whole build).
@@ -7,17 +8,7 @@ test('after the first visit the studio opens and trains offline', async ({ conte
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto('/');
   await expect(page.getByTestId('status.backend')).toHaveText(/^WebGPU · /);
-  // Installed and in control of the page: everything is cached by then.
-  // (A string: the e2e project compiles without DOM types.)
-  await page.evaluate(`(async () => {
-    await navigator.serviceWorker.ready;
-    if (!navigator.serviceWorker.controller) {
-      await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
-    }
-  })()`);
-
-  await context.setOffline(true);
-  await page.reload();
+  await reloadOffline(page, context);
   await expect(page.getByTestId('status.backend')).toHaveText(/^WebGPU · /);
   await page.getByTestId('home.demo').click();
   await expect.poll(async () => Number(await page.getByTestId('chart.loss').getAttribute('data-points')), { timeout: 180_000 }).toBeGreaterThan(1);

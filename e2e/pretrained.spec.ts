@@ -3,6 +3,7 @@ import { expect, test, type Page } from '@playwright/test';
 import sharp from 'sharp';
 import { writeSafetensors } from '../src/core/pretrained/safetensors.ts';
 import { torchReference } from '../test/torchReference.ts';
+import { reloadOffline } from './reloadOffline.ts';
 
 /** Weight files this origin keeps in IndexedDB (the weight cache), read the way the studio stores them. */
 function keptWeightFiles(page: Page): Promise<number> {
@@ -169,14 +170,7 @@ test("face-api's shipped weights load offline: the Models page starts a draft fr
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto('/');
   await expect(page.getByTestId('status.backend')).toHaveText(/^WebGPU · /);
-  await page.evaluate(`(async () => {
-    await navigator.serviceWorker.ready;
-    if (!navigator.serviceWorker.controller) {
-      await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
-    }
-  })()`);
-  await context.setOffline(true);
-  await page.reload();
+  await reloadOffline(page, context);
   await page.getByTestId('nav.models').click();
   const card = page.getByTestId('models.card.faceRecognitionNet');
   await card.getByTestId('models.pretrained').locator('summary').click();

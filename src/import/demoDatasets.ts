@@ -58,11 +58,15 @@ export const demoDatasetKinds: readonly DemoDatasetInfo[] = [
   },
 ];
 
-/** The settings a demo is generated with: the kind's defaults where `options` leaves one out. */
-export function demoSettings(kind: DemoDatasetKind, options: DemoDatasetOptions = {}): Required<DemoDatasetOptions> {
+function demoKind(kind: DemoDatasetKind): DemoDatasetInfo {
   const info = demoDatasetKinds.find((k) => k.kind === kind);
   if (!info) throw new Error(`unknown demo dataset "${String(kind)}" (choose ${demoDatasetKinds.map((k) => k.kind).join(', ')}); nothing was created`);
-  const d = info.defaults;
+  return info;
+}
+
+/** The settings a demo is generated with: the kind's defaults where `options` leaves one out. */
+export function demoSettings(kind: DemoDatasetKind, options: DemoDatasetOptions = {}): Required<DemoDatasetOptions> {
+  const d = demoKind(kind).defaults;
   // Field by field, so a form that passes `seed: undefined` still gets the default.
   return { classes: options.classes ?? d.classes, perClass: options.perClass ?? d.perClass, imageSize: options.imageSize ?? d.imageSize, seed: options.seed ?? d.seed };
 }
@@ -73,11 +77,10 @@ export function demoSettings(kind: DemoDatasetKind, options: DemoDatasetOptions 
  * otherwise, so a recipe's larger demo and the Datasets page's small one live side by side.
  */
 export function demoDatasetName(kind: DemoDatasetKind, options: DemoDatasetOptions = {}): string {
-  const info = demoDatasetKinds.find((k) => k.kind === kind);
+  const { title, defaults: d } = demoKind(kind);
   const s = demoSettings(kind, options);
-  const d = info!.defaults;
-  if (s.classes === d.classes && s.perClass === d.perClass && s.imageSize === d.imageSize && s.seed === d.seed) return `${info!.title} (demo)`;
-  return `${info!.title} (demo: ${s.classes} × ${s.perClass}, ${s.imageSize} px, seed ${s.seed})`;
+  if (s.classes === d.classes && s.perClass === d.perClass && s.imageSize === d.imageSize && s.seed === d.seed) return `${title} (demo)`;
+  return `${title} (demo: ${s.classes} × ${s.perClass}, ${s.imageSize} px, seed ${s.seed})`;
 }
 
 /**
@@ -88,7 +91,7 @@ export function demoDatasetName(kind: DemoDatasetKind, options: DemoDatasetOptio
  */
 export async function createDemoDataset(repo: DatasetRepo, kind: DemoDatasetKind, options: DemoDatasetOptions = {}): Promise<DatasetRecord> {
   const settings = demoSettings(kind, options);
-  const info = demoDatasetKinds.find((k) => k.kind === kind)!;
+  const info = demoKind(kind);
   const staged: StagedSample[] = [];
   let created: DatasetRecord | undefined;
   try {
