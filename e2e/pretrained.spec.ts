@@ -165,7 +165,7 @@ test('pretrained start from a URL: progress, kept in IndexedDB, no second downlo
 
 // The shipped face model: face-api's weights are files of the build, which the service worker
 // caches, so the Models page's "Start from face-api's weights" loads them with no network.
-test("face-api's shipped weights load offline: the Models page starts a draft from them and the load report shows", async ({ context, page }) => {
+test("face-api's shipped weights load offline: the Models page starts a draft from each network and the load report shows", async ({ context, page }) => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto('/');
@@ -181,6 +181,15 @@ test("face-api's shipped weights load offline: the Models page starts a draft fr
   await expect(page.getByTestId('train.weights.choice')).toHaveValue('faceApi');
   // 117: every weight of face-api's manifest (counted from its JSON); the head is the studio's own.
   await expect(page.getByTestId('train.weights.report')).toContainText('loaded 117 tensors into faceRecognitionNet (face-api names)', { timeout: 60_000 });
+  // The expression network (recipe 004's start), offline too: its backbone's 47 tensors, the head the studio's own.
+  await page.getByTestId('nav.models').click();
+  const expression = page.getByTestId('models.card.faceExpressionNet');
+  await expression.getByTestId('models.useShipped').click();
+  await expect(page).toHaveURL(/#\/train$/);
+  await expect(page.getByTestId('train.weights.choice')).toHaveValue('faceApi');
+  const report = page.getByTestId('train.weights.report');
+  await expect(report).toContainText('loaded 47 tensors into faceExpressionNet (face-api names)', { timeout: 60_000 });
+  await expect(report).toContainText("left fresh: logits — the studio's own head");
   await context.setOffline(false);
   expect(errors).toEqual([]);
 });

@@ -34,11 +34,6 @@ function writeShrunk(file: string, epochs = 6): string {
 const SIZES: Record<string, ShrinkSize> = {
   '002-transfer-classification.json': { imageSize: 64, width: 0.5, perClass: 40, batchSize: 16, hidden: 64 },
   '002-transfer-classification-resnet18.json': { imageSize: 64, width: 0.5, perClass: 40, batchSize: 16, hidden: 64 },
-  // Example 004 accumulates 4 batches an update: with 12 images a class and batch 8 an epoch
-  // held under one update and the loss did not move. With 40 a class and batch 4 (5 updates an
-  // epoch) its loss fell from the first two of 6 epochs to the last two for seeds 42, 1 and 2
-  // (1.39 → 1.26, 1.46 → 1.42, 1.43 → 1.36; 2026-12-05), at its from-scratch lr of 3e-3.
-  '004-expression-efficientnet.json': { imageSize: 32, width: 0.25, perClass: 40, batchSize: 4, hidden: 16 },
 };
 
 const epochEvents = (dir: string) => readEvents(dir).filter((e): e is EpochEvent => e.type === 'epoch');
@@ -152,12 +147,12 @@ describe('studio eval, schedule, zoo and errors', () => {
   });
 
   it('prints the learning rate of every step', async () => {
-    const r = await runCli(['schedule', 'examples/004-expression-efficientnet.json']);
+    const r = await runCli(['schedule', 'examples/004-expression-recognition.json']);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout) as { stepsPerEpoch: number; epochs: number; lr: number[] };
     expect(out.lr).toHaveLength(out.stepsPerEpoch * out.epochs);
     // OneCycle: starts at maxLr / divFactor, peaks at maxLr, ends far below the start.
-    const maxLr = (JSON.parse(readFileSync('examples/004-expression-efficientnet.json', 'utf8')) as { schedule: { maxLr: number } }).schedule.maxLr;
+    const maxLr = (JSON.parse(readFileSync('examples/004-expression-recognition.json', 'utf8')) as { schedule: { maxLr: number } }).schedule.maxLr;
     expect(maxLr).toBe(0.003);
     expect(out.lr[0]).toBeCloseTo(maxLr / 25, 10);
     expect(Math.max(...out.lr)).toBeCloseTo(maxLr, 10);

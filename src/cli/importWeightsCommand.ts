@@ -57,6 +57,9 @@ export async function importWeightsCommand(args: string[]): Promise<void> {
   const arch = values.arch as Architecture | undefined;
   if (!arch || !architectures.includes(arch)) throw new UsageError(`--arch must be one of ${architectures.join(', ')}, got ${arch === undefined ? 'nothing' : `"${arch}"`}`);
   if (arch === 'faceRecognitionNet') return importFaceApi(source, values);
+  if (arch === 'faceExpressionNet') {
+    throw new UsageError('faceExpressionNet starts from face-api\'s weights inside a run: put initialWeights {"from": "faceApi"} in the spec (examples/004-expression-recognition.json does), so its head is trained for your classes');
+  }
   if (!torchModuleNamer(arch)) throw new UsageError(`${arch} is the studio's own model: it has no PyTorch definition to take weights from`);
   if (!weightNamings.includes(values.names as WeightNaming)) throw new UsageError(`--names must be ${weightNamings.join(' or ')}, got "${values.names}"`);
   if (!values.out) throw new UsageError('--out RUN_DIR is required: the run directory to write');

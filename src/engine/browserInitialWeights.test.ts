@@ -40,6 +40,11 @@ const manifest = 'face_recognition_model-weights_manifest.json';
 const shard = 'face_recognition_model.bin';
 let served: Map<string, TfjsWeight> | undefined;
 const faceApiOverHttp = async () => (served ??= await fetchFaceApiWeights(`${base}/${manifest}`, { [shard]: `${base}/${shard}` }));
+/** The engine's face-api reader: this server holds only the face recognition model. */
+const faceApiFiles = async (file: string) => {
+  if (file !== 'face_recognition_model') throw new Error(`the test server does not serve ${file}`);
+  return faceApiOverHttp();
+};
 
 describe('fetchFaceApiWeights', () => {
   it("reads face-api's weights over HTTP to the same values as the Node reader reads from disk", async () => {
@@ -64,17 +69,17 @@ describe('loadBrowserInitialWeights', () => {
     opened.push(storage);
     const file = writeSafetensors([{ name: 'fc.weight', shape: [2, 3], data: Float32Array.from([1, 2, 3, 4, 5, 6]) }]);
     const record = await storage.weights.put(file, { name: 'tiny.safetensors' });
-    const loaded = await loadBrowserInitialWeights({ from: 'safetensors', path: 'tiny.safetensors', naming: 'torchvision', sha256: record.sha256 }, storage);
+    const loaded = await loadBrowserInitialWeights({ from: 'safetensors', path: 'tiny.safetensors', naming: 'torchvision', sha256: record.sha256 }, storage, 'resnet18');
     expect('safetensors' in loaded && loaded.safetensors.tensors.get('fc.weight')?.data).toEqual(Float32Array.from([1, 2, 3, 4, 5, 6]));
 
     const missing = 'a'.repeat(64);
-    await expect(loadBrowserInitialWeights({ from: 'safetensors', path: 'gone.safetensors', naming: 'torchvision', sha256: missing }, storage)).rejects.toThrow(
+    await expect(loadBrowserInitialWeights({ from: 'safetensors', path: 'gone.safetensors', naming: 'torchvision', sha256: missing }, storage, 'resnet18')).rejects.toThrow(
       'the weights “gone.safetensors” (SHA-256 aaaaaaaaaaaa…) are not kept in this browser',
     );
-    await expect(loadBrowserInitialWeights({ from: 'safetensors', path: '/home/me/resnet18.safetensors', naming: 'torchvision' }, storage)).rejects.toThrow(
+    await expect(loadBrowserInitialWeights({ from: 'safetensors', path: '/home/me/resnet18.safetensors', naming: 'torchvision' }, storage, 'resnet18')).rejects.toThrow(
       'which a browser cannot open by path: choose it (or its URL) under Initial weights',
     );
-    await expect(loadBrowserInitialWeights({ from: 'faceApi' }, { runs: storage.runs })).rejects.toThrow("face-api's weights are not served to this engine");
+    await expect(loadBrowserInitialWeights({ from: 'faceApi' }, { runs: storage.runs }, 'faceRecognitionNet')).rejects.toThrow("face-api's weights are not served to this engine");
   });
 });
 
@@ -97,7 +102,7 @@ async function hostWith(storage: StudioStorage): Promise<{ host: EngineHost; pos
     storage: async () => storage,
     decoder: () => Promise.reject(new Error('these tests store no images')),
     selectBackend: async () => ({ backend: 'cpu', adapter: 'cpu', passedOver: [] }),
-    faceApiWeights: faceApiOverHttp,
+    faceApiWeights: faceApiFiles,
     post: (m) => posted.push(m),
   });
   await host.handle({ type: 'init', compute: 'cpu' });

@@ -4,7 +4,8 @@ import type { WeightLoadReport } from '../core/pretrained/importNamedWeights.ts'
 import { importTorchWeights } from '../core/pretrained/importTorchWeights.ts';
 import { readSafetensors } from '../core/pretrained/safetensors.ts';
 import { decodeTfjsWeights, manifestPaths, parseWeightsManifest, type TfjsWeight } from '../core/pretrained/tfjsWeightsManifest.ts';
-import type { ModelSpec } from '../core/spec/runSpec.ts';
+import { faceApiModelOf } from '../core/pretrained/faceApiModels.ts';
+import type { Architecture, ModelSpec } from '../core/spec/runSpec.ts';
 import type { TrainerOptions } from '../core/train/trainer.ts';
 import type { CheckpointSlot } from '../storage/storageRecords.ts';
 import type { RunRepo } from '../storage/runRepo.ts';
@@ -18,8 +19,8 @@ export interface InitialWeightsStores {
   runs: Pick<RunRepo, 'getCheckpoint'>;
   /** Pretrained files by SHA-256; without it a safetensors source is refused. */
   weights?: Pick<WeightRepo, 'bytes'>;
-  /** face-api.js' face recognition weights, served with the studio (faceApiAssets); without it a faceApi source is refused. */
-  faceApiWeights?: () => Promise<Map<string, TfjsWeight>>;
+  /** face-api.js' weights by face-api's file name (`face_recognition_model`), served with the studio (faceApiAssets); without it a faceApi source is refused. */
+  faceApiWeights?: (file: string) => Promise<Map<string, TfjsWeight>>;
 }
 
 /** A checkpoint to start from: the run's best, else its last, else its final one (an imported run has only that). */
@@ -31,10 +32,12 @@ const CHECKPOINT_PREFERENCE: CheckpointSlot[] = ['best', 'last', 'final'];
  * before the spec names it), or face-api's shipped weights. A source the browser cannot read
  * is refused saying what to do instead.
  */
-export async function loadBrowserInitialWeights(source: InitialWeightsSource, stores: InitialWeightsStores): Promise<LoadedInitialWeights> {
+export async function loadBrowserInitialWeights(source: InitialWeightsSource, stores: InitialWeightsStores, architecture: Architecture): Promise<LoadedInitialWeights> {
   if (source.from === 'faceApi') {
+    const network = faceApiModelOf(architecture);
+    if (!network) throw new Error(`face-api has no weights for ${architecture}`);
     if (!stores.faceApiWeights) throw new Error("face-api's weights are not served to this engine");
-    return { faceApi: await stores.faceApiWeights() };
+    return { faceApi: await stores.faceApiWeights(network.file) };
   }
   if (source.from === 'tfjs') {
     throw new Error(`model.initialWeights from a tfjs model (${source.path}) is not supported in the browser; start from a run's checkpoint or a safetensors file, or train with the CLI`);

@@ -23,7 +23,7 @@ export interface EngineHostOptions {
   storage: () => Promise<Pick<StudioStorage, 'datasets' | 'runs'> & Partial<Pick<StudioStorage, 'weights'>>>;
   decoder: ImageDecoder;
   /** face-api.js' face recognition weights as this host serves them (the worker: the build's assets). */
-  faceApiWeights?: () => Promise<Map<string, TfjsWeight>>;
+  faceApiWeights?: (file: string) => Promise<Map<string, TfjsWeight>>;
   /** Starts the backend for a compute choice (`selectComputeBackend`); rejects, saying why, when none starts. */
   selectBackend: (compute: ComputeChoice) => Promise<ComputeSelection>;
   /** Holds a lock named after the run while `work` runs, so another page can tell the run is alive. */
@@ -238,7 +238,7 @@ export function createEngineHost(o: EngineHostOptions): EngineHost {
     if (!source) throw new Error('the draft names no initial weights');
     const storage = await o.storage();
     const stores: InitialWeightsStores = { runs: storage.runs, ...(storage.weights ? { weights: storage.weights } : {}), ...(o.faceApiWeights ? { faceApiWeights: o.faceApiWeights } : {}) };
-    const loaded = msg.file && source.from === 'safetensors' ? { safetensors: readSafetensors(msg.file), naming: source.naming } : await loadBrowserInitialWeights(source, stores);
+    const loaded = msg.file && source.from === 'safetensors' ? { safetensors: readSafetensors(msg.file), naming: source.naming } : await loadBrowserInitialWeights(source, stores, spec.model.architecture);
     let numClasses: number | undefined;
     try {
       numClasses = await classCount(spec);

@@ -191,7 +191,7 @@ export class RunSession {
     const from = spec.model.initialWeights;
     if (!from) return undefined;
     const { runs, weights, faceApiWeights } = this.o;
-    return loadBrowserInitialWeights(from, { runs, ...(weights ? { weights } : {}), ...(faceApiWeights ? { faceApiWeights } : {}) });
+    return loadBrowserInitialWeights(from, { runs, ...(weights ? { weights } : {}), ...(faceApiWeights ? { faceApiWeights } : {}) }, spec.model.architecture);
   }
 
   private async train(spec: RunSpec, data: PreparedData, resume?: Checkpoint, initialWeights?: LoadedInitialWeights): Promise<RunStatus> {

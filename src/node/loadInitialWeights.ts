@@ -6,6 +6,7 @@ import type { StoredTensor } from '../core/train/checkpoint.ts';
 import { readSafetensors, type SafetensorsFile } from '../core/pretrained/safetensors.ts';
 import type { WeightNaming } from '../core/pretrained/torchModuleNames.ts';
 import type { TfjsWeight } from '../core/pretrained/tfjsWeightsManifest.ts';
+import { faceApiModelOf } from '../core/pretrained/faceApiModels.ts';
 import { readFaceApiWeights } from './readFaceApiWeights.ts';
 import { readManifestShards } from './readManifestShards.ts';
 import { readWeightsFile, type WeightsDownloadProgress } from './readWeightsFile.ts';
@@ -33,15 +34,20 @@ export async function readTfjsWeights(path: string): Promise<StoredTensor[]> {
  * checkpoint, else its last, else its final one) or a tfjs model, matched to the new model by layer name and
  * shape so a new head keeps its fresh initialization; or a PyTorch safetensors file (a
  * path, or a URL downloaded once into the cache), which the Trainer maps by the
- * architecture's torchvision names; or face-api.js' face recognition weights from the
- * installed @vladmandic/face-api (readFaceApiWeights).
+ * architecture's torchvision names; or the weights of the face-api.js network the
+ * architecture is (faceApiModels.ts) from the installed @vladmandic/face-api.
  */
 export async function loadInitialWeights(
-  source: NonNullable<ModelSpec['initialWeights']>,
+  model: Pick<ModelSpec, 'architecture'> & { initialWeights: NonNullable<ModelSpec['initialWeights']> },
   opts: { onProgress?: (p: WeightsDownloadProgress) => void } = {},
 ): Promise<StoredTensor[] | { safetensors: SafetensorsFile; naming: WeightNaming } | { faceApi: Map<string, TfjsWeight> }> {
+  const source = model.initialWeights;
   if (source.from === 'tfjs') return readTfjsWeights(source.path);
-  if (source.from === 'faceApi') return { faceApi: await readFaceApiWeights() };
+  if (source.from === 'faceApi') {
+    const network = faceApiModelOf(model.architecture);
+    if (!network) throw new Error(`face-api has no weights for ${model.architecture}`);
+    return { faceApi: await readFaceApiWeights(undefined, network.file) };
+  }
   if (source.from === 'safetensors') {
     const file = await readWeightsFile(source.path, opts);
     return { safetensors: readSafetensors(file.bytes), naming: source.naming };

@@ -112,7 +112,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
     const images = data.split.train.length + data.split.val.length + data.split.test.length;
     dataReport = { ...importCounts(images, data.badSamples), skippedFiles: data.badSamples };
     options.onData?.(dataReport);
-    initialWeights = !resume && spec.model.initialWeights ? await loadInitialWeights(spec.model.initialWeights) : undefined;
+    initialWeights = !resume && spec.model.initialWeights ? await loadInitialWeights({ architecture: spec.model.architecture, initialWeights: spec.model.initialWeights }) : undefined;
   } catch (e) {
     await writeFailed(dir, options.backend, e, dataReport);
     throw e;

@@ -102,7 +102,7 @@ export async function startFromSafetensors(spec: RunSpecInput, bytes: Uint8Array
   return { spec: draft.spec, lines, ...(report ? { report } : {}), record, changed: draft.changed };
 }
 
-/** face-api's shipped face recognition weights as the draft's starting point (faceRecognitionNet only), checked by the engine. */
+/** face-api's shipped weights for the draft's network as its starting point (faceRecognitionNet, faceExpressionNet), checked by the engine. */
 export async function startFromFaceApi(spec: RunSpecInput, deps: Pick<PretrainedStartDeps, 'check'>): Promise<PretrainedStart> {
   const draft = draftWithWeights(spec, { from: 'faceApi' });
   const { lines, report } = await deps.check(draft.spec);

@@ -28,5 +28,5 @@ export const RECIPE_TARGETS: Readonly<Record<string, readonly RecipeTarget[]>> =
     { metric: 'auc', atLeast: 0.9 },
     { metric: 'eer', atMost: 0.15 },
   ],
-  '004-expression-efficientnet.json': [{ metric: 'acc', atLeast: 0.8 }],
+  '004-expression-recognition.json': [{ metric: 'acc', atLeast: 0.8 }],
 };

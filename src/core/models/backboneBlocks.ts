@@ -25,4 +25,5 @@ export const BACKBONE_BLOCKS: Record<Architecture, { count: number; what: string
   iresnet34Lite: { count: 18, what: 'the stem, 16 blocks and the last batch norm' },
   iresnet50Lite: { count: 26, what: 'the stem, 24 blocks and the last batch norm' },
   faceRecognitionNet: { count: 15, what: 'the stem and 14 residual blocks (dlib’s 29 convolutions)' },
+  faceExpressionNet: { count: 4, what: 'its four dense blocks' },
 };

@@ -3,6 +3,7 @@ import type { Architecture, ModelConvention, ModelSemantics, ModelSpec, TaskSpec
 import { freezeBatchNormStatistics } from './batchNormTraining.ts';
 import type { BackboneBuilder } from './backbone.ts';
 import { efficientnetB0 } from './efficientnetB0.ts';
+import { faceExpressionNet } from './faceExpressionNet.ts';
 import { FACE_RECOGNITION_EMBEDDING, FACE_RECOGNITION_MIN_INPUT, faceRecognitionNet } from './faceRecognitionNet.ts';
 import { classifierHead, detectionHeads, embeddingHead } from './heads.ts';
 import { iresnet18, iresnet18Lite, iresnet34, iresnet34Lite, iresnet50, iresnet50Lite } from './iresnet.ts';
@@ -40,6 +41,7 @@ const BACKBONES: Record<Architecture, BackboneBuilder> = {
   iresnet34Lite,
   iresnet50Lite,
   faceRecognitionNet,
+  faceExpressionNet,
 };
 
 /** insightface's embedding width, used where a spec leaves embeddingSize out (classification on IResNet). */

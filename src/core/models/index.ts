@@ -10,6 +10,7 @@ export { SeededDropout } from './seededDropout.ts';
 export { ChannelAffine } from './channelAffine.ts';
 export { ChannelZeroPad } from './channelZeroPad.ts';
 export { FACE_API_NORMALIZATION, FACE_RECOGNITION_EMBEDDING, FACE_RECOGNITION_MIN_INPUT } from './faceRecognitionNet.ts';
+export { FACE_EXPRESSION_INPUT } from './faceExpressionNet.ts';
 export { makeDivisible } from './makeDivisible.ts';
 export { trainingMemory } from './trainingMemory.ts';
 export type { TrainingMemory, TrainingMemoryOptions } from './trainingMemory.ts';

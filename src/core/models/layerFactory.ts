@@ -29,7 +29,19 @@ export type ActivationKind =
 export interface ConvOptions {
   stride?: number;
   bias?: boolean;
-  padding?: 'same' | 'valid';
+  /**
+   * `same` pads as the convention does (PyTorch's symmetric padding on strided layers under
+   * torchvision); `tfSame` is TensorFlow's `same` under any convention — the extra pixel at
+   * the bottom and right — for networks trained in TensorFlow (face-api's).
+   */
+  padding?: Padding;
+}
+
+export type Padding = 'same' | 'valid' | 'tfSame';
+
+/** The tfjs layer padding that computes a factory padding once PyTorch's has been written out. */
+function tfPadding(padding: Padding): 'same' | 'valid' {
+  return padding === 'valid' ? 'valid' : 'same';
 }
 
 /** PyTorch's nn.LeakyReLU default; Keras' 0.3 would be a different head than seed 002's. */
@@ -94,7 +106,7 @@ export class LayerFactory {
    * An even window has no symmetric padding and no torchvision layer uses one strided and
    * padded; it keeps `same` (the small CNN's 2×2 pools, which pad nothing on even sizes).
    */
-  private torchPadding(x: SymbolicTensor, name: string, kernel: number, stride: number, padding: 'same' | 'valid'): SymbolicTensor | undefined {
+  private torchPadding(x: SymbolicTensor, name: string, kernel: number, stride: number, padding: Padding): SymbolicTensor | undefined {
     if (this.convention !== 'torchvision' || padding !== 'same' || stride === 1 || kernel % 2 === 0) return undefined;
     const p = (kernel - 1) / 2;
     return this.apply(tfl.layers.zeroPadding2d({ name: `${name}_pad`, padding: [[p, p], [p, p]] }), x);
@@ -124,13 +136,14 @@ export class LayerFactory {
 
   conv(x: SymbolicTensor, name: string, filters: number, kernel: number, opts: ConvOptions = {}): SymbolicTensor {
     const stride = opts.stride ?? 1;
-    const padded = this.torchPadding(x, name, kernel, stride, opts.padding ?? 'same');
+    const padding = opts.padding ?? 'same';
+    const padded = this.torchPadding(x, name, kernel, stride, padding);
     const layer = tfl.layers.conv2d({
       name,
       filters,
       kernelSize: kernel,
       strides: stride,
-      padding: padded ? 'valid' : (opts.padding ?? 'same'),
+      padding: padded ? 'valid' : tfPadding(padding),
       useBias: opts.bias ?? false,
       kernelInitializer: this.heNormal(),
     });
@@ -142,13 +155,13 @@ export class LayerFactory {
    * tfjs computes a depthwise kernel's fan-in as k·k·channels, though each output sees
    * only k·k inputs; He's variance is therefore written out from the true fan-in.
    */
-  depthwise(x: SymbolicTensor, name: string, kernel: number, stride = 1): SymbolicTensor {
-    const padded = this.torchPadding(x, name, kernel, stride, 'same');
+  depthwise(x: SymbolicTensor, name: string, kernel: number, stride = 1, padding: Padding = 'same'): SymbolicTensor {
+    const padded = this.torchPadding(x, name, kernel, stride, padding);
     const layer = tfl.layers.depthwiseConv2d({
       name,
       kernelSize: kernel,
       strides: stride,
-      padding: padded ? 'valid' : 'same',
+      padding: padded ? 'valid' : tfPadding(padding),
       useBias: false,
       depthwiseInitializer: tfl.initializers.truncatedNormal({ mean: 0, stddev: Math.sqrt(2 / (kernel * kernel)), seed: this.rng.seed() }),
     });

@@ -35,3 +35,21 @@ export function faceApiWeightName(layer: string): FaceApiModule | undefined {
   if (!block) return undefined;
   return m[3] === 'conv' ? { prefix: `${block}/conv${m[4]}/conv`, weights: CONV } : { prefix: `${block}/conv${m[4]}/scale`, weights: SCALE };
 }
+
+const POINTWISE = { kernel: 'pointwise_filter', bias: 'bias' };
+
+/**
+ * The manifest module of a faceExpressionNet layer in face-api.js' face_expression_model:
+ * `dense0_conv0` ← `dense0/conv0` (a plain conv: `filters`, `bias`); a separable conv's
+ * depthwise half `denseI_convJ_depthwise` ← `denseI/convJ/depthwise_filter` and its 1×1 half
+ * `denseI_convJ` ← `denseI/convJ/pointwise_filter`, `/bias`. face-api's own classifier (`fc`,
+ * its seven expressions in its own order) is not mapped: the head is the studio's, trained
+ * for the dataset's classes.
+ */
+export function faceApiExpressionWeightName(layer: string): FaceApiModule | undefined {
+  const m = /^dense([0-3])_conv([0-3])(_depthwise)?$/.exec(layer);
+  if (!m) return undefined;
+  const prefix = `dense${m[1]}/conv${m[2]}`;
+  if (m[3]) return { prefix, weights: { depthwise_kernel: 'depthwise_filter' } };
+  return { prefix, weights: m[1] === '0' && m[2] === '0' ? CONV : POINTWISE };
+}

@@ -91,7 +91,7 @@ describe('importFaceApiWeights', () => {
     expect(() => importFaceApiWeights(model, bent)).toThrow('conv128_1/conv2/scale/weights is [64] where stage3_block2_scale2/gamma needs [128]');
     expect(() => importFaceApiWeights(build({ width: 0.5 }), file)).toThrow(/^these weights are not face-api's face recognition model: only 0 of the 116 backbone weights were found with the right shape; .* \(pretrained weights need model.width 1\)$/);
     expect(() => importFaceApiWeights(model, new Map())).toThrow("these weights are not face-api's face recognition model: it holds no weights");
-    expect(() => importFaceApiWeights(build({ inputSize: 32 }, 1, { kind: 'embedding' }, 'iresnet18Lite'), file)).toThrow("face-api's face recognition weights are for faceRecognitionNet, not iresnet18Lite");
+    expect(() => importFaceApiWeights(build({ inputSize: 32 }, 1, { kind: 'embedding' }, 'iresnet18Lite'), file)).toThrow("face-api's weights are for faceRecognitionNet or faceExpressionNet, not iresnet18Lite");
     expect(differing(values(model), before)).toEqual([]);
     // Its 30 kernels (29 convolutions and the fc, drawn from another seed) still differ from the file's.
     expect(differing(values(model), values(source)).length).toBe(30);

@@ -47,7 +47,7 @@ describe('validateRunSpec', () => {
       expect.stringMatching(/^model\.initialWeights\.sha256: must be 64 lowercase hex digits \(a SHA-256\), got "ABAB/),
     ]);
     expect(problems(withWeights({ from: 'faceApi' }, { architecture: 'faceRecognitionNet', inputSize: 150 }))).toEqual(expect.not.arrayContaining([expect.stringContaining('initialWeights')]));
-    expect(problems(withWeights({ from: 'faceApi' }, { architecture: 'resnet18' }))).toEqual(["model.initialWeights: face-api's weights are for faceRecognitionNet, not resnet18"]);
+    expect(problems(withWeights({ from: 'faceApi' }, { architecture: 'resnet18' }))).toEqual(["model.initialWeights: face-api's weights are for faceRecognitionNet or faceExpressionNet, not resnet18"]);
     const plain = withWeights({ from: 'safetensors', path: 'r.safetensors' }, { architecture: 'resnet18', width: 1 });
     // Parsing adds no sha256 to a spec made before it existed, so the spec, and its hash, are as they were.
     expect(parseRunSpec(plain).model.initialWeights).toEqual({ from: 'safetensors', path: 'r.safetensors', naming: 'torchvision' });

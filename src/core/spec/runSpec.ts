@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SYNTHETIC_GENERATORS } from '../data/syntheticSource.ts';
 import { BACKBONE_BLOCKS } from '../models/backboneBlocks.ts';
+import { faceApiArchitectures, faceApiModelOf } from '../pretrained/faceApiModels.ts';
 import { unknownKeyProblem } from './unknownKeyProblem.ts';
 
 /**
@@ -53,6 +54,7 @@ export const architectures = [
   'iresnet34Lite',
   'iresnet50Lite',
   'faceRecognitionNet',
+  'faceExpressionNet',
 ] as const;
 export type Architecture = (typeof architectures)[number];
 
@@ -156,7 +158,7 @@ const initialWeightsSchema = z.discriminatedUnion('from', [
      */
     sha256: z.string().regex(/^[0-9a-f]{64}$/, { error: 'must be 64 lowercase hex digits (a SHA-256)' }).optional(),
   }),
-  /** face-api.js' face recognition weights (dlib's), shipped with the studio: faceRecognitionNet only. */
+  /** face-api.js' weights for the architecture (faceApiModels.ts), shipped with the studio: faceRecognitionNet and faceExpressionNet. */
   z.strictObject({ from: z.literal('faceApi') }),
 ]);
 
@@ -338,8 +340,8 @@ export const runSpecSchema = z
     if (spec.version >= 2 && spec.model.frozenLayers > blocks.count) {
       issue(['model', 'frozenLayers'], `${spec.model.architecture} has ${blocks.count} blocks (${blocks.what}), got ${spec.model.frozenLayers}`);
     }
-    if (spec.model.initialWeights?.from === 'faceApi' && spec.model.architecture !== 'faceRecognitionNet') {
-      issue(['model', 'initialWeights'], `face-api's weights are for faceRecognitionNet, not ${spec.model.architecture}`);
+    if (spec.model.initialWeights?.from === 'faceApi' && !faceApiModelOf(spec.model.architecture)) {
+      issue(['model', 'initialWeights'], `face-api's weights are for ${faceApiArchitectures()}, not ${spec.model.architecture}`);
     }
     if (spec.model.initialWeights?.from === 'safetensors' && modelConvention(spec) !== 'torchvision') {
       issue(['model', 'initialWeights'], 'PyTorch weights need model.convention "torchvision" (the default from spec version 2 on)');

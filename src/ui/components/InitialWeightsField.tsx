@@ -68,7 +68,7 @@ interface Shown {
 /**
  * "Initial weights": random (the default), a PyTorch safetensors file (chosen or dropped),
  * a URL (downloaded with its progress and size), a file kept before in this browser, or —
- * for faceRecognitionNet — face-api's shipped weights. Each is checked by the engine against
+ * for faceRecognitionNet and faceExpressionNet — face-api's shipped weights. Each is checked by the engine against
  * the model the draft builds, and the load report is shown; the draft changes only when the
  * weights load, and a file is kept (by SHA-256) only then.
  */
@@ -195,6 +195,7 @@ export const InitialWeightsField = memo(function InitialWeightsField({
         <option value="url">a URL</option>
         {kept.length > 0 && <option value="kept">weights kept in this browser ({kept.length})</option>}
         {architecture === 'faceRecognitionNet' && <option value="faceApi">the shipped face model (face-api, offline)</option>}
+        {architecture === 'faceExpressionNet' && <option value="faceApi">the shipped expression model (face-api, offline)</option>}
         {current === 'checkpoint' && <option value="checkpoint">a run's checkpoint (fine-tune)</option>}
       </select>
 

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildModel } from '../../core/models/buildModel.ts';
 import { architectures, validateRunSpec } from '../../core/spec/runSpec.ts';
@@ -16,6 +18,15 @@ describe('model catalog', () => {
     expect(result.spec.model).toMatchObject({ architecture, width: 0.5, inputSize: 64 });
     expect(result.spec.training.batchSize).toBe(12);
     expect(result.spec.data.source).toMatchObject({ kind: 'synthetic', classes: 7 });
+  });
+
+  it('names as its seeds exactly the examples (the Home cards) that train it', () => {
+    const trainedBy = new Map<string, string[]>();
+    for (const file of readdirSync('examples').filter((f) => /^\d{3}-.*\.json$/.test(f))) {
+      const architecture = (JSON.parse(readFileSync(join('examples', file), 'utf8')) as { model: { architecture: string } }).model.architecture;
+      trainedBy.set(architecture, [...new Set([...(trainedBy.get(architecture) ?? []), file.slice(0, 3)])]);
+    }
+    for (const m of modelCatalog) expect({ [m.architecture]: m.seeds.filter((s) => s !== 'demo') }).toEqual({ [m.architecture]: trainedBy.get(m.architecture) ?? [] });
   });
 
   it('states a minimum input each model really builds at', () => {

@@ -64,6 +64,17 @@ export const pretrainedCatalog: Partial<Record<Architecture, PretrainedEntry[]>>
       checked: 'shipped',
     },
   ],
+  faceExpressionNet: [
+    {
+      title: "face-api.js' facial expression model (face_expression_model)",
+      url: '@vladmandic/face-api/model/face_expression_model.bin',
+      format: 'shipped',
+      names: 'face-api',
+      licence: 'MIT (@vladmandic/face-api and face-api.js, weights included)',
+      note: "Ships with the studio (330 kB): no download, works offline. Trained by face-api.js on real faces for seven expressions; the studio keeps its feature extractor and trains a new head for your classes.",
+      checked: 'shipped',
+    },
+  ],
 };
 
 /** Whether the Train form can start from the entry as it is (a safetensors file with names it reads, or the shipped model). */

@@ -1,4 +1,5 @@
 import { useRef, useState } from 'react';
+import { FACE_EXPRESSION_INPUT } from '../../core/models/faceExpressionNet.ts';
 import type { Architecture } from '../../core/spec/runSpec.ts';
 import { draftWithWeights } from '../../store/pretrainedStart.ts';
 import { useSessionStore } from '../../store/sessionStore.ts';
@@ -71,15 +72,16 @@ export function ModelsPage() {
     session.navigate('train');
   }
 
-  /** faceRecognitionNet at face-api's 150 px with its shipped weights and preprocessing; the form's report says what loaded. */
-  function openFaceApiInTrain() {
+  /** A face-api network at the size face-api trained it, with its shipped weights and preprocessing; the form's report says what loaded. */
+  function openFaceApiInTrain(architecture: 'faceRecognitionNet' | 'faceExpressionNet') {
     const session = useSessionStore.getState();
     const draft = session.draftSpec;
+    const size = architecture === 'faceRecognitionNet' ? 150 : FACE_EXPRESSION_INPUT;
     const { spec } = draftWithWeights(
       {
         ...draft,
-        model: { ...draft.model, architecture: 'faceRecognitionNet', width: 1, inputSize: 150 },
-        data: { ...draft.data, imageSize: 150 },
+        model: { ...draft.model, architecture, width: 1, inputSize: size },
+        data: { ...draft.data, imageSize: size },
       },
       { from: 'faceApi' },
     );
@@ -155,7 +157,7 @@ export function ModelsPage() {
               estimate={estimates.get(keyOf(m.architecture, settings))}
               onEstimate={() => estimate(m.architecture, settings)}
               onUse={() => openInTrain(m.architecture)}
-              {...(m.architecture === 'faceRecognitionNet' ? { onUseShipped: openFaceApiInTrain } : {})}
+              {...(m.architecture === 'faceRecognitionNet' || m.architecture === 'faceExpressionNet' ? { onUseShipped: () => openFaceApiInTrain(m.architecture as 'faceRecognitionNet' | 'faceExpressionNet') } : {})}
             />
           ))}
         </div>

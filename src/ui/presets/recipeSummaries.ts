@@ -18,5 +18,5 @@ export const recipeSummaries: Readonly<Record<string, string>> = {
   '003-cdml':
     'Another way to learn face fingerprints, from the same pretrained face network, with a training signal that grows stricter about keeping different people apart as the model improves. It is judged by how often it mistakes one person for another.',
   '004-expression':
-    'Recognises facial expressions with a modern, efficient network, trained with two habits that keep it from being overconfident: blending pairs of training pictures and softening its targets. Evaluate then checks whether its confidence can be trusted.',
+    'Recognises seven facial expressions, starting from a small network already trained on real faces (shipped with the studio) and trained with two habits that keep it from being overconfident: blending pairs of training pictures and softening its targets. Evaluate then checks whether its confidence can be trusted.',
 };

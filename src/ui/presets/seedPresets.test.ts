@@ -83,7 +83,7 @@ describe('seed presets', () => {
     expect([c.loss.type, c.model.architecture, c.model.initialWeights?.from]).toEqual(['cdml', 'faceRecognitionNet', 'faceApi']);
     const e = kinds['004-expression'];
     expect([e.model.architecture, e.schedule.type, e.training.gradientAccumulation > 1, e.training.clipNorm, e.data.augmentation.mixup?.alpha]).toEqual([
-      'efficientnetB0',
+      'faceExpressionNet',
       'oneCycle',
       true,
       1,
@@ -114,8 +114,11 @@ describe('seed presets', () => {
       // path), and the head's cost is negligible beside it. Otherwise forward + backward is
       // about 3 × the forward FLOPs per training image per epoch (the usual rule of thumb).
       const trainFlops = frozenWhole ? flops * images : 3 * flops * images * spec.data.split.train * spec.training.epochs;
-      // 1 TFLOP: a couple of minutes on a laptop's CPU (docs/recipes.md measures each).
-      expect(trainFlops).toBeLessThan(1e12);
+      // 1.1 TFLOP: a few minutes on a laptop's CPU (docs/recipes.md measures each). The
+      // heaviest, 004 (fine-tuning face-api's expression network whole, 1.04 TFLOP), took
+      // 3.2 min on the 2-core development machine; with 280 pictures a class (0.97 TFLOP) it
+      // fell short of its target (78.6 %), so the budget states what the recipes need.
+      expect(trainFlops).toBeLessThan(1.1e12);
     } finally {
       model.dispose();
     }

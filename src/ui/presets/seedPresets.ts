@@ -3,7 +3,7 @@ import example001 from '../../../examples/001-face-tracker.json';
 import example002 from '../../../examples/002-transfer-classification.json';
 import example002resnet18 from '../../../examples/002-transfer-classification-resnet18.json';
 import example003 from '../../../examples/003-cdml-verification.json';
-import example004 from '../../../examples/004-expression-efficientnet.json';
+import example004 from '../../../examples/004-expression-recognition.json';
 import exampleShapes from '../../../examples/shapes-demo.json';
 import type { RunSpecInput } from '../../core/spec/runSpec.ts';
 import type { DemoDatasetOptions } from '../../import/demoDatasets.ts';
@@ -98,10 +98,10 @@ export const seedPresets: SeedPreset[] = [
     description: 'Seed 003: face embeddings trained with the dynamic-margin CDML loss and AdamW, from face-api.js’ pretrained descriptor; scored by EER and 10-fold verification accuracy.',
     evaluation: 'Verification: EER, 10-fold accuracy, DET; the model cost table (params, FLOPs, latency on this device).',
   }),
-  fromExample('004-expression-efficientnet.json', example004, {
+  fromExample('004-expression-recognition.json', example004, {
     id: '004-expression',
-    title: 'EfficientNet expression model',
-    description: 'Seed 004: EfficientNet-B0 on generated faces with seven expressions, with mixup, label smoothing, OneCycle, gradient accumulation and clipping. From scratch on a CPU it does not yet learn in minutes (docs/recipes.md): start it from ImageNet weights (Initial weights, when online) or train it longer.',
+    title: 'Facial expression model',
+    description: 'Seed 004: seven expressions on generated faces, with mixup, label smoothing, OneCycle, gradient accumulation and clipping, fine-tuning face-api.js’ expression network (shipped, offline) whole. The seed’s EfficientNet-B0 needs ImageNet weights to learn this in minutes: choose it under Model and Initial weights when online.',
     evaluation: 'Confidence bands (use ≥ 90 %, caution 70–90 %, review), reliability diagram with ECE, then ONNX export.',
   }),
 ];
