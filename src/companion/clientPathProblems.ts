@@ -6,18 +6,18 @@ const PATH_KEYS = /^(path|paths|dir|directory|file|filename|url|uri|href)$/i;
 /**
  * Fields of a validated spec that would make the companion read a file (or a URL) the
  * client named. A companion reads only what it was sent: uploads named by the hashes it
- * checked and run directories named by job ids. `model.initialWeights` is refused unless it
- * names weights the companion ships itself (face-api's): the others name a path or a URL,
- * and uploads of weights are not taken yet. The data
- * source is checked by jobSourceProblem. Every other field is walked, so a path key a
+ * checked and run directories named by job ids. `model.initialWeights` and the data source
+ * are checked by jobWeightsProblem and jobSourceProblem: weights the companion ships
+ * (face-api's) or a safetensors upload named by its SHA-256, whose `path` is only a label. Every other field is walked, so a path key a
  * later RunSpec version adds is refused here before any code learns to read it.
  */
 export function clientPathProblems(spec: RunSpec): SpecProblem[] {
   const problems: SpecProblem[] = [];
-  if (spec.model.initialWeights !== undefined && spec.model.initialWeights.from !== 'faceApi') {
+  const weights = spec.model.initialWeights;
+  if (weights !== undefined && !(weights.from === 'faceApi' || (weights.from === 'safetensors' && weights.sha256 !== undefined))) {
     problems.push({
       path: 'model.initialWeights',
-      message: `initial weights cannot be sent to the companion yet (got ${JSON.stringify(spec.model.initialWeights).slice(0, 120)}): it never reads a path or URL from a client; train from scratch here, or fine-tune in the studio or the CLI`,
+      message: `names weights by a path or URL (got ${JSON.stringify(weights).slice(0, 120)}), which a companion never reads from a client: upload a safetensors file (PUT /blobs/<sha256>) and name it by its sha256, or use face-api's shipped weights`,
     });
   }
   const walk = (value: unknown, at: string[]): void => {

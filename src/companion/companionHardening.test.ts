@@ -56,7 +56,7 @@ describe('no file outside the companion root', () => {
       expect(res.status).toBe(400);
       const body = (await res.json()) as Problems;
       expect(body.problems?.[0].path).toBe('model.initialWeights');
-      expect(body.problems?.[0].message).toContain('initial weights cannot be sent to the companion yet');
+      expect(body.problems?.[0].message).toContain('which a companion never reads from a client: upload a safetensors file');
       const sweep = await post('/sweeps', { id: 'sw', spec, sweep: { kind: 'grid', parameters: [{ path: 'optimizer.lr', values: [0.01, 0.02] }] } });
       expect(sweep.status).toBe(400);
       expect(((await sweep.json()) as Problems).problems?.map((p) => p.path)).toEqual(['configs.0.model.initialWeights', 'configs.1.model.initialWeights']);
@@ -78,7 +78,7 @@ describe('no file outside the companion root', () => {
     await queue.idle();
     const job = await queue.get('old');
     expect(job?.status).toBe('failed');
-    expect(job?.message).toContain('model.initialWeights: initial weights cannot be sent to the companion yet');
+    expect(job?.message).toContain('model.initialWeights: names weights by a path or URL');
     expect(job?.message).not.toContain('root:');
   });
 });

@@ -13,6 +13,7 @@ import { clientPathProblems } from './clientPathProblems.ts';
 import { DiskFullError, type DiskState } from './diskState.ts';
 import { QueueUnavailableError, type JobQueue, type JobRecord, type JobUpdate } from './jobQueue.ts';
 import { jobSourceProblem } from './openJobSource.ts';
+import { jobWeightsProblem } from './openJobWeights.ts';
 import { UploadError, type UploadStore } from './uploadStore.ts';
 
 export interface CompanionServerOptions {
@@ -169,6 +170,8 @@ export function createCompanionServer(o: CompanionServerOptions): Server {
     if (paths.length > 0) throw new HttpError(400, 'the spec names files on the companion', { problems: paths });
     const problem = jobSourceProblem(result.spec, o.uploads);
     if (problem) throw new HttpError(result.spec.data.source.kind === 'indexeddb' ? 409 : 400, problem);
+    const weights = jobWeightsProblem(result.spec, o.uploads);
+    if (weights) throw new HttpError(weights.status, weights.message, { problems: [{ path: 'model.initialWeights', message: weights.message }] });
     const over = admissionProblems(result.spec, await datasetFacts(result.spec), limits);
     if (over.length > 0) throw new HttpError(400, "the spec is over this companion's limits", { problems: over });
     return result.spec;

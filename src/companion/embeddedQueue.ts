@@ -9,6 +9,7 @@ import { JobEventLog } from './jobEventLog.ts';
 import { DiskFullError, DiskState } from './diskState.ts';
 import { readJobState, writeJobState } from './jobStateFile.ts';
 import type { JobQueue, JobRecord, JobStatus, JobUpdate, LoggedEvent, QueueDepth } from './jobQueue.ts';
+import type { JobWeightsLoader } from './openJobWeights.ts';
 import { runJob } from './runJob.ts';
 import { runJobInProcess } from './runJobInProcess.ts';
 
@@ -28,6 +29,8 @@ export interface EmbeddedQueueOptions {
   backend: string;
   /** Opens a job's data (generated, or a dataset uploaded to this companion). */
   openSource: (spec: RunSpec) => SampleSource;
+  /** Loads a job's initial weights in this process (openJobWeights); an isolated job opens them under `isolate.uploadsRoot`. */
+  openWeights?: JobWeightsLoader;
   /** Shared with the server, which reports it on /health. */
   disk?: DiskState;
   /** Test support: called before each write of the queue's own files (a fault-injecting file layer throws from here). */
@@ -273,7 +276,7 @@ export class EmbeddedQueue implements JobQueue {
             for (const l of this.listeners) l({ type: 'event', jobId, seq, event });
           },
         })
-      : await runJob({ ...common, openSource: this.o.openSource });
+      : await runJob({ ...common, openSource: this.o.openSource, ...(this.o.openWeights ? { openWeights: this.o.openWeights } : {}) });
     this.running = undefined;
     await log.flushed();
     if (outcome.status === 'failed' && this.disk.failed(outcome.message, `job ${jobId}'s files`)) writeFailure ??= this.disk.get().message;

@@ -1,6 +1,7 @@
 import { initNodeBackend, type NodeBackendName } from '../node/backend.ts';
 import { isDiskFull } from './diskState.ts';
 import { openJobSource } from './openJobSource.ts';
+import { openJobWeights } from './openJobWeights.ts';
 import { runJob } from './runJob.ts';
 import type { FromJobProcess, ToJobProcess } from './runJobInProcess.ts';
 import { SyncEventLog } from './syncEventLog.ts';
@@ -27,6 +28,7 @@ process.on('message', (message: ToJobProcess) => {
       runDir: o.runDir,
       backend: o.backend,
       openSource: openJobSource(new UploadStore(o.uploadsRoot)),
+      openWeights: openJobWeights(new UploadStore(o.uploadsRoot)),
       onEvent: (event) => {
         // An orphan (its companion killed) stops before writing anything more.
         if (!process.connected) process.exit(1);

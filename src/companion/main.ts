@@ -10,6 +10,7 @@ import { DiskState } from './diskState.ts';
 import { EmbeddedQueue } from './embeddedQueue.ts';
 import type { JobQueue } from './jobQueue.ts';
 import { openJobSource } from './openJobSource.ts';
+import { openJobWeights } from './openJobWeights.ts';
 import { redactUrl } from './redactUrl.ts';
 import { RedisQueue } from './redisQueue.ts';
 import { startRedisWorker } from './redisWorker.ts';
@@ -85,7 +86,7 @@ async function main(): Promise<void> {
   if (role === 'worker') {
     if (!values.redis) throw new Error('a worker takes its jobs from Redis: pass --redis redis://host:6379');
     const info = await chooseBackend(values.backend);
-    const worker = startRedisWorker({ url: values.redis, prefix: values.prefix, backend: info.backend, runDir, openSource: openJobSource(uploads), lockMs: Number(values['lock-ms']) });
+    const worker = startRedisWorker({ url: values.redis, prefix: values.prefix, backend: info.backend, runDir, openSource: openJobSource(uploads), openWeights: openJobWeights(uploads), lockMs: Number(values['lock-ms']) });
     console.log(`companion worker ${worker.id} on ${info.backend} (${info.adapter}), runs in ${root}`);
     const stop = () => void worker.close().then(() => process.exit(0));
     process.once('SIGINT', stop);
@@ -104,7 +105,7 @@ async function main(): Promise<void> {
     tf.enableProdMode();
   } else {
     info = await chooseBackend(values.backend);
-    const embedded = new EmbeddedQueue({ root, backend: info.backend, openSource: openJobSource(uploads), disk, isolate: { uploadsRoot: uploads.root } });
+    const embedded = new EmbeddedQueue({ root, backend: info.backend, openSource: openJobSource(uploads), openWeights: openJobWeights(uploads), disk, isolate: { uploadsRoot: uploads.root } });
     await embedded.open();
     queue = embedded;
   }

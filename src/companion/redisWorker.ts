@@ -7,6 +7,7 @@ import { isDiskFull } from './diskState.ts';
 import type { JobRecord, LoggedEvent } from './jobQueue.ts';
 import { BULL_QUEUE } from './redisQueue.ts';
 import { redisKeys } from './redisKeys.ts';
+import type { JobWeightsLoader } from './openJobWeights.ts';
 import { runJob } from './runJob.ts';
 
 export interface RedisWorkerOptions {
@@ -16,6 +17,8 @@ export interface RedisWorkerOptions {
   /** Run directory of a job; on several machines this is a shared folder, so another worker can resume. */
   runDir: (jobId: string) => string;
   openSource: (spec: RunSpec) => SampleSource;
+  /** Loads a job's initial weights (openJobWeights: uploads by hash). */
+  openWeights?: JobWeightsLoader;
   /** How long a job's lock lasts without renewal (ms); a killed worker's job is picked up again after it. */
   lockMs?: number;
 }
@@ -73,6 +76,7 @@ export function startRedisWorker(o: RedisWorkerOptions): { close(): Promise<void
         runDir: o.runDir(jobId),
         backend: o.backend,
         openSource: o.openSource,
+        ...(o.openWeights ? { openWeights: o.openWeights } : {}),
         onEvent: (event) => {
           const entry = JSON.stringify({ seq: seq++, event });
           const live = JSON.stringify({ type: 'event', jobId, seq: seq - 1, event });

@@ -5,6 +5,7 @@ import type { Trainer } from '../core/train/trainer.ts';
 import { RunDirectory } from '../node/runDirectory.ts';
 import { trainRun, type RunSummary } from '../node/trainRun.ts';
 import { clientPathProblems } from './clientPathProblems.ts';
+import { shippedWeightsOnly, type JobWeightsLoader } from './openJobWeights.ts';
 import type { JobStatus } from './jobQueue.ts';
 
 export interface RunJobOptions {
@@ -12,6 +13,8 @@ export interface RunJobOptions {
   runDir: string;
   backend: string;
   openSource: (spec: RunSpec) => SampleSource;
+  /** Loads model.initialWeights (openJobWeights: uploads by hash); left out, only face-api's shipped weights load. */
+  openWeights?: JobWeightsLoader;
   onEvent: (event: TrainEvent) => void;
   onTrainer?: (trainer: Trainer) => void;
   /** Ends the attempt at any stage: while the data loads (no further image is read), or training (at its next batch). Its reason becomes the message. */
@@ -66,6 +69,7 @@ export async function runJob(o: RunJobOptions): Promise<JobOutcome> {
       outDir: o.runDir,
       backend: o.backend,
       openSource: (spec) => abortable(o.openSource(spec), signal),
+      loadWeights: o.openWeights ?? shippedWeightsOnly,
       onEvent: o.onEvent,
       onTrainer: (trainer) => {
         o.onTrainer?.(trainer);

@@ -68,6 +68,11 @@ export class UploadStore {
     return join(this.root, 'datasets', `${version}.json`);
   }
 
+  /** The file holding a blob, or undefined when this store does not hold it (or the hash is not one). */
+  blobFile(hash: string): string | undefined {
+    return this.hasBlob(hash) ? this.blobPath(hash) : undefined;
+  }
+
   hasBlob(hash: string): boolean {
     return SHA256.test(hash) && existsSync(this.blobPath(hash));
   }

@@ -17,6 +17,8 @@ export interface TrainRunOptions {
   dataDir?: string;
   /** Opens the data instead of data.source (the companion's uploaded datasets). */
   openSource?: (spec: RunSpec) => SampleSource;
+  /** Loads model.initialWeights instead of loadInitialWeights (the companion's uploaded weights, never a client's path). */
+  loadWeights?: typeof loadInitialWeights;
   outDir: string;
   resume?: boolean;
   backend: string;
@@ -112,7 +114,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
     const images = data.split.train.length + data.split.val.length + data.split.test.length;
     dataReport = { ...importCounts(images, data.badSamples), skippedFiles: data.badSamples };
     options.onData?.(dataReport);
-    initialWeights = !resume && spec.model.initialWeights ? await loadInitialWeights({ architecture: spec.model.architecture, initialWeights: spec.model.initialWeights }) : undefined;
+    initialWeights = !resume && spec.model.initialWeights ? await (options.loadWeights ?? loadInitialWeights)({ architecture: spec.model.architecture, initialWeights: spec.model.initialWeights }) : undefined;
   } catch (e) {
     await writeFailed(dir, options.backend, e, dataReport);
     throw e;

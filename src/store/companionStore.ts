@@ -1,9 +1,10 @@
 import { create } from 'zustand';
 import { expandSweep, type SweepSpec } from '../core/spec/expandSweep.ts';
-import type { RunSpecInput } from '../core/spec/runSpec.ts';
+import type { RunSpec, RunSpecInput } from '../core/spec/runSpec.ts';
 import { CompanionClient, CompanionError, type CompanionHealth, type CompanionLive } from '../remote/companionClient.ts';
 import { RemoteRunMirror } from '../remote/remoteRunMirror.ts';
 import { uploadDataset, type UploadProgress } from '../remote/uploadDataset.ts';
+import { uploadWeights } from '../remote/uploadWeights.ts';
 import type { RunRecord } from '../storage/storageRecords.ts';
 import { inProgressStatuses, newRunRecord, useRunsStore } from './runsStore.ts';
 import { useSessionStore } from './sessionStore.ts';
@@ -88,9 +89,11 @@ export const useCompanionStore = create<CompanionState>()((set, get) => {
     await m.start();
     void m.done.then(() => mirrors.delete(runId));
   };
-  const upload = async (c: CompanionClient, datasetId: string | undefined) => {
-    if (!datasetId) return;
+  const upload = async (c: CompanionClient, datasetId: string | undefined, spec: RunSpec) => {
     const storage = await studioStorage();
+    // The weights first: a dataset's upload shows its progress, a weight file is one request.
+    await uploadWeights(c, storage.weights, spec);
+    if (!datasetId) return;
     const dataset = await storage.datasets.get(datasetId);
     try {
       await uploadDataset(c, storage.datasets, datasetId, (p) => set({ upload: { ...p, dataset: dataset?.name ?? datasetId } }));
@@ -137,7 +140,7 @@ export const useCompanionStore = create<CompanionState>()((set, get) => {
     async runOnCompanion(spec, datasetId) {
       const { client: c } = connection();
       const base = await newRunRecord(spec, datasetId);
-      await upload(c, base.datasetId);
+      await upload(c, base.datasetId, base.spec);
       const record: RunRecord = { ...base, remote: { url: c.url, jobId: base.id } };
       await store([record]);
       try {
@@ -157,7 +160,7 @@ export const useCompanionStore = create<CompanionState>()((set, get) => {
         const lines = expanded.problems.map((p) => `${p.path}: ${p.message}`).join('; ');
         throw new Error(`the sweep has ${expanded.problems.length} problem${expanded.problems.length === 1 ? '' : 's'} (${lines}); nothing was started`);
       }
-      await upload(c, base.datasetId);
+      await upload(c, base.datasetId, base.spec);
       const sweepId = `sweep-${base.id.slice(0, 8)}`;
       const records = await Promise.all(
         expanded.configs.map(async (config) => {

@@ -1,6 +1,6 @@
-import { memo } from 'react';
+import { memo, useMemo } from 'react';
 import { BACKBONE_BLOCKS } from '../../core/models/backboneBlocks.ts';
-import { architectures, type Architecture, type RunSpecInput, type SpecProblem } from '../../core/spec/runSpec.ts';
+import { architectures, validateRunSpec, type Architecture, type RunSpecInput, type SpecProblem } from '../../core/spec/runSpec.ts';
 import { InitialWeightsField } from './InitialWeightsField.tsx';
 import { NumberField, SelectField, TextField, ToggleField, type FieldContext } from './SpecFields.tsx';
 import { getAt, setAt } from './specPath.ts';
@@ -42,7 +42,11 @@ const formatList = (value: unknown): string => (Array.isArray(value) ? value.joi
 
 /** The main RunSpec fields as a form; every other field stays as the JSON editor left it. */
 export const RunForm = memo(function RunForm({ spec, problems, onChange, onWeightsProblem }: RunFormProps) {
-  const ctx: FieldContext = { spec, problems, set: (path, value) => onChange(setAt(spec, path, value)) };
+  const defaults = useMemo(() => {
+    const result = validateRunSpec(spec);
+    return result.ok ? result.spec : undefined;
+  }, [spec]);
+  const ctx: FieldContext = { spec, problems, defaults, set: (path, value) => onChange(setAt(spec, path, value)) };
   const lr = Number(getAt(spec, 'optimizer.lr')) || 0.001;
   const optimizerType = getAt(spec, 'optimizer.type');
   const scheduleType = getAt(spec, 'schedule.type') ?? 'constant';

@@ -7,6 +7,17 @@ export interface FieldContext {
   spec: unknown;
   set(path: string, value: unknown): void;
   problems: readonly SpecProblem[];
+  /**
+   * The draft as the schema completes it (its defaults filled in), when it validates: a field
+   * the draft leaves out shows the value a run would take, greyed, instead of an empty box.
+   */
+  defaults?: unknown;
+}
+
+/** The default a run takes for a field the draft leaves out, as placeholder text. */
+function defaultText(ctx: FieldContext, path: string): string | undefined {
+  const value = getAt(ctx.defaults, path);
+  return typeof value === 'number' || typeof value === 'string' ? String(value) : undefined;
 }
 
 interface FieldProps {
@@ -57,6 +68,7 @@ export function NumberField(props: FieldProps & { step?: number | 'any'; min?: n
           data-testid={`train.field.${path}`}
           aria-invalid={invalid}
           aria-describedby={invalid ? problemId : undefined}
+          placeholder={defaultText(ctx, path)}
           value={typeof value === 'number' ? value : ''}
           onChange={(e) => {
             const next = e.target.value === '' ? undefined : Number(e.target.value);
@@ -80,6 +92,7 @@ export function TextField(props: FieldProps & { parse?: (text: string) => unknow
           data-testid={`train.field.${path}`}
           aria-invalid={invalid}
           aria-describedby={invalid ? problemId : undefined}
+          placeholder={getAt(ctx.defaults, path) === undefined ? undefined : format(getAt(ctx.defaults, path))}
           value={format(getAt(ctx.spec, path))}
           onChange={(e) => ctx.set(path, parse(e.target.value))}
         />
