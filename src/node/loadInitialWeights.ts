@@ -33,7 +33,8 @@ export async function readTfjsWeights(path: string): Promise<StoredTensor[]> {
  * Loads spec.model.initialWeights for fine-tuning: a studio run directory (its best
  * checkpoint, else its last, else its final one) or a tfjs model, matched to the new model by layer name and
  * shape so a new head keeps its fresh initialization; or a PyTorch safetensors file (a
- * path, or a URL downloaded once into the cache), which the Trainer maps by the
+ * path, or a URL downloaded once into the cache; when the spec gives its sha256, only that
+ * file), which the Trainer maps by the
  * architecture's torchvision names; or the weights of the face-api.js network the
  * architecture is (faceApiModels.ts) from the installed @vladmandic/face-api.
  */
@@ -50,6 +51,10 @@ export async function loadInitialWeights(
   }
   if (source.from === 'safetensors') {
     const file = await readWeightsFile(source.path, opts);
+    // A spec that names the file's hash (the studio's, or one written to pin the weights) trains only on that file.
+    if (source.sha256 !== undefined && file.sha256 !== source.sha256) {
+      throw new Error(`the weights at ${source.path} hash to ${file.sha256}, not the spec's sha256 ${source.sha256}: another file than the spec names; nothing was trained (fix the path, or drop sha256 to take this file)`);
+    }
     return { safetensors: readSafetensors(file.bytes), naming: source.naming };
   }
   const run = new RunDirectory(source.path);
