@@ -10,6 +10,7 @@ import { packCheckpoint } from '../core/train/checkpointBundle.ts';
 import type { CheckpointManifest } from '../core/train/checkpoint.ts';
 import { admissionProblems, defaultAdmissionLimits, type AdmissionLimits, type DatasetFacts } from './admissionLimits.ts';
 import { clientPathProblems } from './clientPathProblems.ts';
+import { companionOpenApi } from './companionOpenApi.ts';
 import { DiskFullError, type DiskState } from './diskState.ts';
 import { QueueUnavailableError, type JobQueue, type JobRecord, type JobUpdate } from './jobQueue.ts';
 import { jobSourceProblem } from './openJobSource.ts';
@@ -206,6 +207,7 @@ export function createCompanionServer(o: CompanionServerOptions): Server {
       const disk = o.disk?.get() ?? { full: false };
       return send(res, 200, { ok: true, ...o.backend, queueKind: o.queue.kind, queue: await o.queue.depth(), disk });
     }
+    if (req.method === 'GET' && url.pathname === '/openapi.json') return send(res, 200, companionOpenApi);
     if (route === 'POST /blobs' && parts[1] === 'missing' && parts.length === 2) {
       // 64 hex digits, quotes and a comma a hash: the body needs no more room than the hashes allowed.
       const body = (await readJson(req, Math.min(o.maxUploadBytes, 1024 + 67 * maxMissing))) as { hashes?: unknown } | null;
@@ -292,6 +294,12 @@ export function createCompanionServer(o: CompanionServerOptions): Server {
       const { job, created } = await o.queue.add(id, spec);
       return send(res, created ? 201 : 200, { job });
     }
+    // A route the API does not have is said so before any job is looked up (docs: companionOpenApi.ts).
+    const known =
+      (parts.length === 2 && (req.method === 'GET' || req.method === 'DELETE')) ||
+      (parts.length === 3 && parts[2] === 'events' && req.method === 'GET') ||
+      (parts.length === 4 && parts[2] === 'checkpoints' && req.method === 'GET');
+    if (!known) throw new HttpError(404, `no such endpoint: ${req.method} ${url.pathname}`);
     const job = await o.queue.get(parts[1]);
     if (!job) throw new HttpError(404, `there is no job "${parts[1]}"`);
     if (parts.length === 2 && req.method === 'GET') return send(res, 200, { job });
