@@ -11,6 +11,7 @@ import { COMPANION_TEST_TOKEN, filesUnder, startCompanion, uploadableDataset, ty
 import { freePort, startRedis } from '../../test/redisServer.ts';
 import { tinyRunSpec } from '../../test/tinyRunSpec.ts';
 import type { SampleSource } from '../core/data/sampleSource.ts';
+import { unpackCheckpoint } from '../core/train/checkpointBundle.ts';
 import { continuedEvents } from '../core/train/continuedEvents.ts';
 import type { TrainEvent } from '../core/train/trainEvent.ts';
 import { parseRunSpec, type RunSpec } from '../core/spec/runSpec.ts';
@@ -541,7 +542,7 @@ describe('bounded memory and time', () => {
 });
 
 describe('events are durable and numbered once', () => {
-  it('across kill -9 of the companion mid-job: the job completes, and a client reconnecting with after= sees every seq once, each equal to the log', async () => {
+  it('across ten kill -9s of the companion mid-job: the job completes with the weights of an uninterrupted run, and a client reconnecting with after= sees every seq once, each equal to the log', async () => {
     const root = tempRoot();
     const port = await freePort();
     const token = 'k'.repeat(40);
@@ -572,17 +573,20 @@ describe('events are durable and numbered once', () => {
         cleanups.push(() => ws.terminate());
       });
 
+    const KILLS = 10;
+    const EPOCHS = 40;
     let kills = 0;
     let submitted = false;
-    for (let round = 0; round < 12; round++) {
+    for (let round = 0; round < KILLS + 2; round++) {
       const { child, code } = await startMain(args);
       expect(code).toBeNull();
       if (!submitted) {
-        expect((await fetch(`${base}/jobs`, { method: 'POST', headers: auth, body: JSON.stringify({ id: 'durable', spec: tinyRunSpec(30) }) })).status).toBe(201);
+        expect((await fetch(`${base}/jobs`, { method: 'POST', headers: auth, body: JSON.stringify({ id: 'durable', spec: tinyRunSpec(EPOCHS) }) })).status).toBe(201);
         submitted = true;
       }
-      const outcome = await follow(kills < 4 ? 12 + 5 * round : Infinity);
-      if (outcome === 'ended' || kills >= 4) {
+      // About two epochs of events a round (3 steps and an epoch event each), so every restart resumes from a newer checkpoint.
+      const outcome = await follow(kills < KILLS ? 7 : Infinity);
+      if (outcome === 'ended' || kills >= KILLS) {
         if (outcome !== 'ended') await follow(Infinity);
         break;
       }
@@ -590,17 +594,30 @@ describe('events are durable and numbered once', () => {
       await new Promise((r) => child.once('exit', r));
       kills++;
     }
-    expect(kills).toBe(4);
+    expect(kills).toBe(KILLS);
     const { job, events } = (await (await fetch(`${base}/jobs/durable/events`, { headers: auth })).json()) as { job: JobRecord; events: LoggedEvent[] };
     expect(job.status).toBe('completed');
-    expect(job.attempts).toBe(5);
+    expect(job.attempts).toBe(KILLS + 1);
     expect(duplicates).toEqual([]);
     // Every seq of the log reached the client, and what it holds at each seq is what the log holds there.
     expect([...received.keys()].sort((a, b) => a - b)).toEqual(events.map((e) => e.seq));
     expect(events.every((e) => received.get(e.seq) === JSON.stringify(e.event))).toBe(true);
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i));
-    expect(epochsOf(continuedEvents(events.map((e) => e.event)))).toEqual(Array.from({ length: 30 }, (_, i) => i));
-  }, 240_000);
+    expect(epochsOf(continuedEvents(events.map((e) => e.event)))).toEqual(Array.from({ length: EPOCHS }, (_, i) => i));
+
+    // The same spec trained without a kill, on the companion still running, ends on the very same weights.
+    expect((await fetch(`${base}/jobs`, { method: 'POST', headers: auth, body: JSON.stringify({ id: 'uninterrupted', spec: tinyRunSpec(EPOCHS) }) })).status).toBe(201);
+    for (let wait = 0; wait < 600; wait++) {
+      const { job: clean } = (await (await fetch(`${base}/jobs/uninterrupted`, { headers: auth })).json()) as { job: JobRecord };
+      if (!['queued', 'active'].includes(clean.status)) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const final = async (id: string) => unpackCheckpoint(new Uint8Array(await (await fetch(`${base}/jobs/${id}/checkpoints/final`, { headers: auth })).arrayBuffer()));
+    const [killed, clean] = [await final('durable'), await final('uninterrupted')];
+    expect(killed.weights.map((w) => w.name)).toEqual(clean.weights.map((w) => w.name));
+    expect(killed.weights.length).toBeGreaterThan(4);
+    killed.weights.forEach((w, i) => expect(Array.from(w.data), w.name).toEqual(Array.from(clean.weights[i].data)));
+  }, 420_000);
 });
 
 describe('jobs in their own processes', () => {
