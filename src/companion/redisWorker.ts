@@ -10,6 +10,21 @@ import { redisKeys } from './redisKeys.ts';
 import type { JobWeightsLoader } from './openJobWeights.ts';
 import { runJob } from './runJob.ts';
 
+/**
+ * Appends one event to a job's log and publishes it, atomically and at most once per seq. A
+ * command whose reply a dropped connection lost is sent again when ioredis reconnects (a Redis
+ * restart mid-job did that, and the log held a seq twice); the seq kept beside the log makes
+ * the second append a no-op instead.
+ */
+const APPEND_EVENT = `
+local last = tonumber(redis.call('GET', KEYS[2]) or '-1')
+if tonumber(ARGV[1]) <= last then return 0 end
+redis.call('XADD', KEYS[1], '*', 'e', ARGV[2])
+redis.call('SET', KEYS[2], ARGV[1])
+redis.call('PUBLISH', KEYS[3], ARGV[3])
+return 1
+`;
+
 export interface RedisWorkerOptions {
   url: string;
   prefix?: string;
@@ -81,11 +96,8 @@ export function startRedisWorker(o: RedisWorkerOptions): { close(): Promise<void
           const entry = JSON.stringify({ seq: seq++, event });
           const live = JSON.stringify({ type: 'event', jobId, seq: seq - 1, event });
           redis
-            .multi()
-            .xadd(keys.events(jobId), '*', 'e', entry)
-            .publish(keys.updates, live)
-            .exec()
-            .then((replies) => replies?.find(([err]) => err)?.[0] ?? undefined)
+            .eval(APPEND_EVENT, 3, keys.events(jobId), keys.eventSeq(jobId), keys.updates, seq - 1, entry, live)
+            .then(() => undefined)
             .catch((err: unknown) => err)
             .then((err) => {
               if (err === undefined || writeFailure !== undefined) return;
