@@ -155,7 +155,9 @@ describe('studio eval, schedule, zoo and errors', () => {
     const maxLr = (JSON.parse(readFileSync('examples/004-expression-recognition.json', 'utf8')) as { schedule: { maxLr: number } }).schedule.maxLr;
     expect(maxLr).toBe(0.003);
     expect(out.lr[0]).toBeCloseTo(maxLr / 25, 10);
-    expect(Math.max(...out.lr)).toBeCloseTo(maxLr, 10);
+    // The peak falls between two steps (pctStart 0.25 of 322 steps: step 79.5), as in PyTorch's OneCycleLR, so the highest step is just under maxLr.
+    expect(Math.max(...out.lr)).toBeLessThanOrEqual(maxLr);
+    expect(Math.max(...out.lr)).toBeCloseTo(maxLr, 6);
     expect(out.lr.at(-1)!).toBeLessThan(out.lr[0] / 100);
   });
 
