@@ -33,6 +33,10 @@ test('Home → Shapes in a minute trains on WebGPU with live charts', async ({ p
   // A finished run stands at its last epoch and step, never past them (issue 25).
   await expect(page.getByTestId('train.progress')).toContainText(/epoch (\d+) \/ \1 · step (\d+) \/ \2/);
   await expect(page.getByTestId('train.preset')).toHaveValue('shapes');
+  // A field the recipe leaves out shows the default the run took, greyed, not an empty box.
+  const frozen = page.getByTestId('train.field.model.frozenLayers');
+  await expect(frozen).toHaveValue('');
+  await expect(frozen).toHaveAttribute('placeholder', '0');
   // The end of the run: one click says whether the model learned, from the test split's real predictions.
   await page.getByTestId('train.verdict.check').click();
   await expect(page.getByTestId('train.verdict')).toHaveAttribute('data-learned', /true|false/, { timeout: 120_000 });
