@@ -1,20 +1,18 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalizationParams, normalize } from '../src/core/data/normalization.ts';
-import { syntheticSource } from '../src/core/data/syntheticSource.ts';
 import { buildModel } from '../src/core/models/buildModel.ts';
 import { FACE_EXPRESSION_INPUT } from '../src/core/models/faceExpressionNet.ts';
 import { FACE_API_NORMALIZATION } from '../src/core/models/faceRecognitionNet.ts';
 import { importFaceApiWeights } from '../src/core/pretrained/importFaceApiWeights.ts';
 import type { WeightLoadReport } from '../src/core/pretrained/importNamedWeights.ts';
-import { Rng } from '../src/core/util/rng.ts';
 import { readFaceApiWeights } from '../src/node/readFaceApiWeights.ts';
 import { faceApiPackageDir } from './faceApiPackage.ts';
+import { faceApiReference, parityImages } from './faceApiReference.ts';
 
 // The zoo's faceExpressionNet with face-api.js' weights computes face-api's function. The
 // reference is @vladmandic/face-api itself: FaceExpressionNet's face feature extractor (the
@@ -27,15 +25,6 @@ const SIZE = FACE_EXPRESSION_INPUT;
 const TOLERANCE = 1e-4;
 const FACES = 4;
 const FEATURES = 256;
-
-function faceApiFeatures(pkg: string, dir: string, count: number): Float32Array {
-  execFileSync(process.execPath, ['test/reference/faceApiDescriptors.mjs', pkg, join(dir, 'images.u8'), String(count), String(SIZE), join(dir, 'out.f32'), 'expression'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    timeout: 120_000,
-  });
-  const b = readFileSync(join(dir, 'out.f32'));
-  return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
-}
 
 function expressionNet(classes: number, width = 1): tfl.LayersModel {
   return buildModel({
@@ -59,16 +48,8 @@ describe('faceExpressionNet computes face-api.js’ FaceExpressionNet features',
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'face-api-expression-'));
     // Four generated faces with expressions and one image of uniform noise.
-    pixels = new Uint8Array((FACES + 1) * SIZE * SIZE * 3);
-    const source = syntheticSource({ generator: 'expressions', classes: 4, perClass: 1, imageSize: SIZE, seed: 5 });
-    for (const [i, ref] of (await source.list()).entries()) {
-      const img = await source.read(ref);
-      for (let p = 0; p < SIZE * SIZE; p++) for (let c = 0; c < 3; c++) pixels[(i * SIZE * SIZE + p) * 3 + c] = img.data[p * img.channels + c];
-    }
-    const rng = new Rng(9);
-    for (let k = FACES * SIZE * SIZE * 3; k < pixels.length; k++) pixels[k] = Math.floor(rng.next() * 256);
-    writeFileSync(join(dir, 'images.u8'), pixels);
-    reference = faceApiFeatures(pkg, dir, FACES + 1);
+    pixels = await parityImages('expressions', 4, 1, SIZE);
+    reference = faceApiReference(pkg, dir, pixels, FACES + 1, SIZE, 'expression');
     model = expressionNet(5);
     report = importFaceApiWeights(model, await readFaceApiWeights(join(pkg, 'model'), 'face_expression_model'));
   }, 180_000);

@@ -1,21 +1,19 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalizationParams, normalize } from '../src/core/data/normalization.ts';
-import { syntheticSource } from '../src/core/data/syntheticSource.ts';
 import { buildModel } from '../src/core/models/buildModel.ts';
 import { FACE_API_NORMALIZATION } from '../src/core/models/faceRecognitionNet.ts';
 import { importFaceApiWeights } from '../src/core/pretrained/importFaceApiWeights.ts';
 import type { WeightLoadReport } from '../src/core/pretrained/importNamedWeights.ts';
-import { Rng } from '../src/core/util/rng.ts';
 import { decodeImageFile } from '../src/node/decodeImage.ts';
 import { RunDirectory } from '../src/node/runDirectory.ts';
 import { readFaceApiWeights } from '../src/node/readFaceApiWeights.ts';
 import { faceApiPackageDir } from './faceApiPackage.ts';
+import { faceApiReference, parityImages } from './faceApiReference.ts';
 import { runCli } from './runCli.ts';
 
 // The zoo's faceRecognitionNet with face-api.js' weights computes face-api's function. The
@@ -29,18 +27,6 @@ const SIZE = 150;
 const TOLERANCE = 1e-4;
 const FACES = 4;
 
-/** RGB bytes of the images fed to both sides, [image, y, x, channel]. */
-function images(): Uint8Array {
-  return new Uint8Array((FACES + 1) * SIZE * SIZE * 3);
-}
-
-/** face-api's descriptors of the `count` images in `${dir}/images.u8` (test/reference/faceApiDescriptors.mjs). */
-function faceApiDescriptors(pkg: string, dir: string, count: number): Float32Array {
-  execFileSync(process.execPath, ['test/reference/faceApiDescriptors.mjs', pkg, join(dir, 'images.u8'), String(count), String(SIZE), join(dir, 'out.f32')], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 120_000 });
-  const b = readFileSync(join(dir, 'out.f32'));
-  return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
-}
-
 describe('faceRecognitionNet computes face-api.js’ FaceRecognitionNet', () => {
   const pkg = faceApiPackageDir();
   let dir: string;
@@ -52,17 +38,8 @@ describe('faceRecognitionNet computes face-api.js’ FaceRecognitionNet', () => 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'face-api-parity-'));
     // Four generated faces (two identities) and one image of uniform noise.
-    pixels = images();
-    const source = syntheticSource({ generator: 'faces', classes: 2, perClass: 2, imageSize: SIZE, seed: 5 });
-    const refs = await source.list();
-    for (const [i, ref] of refs.entries()) {
-      const img = await source.read(ref);
-      for (let p = 0; p < SIZE * SIZE; p++) for (let c = 0; c < 3; c++) pixels[(i * SIZE * SIZE + p) * 3 + c] = img.data[p * img.channels + c];
-    }
-    const rng = new Rng(9);
-    for (let k = FACES * SIZE * SIZE * 3; k < pixels.length; k++) pixels[k] = Math.floor(rng.next() * 256);
-    writeFileSync(join(dir, 'images.u8'), pixels);
-    reference = faceApiDescriptors(pkg, dir, FACES + 1);
+    pixels = await parityImages('faces', 2, 2, SIZE);
+    reference = faceApiReference(pkg, dir, pixels, FACES + 1, SIZE);
 
     model = buildModel({
       model: { architecture: 'faceRecognitionNet', width: 1, inputSize: SIZE, head: { hidden: [], dropout: 0, batchNorm: false, activation: 'relu' }, frozenLayers: 0, embeddingSize: 128 },
@@ -138,8 +115,7 @@ describe('faceRecognitionNet computes face-api.js’ FaceRecognitionNet', () => 
     const img = await decodeImageFile(new Uint8Array(readFileSync(picture)), picture);
     const rgb = new Uint8Array(SIZE * SIZE * 3);
     for (let k = 0; k < SIZE * SIZE; k++) for (let c = 0; c < 3; c++) rgb[k * 3 + c] = img.data[k * img.channels + c];
-    writeFileSync(join(dir, 'images.u8'), rgb);
-    const want = faceApiDescriptors(pkg, dir, 1);
+    const want = faceApiReference(pkg, dir, rgb, 1, SIZE);
     const norm = Math.hypot(...want);
     expect(embedding).toHaveLength(128);
     expect(Math.max(...embedding.map((v, k) => Math.abs(v - want[k] / norm)))).toBeLessThan(TOLERANCE);

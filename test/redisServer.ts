@@ -1,6 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { createCompanionServer } from '../src/companion/companionServer.ts';
+import { RedisQueue } from '../src/companion/redisQueue.ts';
+import { UploadStore } from '../src/companion/uploadStore.ts';
 
 /** A free loopback port (the OS picks it; closed again before use). */
 export function freePort(): Promise<number> {
@@ -66,4 +70,49 @@ async function spawnRedis(args: string[], url: string): Promise<ChildProcess> {
   }
   probe.disconnect();
   return child;
+}
+
+/**
+ * Test support only: the companion's HTTP API over a RedisQueue on `url` (the gateway, in
+ * this process) with `root` as the shared run folder, on a free loopback port.
+ */
+export async function startRedisGateway(url: string, root: string, token: string): Promise<{ queue: RedisQueue; base: string; close(): Promise<void> }> {
+  const queue = new RedisQueue(url);
+  await queue.open();
+  const server = createCompanionServer({
+    queue,
+    uploads: new UploadStore(join(root, 'uploads')),
+    runDir: (id) => join(root, 'runs', id),
+    token,
+    allowedOrigins: [],
+    maxBodyBytes: 64 * 1024,
+    maxUploadBytes: 64 * 1024,
+    backend: { backend: 'workers', adapter: 'BullMQ' },
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    queue,
+    base,
+    async close() {
+      server.close();
+      await queue.close();
+    },
+  };
+}
+
+/** Test support only: a worker process started as a user starts one (`npm run companion -- worker --redis URL`), resolved once it is ready. */
+export function startRedisWorker(url: string, root: string, lockMs: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/companion/main.ts', 'worker', '--redis', url, '--root', root, '--backend', 'cpu', '--lock-ms', String(lockMs)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      out += String(d);
+      if (out.includes('companion worker')) resolve(child);
+    });
+    child.stderr?.on('data', (d: Buffer) => (out += String(d)));
+    child.once('exit', (code) => reject(new Error(`worker exited (${code}) before it was ready:\n${out}`)));
+  });
 }

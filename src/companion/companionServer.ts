@@ -320,7 +320,6 @@ export function createCompanionServer(o: CompanionServerOptions): Server {
       res.end(bundle);
       return;
     }
-    throw new HttpError(404, `no such endpoint: ${req.method} ${url.pathname}`);
   };
 
   const authorized = (req: IncomingMessage, url: URL) => {

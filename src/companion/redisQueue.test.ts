@@ -1,16 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRedis } from '../../test/redisServer.ts';
+import { startRedis, startRedisGateway, startRedisWorker } from '../../test/redisServer.ts';
 import { tinyRunSpec } from '../../test/tinyRunSpec.ts';
 import { continuedEvents } from '../core/train/continuedEvents.ts';
-import { createCompanionServer } from './companionServer.ts';
 import type { JobRecord } from './jobQueue.ts';
-import { RedisQueue } from './redisQueue.ts';
-import { UploadStore } from './uploadStore.ts';
+import type { RedisQueue } from './redisQueue.ts';
 
 /**
  * BullMQ on a real redis-server: a gateway in this process, worker processes started the
@@ -21,23 +18,13 @@ let redis: Awaited<ReturnType<typeof startRedis>>;
 let queue: RedisQueue;
 let root: string;
 let base: string;
-let close: () => void;
+let close: (() => Promise<void>) | undefined;
 const workers: ChildProcess[] = [];
 
-function startWorker(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/companion/main.ts', 'worker', '--redis', redis.url, '--root', root, '--backend', 'cpu', '--lock-ms', '1500'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+async function startWorker(): Promise<ChildProcess> {
+  const child = await startRedisWorker(redis.url, root, 1500);
   workers.push(child);
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (d: Buffer) => {
-      out += String(d);
-      if (out.includes('companion worker')) resolve(child);
-    });
-    child.stderr?.on('data', (d: Buffer) => (out += String(d)));
-    child.once('exit', (code) => reject(new Error(`worker exited (${code}) before it was ready:\n${out}`)));
-  });
+  return child;
 }
 
 const call = (path: string, init: RequestInit = {}) =>
@@ -58,28 +45,15 @@ const pidOf = (job: JobRecord | undefined) => Number(/:(\d+) /.exec(job?.worker 
 beforeAll(async () => {
   redis = await startRedis();
   root = mkdtempSync(join(tmpdir(), 'companion-redis-'));
-  queue = new RedisQueue(redis.url);
-  await queue.open();
-  const server = createCompanionServer({
-    queue,
-    uploads: new UploadStore(join(root, 'uploads')),
-    runDir: (id) => join(root, 'runs', id),
-    token: TOKEN,
-    allowedOrigins: [],
-    maxBodyBytes: 64 * 1024,
-    maxUploadBytes: 64 * 1024,
-    backend: { backend: 'workers', adapter: 'BullMQ' },
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  close = () => server.close();
+  const gateway = await startRedisGateway(redis.url, root, TOKEN);
+  ({ queue, base } = gateway);
+  close = gateway.close;
   await Promise.all([startWorker(), startWorker()]);
 }, 120_000);
 
 afterAll(async () => {
   for (const w of workers) if (w.exitCode === null) w.kill('SIGKILL');
-  close?.();
-  await queue?.close();
+  await close?.();
   await redis?.stop();
   rmSync(root, { recursive: true, force: true });
 });

@@ -1,16 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startRedis } from '../../test/redisServer.ts';
+import { startRedis, startRedisGateway, startRedisWorker } from '../../test/redisServer.ts';
 import { tinyRunSpec } from '../../test/tinyRunSpec.ts';
 import { continuedEvents } from '../core/train/continuedEvents.ts';
-import { createCompanionServer } from './companionServer.ts';
 import type { JobRecord, LoggedEvent } from './jobQueue.ts';
-import { RedisQueue } from './redisQueue.ts';
-import { UploadStore } from './uploadStore.ts';
 
 // Redis restarted under a running job (issue 23): a real redis-server with its append-only
 // file synced on every write (what docs/companion.md tells an operator to turn on), a gateway
@@ -22,44 +17,17 @@ afterAll(async () => {
   for (const c of cleanups.reverse()) await c();
 });
 
-function startWorker(url: string, root: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/companion/main.ts', 'worker', '--redis', url, '--root', root, '--backend', 'cpu', '--lock-ms', '3000'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  cleanups.push(() => child.exitCode === null && child.kill('SIGKILL'));
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (d: Buffer) => {
-      out += String(d);
-      if (out.includes('companion worker')) resolve(child);
-    });
-    child.stderr?.on('data', (d: Buffer) => (out += String(d)));
-    child.once('exit', (code) => reject(new Error(`worker exited (${code}) before it was ready:\n${out}`)));
-  });
-}
-
 describe('a Redis restart under a running job', () => {
   it('loses no job and no event: the job completes every epoch and its log holds each seq once', async () => {
     const root = mkdtempSync(join(tmpdir(), 'companion-redis-restart-'));
     cleanups.push(() => rmSync(root, { recursive: true, force: true }));
     const redis = await startRedis({ persistDir: mkdtempSync(join(tmpdir(), 'redis-aof-')) });
     cleanups.push(() => redis.stop());
-    const queue = new RedisQueue(redis.url);
-    await queue.open();
-    cleanups.push(() => queue.close());
-    const server = createCompanionServer({
-      queue,
-      uploads: new UploadStore(join(root, 'uploads')),
-      runDir: (id) => join(root, 'runs', id),
-      token: TOKEN,
-      allowedOrigins: [],
-      maxBodyBytes: 64 * 1024,
-      maxUploadBytes: 64 * 1024,
-      backend: { backend: 'workers', adapter: 'BullMQ' },
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    cleanups.push(() => server.close());
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const { queue, base, close } = await startRedisGateway(redis.url, root, TOKEN);
+    cleanups.push(close);
     const call = (path: string, init: RequestInit = {}) => fetch(`${base}${path}`, { ...init, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' } });
-    await startWorker(redis.url, root);
+    const worker = await startRedisWorker(redis.url, root, 3000);
+    cleanups.push(() => worker.exitCode === null && worker.kill('SIGKILL'));
 
     const EPOCHS = 12;
     const spec = tinyRunSpec(EPOCHS, { kind: 'synthetic', generator: 'shapes', classes: 3, perClass: 40 });
