@@ -190,6 +190,10 @@ test("face-api's shipped weights load offline: the Models page starts a draft fr
   const report = page.getByTestId('train.weights.report');
   await expect(report).toContainText('loaded 47 tensors into faceExpressionNet (face-api names)', { timeout: 60_000 });
   await expect(report).toContainText("left fresh: logits — the studio's own head");
+  // No dataset is chosen yet, so the draft has a problem; the model's fields still show the defaults a run would take.
+  const frozen = page.getByTestId('train.field.model.frozenLayers');
+  await expect(frozen).toHaveValue('');
+  await expect(frozen).toHaveAttribute('placeholder', '0');
   await context.setOffline(false);
   expect(errors).toEqual([]);
 });

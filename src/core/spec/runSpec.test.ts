@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { stableHash } from '../util/stableHash.ts';
 import type { z } from 'zod';
-import { modelConvention, parseRunSpec, runSpecSchema, validateRunSpec } from './runSpec.ts';
+import { modelConvention, parseRunSpec, runSpecSchema, sectionDefaults, validateRunSpec } from './runSpec.ts';
 import { unwrapSchema } from './unknownKeyProblem.ts';
 
 const example = (name: string) => JSON.parse(readFileSync(`examples/${name}`, 'utf8')) as Record<string, unknown>;
@@ -208,5 +208,16 @@ describe('strict specs: an unknown key is an error, never a silent default', () 
       const once = parseRunSpec(example(file));
       expect(parseRunSpec(once), file).toEqual(once);
     }
+  });
+
+  it('completes the sections of a draft that are valid on their own, while another has a problem', () => {
+    const draft = { version: 2, data: { source: { kind: 'indexeddb', datasetId: '' }, imageSize: 32 }, model: { architecture: 'smallCnn', inputSize: 32 }, loss: { type: 'crossEntropy' }, optimizer: { type: 'adamw', lr: 0.01 } };
+    expect(validateRunSpec(draft).ok).toBe(false);
+    const d = sectionDefaults(draft);
+    expect(d.data).toBeUndefined();
+    expect(d.model).toMatchObject({ frozenLayers: 0, width: 1 });
+    expect(d.loss).toMatchObject({ labelSmoothing: 0 });
+    expect((d.optimizer as { weightDecay: number }).weightDecay).toBeGreaterThan(0);
+    expect(sectionDefaults(null)).toEqual({});
   });
 });

@@ -319,6 +319,23 @@ const trainingSchema = z.strictObject({
   logEverySteps: positiveInt.default(1),
 });
 
+const SECTIONS = { data: dataSchema, model: modelSchema, task: taskSchema, loss: lossSchema, optimizer: optimizerSchema, schedule: scheduleSchema, training: trainingSchema };
+
+/**
+ * Each section of a draft as the schema completes it (its defaults filled in), for the
+ * sections valid on their own: what a form shows for the fields a draft leaves out while
+ * another section (no dataset chosen yet, say) still has a problem.
+ */
+export function sectionDefaults(input: unknown): Partial<Record<keyof typeof SECTIONS, unknown>> {
+  const out: Partial<Record<keyof typeof SECTIONS, unknown>> = {};
+  if (input === null || typeof input !== 'object') return out;
+  for (const [key, schema] of Object.entries(SECTIONS) as [keyof typeof SECTIONS, (typeof SECTIONS)[keyof typeof SECTIONS]][]) {
+    const parsed = schema.safeParse((input as Record<string, unknown>)[key]);
+    if (parsed.success) out[key] = parsed.data;
+  }
+  return out;
+}
+
 export const runSpecSchema = z
   .strictObject({
     version: z.union(

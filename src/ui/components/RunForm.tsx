@@ -1,6 +1,6 @@
 import { memo, useMemo } from 'react';
 import { BACKBONE_BLOCKS } from '../../core/models/backboneBlocks.ts';
-import { architectures, validateRunSpec, type Architecture, type RunSpecInput, type SpecProblem } from '../../core/spec/runSpec.ts';
+import { architectures, sectionDefaults, validateRunSpec, type Architecture, type RunSpecInput, type SpecProblem } from '../../core/spec/runSpec.ts';
 import { InitialWeightsField } from './InitialWeightsField.tsx';
 import { NumberField, SelectField, TextField, ToggleField, type FieldContext } from './SpecFields.tsx';
 import { getAt, setAt } from './specPath.ts';
@@ -44,7 +44,7 @@ const formatList = (value: unknown): string => (Array.isArray(value) ? value.joi
 export const RunForm = memo(function RunForm({ spec, problems, onChange, onWeightsProblem }: RunFormProps) {
   const defaults = useMemo(() => {
     const result = validateRunSpec(spec);
-    return result.ok ? result.spec : undefined;
+    return result.ok ? result.spec : sectionDefaults(spec);
   }, [spec]);
   const ctx: FieldContext = { spec, problems, defaults, set: (path, value) => onChange(setAt(spec, path, value)) };
   const lr = Number(getAt(spec, 'optimizer.lr')) || 0.001;
