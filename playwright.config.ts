@@ -3,10 +3,10 @@ import { chromiumLaunch } from './src/node/chromiumLaunch.ts';
 
 // Debian's Chromium with WebGPU on SwiftShader (see docs/testing.md and src/node/chromiumLaunch.ts).
 const chromium = chromiumLaunch();
-/** `vite preview` of the build: the studio as a static host serves it. */
-const builtPort = 4173;
+/** `vite preview` of the build: the studio as a static host serves it. The ports may be moved so that two checkouts run e2e side by side (outside CI a server already on the port is reused). */
+const builtPort = Number(process.env.E2E_BUILT_PORT ?? 4173);
 /** `npm start`, the README's first command: Vite's dev server, React in development mode (StrictMode's double effects). */
-const devPort = 5173;
+const devPort = Number(process.env.E2E_DEV_PORT ?? 5173);
 /** The e2e tests that run against the dev server; every other spec runs against the build. */
 const devSpecs = /dev-server\.spec\.ts$/;
 
@@ -49,7 +49,7 @@ export default defineConfig({
     },
     {
       // Exactly what the README's `npm start` runs (package.json "start").
-      command: 'npm start',
+      command: devPort === 5173 ? 'npm start' : `npx vite --port ${devPort} --strictPort`,
       url: `http://localhost:${devPort}`,
       reuseExistingServer: !process.env.CI,
       timeout: 120_000,
