@@ -28,7 +28,8 @@ export function progressPrinter(out: NodeJS.WriteStream = process.stderr): (even
             (event.startEpoch > 0 ? ` (resuming at epoch ${event.startEpoch + 1})` : '') +
             '\n' +
             (event.cachedFeatures !== undefined ? `the backbone is frozen whole: its features (${event.cachedFeatures.toLocaleString('en-US')} values an image) were computed once, and the head trains on them\n` : '') +
-            (event.cachedFeaturesError ? `the frozen backbone's features could not be cached (${event.cachedFeaturesError}); training through the whole model\n` : ''),
+            (event.cachedFeaturesError ? `the frozen backbone's features could not be cached (${event.cachedFeaturesError}); training through the whole model\n` : '') +
+            (event.unfreezeAfterEpochs !== undefined ? `the head trains on the frozen blocks for ${event.unfreezeAfterEpochs} epoch(s), then the whole backbone trains\n` : ''),
         );
         break;
       case 'step':

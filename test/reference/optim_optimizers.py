@@ -33,7 +33,13 @@ CASES = {
     # The weight as a backbone at a tenth of the lr (backboneLrFactor 0.1): its own param group.
     "adamwBackbone": (torch.optim.AdamW, ADAM_LRS, dict(betas=(0.8, 0.99), eps=1e-6, weight_decay=0.1), "backbone"),
     "sgdMomentumBackbone": (torch.optim.SGD, SGD_LRS, dict(momentum=0.9, weight_decay=0.01), "backbone"),
+    # The weight frozen (requires_grad off: no grad, so torch keeps no state for it) for the
+    # first JOINS_AT steps, then unfrozen as a backbone: its Adam step count starts at 1 then.
+    "adamwJoinsLate": (torch.optim.AdamW, ADAM_LRS, dict(betas=(0.8, 0.99), eps=1e-6, weight_decay=0.1), "late"),
+    "adamJoinsLate": (torch.optim.Adam, ADAM_LRS, dict(weight_decay=0.01), "late"),
+    "sgdMomentumJoinsLate": (torch.optim.SGD, SGD_LRS, dict(momentum=0.9, weight_decay=0.01), "late"),
 }
+JOINS_AT = 2
 BACKBONE_LR_FACTOR = 0.1
 
 
@@ -41,7 +47,7 @@ def run(cls, lrs, kw, no_decay_bias):
     w = torch.nn.Parameter(torch.tensor(W0, dtype=torch.float32))
     b = torch.nn.Parameter(torch.tensor(B0, dtype=torch.float32))
     scale = [1.0, 1.0]
-    if no_decay_bias == "backbone":
+    if no_decay_bias in ("backbone", "late"):
         groups = [{"params": [w]}, {"params": [b]}]
         scale = [BACKBONE_LR_FACTOR, 1.0]
     elif no_decay_bias:
@@ -50,10 +56,11 @@ def run(cls, lrs, kw, no_decay_bias):
         groups = [{"params": [w, b]}]
     opt = cls(groups, lr=lrs[0], **kw)
     out = []
-    for (gw, gb), lr in zip(GRADS, lrs):
+    for t, ((gw, gb), lr) in enumerate(zip(GRADS, lrs)):
         for g, k in zip(opt.param_groups, scale):
             g["lr"] = lr * k
-        w.grad = torch.tensor(gw, dtype=torch.float32)
+        frozen = no_decay_bias == "late" and t < JOINS_AT
+        w.grad = None if frozen else torch.tensor(gw, dtype=torch.float32)
         b.grad = torch.tensor(gb, dtype=torch.float32)
         opt.step()
         out.append([w.detach().flatten().tolist(), b.detach().tolist()])

@@ -77,6 +77,24 @@ const REF: Record<string, [number[], number[]][]> = {
     [[0.501692116, -0.296459198, 0.788832664, -1.2241236, 0.0577107519, 0.694249332], [0.020110609, -0.331783265, 0.333754897]],
     [[0.501508117, -0.296408534, 0.789212763, -1.22467673, 0.0573763587, 0.693749845], [0.0168621223, -0.332993329, 0.332259983]],
   ],
+  adamwJoinsLate: [
+    [[0.5, -0.300000012, 0.800000012, -1.20000005, 0.0500000007, 0.699999988], [0.0899000987, -0.209799945, 0.309699982]],
+    [[0.5, -0.300000012, 0.800000012, -1.20000005, 0.0500000007, 0.699999988], [0.0887994766, -0.214606732, 0.309981376]],
+    [[0.497900039, -0.297940016, 0.801840007, -1.20176005, 0.0479900166, 0.697860062], [0.0743104964, -0.224966615, 0.30865705]],
+    [[0.497807443, -0.297902197, 0.801926196, -1.20170593, 0.047894083, 0.697754443], [0.0737142116, -0.224980995, 0.308342159]],
+  ],
+  adamJoinsLate: [
+    [[0.5, -0.300000012, 0.800000012, -1.20000005, 0.0500000007, 0.699999988], [0.0900000036, -0.210000008, 0.310000002]],
+    [[0.5, -0.300000012, 0.800000012, -1.20000005, 0.0500000007, 0.699999988], [0.0886145681, -0.214823365, 0.310664117]],
+    [[0.497999996, -0.298000008, 0.801999986, -1.20200002, 0.0480000004, 0.698000014], [0.0751467869, -0.226494387, 0.310828418]],
+    [[0.497914881, -0.29795891, 0.80209142, -1.20195699, 0.0479067788, 0.697900891], [0.0745588467, -0.22663103, 0.310608894]],
+  ],
+  sgdMomentumJoinsLate: [
+    [[0.5, -0.300000012, 0.800000012, -1.20000005, 0.0500000007, 0.699999988], [0.0899000019, -0.21980001, 0.329700023]],
+    [[0.5, -0.300000012, 0.800000012, -1.20000005, 0.0500000007, 0.699999988], [0.0878100544, -0.24860011, 0.332900167]],
+    [[0.498899996, -0.293940008, 0.803840041, -1.20176005, 0.0469899997, 0.693859994], [0.020110609, -0.331783265, 0.333754897]],
+    [[0.498545498, -0.293764383, 0.804604828, -1.20162725, 0.0464540794, 0.693326771], [0.0168621223, -0.332993329, 0.332259983]],
+  ],
 };
 
 const CASES: { name: string; config: OptimizerConfig; lrs: number[]; lrScale?: number[] }[] = [
@@ -186,6 +204,77 @@ describe('createOptimizer against torch.optim', () => {
     opt.dispose();
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([w, grad]);
+  });
+});
+
+// The weight frozen for the first JOINS_AT steps, then unfrozen as a backbone at 0.1 × lr
+// (model.unfreezeAfterEpochs): torch keeps no state for a parameter without a gradient, so
+// its Adam bias correction counts from its own first step.
+const JOINS_AT = 2;
+const LATE: { name: string; config: OptimizerConfig; lrs: number[] }[] = [
+  { name: 'adamwJoinsLate', lrs: ADAM_LRS, config: CASES[7].config },
+  { name: 'adamJoinsLate', lrs: ADAM_LRS, config: CASES[3].config },
+  { name: 'sgdMomentumJoinsLate', lrs: SGD_LRS, config: CASES[1].config },
+];
+
+describe('variables that join mid-run', () => {
+  for (const { name, config, lrs } of LATE) {
+    it(`${name} matches torch, where the weight has no gradient for ${JOINS_AT} steps`, () => {
+      const w = tf.tidy(() => tf.variable(tf.tensor2d(W0)));
+      const b = tf.tidy(() => tf.variable(tf.tensor1d(B0)));
+      const opt = createOptimizer(config, [b]);
+      made.push(w, b, opt);
+      lrs.forEach((lr, t) => {
+        if (t === JOINS_AT) opt.addVariables([w], [0.1]);
+        const grads = t < JOINS_AT ? [tf.tensor1d(GRADS[t][1])] : [tf.tensor1d(GRADS[t][1]), tf.tensor2d(GRADS[t][0])];
+        opt.step(grads, lr);
+        tf.dispose(grads);
+        expectClose(w.dataSync(), REF[name][t][0], `${name} step ${t} weight`);
+        expectClose(b.dataSync(), REF[name][t][1], `${name} step ${t} bias`);
+      });
+    });
+  }
+
+  it('saves when each variable joined, and a resumed optimizer continues exactly', async () => {
+    const { config, lrs } = LATE[0];
+    const run = (opt: Optimizer, from: number, to: number) => {
+      for (let t = from; t < to; t++) {
+        const grads = t < JOINS_AT ? [tf.tensor1d(GRADS[t][1])] : [tf.tensor1d(GRADS[t][1]), tf.tensor2d(GRADS[t][0])];
+        opt.step(grads, lrs[t]);
+        tf.dispose(grads);
+      }
+    };
+    const make = () => {
+      const w = tf.tidy(() => tf.variable(tf.tensor2d(W0)));
+      const b = tf.tidy(() => tf.variable(tf.tensor1d(B0)));
+      const opt = createOptimizer(config, [b]);
+      made.push(w, b, opt);
+      return { w, b, opt };
+    };
+    const first = make();
+    run(first.opt, 0, JOINS_AT);
+    first.opt.addVariables([first.w], [0.1]);
+    run(first.opt, JOINS_AT, 3);
+    const state = await first.opt.getState();
+    expect(state.joined).toEqual([0, JOINS_AT]);
+
+    const second = make();
+    second.opt.addVariables([second.w], [0.1]);
+    second.w.assign(first.w);
+    second.b.assign(first.b);
+    second.opt.setState(state);
+    run(second.opt, 3, 4);
+    expectClose(second.w.dataSync(), REF.adamwJoinsLate[3][0], 'resumed weight');
+    expectClose(second.b.dataSync(), REF.adamwJoinsLate[3][1], 'resumed bias');
+  });
+
+  it('refuses a variable it already optimizes, and joined counts that do not fit', async () => {
+    const { opt, w } = setup(CASES[7].config);
+    expect(() => opt.addVariables([w])).toThrow(/already optimized/);
+    const state = await opt.getState();
+    expect(state.joined).toBeUndefined();
+    expect(() => opt.setState({ ...state, joined: [0] })).toThrow(/joined counts \[0\] do not fit 2 variables/);
+    expect(() => opt.setState({ ...state, joined: [0, 5] })).toThrow(/do not fit 2 variables and 0 updates/);
   });
 });
 

@@ -10,6 +10,11 @@ export interface OptimizerState {
   type: OptimizerConfig['type'];
   iterations: number;
   slots: { name: string; tensors: { shape: number[]; data: Float32Array }[] }[];
+  /**
+   * For variables added after the start (`addVariables`): the update count when each
+   * joined, in variables order. Left out when every variable trained from the first update.
+   */
+  joined?: number[];
 }
 
 /**
@@ -20,6 +25,12 @@ export interface OptimizerState {
 export interface Optimizer {
   readonly config: OptimizerConfig;
   step(grads: tf.Tensor[], lr: number): void;
+  /**
+   * Variables that start training now (a backbone unfrozen mid-run), appended to the list:
+   * fresh zero slots and their own update count from 1, as torch keeps per-parameter state
+   * that begins at a parameter's first gradient. `lrScale` as in createOptimizer (default 1).
+   */
+  addVariables(variables: readonly tf.Variable[], lrScale?: readonly number[]): void;
   getState(): Promise<OptimizerState>;
   setState(state: OptimizerState): void;
   dispose(): void;

@@ -18,6 +18,13 @@ export class OptimizerSlots {
     );
   }
 
+  /** Zero buffers for variables that join after the start, appended in order. */
+  add(variables: readonly tf.Variable[]): void {
+    for (const buffers of this.buffers.values()) {
+      for (const v of variables) buffers.push(tf.tidy(() => tf.variable(tf.zerosLike(v), false)));
+    }
+  }
+
   get(name: string): tf.Variable[] {
     const buffers = this.buffers.get(name);
     if (!buffers) throw new Error(`optimizer: no slot named ${name}`);

@@ -181,6 +181,12 @@ const modelSchema = z.strictObject({
    * for version 1 (what those runs did).
    */
   frozenBatchNorm: z.enum(['inference', 'train']).optional(),
+  /**
+   * Train with `frozenLayers` frozen for this many epochs (the head settles on a pretrained
+   * backbone), then the whole backbone for the rest, at lr × `optimizer.backboneLrFactor`:
+   * fastai's `fine_tune(freeze_epochs=N)`. Left out: the frozen blocks stay frozen.
+   */
+  unfreezeAfterEpochs: positiveInt.optional(),
   initialWeights: initialWeightsSchema.optional(),
   /** Left out: `torchvision` from spec version 2 on, `keras` for version 1 (modelConvention). */
   convention: z.enum(modelConventions, { error: `must be one of ${modelConventions.join(', ')}` }).optional(),
@@ -356,6 +362,13 @@ export const runSpecSchema = z
     const blocks = BACKBONE_BLOCKS[spec.model.architecture];
     if (spec.version >= 2 && spec.model.frozenLayers > blocks.count) {
       issue(['model', 'frozenLayers'], `${spec.model.architecture} has ${blocks.count} blocks (${blocks.what}), got ${spec.model.frozenLayers}`);
+    }
+    const unfreeze = spec.model.unfreezeAfterEpochs;
+    if (unfreeze !== undefined && spec.model.frozenLayers === 0) {
+      issue(['model', 'unfreezeAfterEpochs'], 'nothing is frozen to unfreeze: set model.frozenLayers too');
+    }
+    if (unfreeze !== undefined && unfreeze >= spec.training.epochs) {
+      issue(['model', 'unfreezeAfterEpochs'], `the run ends before it (training.epochs is ${spec.training.epochs}, got ${unfreeze})`);
     }
     if (spec.model.initialWeights?.from === 'faceApi' && !faceApiModelOf(spec.model.architecture)) {
       issue(['model', 'initialWeights'], `face-api's weights are for ${faceApiArchitectures()}, not ${spec.model.architecture}`);

@@ -27,6 +27,8 @@ export interface TrainBeginEvent {
   cachedFeatures?: number;
   /** Why the features could not be cached (the run then trains through the whole model). */
   cachedFeaturesError?: string;
+  /** Epochs the head trains on the frozen blocks before the whole backbone trains (model.unfreezeAfterEpochs), when the run starts before then. */
+  unfreezeAfterEpochs?: number;
   time: number;
 }
 

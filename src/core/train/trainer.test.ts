@@ -7,6 +7,8 @@ import { prepareData, type PreparedData } from './prepareData.ts';
 import { Trainer } from './trainer.ts';
 import type { EpochEvent, StepEvent, TrainEvent } from './trainEvent.ts';
 import { readWeights } from './weightTransfer.ts';
+import { isBackboneLayer } from '../models/index.ts';
+import { modelFromCheckpoint } from './modelFromCheckpoint.ts';
 
 function tinySpec(overrides: Partial<RunSpecInput> = {}, training: Record<string, unknown> = {}): RunSpecInput {
   return {
@@ -266,5 +268,99 @@ describe('Trainer', () => {
     const m = r.epochs[1].metrics;
     for (const k of ['loss', 'class_loss', 'box_loss', 'val_loss', 'val_iou', 'val_precision_iou50']) expect(m).toHaveProperty(k);
     expect(m.val_iou).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe('Trainer: the head first, then the backbone (model.unfreezeAfterEpochs)', () => {
+  // A small CNN with batch norms, frozen whole for one epoch, then trained whole at a tenth
+  // of the lr; no augmentation, so the frozen epoch trains on cached features.
+  const twoPhase = (epochs = 3): RunSpecInput =>
+    ({
+      version: 2,
+      data: { source: { kind: 'synthetic', generator: 'shapes', classes: 3, perClass: 12 }, imageSize: 16, normalization: { preset: 'half' } },
+      model: { architecture: 'smallCnn', width: 0.25, inputSize: 16, frozenLayers: 3, unfreezeAfterEpochs: 1 },
+      task: { kind: 'classification' },
+      loss: { type: 'crossEntropy' },
+      optimizer: { type: 'adamw', lr: 0.003, backboneLrFactor: 0.1 },
+      training: { epochs, batchSize: 8, seed: 5, checkpoint: { everyEpochs: 1 } },
+    }) as RunSpecInput;
+
+  it('keeps the backbone (and its batch-norm statistics) untouched for the frozen epochs, then trains it', async () => {
+    const input = twoPhase();
+    const spec = parseRunSpec(input);
+    const data = await dataFor(input);
+    const after: Awaited<ReturnType<typeof readWeights>>[] = [];
+    const tensors: number[] = [];
+    let trainer: Trainer | undefined;
+    const events: TrainEvent[] = [];
+    trainer = new Trainer({
+      spec,
+      data,
+      backend: 'cpu',
+      onEvent: (e) => events.push(e),
+      callbacks: [{ onEpochEnd: async () => { after.push(await readWeights(trainer!.model)); tensors.push(tf.memory().numTensors); } }],
+    });
+    const start = await readWeights(trainer.model);
+    const model = trainer.model;
+    const isBackbone = (name: string) => isBackboneLayer(model, name.split('/')[0]);
+    const end = await trainer.fit();
+    const backbone = start.filter((w) => isBackbone(w.name));
+    const head = start.filter((w) => !isBackbone(w.name));
+    trainer.dispose();
+    trainer = undefined;
+    data.cache.dispose?.();
+    expect(end.reason).toBe('completed');
+    expect(events.find((e) => e.type === 'trainBegin')).toHaveProperty('cachedFeatures');
+    expect(backbone.some((w) => /moving_variance/.test(w.name))).toBe(true);
+    expect(head.length).toBeGreaterThan(0);
+    const changed = (epoch: number, w: (typeof start)[number]) => {
+      const now = after[epoch].find((x) => x.name === w.name)!.data;
+      return now.some((v, i) => v !== w.data[i]);
+    };
+    for (const w of backbone) expect(changed(0, w), `${w.name} after the frozen epoch`).toBe(false);
+    for (const w of head) expect(changed(0, w), `${w.name} after the frozen epoch`).toBe(true);
+    for (const w of backbone) expect(changed(1, w), `${w.name} after the first unfrozen epoch`).toBe(true);
+    // The cached features are released at the unfreeze; from then on nothing accumulates.
+    expect(tensors[2]).toBe(tensors[1]);
+  });
+
+  it('resumes across the unfreeze onto the uninterrupted run, from either phase', async () => {
+    const input = twoPhase();
+    const full = await run(input);
+    for (const at of [1, 2]) {
+      let saved: Checkpoint | undefined;
+      await run(input, {
+        saveCheckpoint: async (ckpt, kind) => {
+          if (kind === 'periodic' && ckpt.epoch === at) saved = ckpt;
+        },
+      });
+      // Saved from the unfreeze on: the head's state from update 0, the backbone's from the first epoch's last.
+      expect([...new Set(saved?.optimizer.joined)], `checkpoint at epoch ${at}`).toEqual([0, saved!.step / at]);
+      const resumed = await run(input, { resume: saved });
+      expect(resumed.epochs.map((e) => e.epoch)).toEqual([at, 2].slice(0, 3 - at));
+      resumed.weights.forEach((w, i) => {
+        const ref = full.weights[i].data;
+        w.data.forEach((v, j) => expect(v, `${w.name}[${j}] resumed at epoch ${at}`).toBeCloseTo(ref[j], 5));
+      });
+    }
+  });
+
+  it('leaves a final checkpoint that the frozen-built model of its spec loads (weights matched by name)', async () => {
+    const input = twoPhase(2);
+    let final: Checkpoint | undefined;
+    const r = await run(input, { saveCheckpoint: async (ckpt, kind) => void (kind === 'final' && (final = ckpt)) });
+    const model = modelFromCheckpoint(parseRunSpec(input), final!);
+    const rebuilt = await readWeights(model);
+    model.dispose();
+    // Built frozen, the model lists the backbone after the head; the trained one, unfrozen, before it.
+    expect(rebuilt.map((w) => w.name)).not.toEqual(r.weights.map((w) => w.name));
+    const byName = new Map(r.weights.map((w) => [w.name, w.data]));
+    for (const w of rebuilt) expect(Array.from(w.data), w.name).toEqual(Array.from(byName.get(w.name)!));
+  });
+
+  it('is refused in a spec with nothing frozen, or that ends before the unfreeze', () => {
+    const base = twoPhase() as { model: Record<string, unknown>; training: Record<string, unknown> };
+    expect(() => parseRunSpec({ ...base, model: { ...base.model, frozenLayers: 0 } } as RunSpecInput)).toThrow(/unfreezeAfterEpochs: nothing is frozen to unfreeze/);
+    expect(() => parseRunSpec({ ...base, model: { ...base.model, unfreezeAfterEpochs: 3 } } as RunSpecInput)).toThrow(/unfreezeAfterEpochs: the run ends before it \(training.epochs is 3, got 3\)/);
   });
 });

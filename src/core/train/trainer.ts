@@ -99,6 +99,8 @@ export class Trainer {
   private readonly now: () => number;
   private epoch = 0;
   private step = 0;
+  /** Whether the blocks `frozenLayers` froze train now (`model.unfreezeAfterEpochs` has passed). */
+  private unfrozen = false;
   private bestWeights?: StoredTensor[];
   private pauseGate?: { promise: Promise<void>; release: () => void };
   private pausedAck?: () => void;
@@ -144,7 +146,11 @@ export class Trainer {
       if (Array.isArray(initial)) writeWeights(this.model, initial, 'matching');
       else if (initial && 'faceApi' in initial) this.initialWeightsReport = importFaceApiWeights(this.model, initial.faceApi);
       else if (initial) this.initialWeightsReport = importTorchWeights(this.model, initial.safetensors, { architecture: spec.model.architecture, naming: initial.naming });
-      if (options.resume) this.restore(options.resume);
+      if (options.resume) {
+        // A checkpoint from the unfreeze on holds optimizer slots for the backbone too.
+        this.unfreezeIfDue(options.resume.epoch);
+        this.restore(options.resume);
+      }
     } catch (e) {
       // A checkpoint from another spec or class list is refused here; the caller never
       // gets a Trainer to dispose, so the weights built above are released now.
@@ -236,6 +242,7 @@ export class Trainer {
       params: modelCost(this.model).params,
       ...(this.features ? { cachedFeatures: this.features.part.valuesPerImage } : {}),
       ...(cacheError ? { cachedFeaturesError: cacheError } : {}),
+      ...(spec.model.unfreezeAfterEpochs !== undefined && !this.unfrozen ? { unfreezeAfterEpochs: spec.model.unfreezeAfterEpochs } : {}),
       time: this.now(),
     };
     this.emit(begin);
@@ -342,6 +349,27 @@ export class Trainer {
     const labels = tf.tensor1d(batch.labels, 'int32');
     const boxes = batch.boxes ? tf.tensor2d(batch.boxes, [batch.labels.length, 4]) : undefined;
     return { x: batch.x, labels, ...(boxes ? { boxes } : {}) };
+  }
+
+  /**
+   * Once `model.unfreezeAfterEpochs` epochs are complete, the frozen blocks train too (fastai's
+   * fine_tune): their weights join the optimizer at lr × backboneLrFactor with fresh state,
+   * their batch norms leave inference mode, and cached features (computed by those blocks)
+   * are dropped.
+   */
+  private unfreezeIfDue(epochsDone: number): void {
+    const after = this.options.spec.model.unfreezeAfterEpochs;
+    if (after === undefined || this.unfrozen || epochsDone < after) return;
+    this.unfrozen = true;
+    for (const layer of this.model.layers) if (isBackboneLayer(this.model, layer.name)) layer.trainable = true;
+    const held = new Set(this.variables.map((v) => v.name));
+    const joining = this.model.trainableWeights.map((w) => w.read() as tf.Variable).filter((v) => !held.has(v.name));
+    this.variables.push(...joining);
+    this.optimizer.addVariables(joining, joining.map(() => this.options.spec.optimizer.backboneLrFactor ?? 1));
+    if (this.features) {
+      tf.dispose(this.features.values);
+      this.features = undefined;
+    }
   }
 
   /**
@@ -602,6 +630,9 @@ export class Trainer {
         stop = `early stopping: ${this.earlyStopping.monitor} did not improve for ${spec.training.earlyStopping?.patience} epochs (best ${best?.value.toPrecision(4)} at epoch ${(best?.epoch ?? 0) + 1})`;
       }
     }
+    // Before the snapshot: a trainer that has completed E epochs is unfrozen exactly when
+    // E ≥ unfreezeAfterEpochs, so a checkpoint resumes in the phase it was saved in.
+    this.unfreezeIfDue(this.epoch + 1);
     const ck = spec.training.checkpoint;
     const hasMonitor = metrics[ck.monitor] !== undefined && Number.isFinite(metrics[ck.monitor]);
     const improvedBest = hasMonitor ? this.bestTracker.update(this.epoch, metrics).improved : false;

@@ -30,9 +30,17 @@ function writeOne(w: tfl.LayerVariable, s: StoredTensor): void {
   t.dispose();
 }
 
+/** Names that tell every weight apart, or undefined when two share one. */
+function uniqueNames(names: string[]): Set<string> | undefined {
+  const set = new Set(names);
+  return set.size === names.length ? set : undefined;
+}
+
 /**
  * Writes stored tensors into a model. `exact` (resuming a checkpoint of the same spec)
- * demands the same weights in the same order; otherwise (fine-tuning from another
+ * demands the same weights: matched by name, since tfjs lists trainable weights first and
+ * a backbone unfrozen mid-run (model.unfreezeAfterEpochs) reorders them; by position when
+ * names repeat. Otherwise (fine-tuning from another
  * model) weights are matched by name and shape and the rest keep their initialization,
  * which is what transfer learning with a new head needs.
  */
@@ -45,6 +53,17 @@ export function writeWeights(
   if (mode === 'exact') {
     if (stored.length !== weights.length) {
       throw new Error(`checkpoint has ${stored.length} weights, the model has ${weights.length}: it was made for another model`);
+    }
+    const held = uniqueNames(weights.map((w) => w.originalName));
+    const given = uniqueNames(stored.map((s) => s.name));
+    if (held && given && [...given].every((n) => held.has(n))) {
+      const byName = new Map(stored.map((s) => [s.name, s]));
+      const pairs = weights.map((w) => [w, byName.get(w.originalName)!] as const);
+      for (const [w, s] of pairs) {
+        if (!sameShape(w.shape, s.shape)) throw new Error(`checkpoint weight ${s.name} has shape [${s.shape}], the model's has [${w.shape}]`);
+      }
+      pairs.forEach(([w, s]) => writeOne(w, s));
+      return { loaded: weights.length, skipped: [] };
     }
     weights.forEach((w, i) => {
       if (!sameShape(w.shape, stored[i].shape)) {

@@ -83,6 +83,16 @@ export const RunForm = memo(function RunForm({ spec, problems, onChange, onWeigh
           min={0}
           {...(blocks ? { max: blocks.count, hint: `0–${blocks.count}: ${blocks.what}; ${blocks.count} freezes the whole backbone (with no augmentation its features are computed once)` } : {})}
         />
+        {Number(getAt(spec, 'model.frozenLayers') ?? 0) > 0 && (
+          <NumberField
+            ctx={ctx}
+            path="model.unfreezeAfterEpochs"
+            label="Unfreeze after (epochs)"
+            step={1}
+            min={1}
+            hint="Empty: the frozen blocks stay frozen. N: the head trains N epochs on the frozen backbone, then the whole network trains (fastai's fine_tune), the backbone at its lr factor"
+          />
+        )}
         <InitialWeightsField spec={spec} onChange={onChange} {...(onWeightsProblem ? { onProblem: onWeightsProblem } : {})} />
       </fieldset>
 
@@ -112,6 +122,14 @@ export const RunForm = memo(function RunForm({ spec, problems, onChange, onWeigh
         <NumberField ctx={ctx} path="optimizer.lr" label="Learning rate" />
         <NumberField ctx={ctx} path="optimizer.weightDecay" label="Weight decay" />
         {optimizerType === 'sgd' && <NumberField ctx={ctx} path="optimizer.momentum" label="Momentum" />}
+        <NumberField
+          ctx={ctx}
+          path="optimizer.backboneLrFactor"
+          label="Backbone lr factor"
+          min={0}
+          max={1}
+          hint="The backbone learns at lr × this (e.g. 0.1 to fine-tune pretrained weights gently); empty: 1"
+        />
       </fieldset>
 
       <fieldset>

@@ -124,6 +124,12 @@ export function TrainControls({ run, startBlocked, onStart }: TrainControlsProps
               The backbone is frozen whole: its features ({begin.cachedFeatures.toLocaleString('en-US')} values an image) were computed once, and the head trains on them.
             </p>
           )}
+          {begin?.unfreezeAfterEpochs !== undefined && (
+            <p className="muted" data-testid="train.unfreeze">
+              Fine-tuning in two steps: the head trains on the frozen blocks for {begin.unfreezeAfterEpochs} epoch{begin.unfreezeAfterEpochs === 1 ? '' : 's'}, then the whole backbone trains
+              {run.epochsDone >= begin.unfreezeAfterEpochs ? ' (unfrozen now).' : '.'}
+            </p>
+          )}
           {begin?.cachedFeaturesError && <p className="muted">The frozen backbone's features could not be cached ({begin.cachedFeaturesError}); training through the whole model.</p>}
           {run.initialWeightsReport && (
             <details className="muted" data-testid="train.runWeights">
