@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { writeSafetensors } from '../core/pretrained/safetensors.ts';
+import { sha256Hex } from '../import/sha256Hex.ts';
 import type { TfjsWeight } from '../core/pretrained/tfjsWeightsManifest.ts';
 import type { RunSpecInput } from '../core/spec/runSpec.ts';
 import { faceApiModelDir, readFaceApiWeights } from '../node/readFaceApiWeights.ts';
@@ -15,12 +16,21 @@ import { createEngineHost, type EngineHost } from './engineHost.ts';
 import type { FromEngine } from './protocol.ts';
 import { storeRun, tinyRunSpec } from './testing/runFixtures.ts';
 
+/** A PyTorch-style file served at /weights/tiny.safetensors, as a weights host would. */
+const servedFile = writeSafetensors([{ name: 'fc.weight', shape: [2, 3], data: Float32Array.from([6, 5, 4, 3, 2, 1]) }]);
+let weightRequests = 0;
+
 /** face-api's model folder over HTTP, as the built studio serves its assets; `/broken/` answers 404. */
 let server: Server;
 let base: string;
 beforeAll(async () => {
   const dir = faceApiModelDir();
   server = createServer((req, res) => {
+    if (req.url === '/weights/tiny.safetensors') {
+      weightRequests++;
+      res.writeHead(200, { 'content-length': String(servedFile.byteLength) }).end(servedFile);
+      return;
+    }
     const name = (req.url ?? '').split('/').pop() ?? '';
     if (req.url?.startsWith('/broken/') || !/^face_recognition_model/.test(name)) {
       res.writeHead(404).end();
@@ -80,6 +90,39 @@ describe('loadBrowserInitialWeights', () => {
       'which a browser cannot open by path: choose it (or its URL) under Initial weights',
     );
     await expect(loadBrowserInitialWeights({ from: 'faceApi' }, { runs: storage.runs }, 'faceRecognitionNet')).rejects.toThrow("face-api's weights are not served to this engine");
+  });
+
+  it('downloads a URL the browser no longer keeps, checks it against the hash, keeps it, and reads it offline next time', async () => {
+    const storage = await openStudioStorage(`initial-weights-${crypto.randomUUID()}`);
+    opened.push(storage);
+    const url = `${base}/weights/tiny.safetensors`;
+    const sha256 = await sha256Hex(servedFile);
+    const source = { from: 'safetensors', path: url, naming: 'torchvision', sha256 } as const;
+    const progress: number[] = [];
+    const before = weightRequests;
+    const loaded = await loadBrowserInitialWeights(source, { runs: storage.runs, weights: storage.weights, onDownload: (p) => progress.push(p.received) }, 'resnet18');
+    expect('safetensors' in loaded && loaded.safetensors.tensors.get('fc.weight')?.data).toEqual(Float32Array.from([6, 5, 4, 3, 2, 1]));
+    expect(weightRequests - before).toBe(1);
+    expect(progress.at(-1)).toBe(servedFile.byteLength);
+    expect((await storage.weights.list()).map((r) => [r.sha256, r.url])).toEqual([[sha256, url]]);
+
+    const offline = (() => Promise.reject(new TypeError('Failed to fetch'))) as typeof fetch;
+    const again = await loadBrowserInitialWeights(source, { runs: storage.runs, weights: storage.weights, fetchFn: offline }, 'resnet18');
+    expect('safetensors' in again && again.safetensors.tensors.get('fc.weight')?.data).toEqual(Float32Array.from([6, 5, 4, 3, 2, 1]));
+  });
+
+  it('refuses a URL whose file is not the one the spec names, keeping nothing', async () => {
+    const storage = await openStudioStorage(`initial-weights-${crypto.randomUUID()}`);
+    opened.push(storage);
+    const url = `${base}/weights/tiny.safetensors`;
+    await expect(loadBrowserInitialWeights({ from: 'safetensors', path: url, naming: 'torchvision', sha256: 'b'.repeat(64) }, storage, 'resnet18')).rejects.toThrow(
+      `the file at ${url} is not the one the spec names (its SHA-256 is ${(await sha256Hex(servedFile)).slice(0, 12)}…, the spec's bbbbbbbbbbbb…): it changed at its source; nothing was kept`,
+    );
+    expect(await storage.weights.list()).toEqual([]);
+    const offline = (() => Promise.reject(new TypeError('Failed to fetch'))) as typeof fetch;
+    await expect(loadBrowserInitialWeights({ from: 'safetensors', path: url, naming: 'torchvision', sha256: 'b'.repeat(64) }, { ...storage, fetchFn: offline }, 'resnet18')).rejects.toThrow(
+      /could not be reached \(Failed to fetch\); nothing was kept/,
+    );
   });
 });
 

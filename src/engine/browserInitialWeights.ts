@@ -10,6 +10,8 @@ import type { TrainerOptions } from '../core/train/trainer.ts';
 import type { CheckpointSlot } from '../storage/storageRecords.ts';
 import type { RunRepo } from '../storage/runRepo.ts';
 import type { WeightRepo } from '../storage/weightRepo.ts';
+import { sha256Hex } from '../import/sha256Hex.ts';
+import { downloadWeights, type DownloadProgress } from '../store/downloadWeights.ts';
 
 export type InitialWeightsSource = NonNullable<ModelSpec['initialWeights']>;
 export type LoadedInitialWeights = NonNullable<TrainerOptions['initialWeights']>;
@@ -18,7 +20,11 @@ export type LoadedInitialWeights = NonNullable<TrainerOptions['initialWeights']>
 export interface InitialWeightsStores {
   runs: Pick<RunRepo, 'getCheckpoint'>;
   /** Pretrained files by SHA-256; without it a safetensors source is refused. */
-  weights?: Pick<WeightRepo, 'bytes'>;
+  weights?: Pick<WeightRepo, 'bytes' | 'put'>;
+  /** A file the browser no longer keeps is downloaded again from its URL with this (default: fetch). */
+  fetchFn?: typeof fetch;
+  /** How far such a download has come. */
+  onDownload?: (progress: DownloadProgress) => void;
   /** face-api.js' weights by face-api's file name (`face_recognition_model`), served with the studio (faceApiAssets); without it a faceApi source is refused. */
   faceApiWeights?: (file: string) => Promise<Map<string, TfjsWeight>>;
 }
@@ -46,12 +52,7 @@ export async function loadBrowserInitialWeights(source: InitialWeightsSource, st
     if (!source.sha256) {
       throw new Error(`model.initialWeights names the file “${source.path}”, which a browser cannot open by path: choose it (or its URL) under Initial weights in the Train form, which keeps it in this browser`);
     }
-    const bytes = await stores.weights?.bytes(source.sha256);
-    if (!bytes) {
-      throw new Error(
-        `the weights “${source.path}” (SHA-256 ${source.sha256.slice(0, 12)}…) are not kept in this browser (its storage was cleared, or the spec came from elsewhere): choose the file or its URL again under Initial weights`,
-      );
-    }
+    const bytes = (await stores.weights?.bytes(source.sha256)) ?? (await downloadAgain(source.path, source.sha256, stores));
     return { safetensors: readSafetensors(bytes), naming: source.naming };
   }
   for (const slot of CHECKPOINT_PREFERENCE) {
@@ -59,6 +60,28 @@ export async function loadBrowserInitialWeights(source: InitialWeightsSource, st
     if (ckpt) return ckpt.weights;
   }
   throw new Error(`model.initialWeights names run "${source.path}", which has no checkpoint to start from`);
+}
+
+/**
+ * A file the spec names by hash that this browser no longer keeps (its storage was cleared,
+ * or the spec came from another browser): when the spec's path is a URL it is downloaded
+ * again, checked against the hash and kept, so the run starts as it would have; a file
+ * chosen from disk cannot be found again and is asked for.
+ */
+async function downloadAgain(path: string, sha256: string, stores: InitialWeightsStores): Promise<Uint8Array> {
+  const short = `${sha256.slice(0, 12)}…`;
+  if (!/^https?:\/\//i.test(path) || !stores.weights) {
+    throw new Error(
+      `the weights “${path}” (SHA-256 ${short}) are not kept in this browser (its storage was cleared, or the spec came from elsewhere): choose the file or its URL again under Initial weights`,
+    );
+  }
+  const bytes = await downloadWeights(path, { ...(stores.fetchFn ? { fetchFn: stores.fetchFn } : {}), ...(stores.onDownload ? { onProgress: stores.onDownload } : {}) });
+  const got = await sha256Hex(bytes);
+  if (got !== sha256) {
+    throw new Error(`the file at ${path} is not the one the spec names (its SHA-256 is ${got.slice(0, 12)}…, the spec's ${short}): it changed at its source; nothing was kept`);
+  }
+  await stores.weights.put(bytes, { name: decodeURIComponent(new URL(path).pathname.split('/').pop() || path), url: path });
+  return bytes;
 }
 
 /**

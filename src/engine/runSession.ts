@@ -9,6 +9,8 @@ import type { RunRecord, RunStatus } from '../storage/storageRecords.ts';
 import type { FromEngine } from './protocol.ts';
 import { RunEventWriter } from './runEventWriter.ts';
 import { errorMessage } from './errorMessage.ts';
+import { formatBytes } from '../storage/formatBytes.ts';
+import type { DownloadProgress } from '../store/downloadWeights.ts';
 import { loadBrowserInitialWeights, type InitialWeightsStores, type LoadedInitialWeights } from './browserInitialWeights.ts';
 import { describeWeightLoadReport } from '../core/pretrained/importNamedWeights.ts';
 
@@ -191,7 +193,17 @@ export class RunSession {
     const from = spec.model.initialWeights;
     if (!from) return undefined;
     const { runs, weights, faceApiWeights } = this.o;
-    return loadBrowserInitialWeights(from, { runs, ...(weights ? { weights } : {}), ...(faceApiWeights ? { faceApiWeights } : {}) }, spec.model.architecture);
+    let shown = 0;
+    // A file the browser no longer keeps is fetched again from its URL: the run says how far, twice a second.
+    const onDownload = ({ received, total }: DownloadProgress) => {
+      const now = Date.now();
+      if (now - shown < 500 && received !== total) return;
+      shown = now;
+      // Posted, not stored: a store write racing the 'running' that follows could land after it.
+      const message = `downloading the initial weights again (not kept in this browser): ${formatBytes(received)}${total !== undefined ? ` of ${formatBytes(total)}` : ''}`;
+      this.o.post({ type: 'runStatus', runId: this.o.runId, status: 'loading', message });
+    };
+    return loadBrowserInitialWeights(from, { runs, ...(weights ? { weights } : {}), ...(faceApiWeights ? { faceApiWeights } : {}), onDownload }, spec.model.architecture);
   }
 
   private async train(spec: RunSpec, data: PreparedData, resume?: Checkpoint, initialWeights?: LoadedInitialWeights): Promise<RunStatus> {
