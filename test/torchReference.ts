@@ -17,14 +17,15 @@ const PYTHON = '/usr/bin/python3';
  * `python3-torchvision`), which `bash .ci/run` installs; without them this fails saying so,
  * rather than skipping: parity with PyTorch is what these tests are for.
  */
-export function torchReference(opts: { arch: string; size: number; noClassifier?: boolean; seed?: number; image?: string }): TorchReference {
-  const key = `${opts.arch}-${opts.size}-${opts.seed ?? 0}${opts.noClassifier ? '-noclassifier' : ''}${opts.image ? `-${createHash('sha256').update(readFileSync(opts.image)).digest('hex').slice(0, 16)}` : ''}`;
+export function torchReference(opts: { arch: string; size: number; noClassifier?: boolean; seed?: number; image?: string; names?: 'timm' }): TorchReference {
+  const key = `${opts.arch}-${opts.size}-${opts.seed ?? 0}${opts.noClassifier ? '-noclassifier' : ''}${opts.names ? `-${opts.names}` : ''}${opts.image ? `-${createHash('sha256').update(readFileSync(opts.image)).digest('hex').slice(0, 16)}` : ''}`;
   const dir = join(tmpdir(), 'studio-torch-reference', key);
   if (!existsSync(join(dir, 'meta.json'))) {
     mkdirSync(dir, { recursive: true });
     const args = ['test/reference/torchvision_parity.py', '--arch', opts.arch, '--size', String(opts.size), '--seed', String(opts.seed ?? 0), '--out', dir];
     if (opts.noClassifier) args.push('--no-classifier');
     if (opts.image) args.push('--image', opts.image);
+    if (opts.names) args.push('--names', opts.names);
     try {
       execFileSync(PYTHON, args, { stdio: ['ignore', 'ignore', 'pipe'], timeout: 170_000 });
     } catch (err) {

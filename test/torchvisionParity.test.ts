@@ -27,6 +27,8 @@ interface Case {
   features: string;
   /** VGG-16's classifier (480 MB) stays out of the file; at 64 px torchvision pools to 7×7 first, the zoo does not. */
   noClassifier?: boolean;
+  /** The file named as timm names these networks (the Hub's timm repositories), not as torchvision does. */
+  names?: 'timm';
 }
 
 const CASES: Case[] = [
@@ -36,6 +38,8 @@ const CASES: Case[] = [
   { architecture: 'mobilenetV2', size: 64, features: 'last_relu6' },
   { architecture: 'mobilenetV3Small', size: 64, features: 'last_hardSwish' },
   { architecture: 'efficientnetB0', size: 64, features: 'last_swish' },
+  { architecture: 'mobilenetV2', size: 64, features: 'last_relu6', names: 'timm' },
+  { architecture: 'efficientnetB0', size: 64, features: 'last_swish', names: 'timm' },
   { architecture: 'vgg16', size: 64, features: 'block5_pool', noClassifier: true },
   { architecture: 'iresnet18', size: 48, features: 'features_bn' },
   { architecture: 'iresnet34Lite', size: 32, features: 'features_bn' },
@@ -56,15 +60,15 @@ function floats(path: string): Float32Array {
   return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
 }
 
-describe.each(CASES)('$architecture computes PyTorch’s function', (c) => {
+describe.each(CASES)('$architecture computes PyTorch’s function (names: $names)', (c) => {
   let ref: TorchReference;
   let model: tfl.LayersModel;
   let report: WeightLoadReport;
 
   beforeAll(() => {
-    ref = torchReference({ arch: c.architecture, size: c.size, noClassifier: c.noClassifier });
+    ref = torchReference({ arch: c.architecture, size: c.size, noClassifier: c.noClassifier, ...(c.names ? { names: c.names } : {}) });
     model = buildModel({ ...spec(c), channels: 3, seed: 1, convention: 'torchvision' });
-    report = importTorchWeights(model, readSafetensors(readFileSync(`${ref.dir}/weights.safetensors`)), { architecture: c.architecture });
+    report = importTorchWeights(model, readSafetensors(readFileSync(`${ref.dir}/weights.safetensors`)), { architecture: c.architecture, ...(c.names ? { naming: c.names } : {}) });
   }, 180_000);
   afterAll(() => model?.dispose());
 
@@ -74,6 +78,8 @@ describe.each(CASES)('$architecture computes PyTorch’s function', (c) => {
     const fresh = new Set(report.fresh.map((f) => f.weight.split('/')[0]));
     expect(fresh).toEqual(new Set(c.noClassifier ? ['fc1', 'fc2', 'logits'] : []));
     expect(report.loaded.length + report.fresh.length).toBe(model.weights.length);
+    // The report speaks the file's own names.
+    if (c.names === 'timm') expect(report.loaded.map((l) => l.from)).toContain('blocks.1.0.conv_dw.weight');
 
     const [batch] = ref.meta.output;
     const x = tf.tensor4d(floats(`${ref.dir}/input.bin`), [batch, c.size, c.size, 3]);
@@ -118,5 +124,22 @@ describe.each(CASES)('$architecture computes PyTorch’s function', (c) => {
     // The statistics did move (MobileNetV3's momentum of 0.01 moves them least).
     expect(moved).toBeGreaterThan(compared / 2);
     x.dispose();
+  });
+});
+
+describe('timm names', () => {
+  it('a timm file read as torchvision names, or timm names for a network timm names otherwise, is refused in one sentence', () => {
+    const timmFile = readSafetensors(readFileSync(`${torchReference({ arch: 'efficientnetB0', size: 64, names: 'timm' }).dir}/weights.safetensors`));
+    const model = buildModel({ ...spec({ architecture: 'efficientnetB0', size: 64, features: '' }), channels: 3, seed: 1, convention: 'torchvision' });
+    try {
+      expect(() => importTorchWeights(model, timmFile, { architecture: 'efficientnetB0' })).toThrow(
+        `these weights are not for efficientnetB0 with torchvision's names: it holds timm's EfficientNet (stem of 32 channels) (a file with timm's names needs naming "timm")`,
+      );
+      expect(() => importTorchWeights(model, timmFile, { architecture: 'vgg16', naming: 'timm' })).toThrow(
+        "timm's names are read for resnet18, resnet34, resnet50, mobilenetV2, efficientnetB0, not vgg16: use a file with torchvision's names",
+      );
+    } finally {
+      model.dispose();
+    }
   });
 });

@@ -57,6 +57,22 @@ describe('startFromSafetensors', () => {
     expect(await storage.weights.list()).toEqual([expect.objectContaining({ name: 'resnet18.safetensors', holds: "torchvision's ResNet with blocks [1, 0, 0, 0] (64 stem channels)" })]);
   });
 
+  it('names a file from timm timm\'s way in the draft, so the importer reads its names', async () => {
+    const timmFile = writeSafetensors([
+      { name: 'conv_stem.weight', shape: [32, 3, 3, 3], data: new Float32Array(32 * 27) },
+      { name: 'blocks.0.0.conv_dw.weight', shape: [32, 1, 3, 3], data: new Float32Array(32 * 9) },
+      { name: 'blocks.0.0.conv_pw.weight', shape: [16, 32, 1, 1], data: new Float32Array(16 * 32) },
+      { name: 'conv_head.weight', shape: [1280, 320, 1, 1], data: new Float32Array(1280 * 320) },
+    ]);
+    const checked: RunSpecInput[] = [];
+    const { deps: d } = await deps(async (spec) => (checked.push(spec), { lines: [] }));
+    const mobile = { ...draft, model: { ...draft.model, architecture: 'mobilenetV2' } } as RunSpecInput;
+    const start = await startFromSafetensors(mobile, timmFile, { name: 'model.safetensors', url: 'https://huggingface.co/timm/mobilenetv2_100.ra_in1k/resolve/main/model.safetensors' }, d);
+    expect(start.spec.model.initialWeights).toMatchObject({ naming: 'timm' });
+    expect(checked[0].model.initialWeights).toMatchObject({ naming: 'timm' });
+    expect(start.record?.holds).toBe("timm's MobileNetV2 (stem of 32 channels)");
+  });
+
   it('keeps nothing when the engine refuses the file, or when it is not a safetensors file at all', async () => {
     let checked = 0;
     const { deps: d, storage } = await deps(async () => {

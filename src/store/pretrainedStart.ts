@@ -96,7 +96,9 @@ export async function startFromSafetensors(spec: RunSpecInput, bytes: Uint8Array
     throw new Error(`“${source.name}” is not a safetensors file the studio can read: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
   const sha256 = await sha256Hex(bytes);
-  const draft = draftWithWeights(spec, { from: 'safetensors', path: source.url ?? source.name, naming: 'torchvision', sha256 });
+  // A file from timm's Hub repositories names its tensors timm's way; the spec says so.
+  const naming = holds?.startsWith("timm's") ? 'timm' : 'torchvision';
+  const draft = draftWithWeights(spec, { from: 'safetensors', path: source.url ?? source.name, naming, sha256 });
   const { lines, report } = await deps.check(draft.spec, bytes);
   const record = await (await deps.weights()).put(bytes, { ...source, ...(holds ? { holds } : {}) });
   return { spec: draft.spec, lines, ...(report ? { report } : {}), record, changed: draft.changed };
@@ -111,7 +113,7 @@ export async function startFromFaceApi(spec: RunSpecInput, deps: Pick<Pretrained
 
 /** A weight file kept before, as the draft's starting point (no download, no file). */
 export async function startFromKept(spec: RunSpecInput, record: WeightFileRecord, deps: Pick<PretrainedStartDeps, 'check'>): Promise<PretrainedStart> {
-  const draft = draftWithWeights(spec, { from: 'safetensors', path: record.url ?? record.name, naming: 'torchvision', sha256: record.sha256 });
+  const draft = draftWithWeights(spec, { from: 'safetensors', path: record.url ?? record.name, naming: record.holds?.startsWith("timm's") ? 'timm' : 'torchvision', sha256: record.sha256 });
   const { lines, report } = await deps.check(draft.spec);
   return { spec: draft.spec, lines, ...(report ? { report } : {}), record, changed: draft.changed };
 }

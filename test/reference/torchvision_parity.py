@@ -22,6 +22,7 @@ Run with Debian's python3-torch / python3-torchvision:
   /usr/bin/python3 test/reference/torchvision_parity.py --arch resnet18 --size 64 --out DIR
 """
 import argparse
+import re
 import json
 import struct
 
@@ -147,6 +148,49 @@ def randomize(net, gen):
 DTYPES = {torch.float32: "F32", torch.int64: "I64"}
 
 
+# Stages of timm's mobilenetv2_100 and efficientnet_b0 (blocks per stage), and each block
+# kind's modules in torchvision's order of appearance. timm's state_dict of these two models
+# is torchvision's renamed, tensor for tensor (checked against timm's own models, commit
+# aa4b5850: the same tensors in the same order with the same shapes, and the two networks
+# give identical outputs from the same weights); --names timm writes the file as timm names it.
+TIMM_STAGES = {"mobilenetV2": [1, 2, 3, 4, 3, 3, 1], "efficientnetB0": [1, 2, 2, 3, 3, 4, 1]}
+
+
+def timm_name(arch, key):
+    """timm's name for a torchvision state_dict key of MobileNetV2 or EfficientNet-B0."""
+    stages = TIMM_STAGES[arch]
+    last = sum(stages) + 1 if arch == "mobilenetV2" else len(stages) + 1
+    m = re.match(r"features\.0\.([01])\.(.+)$", key)
+    if m:
+        return ("conv_stem." if m.group(1) == "0" else "bn1.") + m.group(2)
+    m = re.match(rf"features\.{last}\.([01])\.(.+)$", key)
+    if m:
+        return ("conv_head." if m.group(1) == "0" else "bn2.") + m.group(2)
+    m = re.match(r"classifier\.1\.(.+)$", key)
+    if m:
+        return "classifier." + m.group(1)
+    if arch == "mobilenetV2":
+        m = re.match(r"features\.(\d+)\.conv\.(.+)$", key)
+        flat = int(m.group(1)) - 1
+        stage = next(s for s in range(len(stages)) if flat < sum(stages[: s + 1]))
+        block = flat - sum(stages[:stage])
+        parts = {"0.0": "conv_dw", "0.1": "bn1", "1": "conv_pw", "2": "bn2"} if flat == 0 else {"0.0": "conv_pw", "0.1": "bn1", "1.0": "conv_dw", "1.1": "bn2", "2": "conv_pwl", "3": "bn3"}
+    else:
+        m = re.match(r"features\.(\d+)\.(\d+)\.block\.(.+)$", key)
+        stage, block = int(m.group(1)) - 1, int(m.group(2))
+        m = re.match(r"(.+)$", m.group(3))
+        parts = (
+            {"0.0": "conv_dw", "0.1": "bn1", "1.fc1": "se.conv_reduce", "1.fc2": "se.conv_expand", "2.0": "conv_pw", "2.1": "bn2"}
+            if stage == 0
+            else {"0.0": "conv_pw", "0.1": "bn1", "1.0": "conv_dw", "1.1": "bn2", "2.fc1": "se.conv_reduce", "2.fc2": "se.conv_expand", "3.0": "conv_pwl", "3.1": "bn3"}
+        )
+    rest = m.group(m.lastindex)
+    for torch_part, timm_part in parts.items():
+        if rest.startswith(torch_part + "."):
+            return f"blocks.{stage}.{block}.{timm_part}{rest[len(torch_part):]}"
+    raise ValueError(f"no timm name for {key}")
+
+
 def write_safetensors(path, tensors, metadata):
     header = {"__metadata__": metadata}
     blobs = []
@@ -174,6 +218,7 @@ def main():
     p.add_argument("--out", required=True)
     p.add_argument("--no-classifier", action="store_true", help="leave the classifier out of the file (VGG-16's is 480 MB)")
     p.add_argument("--image", help="a PNG of --size pixels to run through the eval-mode model too")
+    p.add_argument("--names", choices=["torchvision", "timm"], default="torchvision", help="name the file's tensors as timm does (mobilenetV2, efficientnetB0)")
     a = p.parse_args()
     torch.manual_seed(a.seed)
     gen = torch.Generator().manual_seed(a.seed)
@@ -182,6 +227,8 @@ def main():
     net.eval()
     x = torch.randn(a.batch, 3, a.size, a.size, generator=gen)
     state = {k: v for k, v in net.state_dict().items() if not (a.no_classifier and k.startswith("classifier."))}
+    if a.names == "timm":
+        state = {timm_name(a.arch, k): v for k, v in state.items()}
     write_safetensors(f"{a.out}/weights.safetensors", state, {"format": "pt", "arch": a.arch})
     with torch.no_grad():
         out, features = run(x)
@@ -206,6 +253,8 @@ def main():
     with torch.no_grad():
         net(x)
     stats = {k: v for k, v in net.state_dict().items() if k.endswith("running_mean") or k.endswith("running_var")}
+    if a.names == "timm":
+        stats = {timm_name(a.arch, k): v for k, v in stats.items()}
     write_safetensors(f"{a.out}/train.safetensors", stats, {"format": "pt"})
     meta = {
         "arch": a.arch,

@@ -30,6 +30,11 @@ export function identifyTorchArchitecture(file: SafetensorsFile): string | undef
   if (has('features.1.block.0.0.weight')) return `torchvision's MobileNetV3 (${has('features.16.0.weight') ? 'Large' : 'Small'})`;
   if (has('features.1.conv.0.0.weight')) return `torchvision's mobilenet_v2 (stem of ${width('features.0.0.weight')} channels)`;
   if (has('features.0.weight') && has('features.28.weight')) return has('features.1.running_mean') ? "torchvision's vgg16_bn" : "torchvision's vgg16";
-  if (has('conv_stem.weight')) return "a timm MobileNet / EfficientNet (timm's names, which the studio does not read yet)";
+  if (has('conv_stem.weight')) {
+    const stem = width('conv_stem.weight');
+    if (has('blocks.0.0.se.conv_reduce.weight')) return `timm's EfficientNet (stem of ${stem} channels)`;
+    if (has('blocks.0.0.conv_pw.weight') && has('conv_head.weight') && !has('blocks.0.0.se.conv_reduce.weight')) return `timm's MobileNetV2 (stem of ${stem} channels)`;
+    return `a timm MobileNet (stem of ${stem} channels)`;
+  }
   return undefined;
 }

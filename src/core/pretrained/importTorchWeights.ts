@@ -3,6 +3,7 @@ import type { Architecture } from '../spec/runSpec.ts';
 import type { SafetensorsFile } from './safetensors.ts';
 import { identifyTorchArchitecture } from './identifyTorchArchitecture.ts';
 import { importNamedWeights, type WeightLoadReport } from './importNamedWeights.ts';
+import { timmArchitectures, timmName } from './timmName.ts';
 import { torchModuleNamer, type TorchModule, type WeightNaming } from './torchModuleNames.ts';
 
 const SUFFIXES: Record<string, Record<string, string>> = {
@@ -23,10 +24,16 @@ const SUFFIXES: Record<string, Record<string, string>> = {
 export function importTorchWeights(model: tfl.LayersModel, file: SafetensorsFile, opts: { architecture: Architecture; naming?: WeightNaming }): WeightLoadReport {
   const namer = torchModuleNamer(opts.architecture);
   if (!namer) throw new Error(`${opts.architecture} is the studio's own model: it has no PyTorch definition to take weights from`);
+  const naming = opts.naming ?? 'torchvision';
+  if (naming === 'timm' && !timmArchitectures.includes(opts.architecture)) {
+    throw new Error(`timm's names are read for ${timmArchitectures.join(', ')}, not ${opts.architecture}: use a file with torchvision's names`);
+  }
+  // The file's own names, so the load report speaks of the tensors the user has.
+  const fileName = (torchvision: string) => (naming === 'timm' ? (timmName(opts.architecture, torchvision) ?? torchvision) : torchvision);
   const layerNames = new Set(model.layers.map((l) => l.name));
   return importNamedWeights(model, {
     architecture: opts.architecture,
-    naming: opts.naming ?? 'torchvision',
+    naming,
     tensors: file.tensors,
     notInReference: `not part of ${opts.architecture}'s PyTorch definition (the studio's own head)`,
     newHead: 'new head',
@@ -38,7 +45,7 @@ export function importTorchWeights(model: tfl.LayersModel, file: SafetensorsFile
       if (!module || !suffix) return undefined;
       const fileShape = torchShape(layer, own, [...variable.shape] as number[]);
       return {
-        from: `${module.path}.${suffix}`,
+        from: fileName(`${module.path}.${suffix}`),
         head: module.head === true,
         fileShape,
         // A squeeze-excite 1×1 convolution [out, in, 1, 1] is the zoo's dense [out, in].
@@ -50,7 +57,8 @@ export function importTorchWeights(model: tfl.LayersModel, file: SafetensorsFile
       const held = identifyTorchArchitecture(file);
       const what = held ? `it holds ${held}` : `only ${found} of the ${backbone} backbone tensors ${opts.architecture} needs were found with the right shape`;
       const width = held?.includes(opts.architecture) ? ' (pretrained weights need model.width 1)' : '';
-      return `these weights are not for ${opts.architecture} with torchvision's names: ${what}${width}`;
+      const timm = held?.startsWith("timm's") && naming !== 'timm' ? ' (a file with timm\'s names needs naming "timm")' : '';
+      return `these weights are not for ${opts.architecture} with ${naming}'s names: ${what}${width}${timm}`;
     },
   });
 }

@@ -24,8 +24,11 @@ export interface ModelLayers {
 /** A family's map from the zoo's layer names to torchvision's (or insightface's) module paths. */
 export type ModuleNamer = (layerName: string, model: ModelLayers) => TorchModule | undefined;
 
-/** Which naming a file uses: torchvision's state_dict (also timm's ResNets and insightface's IResNet). */
-export const weightNamings = ['torchvision'] as const;
+/**
+ * Which naming a file uses: torchvision's state_dict (also timm's ResNets and insightface's
+ * IResNet), or timm's (Hugging Face Hub) for MobileNetV2 and EfficientNet-B0 (timmName.ts).
+ */
+export const weightNamings = ['torchvision', 'timm'] as const;
 export type WeightNaming = (typeof weightNamings)[number];
 
 const NAMERS: Partial<Record<Architecture, ModuleNamer>> = {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { SYNTHETIC_GENERATORS } from '../data/syntheticSource.ts';
 import { BACKBONE_BLOCKS } from '../models/backboneBlocks.ts';
 import { faceApiArchitectures, faceApiModelOf } from '../pretrained/faceApiModels.ts';
+import { weightNamings } from '../pretrained/torchModuleNames.ts';
 import { unknownKeyProblem } from './unknownKeyProblem.ts';
 
 /**
@@ -144,13 +145,13 @@ const initialWeightsSchema = z.discriminatedUnion('from', [
   z.strictObject({ from: z.literal('tfjs'), path: z.string().min(1) }),
   /**
    * A PyTorch state_dict saved as safetensors, with torchvision's names (insightface's for
-   * IResNet): a file path or an https URL (downloaded once, then read from the cache).
+   * IResNet) or timm's (`naming: "timm"`: ResNets, MobileNetV2, EfficientNet-B0): a file path or an https URL (downloaded once, then read from the cache).
    * Needs the torchvision convention and model.width 1; a new head starts fresh.
    */
   z.strictObject({
     from: z.literal('safetensors'),
     path: z.string().min(1),
-    naming: z.enum(['torchvision']).default('torchvision'),
+    naming: z.enum(weightNamings).default('torchvision'),
     /**
      * The file's SHA-256 (lowercase hex): the key the studio keeps it under in IndexedDB, so
      * the browser resolves the weights by content (a dropped file has no path it can reopen)
