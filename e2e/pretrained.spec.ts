@@ -163,6 +163,66 @@ test('pretrained start from a URL: progress, kept in IndexedDB, no second downlo
   expect(requests).toBe(1);
 });
 
+// A recipe from ImageNet weights (issue 22): the Home card downloads the catalogue's file (the
+// Hub cannot be reached from here, so its URL serves a PyTorch-made MobileNetV2 under timm's
+// names, test/reference/torchvision_parity.py --names timm), the Train page's draft freezes the
+// whole backbone and the head trains on its features; without network the ResNet-18 card says
+// why in plain words and offers the recipe from scratch, and VGG-16's says there is no file to read.
+test('a recipe from ImageNet weights: the Home card downloads them, the head trains on frozen features; offline it says so and offers the recipe from scratch', async ({ page }) => {
+  test.setTimeout(420_000);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  const timm = readFileSync(`${torchReference({ arch: 'mobilenetV2', size: 64, names: 'timm' }).dir}/weights.safetensors`);
+  const mobilenetUrl = 'https://huggingface.co/timm/mobilenetv2_100.ra_in1k/resolve/main/model.safetensors';
+  const resnetUrl = 'https://huggingface.co/timm/resnet18.tv_in1k/resolve/main/model.safetensors';
+  let requests = 0;
+  await page.route(mobilenetUrl, (route) => {
+    requests++;
+    return route.fulfill({ status: 200, body: timm, headers: { 'content-type': 'application/octet-stream', 'content-length': String(timm.length), 'access-control-allow-origin': '*' } });
+  });
+  await page.route(resnetUrl, (route) => route.abort('internetdisconnected'));
+
+  await page.goto('/');
+  await expect(page.getByTestId('imagenet.unavailable.001-tracker')).toContainText("vgg16's ImageNet weights are published only as a PyTorch .pth");
+  await expect(page.getByTestId('imagenet.004-expression')).toHaveCount(0);
+
+  // No network for ResNet-18's file: said plainly, nothing changed, the recipe offered from scratch.
+  await page.getByTestId('imagenet.start.002-transfer-resnet18').click();
+  const failed = page.getByTestId('imagenet.failed.002-transfer-resnet18');
+  await expect(failed).toContainText('The ImageNet weights could not be used: huggingface.co could not be reached', { timeout: 60_000 });
+  await expect(failed).toContainText('nothing was kept');
+  expect(await keptWeightFiles(page)).toBe(0);
+  await page.getByTestId('imagenet.fromScratch.002-transfer-resnet18').click();
+  await expect(page).toHaveURL(/#\/train$/);
+  await expect(page.getByTestId('train.preset')).toHaveValue('002-transfer-resnet18');
+  await expect(page.getByTestId('train.field.model.width')).toHaveValue('0.25');
+  await expect(page.getByTestId('train.weights.choice')).toHaveValue('random');
+
+  // MobileNetV2 from timm's file: downloaded once, read under timm's names, the backbone frozen whole.
+  await page.getByTestId('nav.home').click();
+  await page.getByTestId('imagenet.start.002-transfer').click();
+  await expect(page).toHaveURL(/#\/train$/, { timeout: 120_000 });
+  expect(requests).toBe(1);
+  expect(await keptWeightFiles(page)).toBe(1);
+  await expect(page.getByTestId('train.field.model.width')).toHaveValue('1');
+  await expect(page.getByTestId('train.field.model.frozenLayers')).toHaveValue('19');
+  await expect(page.getByTestId('train.weights.report')).toContainText(/loaded \d+ tensors into mobilenetV2 \(timm names\)/, { timeout: 60_000 });
+  await page.getByTestId('train.field.training.epochs').fill('3');
+  await page.getByTestId('train.start').click();
+  await expect(page.getByTestId('train.progress')).toHaveAttribute('data-status', /completed/, { timeout: 300_000 });
+  await expect(page.getByTestId('train.cachedFeatures')).toContainText('The backbone is frozen whole');
+  await expect(page.getByTestId('train.runWeights')).toContainText(/Started from pretrained weights: loaded \d+ tensors into mobilenetV2 \(timm names\)/);
+
+  // The second time the card needs no network: the kept file is used.
+  await page.unroute(mobilenetUrl);
+  await page.route(mobilenetUrl, (route) => route.abort('internetdisconnected'));
+  await page.getByTestId('nav.home').click();
+  await page.getByTestId('imagenet.start.002-transfer').click();
+  await expect(page).toHaveURL(/#\/train$/, { timeout: 120_000 });
+  await expect(page.getByTestId('train.weights.report')).toContainText(/loaded \d+ tensors into mobilenetV2/, { timeout: 60_000 });
+  expect(errors).toEqual([]);
+});
+
 // The shipped face model: face-api's weights are files of the build, which the service worker
 // caches, so the Models page's "Start from face-api's weights" loads them with no network.
 test("face-api's shipped weights load offline: the Models page starts a draft from each network and the load report shows", async ({ context, page }) => {

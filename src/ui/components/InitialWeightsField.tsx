@@ -9,36 +9,15 @@ import {
   startFromKept,
   startFromSafetensors,
   type PretrainedStart,
-  type PretrainedStartDeps,
-  type WeightCheck,
 } from '../../store/pretrainedStart.ts';
 import { useSessionStore } from '../../store/sessionStore.ts';
 import { studioStorage } from '../../store/studioStorageHandle.ts';
 import { pretrainedCatalog, usableAsIs } from './pretrainedCatalog.ts';
+import { pretrainedStartDeps as deps } from './pretrainedStartDeps.ts';
 
 type Choice = 'random' | 'file' | 'url' | 'kept' | 'faceApi' | 'checkpoint';
 
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
-
-/**
- * The draft as the engine checks it: with the chosen dataset filled in (the draft leaves it to
- * the picker), or a placeholder when none is chosen yet, whose head the engine sizes for two
- * classes and says so.
- */
-function checkable(spec: RunSpecInput): RunSpecInput {
-  const source = spec.data?.source;
-  if (source?.kind !== 'indexeddb' || source.datasetId) return spec;
-  const datasetId = useSessionStore.getState().draftDatasetId ?? '(no dataset chosen)';
-  return { ...spec, data: { ...spec.data, source: { kind: 'indexeddb', datasetId } } } as RunSpecInput;
-}
-
-const deps: PretrainedStartDeps = {
-  check: async (spec, file): Promise<WeightCheck> => {
-    const { lines, report } = await useSessionStore.getState().engine().checkWeights(checkable(spec), file);
-    return { lines, ...(report ? { report } : {}) };
-  },
-  weights: async () => (await studioStorage()).weights,
-};
 
 /** Which option the draft's initialWeights stands for. */
 function choiceOf(spec: RunSpecInput): Choice {

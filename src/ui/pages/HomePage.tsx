@@ -3,6 +3,7 @@ import { useRunsStore } from '../../store/runsStore.ts';
 import { useSessionStore } from '../../store/sessionStore.ts';
 import { BACKEND_NAMES, COMPUTE_CHOICES, type ComputeChoice } from '../../engine/protocol.ts';
 import { backendLabel } from '../components/backendLabel.ts';
+import { ImageNetStart } from '../components/ImageNetStart.tsx';
 import { recipeSummaries } from '../presets/recipeSummaries.ts';
 import { seedPresets, applyPreset, type SeedPreset } from '../presets/seedPresets.ts';
 
@@ -119,6 +120,7 @@ export function HomePage() {
               >
                 Use this recipe
               </button>
+              <ImageNetStart preset={preset} disabled={busy !== undefined} />
             </li>
           ))}
           {shapes && (
