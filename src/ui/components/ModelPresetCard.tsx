@@ -3,6 +3,7 @@ import { demoDatasetKinds } from '../../import/demoDatasets.ts';
 import { useSessionStore } from '../../store/sessionStore.ts';
 import { recipeSummaries } from '../presets/recipeSummaries.ts';
 import { applyPreset, type SeedPreset } from '../presets/seedPresets.ts';
+import { ImageNetStart } from './ImageNetStart.tsx';
 
 /** One recipe: what it reproduces, its main choices, and "Use" (demo data made if missing, then the Train page). */
 export function ModelPresetCard({ preset }: { preset: SeedPreset }) {
@@ -45,6 +46,7 @@ export function ModelPresetCard({ preset }: { preset: SeedPreset }) {
           {busy ? 'Preparing…' : 'Use'}
         </button>
       </div>
+      <ImageNetStart preset={preset} disabled={busy} />
     </article>
   );
 }
