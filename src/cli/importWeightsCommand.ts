@@ -5,6 +5,7 @@ import { buildModel } from '../core/models/buildModel.ts';
 import { FACE_API_NORMALIZATION, FACE_RECOGNITION_EMBEDDING } from '../core/models/faceRecognitionNet.ts';
 import { importFaceApiWeights } from '../core/pretrained/importFaceApiWeights.ts';
 import { describeWeightLoadReport } from '../core/pretrained/importNamedWeights.ts';
+import { identifyTorchArchitecture } from '../core/pretrained/identifyTorchArchitecture.ts';
 import { importTorchWeights } from '../core/pretrained/importTorchWeights.ts';
 import { readSafetensors } from '../core/pretrained/safetensors.ts';
 import { torchModuleNamer, weightNamings, type WeightNaming } from '../core/pretrained/torchModuleNames.ts';
@@ -36,7 +37,7 @@ function parseImportArgs(args: string[]) {
     arch: { type: 'string' },
     classes: { type: 'string' },
     input: { type: 'string' },
-    names: { type: 'string', default: 'torchvision' },
+    names: { type: 'string' },
     labels: { type: 'string' },
     out: { type: 'string' },
   });
@@ -61,7 +62,7 @@ export async function importWeightsCommand(args: string[]): Promise<void> {
     throw new UsageError('faceExpressionNet starts from face-api\'s weights inside a run: put initialWeights {"from": "faceApi"} in the spec (examples/004-expression-recognition.json does), so its head is trained for your classes');
   }
   if (!torchModuleNamer(arch)) throw new UsageError(`${arch} is the studio's own model: it has no PyTorch definition to take weights from`);
-  if (!weightNamings.includes(values.names as WeightNaming)) throw new UsageError(`--names must be ${weightNamings.join(' or ')}, got "${values.names}"`);
+  if (values.names !== undefined && !weightNamings.includes(values.names as WeightNaming)) throw new UsageError(`--names must be ${weightNamings.join(' or ')}, got "${values.names}"`);
   if (!values.out) throw new UsageError('--out RUN_DIR is required: the run directory to write');
   if (existsSync(values.out) && readdirSync(values.out).length > 0) throw new Error(`${values.out} already exists and is not empty; nothing was written`);
   const embedding = arch.startsWith('iresnet');
@@ -74,24 +75,6 @@ export async function importWeightsCommand(args: string[]): Promise<void> {
     const n = positiveInt(values.classes, '--classes', embedding ? 1 : IMAGENET_CLASSES);
     classNames = Array.from({ length: n }, (_, i) => `class ${i}`);
   }
-  const path = /^https?:\/\//i.test(source) ? source : resolve(source);
-  const spec = parseRunSpec({
-    version: 2,
-    name: `${arch}-imported`,
-    data: { source: { kind: 'memory' }, imageSize: input, channels: 3, normalization: { preset: embedding ? 'half' : 'imagenet' } },
-    model: {
-      architecture: arch,
-      width: 1,
-      inputSize: input,
-      ...(embedding ? { embeddingSize: 512 } : {}),
-      initialWeights: { from: 'safetensors', path, naming: values.names as WeightNaming },
-    },
-    task: { kind: embedding ? 'embedding' : 'classification' },
-    loss: { type: embedding ? 'arcface' : 'crossEntropy' },
-    optimizer: { type: 'sgd', lr: 0.01 },
-    training: { epochs: 1, batchSize: 32 },
-  } satisfies RunSpecInput);
-
   let lastShown = 0;
   const file = await readWeightsFile(source, {
     onProgress: ({ received, total }) => {
@@ -103,10 +86,30 @@ export async function importWeightsCommand(args: string[]): Promise<void> {
   });
   if (file.cached) console.error(`read ${source} from the cache (${(file.bytes.length / 2 ** 20).toFixed(1)} MB, sha256 ${file.sha256.slice(0, 12)}…)`);
   const weights = readSafetensors(file.bytes);
+  // Left out, --names follows the file: the Hub's timm files name their tensors timm's way.
+  const naming = (values.names ?? (identifyTorchArchitecture(weights)?.startsWith("timm's") ? 'timm' : 'torchvision')) as WeightNaming;
+  const path = /^https?:\/\//i.test(source) ? source : resolve(source);
+  const spec = parseRunSpec({
+    version: 2,
+    name: `${arch}-imported`,
+    data: { source: { kind: 'memory' }, imageSize: input, channels: 3, normalization: { preset: embedding ? 'half' : 'imagenet' } },
+    model: {
+      architecture: arch,
+      width: 1,
+      inputSize: input,
+      ...(embedding ? { embeddingSize: 512 } : {}),
+      initialWeights: { from: 'safetensors', path, naming },
+    },
+    task: { kind: embedding ? 'embedding' : 'classification' },
+    loss: { type: embedding ? 'arcface' : 'crossEntropy' },
+    optimizer: { type: 'sgd', lr: 0.01 },
+    training: { epochs: 1, batchSize: 32 },
+  } satisfies RunSpecInput);
+
   await initNodeBackend('cpu');
   const model = buildModel({ model: spec.model, channels: 3, task: spec.task, numClasses: classNames.length, seed: spec.training.seed, convention: modelConvention(spec) });
   try {
-    const report = importTorchWeights(model, weights, { architecture: arch, naming: values.names as WeightNaming });
+    const report = importTorchWeights(model, weights, { architecture: arch, naming });
     for (const line of describeWeightLoadReport(report)) console.error(line);
     const run = new RunDirectory(values.out);
     await run.init(spec);
@@ -141,7 +144,7 @@ async function importedCheckpoint(model: ReturnType<typeof buildModel>, spec: Re
  * as a faceRecognitionNet run: an embedding model at 150 px with face-api's preprocessing.
  */
 async function importFaceApi(source: string, values: ImportArgs['values']): Promise<void> {
-  if (values.names !== 'torchvision' || values.labels !== undefined) throw new UsageError('--names and --labels do not apply to face-api weights (an embedding model, face-api.js names)');
+  if (values.names !== undefined || values.labels !== undefined) throw new UsageError('--names and --labels do not apply to face-api weights (an embedding model, face-api.js names)');
   if (!values.out) throw new UsageError('--out RUN_DIR is required: the run directory to write');
   if (existsSync(values.out) && readdirSync(values.out).length > 0) throw new Error(`${values.out} already exists and is not empty; nothing was written`);
   const input = positiveInt(values.input, '--input', FACE_API_INPUT);

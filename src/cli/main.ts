@@ -22,7 +22,7 @@ Usage:
               [--report FILE.html] [--metrics FILE.json|FILE.csv] [--pairs pairs.txt]
   studio export <run-dir> --format tfjs|onnx --out DIR [--checkpoint final|best|last] [--force]
   studio import-weights <file.safetensors|URL> --arch NAME --out RUN_DIR [--classes N]
-              [--input PX] [--labels FILE] [--names torchvision]   PyTorch weights as a run
+              [--input PX] [--labels FILE] [--names torchvision|timm]   PyTorch weights as a run
   studio import-weights face-api|<folder> --arch faceRecognitionNet --out RUN_DIR   face-api.js' face descriptor
   studio predict <run-dir> <image>... [--json] [--top 5] [--checkpoint final|best|last]
   studio make-data <shapes|boxes|faces|faceBoxes|expressions> <out-dir> [--classes 3] [--per-class 20] [--size 64]
