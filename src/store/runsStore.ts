@@ -233,6 +233,7 @@ export const useRunsStore = create<RunsState>()((set, get) => {
       case 'predictorReady':
       case 'predictResult':
       case 'checkWeightsResult':
+      case 'checkCheckpointResult':
         break;
       default: {
         const unknown: never = message;
