@@ -7,6 +7,7 @@ import type { ChartSeries } from '../components/chartLines.ts';
 import { MetricChart, type XAxisMode } from '../components/MetricChart.tsx';
 import { loggedMetrics, lossLines, metricLine } from '../components/runChartSeries.ts';
 import { runColor } from '../components/runColor.ts';
+import { RunImportBox } from '../components/RunImportBox.tsx';
 import { RunsTable, type RunsTableActions } from '../components/RunsTable.tsx';
 import { specDiff } from '../components/specDiff.ts';
 import { sweepTable } from '../components/sweepTable.ts';
@@ -143,7 +144,7 @@ function RunsOverlay({ runs }: { runs: RunRecord[] }) {
   );
 }
 
-/** Every run this browser holds: compare, rename, tag, export, delete. */
+/** Every run this browser holds: compare, rename, tag, export, import from another browser, delete. */
 export function RunsPage() {
   const runs = useRunsStore((s) => s.runs);
   const loaded = useRunsStore((s) => s.loaded);
@@ -176,6 +177,7 @@ export function RunsPage() {
         })
         .catch(fail),
     exportRun: (run, format) => void store.exportRun(run.id, format).catch(fail),
+    exportBundle: (run, includeDataset) => void store.exportRunBundle(run.id, includeDataset).catch(fail),
   };
   const select = (runId: string, on: boolean) =>
     setSelectedIds((s) => {
@@ -189,6 +191,7 @@ export function RunsPage() {
     <div className="runs-page">
       <section className="panel">
         <h2>Runs</h2>
+        <RunImportBox onImported={(run) => setSelectedIds(new Set([run.id]))} />
         {!loaded ? (
           <p className="muted">Loading runs…</p>
         ) : runs.length === 0 ? (
