@@ -213,4 +213,15 @@ describe('model jobs of the engine', () => {
     expect(refused).toMatchObject({ message: expect.stringMatching(/^checking the imported model failed: .*/) });
     expect(JSON.stringify(refused)).toContain(first.name);
   });
+
+  it('says the dataset is missing when a run imported without its dataset is evaluated', async () => {
+    const { storage, host, ask } = await setup();
+    await storeRun(storage.runs, tinyRunSpec(1), 'r');
+    await host.handle({ type: 'train', runId: 'r' });
+    const { spec } = (await storage.runs.get('r'))!;
+    // What an import without the dataset leaves: the spec names a dataset this browser never held.
+    await storage.runs.update('r', { datasetName: 'digits', spec: { ...spec, data: { ...spec.data, source: { kind: 'indexeddb', datasetId: 'elsewhere' } } } });
+    const reply = await ask({ type: 'evaluate', requestId: 'e', runId: 'r' });
+    expect(reply).toMatchObject({ type: 'error', message: expect.stringContaining("the dataset run 'r' trained on, 'digits', is not in this browser") });
+  });
 });
