@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { RunRecord } from '../../storage/storageRecords.ts';
 import { runSeries, useRunsStore } from '../../store/runsStore.ts';
 import { useEvaluateStore } from '../../store/evaluateStore.ts';
+import { usePresenterStore } from '../../store/presenterStore.ts';
 import { useSessionStore } from '../../store/sessionStore.ts';
 import type { ChartSeries } from '../components/chartLines.ts';
 import { MetricChart, type XAxisMode } from '../components/MetricChart.tsx';
@@ -214,6 +215,13 @@ export function RunsPage() {
       </section>
       {selected.length > 0 && (
         <section className="panel" aria-label="Comparison of the selected runs">
+          {selected.length === 1 && (
+            <div className="button-row">
+              <button type="button" className="secondary" data-testid="runs.present" title="Full screen for a projector (P)" onClick={() => usePresenterStore.getState().present(selected[0].id)}>
+                Present {selected[0].name} to a room
+              </button>
+            </div>
+          )}
           <RunsOverlay runs={selected} />
           <SweepResults runs={selected} />
           {selected.length > 1 && (
