@@ -414,7 +414,6 @@ export const useRunsStore = create<RunsState>()((set, get) => {
         }
       }
       const imported = await new RunBundleRepo(storage.db).store(bundle);
-      seriesByRun.delete(imported.run.id);
       await get().refresh();
       void useSessionStore.getState().refreshStorage().catch(() => undefined);
       return imported;

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { RunRecord } from '../../storage/storageRecords.ts';
 import { presenterPanels, usePresenterStore } from '../../store/presenterStore.ts';
 import { runSeries, useRunsStore } from '../../store/runsStore.ts';
@@ -19,8 +19,15 @@ function CurvesPanel({ run }: { run: RunRecord }) {
   }, [run.id]);
   const loss = useCallback((axis: XAxisMode) => lossLines(runSeries(run.id), axis, color), [run.id, color]);
   const accuracy = useCallback((axis: XAxisMode) => accuracyLines(runSeries(run.id), axis, color, task), [run.id, color, task]);
+  // Entering full screen resizes the window after the first render: the charts follow it.
+  const [windowHeight, setWindowHeight] = useState(window.innerHeight);
+  useEffect(() => {
+    const onResize = () => setWindowHeight(window.innerHeight);
+    window.addEventListener('resize', onResize);
+    return () => window.removeEventListener('resize', onResize);
+  }, []);
   // Two charts side by side under the figures: about half the screen's height each, never cramped.
-  const height = Math.max(240, Math.round(window.innerHeight * 0.45));
+  const height = Math.max(240, Math.round(windowHeight * 0.45));
   return (
     <>
       <dl className="presenter-figures">

@@ -20,8 +20,11 @@ export function RunImportBox({ onImported }: { onImported(run: RunRecord): void 
     setOutcome({ kind: 'busy', file: file.name });
     try {
       const result = await useRunsStore.getState().importRunBundle(file);
-      // A dataset that came with the run shows on the Datasets page without a reload.
-      await useDatasetsStore.getState().refresh();
+      // A dataset that came with the run shows on the Datasets page without a reload; the import stands even if that list fails to load.
+      void useDatasetsStore
+        .getState()
+        .refresh()
+        .catch(() => undefined);
       setOutcome({ kind: 'done', text: describeRunImport(result) });
       onImported(result.run);
     } catch (e) {
