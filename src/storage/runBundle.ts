@@ -139,8 +139,8 @@ type Manifest = z.infer<typeof manifestSchema>;
 
 /** A run file the studio cannot take: the message says what is wrong with the file; nothing was stored. */
 export class RunBundleError extends Error {
-  constructor(problem: string) {
-    super(`this is not a run file the studio can import: ${problem}. Nothing was imported.`);
+  constructor(problem: string, options?: ErrorOptions) {
+    super(`this is not a run file the studio can import: ${problem}. Nothing was imported.`, options);
     this.name = 'RunBundleError';
   }
 }
@@ -244,8 +244,8 @@ function unzip(bytes: Uint8Array): Entries {
   } catch (e) {
     // Every zip starts with a local file header ("PK\x03\x04"); one that does but will not open lost its end.
     const zipStart = bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
-    if (!zipStart) throw new RunBundleError('the file is not a zip archive (a run file is one)');
-    throw new RunBundleError(`the zip archive is truncated or damaged (${e instanceof Error ? e.message : String(e)})`);
+    if (!zipStart) throw new RunBundleError('the file is not a zip archive (a run file is one)', { cause: e });
+    throw new RunBundleError(`the zip archive is truncated or damaged (${e instanceof Error ? e.message : String(e)})`, { cause: e });
   }
   if (tooLarge.length > 0) throw new RunBundleError(tooLarge[0]);
   return entries;
@@ -266,7 +266,7 @@ function readJson(entries: Entries, name: string): unknown {
   try {
     return JSON.parse(strFromU8(bytes));
   } catch (e) {
-    throw new RunBundleError(`${name} is not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+    throw new RunBundleError(`${name} is not valid JSON (${e instanceof Error ? e.message : String(e)})`, { cause: e });
   }
 }
 
@@ -316,7 +316,7 @@ function readCheckpoint(entries: Entries, slot: CheckpointSlot, run: RunRecord):
   try {
     checkpoint = unpackCheckpoint(bytes);
   } catch (e) {
-    throw new RunBundleError(`${name} does not decode (${e instanceof Error ? e.message : String(e)})`);
+    throw new RunBundleError(`${name} does not decode (${e instanceof Error ? e.message : String(e)})`, { cause: e });
   }
   const tensors = [...checkpoint.weights, ...checkpoint.extraWeights, ...checkpoint.optimizer.slots.flatMap((s) => s.tensors.map((t, i) => ({ ...t, name: `${s.name}/${i}` })))];
   for (const t of tensors) {

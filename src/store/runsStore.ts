@@ -410,7 +410,7 @@ export const useRunsStore = create<RunsState>()((set, get) => {
         try {
           await engine().checkCheckpoint(bundle.run.spec, packCheckpoint(manifest, new Uint8Array(data)));
         } catch (e) {
-          throw new RunBundleError(`its '${slot}' checkpoint does not fit the model its spec builds (${e instanceof Error ? e.message : String(e)})`);
+          throw new RunBundleError(`its '${slot}' checkpoint does not fit the model its spec builds (${e instanceof Error ? e.message : String(e)})`, { cause: e });
         }
       }
       const imported = await new RunBundleRepo(storage.db).store(bundle);
