@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { unzipSync } from 'fflate';
+import { unzipSync, zipSync } from 'fflate';
 import sharp from 'sharp';
+import { encodeCheckpoint } from '../src/core/train/checkpoint.ts';
+import { packCheckpoint, unpackCheckpoint } from '../src/core/train/checkpointBundle.ts';
 import { reloadOffline } from './reloadOffline.ts';
 
 /** The headline figures of the run Evaluate shows: top-1 with its interval and sample size. */
@@ -79,6 +81,17 @@ test('a run exported as one file imports offline in another browser, where Evalu
   // A file that is not a run file is refused with the reason, and nothing is stored.
   await pupil.getByTestId('runs.import.file').setInputFiles({ name: 'notes.studio-run', mimeType: 'application/zip', buffer: Buffer.from('not a zip at all') });
   await expect(pupil.getByTestId('runs.import.error')).toContainText('notes.studio-run: this is not a run file the studio can import: the file is not a zip archive');
+  await expect(pupil.getByTestId('runs.row')).toHaveCount(0);
+
+  // A checkpoint whose first tensor was reshaped (same values, consistent on its own) does not fit the model its spec builds: the engine says so before anything is stored.
+  const entries = unzipSync(withData.bytes);
+  const checkpoint = unpackCheckpoint(entries['checkpoints/final.sck']);
+  const [first, ...rest] = checkpoint.weights;
+  const reshaped = encodeCheckpoint({ ...checkpoint, weights: [{ ...first, shape: [first.data.length] }, ...rest] });
+  const tampered = zipSync({ ...entries, 'checkpoints/final.sck': packCheckpoint(reshaped.manifest, new Uint8Array(reshaped.data)) });
+  await pupil.getByTestId('runs.import.file').setInputFiles({ name: 'tampered.studio-run', mimeType: 'application/zip', buffer: Buffer.from(tampered) });
+  await expect(pupil.getByTestId('runs.import.error')).toContainText("its 'final' checkpoint does not fit the model its spec builds", { timeout: 60_000 });
+  await expect(pupil.getByTestId('runs.import.error')).toContainText(first.name);
   await expect(pupil.getByTestId('runs.row')).toHaveCount(0);
 
   await pupil.getByTestId('runs.import.file').setInputFiles({ name: withData.name, mimeType: 'application/zip', buffer: withData.bytes });
