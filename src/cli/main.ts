@@ -1,6 +1,7 @@
 import { benchCommand } from './benchCommand.ts';
 import { evalCommand } from './evalCommand.ts';
 import { exportCommand } from './exportCommand.ts';
+import { importRunCommand } from './importRunCommand.ts';
 import { importWeightsCommand } from './importWeightsCommand.ts';
 import { lrFindCommand } from './lrFindCommand.ts';
 import { makeDataCommand } from './makeDataCommand.ts';
@@ -24,6 +25,7 @@ Usage:
   studio import-weights <file.safetensors|URL> --arch NAME --out RUN_DIR [--classes N]
               [--input PX] [--labels FILE] [--names torchvision|timm]   PyTorch weights as a run
   studio import-weights face-api|<folder> --arch faceRecognitionNet --out RUN_DIR   face-api.js' face descriptor
+  studio import-run <file.studio-run> --out RUN_DIR [--force]   a run exported from the studio's Runs page
   studio predict <run-dir> <image>... [--json] [--top 5] [--checkpoint final|best|last]
   studio make-data <shapes|boxes|faces|faceBoxes|expressions> <out-dir> [--classes 3] [--per-class 20] [--size 64]
   studio bench [--backend all|cpu,webgpu,chromium] [--quick] [--gpu] [--engines LIST]
@@ -40,6 +42,7 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   export: exportCommand,
   'make-data': makeDataCommand,
   'import-weights': importWeightsCommand,
+  'import-run': importRunCommand,
   predict: predictCommand,
   'lr-find': lrFindCommand,
   bench: benchCommand,

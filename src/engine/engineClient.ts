@@ -16,7 +16,7 @@ export interface EnginePort {
   terminate?(): void;
 }
 
-type Reply = Extract<FromEngine, { type: 'lrFindResult' | 'estimateResult' | 'evaluateResult' | 'exportResult' | 'predictorReady' | 'predictResult' | 'checkWeightsResult' }>;
+type Reply = Extract<FromEngine, { type: 'lrFindResult' | 'estimateResult' | 'evaluateResult' | 'exportResult' | 'predictorReady' | 'predictResult' | 'checkWeightsResult' | 'checkCheckpointResult' }>;
 type ReplyOf<T extends Reply['type']> = Extract<Reply, { type: T }>;
 type Request = Extract<ToEngine, { requestId: string }>;
 /** A request as the caller writes it: the client adds the id. */
@@ -71,6 +71,11 @@ export class EngineClient {
   /** What the spec's initial weights load into its model (the load report's lines); rejects with the refusal. */
   async checkWeights(spec: RunSpecInput, file?: Uint8Array): Promise<Extract<FromEngine, { type: 'checkWeightsResult' }>> {
     return this.request('checkWeightsResult', { type: 'checkWeights', spec, ...(file ? { file } : {}) });
+  }
+
+  /** Resolves once the checkpoint (packCheckpoint's bytes) loads into the model the spec builds; rejects with the mismatch. */
+  async checkCheckpoint(spec: RunSpecInput, checkpoint: Uint8Array): Promise<void> {
+    await this.request('checkCheckpointResult', { type: 'checkCheckpoint', spec, checkpoint });
   }
 
   async estimate(spec: RunSpecInput): Promise<MemoryEstimate> {

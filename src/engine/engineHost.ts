@@ -297,6 +297,8 @@ export function createEngineHost(o: EngineHostOptions): EngineHost {
           return models.unload();
         case 'checkWeights':
           return modelJob(msg.requestId, 'checking the initial weights', false, () => checkWeights(msg));
+        case 'checkCheckpoint':
+          return modelJob(msg.requestId, 'checking the imported model', false, () => models.checkCheckpoint(msg));
         default: {
           const unknown: never = msg;
           o.post({ type: 'error', message: `the engine does not understand message ${JSON.stringify(unknown)}` });

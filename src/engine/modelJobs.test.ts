@@ -2,6 +2,8 @@ import 'fake-indexeddb/auto';
 import * as ort from 'onnxruntime-node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { syntheticSourceForSpec } from '../core/data/syntheticSource.ts';
+import { encodeCheckpoint, type Checkpoint } from '../core/train/checkpoint.ts';
+import { packCheckpoint } from '../core/train/checkpointBundle.ts';
 import { parseRunSpec, type RunSpecInput } from '../core/spec/runSpec.ts';
 import { openStudioStorage, type StudioStorage } from '../storage/studioStorage.ts';
 import { createEngineHost, type EngineHost } from './engineHost.ts';
@@ -189,5 +191,37 @@ describe('model jobs of the engine', () => {
       type: 'error',
       message: 'the prediction failed: no model is loaded for predictions: open Try it on a run first',
     });
+  });
+
+  it("checks an imported checkpoint against the model its spec builds: the run's own loads, one with a reshaped tensor is refused by name", async () => {
+    const { storage, host, ask } = await setup();
+    await storeRun(storage.runs, tinyRunSpec(1), 'r');
+    await host.handle({ type: 'train', runId: 'r' });
+    const spec = (await storage.runs.get('r'))!.spec;
+    const ckpt = (await storage.runs.getCheckpoint('r', 'final'))!;
+    const pack = (c: Checkpoint) => {
+      const { manifest, data } = encodeCheckpoint(c);
+      return packCheckpoint(manifest, new Uint8Array(data));
+    };
+    expectReply(await ask({ type: 'checkCheckpoint', requestId: 'c1', spec, checkpoint: pack(ckpt) }), 'checkCheckpointResult');
+
+    // Same number of values, another shape: consistent on its own, wrong for this model.
+    const [first, ...rest] = ckpt.weights;
+    const reshaped = { ...first, shape: [first.data.length] };
+    const refused = await ask({ type: 'checkCheckpoint', requestId: 'c2', spec, checkpoint: pack({ ...ckpt, weights: [reshaped, ...rest] }) });
+    expect(refused.type).toBe('error');
+    expect(refused).toMatchObject({ message: expect.stringMatching(/^checking the imported model failed: .*/) });
+    expect(JSON.stringify(refused)).toContain(first.name);
+  });
+
+  it('says the dataset is missing when a run imported without its dataset is evaluated', async () => {
+    const { storage, host, ask } = await setup();
+    await storeRun(storage.runs, tinyRunSpec(1), 'r');
+    await host.handle({ type: 'train', runId: 'r' });
+    const { spec } = (await storage.runs.get('r'))!;
+    // What an import without the dataset leaves: the spec names a dataset this browser never held.
+    await storage.runs.update('r', { datasetName: 'digits', spec: { ...spec, data: { ...spec.data, source: { kind: 'indexeddb', datasetId: 'elsewhere' } } } });
+    const reply = await ask({ type: 'evaluate', requestId: 'e', runId: 'r' });
+    expect(reply).toMatchObject({ type: 'error', message: expect.stringContaining("the dataset run 'r' trained on, 'digits', is not in this browser") });
   });
 });

@@ -4,6 +4,7 @@ import { exportModel } from '../core/export/exportModel.ts';
 import { preprocessingSpec } from '../core/export/preprocessingSpec.ts';
 import { parseRunSpec, type RunSpec } from '../core/spec/runSpec.ts';
 import type { Checkpoint } from '../core/train/checkpoint.ts';
+import { unpackCheckpoint } from '../core/train/checkpointBundle.ts';
 import { evaluateCheckpoint } from '../core/train/evaluateCheckpoint.ts';
 import { modelFromCheckpoint } from '../core/train/modelFromCheckpoint.ts';
 import { predictSplit } from '../core/train/evaluateSplit.ts';
@@ -66,8 +67,16 @@ export function createModelJobs(o: ModelJobsOptions) {
     throw new Error(`run '${record.name}' has no ${which} yet: a run saves one at the end of its first epoch`);
   }
 
-  async function runData(spec: RunSpec): Promise<PreparedData> {
+  async function runData(record: RunRecord, spec: RunSpec): Promise<PreparedData> {
     const { datasets } = await o.storage();
+    const src = spec.data.source;
+    if (src.kind === 'indexeddb' && (await datasets.get(src.datasetId)) === undefined) {
+      // A run imported from a file without its dataset lands here; so does one whose dataset was deleted.
+      throw new Error(
+        `the dataset run '${record.name}' trained on, '${record.datasetName ?? src.datasetId}', is not in this browser, so there is nothing to evaluate it on. ` +
+          'Import the run from a file that includes its dataset (Try it works without it).',
+      );
+    }
     try {
       return await prepareData(openBrowserSource(spec, datasets, o.decoder), spec);
     } catch (err) {
@@ -94,7 +103,7 @@ export function createModelJobs(o: ModelJobsOptions) {
   async function evaluate(msg: Message<'evaluate'>): Promise<void> {
     const { record, spec, slot, checkpoint } = await loadCheckpoint(msg.runId, msg.slot);
     const split = msg.split ?? 'test';
-    const data = await runData(spec);
+    const data = await runData(record, spec);
     try {
       let pairs: Pair[] | undefined;
       let pairProblems: string[] | undefined;
@@ -157,7 +166,7 @@ export function createModelJobs(o: ModelJobsOptions) {
       predictor = new Predictor(spec, modelFromCheckpoint(spec, checkpoint));
       if (spec.task.kind === 'embedding') {
         // The people Try-it recognises: the test split's identities, as the evaluation saw them.
-        const data = await runData(spec);
+        const data = await runData(record, spec);
         try {
           stillWanted();
           const p = await predictSplit({ spec, model: predictor.model, cache: data.cache, indices: data.split.test });
@@ -211,7 +220,14 @@ export function createModelJobs(o: ModelJobsOptions) {
     loaded = undefined;
   }
 
-  return { evaluate, exportFiles, predictorTicket, loadPredictor, predict, enroll, unload };
+  /** An imported checkpoint rebuilt into its spec's model (modelFromCheckpoint, as Evaluate and Try it load it): tensors that do not fit fail here, before anything is stored. */
+  async function checkCheckpoint(msg: Message<'checkCheckpoint'>): Promise<void> {
+    const spec = parseRunSpec(msg.spec);
+    modelFromCheckpoint(spec, unpackCheckpoint(msg.checkpoint)).dispose();
+    o.post({ type: 'checkCheckpointResult', requestId: msg.requestId });
+  }
+
+  return { evaluate, exportFiles, predictorTicket, loadPredictor, predict, enroll, unload, checkCheckpoint };
 }
 
 export type ModelJobs = ReturnType<typeof createModelJobs>;

@@ -61,7 +61,13 @@ export type ToEngine =
    * Loads the spec's model.initialWeights into the model it builds and reports what loaded
    * (nothing is stored); `file`, a safetensors source's bytes not yet kept in IndexedDB.
    */
-  | { type: 'checkWeights'; requestId: string; spec: RunSpecInput; file?: Uint8Array };
+  | { type: 'checkWeights'; requestId: string; spec: RunSpecInput; file?: Uint8Array }
+  /**
+   * Builds the spec's model and loads a checkpoint (packCheckpoint's bytes) into it, exactly
+   * as Evaluate and Try it will, and lets it go: an imported run file is checked before it
+   * is stored. Nothing is stored.
+   */
+  | { type: 'checkCheckpoint'; requestId: string; spec: RunSpecInput; checkpoint: Uint8Array };
 
 export type EvalSplit = 'train' | 'val' | 'test';
 export type ExportFormat = 'tfjs' | 'onnx';
@@ -100,6 +106,7 @@ export type FromEngine =
   | { type: 'predictResult'; requestId: string; prediction: Prediction }
   /** `lines`: describeWeightLoadReport's; `report` for a PyTorch or face-api file (none for a run's checkpoint). */
   | { type: 'checkWeightsResult'; requestId: string; lines: string[]; report?: WeightLoadReport }
+  | { type: 'checkCheckpointResult'; requestId: string }
   /** A backend change asked for while a job holds the engine: nothing changed, `reason` says what holds it. */
   | { type: 'computeRefused'; reason: string }
   | { type: 'error'; runId?: string; requestId?: string; message: string };

@@ -4,7 +4,11 @@ import type { TrainEvent } from '../core/train/trainEvent.ts';
 import { stableHash } from '../core/util/stableHash.ts';
 import { runLockName, type FromEngine } from '../engine/protocol.ts';
 import type { DatasetRecord, RunRecord, RunStatus } from '../storage/storageRecords.ts';
-import { runExportFile, type RunExportFormat } from './runExportFile.ts';
+import { encodeCheckpoint } from '../core/train/checkpoint.ts';
+import { packCheckpoint } from '../core/train/checkpointBundle.ts';
+import { packRunBundle, RUN_BUNDLE_EXTENSION, RunBundleError, unpackRunBundle } from '../storage/runBundle.ts';
+import { RunBundleRepo, type RunBundleImport } from '../storage/runBundleRepo.ts';
+import { fileStem, runExportFile, type RunExportFormat } from './runExportFile.ts';
 import { downloadBlob } from './downloadBlob.ts';
 import { RunSeries } from './runSeries.ts';
 import { useSessionStore } from './sessionStore.ts';
@@ -42,6 +46,13 @@ export interface RunsState {
   /** Deletes after `confirm` agrees to a question naming what goes; resolves whether it deleted. */
   deleteRun(runId: string, confirm: (question: string) => boolean | Promise<boolean>): Promise<boolean>;
   exportRun(runId: string, format: RunExportFormat): Promise<void>;
+  /** Downloads the run as one `.studio-run` file: spec, events, checkpoints, and its dataset (a copy) or only its name. */
+  exportRunBundle(runId: string, includeDataset: boolean): Promise<void>;
+  /**
+   * Imports a `.studio-run` file: checks all of it (its checkpoints against the model its
+   * spec builds, in the engine) before storing it in one transaction, then lists it.
+   */
+  importRunBundle(file: Blob): Promise<RunBundleImport>;
   /** Shows runs a companion trains (already stored); the first one gets the focus. */
   addRemoteRuns(records: RunRecord[]): void;
   /** A remote run's progress, in the engine's message shapes, so it charts like a local run. */
@@ -233,6 +244,7 @@ export const useRunsStore = create<RunsState>()((set, get) => {
       case 'predictorReady':
       case 'predictResult':
       case 'checkWeightsResult':
+      case 'checkCheckpointResult':
         break;
       default: {
         const unknown: never = message;
@@ -381,6 +393,30 @@ export const useRunsStore = create<RunsState>()((set, get) => {
       const events = format === 'spec' ? [] : await storage.runs.events(runId);
       const file = runExportFile(run, events, format);
       downloadBlob(new Blob([file.text], { type: file.type }), file.fileName);
+    },
+
+    async exportRunBundle(runId, includeDataset) {
+      const storage = await studioStorage();
+      const bundle = await new RunBundleRepo(storage.db).read(runId, includeDataset);
+      const bytes = packRunBundle(bundle);
+      downloadBlob(new Blob([bytes], { type: 'application/zip' }), `${fileStem(bundle.run)}${RUN_BUNDLE_EXTENSION}`);
+    },
+
+    async importRunBundle(file) {
+      const storage = await studioStorage();
+      const bundle = await unpackRunBundle(new Uint8Array(await file.arrayBuffer()));
+      for (const { slot, checkpoint } of bundle.checkpoints) {
+        const { manifest, data } = encodeCheckpoint(checkpoint);
+        try {
+          await engine().checkCheckpoint(bundle.run.spec, packCheckpoint(manifest, new Uint8Array(data)));
+        } catch (e) {
+          throw new RunBundleError(`its '${slot}' checkpoint does not fit the model its spec builds (${e instanceof Error ? e.message : String(e)})`, { cause: e });
+        }
+      }
+      const imported = await new RunBundleRepo(storage.db).store(bundle);
+      await get().refresh();
+      void useSessionStore.getState().refreshStorage().catch(() => undefined);
+      return imported;
     },
   };
 });

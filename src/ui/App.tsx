@@ -2,6 +2,8 @@ import { useEffect, useState } from 'react';
 import { useCompanionStore } from '../store/companionStore.ts';
 import { inProgressStatuses, useRunsStore } from '../store/runsStore.ts';
 import { pageFromHash, useSessionStore, type PageId } from '../store/sessionStore.ts';
+import { usePresenterStore } from '../store/presenterStore.ts';
+import { PresenterView } from './components/PresenterView.tsx';
 import { ShortcutsDialog } from './components/ShortcutsDialog.tsx';
 import { StatusStrip } from './components/StatusStrip.tsx';
 import { Toasts } from './components/Toasts.tsx';
@@ -39,6 +41,7 @@ function togglePause(): void {
 export function App() {
   const page = useSessionStore((s) => s.page);
   const [shortcutsOpen, setShortcutsOpen] = useState(false);
+  const presenting = usePresenterStore((s) => s.open);
 
   useEffect(() => {
     const session = useSessionStore.getState();
@@ -57,7 +60,9 @@ export function App() {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.ctrlKey || e.metaKey || e.altKey || isInteractive(e.target)) return;
-      if (e.key === ' ') {
+      if (e.key === 'p' || e.key === 'P') {
+        usePresenterStore.getState().present();
+      } else if (e.key === ' ') {
         e.preventDefault();
         togglePause();
       } else if (e.key === '?') {
@@ -96,6 +101,7 @@ export function App() {
       </main>
       <Toasts />
       {shortcutsOpen && <ShortcutsDialog onClose={() => setShortcutsOpen(false)} />}
+      {presenting && <PresenterView />}
     </div>
   );
 }

@@ -11,6 +11,8 @@ export interface RunsTableActions {
   setTags(run: RunRecord, tags: string[]): void;
   remove(run: RunRecord): void;
   exportRun(run: RunRecord, format: RunExportFormat): void;
+  /** The whole run as one `.studio-run` file, for another browser; with its dataset, Evaluate works there too. */
+  exportBundle(run: RunRecord, includeDataset: boolean): void;
 }
 
 interface RunsTableProps {
@@ -145,6 +147,24 @@ export function RunsTable({ runs, selected, onSelect, actions }: RunsTableProps)
                       </button>
                       <button type="button" className="link" aria-label={`Download the events of run ${run.name} as CSV`} onClick={() => actions.exportRun(run, 'events-csv')}>
                         events (CSV)
+                      </button>
+                      <button
+                        type="button"
+                        className="link"
+                        aria-label={`Export run ${run.name} with its dataset as one file, for another browser`}
+                        data-testid="runs.exportBundle.withData"
+                        onClick={() => actions.exportBundle(run, true)}
+                      >
+                        whole run + dataset (.studio-run)
+                      </button>
+                      <button
+                        type="button"
+                        className="link"
+                        aria-label={`Export run ${run.name} without its dataset as one file, for another browser`}
+                        data-testid="runs.exportBundle.modelOnly"
+                        onClick={() => actions.exportBundle(run, false)}
+                      >
+                        whole run, no dataset (.studio-run)
                       </button>
                     </div>
                   </details>

@@ -10,6 +10,10 @@ export function ShortcutsDialog({ onClose }: { onClose(): void }) {
         </dt>
         <dd>Pause or resume the run in progress (not while typing in a field)</dd>
         <dt>
+          <kbd>P</kbd>
+        </dt>
+        <dd>Present the run full screen for a room (classroom mode); in it, arrows or Space switch panels, Esc or P leave</dd>
+        <dt>
           <kbd>?</kbd>
         </dt>
         <dd>Show this list</dd>

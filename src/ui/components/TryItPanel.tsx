@@ -1,9 +1,10 @@
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { DecodedImage } from '../../core/data/sampleSource.ts';
 import type { BandThresholds } from '../../core/metrics/index.ts';
 import type { Prediction } from '../../core/train/predictor.ts';
 import type { PredictorInfo } from '../../engine/protocol.ts';
 import type { CheckpointSlot } from '../../storage/storageRecords.ts';
+import { usePresenterStore } from '../../store/presenterStore.ts';
 import { useSessionStore } from '../../store/sessionStore.ts';
 import { openCamera } from './openCamera.ts';
 import { bandOf, bandWords, boxRect, centreSquare, nextRate, topClasses } from './tryItView.ts';
@@ -82,6 +83,16 @@ export function TryItPanel({ runId, slot, bands }: { runId: string; slot?: Check
   const [live, setLive] = useState(false);
   const [fps, setFps] = useState<number>();
   const [enrollName, setEnrollName] = useState('');
+  // The live loop outlives renders; it reads the model's labels here to hand each answer to the presenter view.
+  const infoRef = useRef<PredictorInfo | undefined>(undefined);
+  useEffect(() => {
+    infoRef.current = info;
+  }, [info]);
+  /** Shows an answer here and in the presenter view (classroom mode), which shows the latest one in large type. */
+  const show = useCallback((p: Prediction) => {
+    setPrediction(p);
+    if (infoRef.current) usePresenterStore.getState().setPrediction(p, infoRef.current);
+  }, []);
 
   useEffect(() => {
     let alive = true;
@@ -117,7 +128,7 @@ export function TryItPanel({ runId, slot, bands }: { runId: string; slot?: Check
             lastImage.current = image;
             const p = await engine.predict(image);
             if (!running) return;
-            setPrediction(p);
+            show(p);
             const elapsed = performance.now() - started;
             setFps((previous) => nextRate(previous, elapsed));
           } else {
@@ -135,7 +146,7 @@ export function TryItPanel({ runId, slot, bands }: { runId: string; slot?: Check
     return () => {
       running = false;
     };
-  }, [live, loaded]);
+  }, [live, loaded, show]);
 
   async function startCamera() {
     setError(undefined);
@@ -170,7 +181,7 @@ export function TryItPanel({ runId, slot, bands }: { runId: string; slot?: Check
       bitmap.close();
       lastImage.current = image;
       setPreview(URL.createObjectURL(file));
-      setPrediction(await useSessionStore.getState().engine().predict(image));
+      show(await useSessionStore.getState().engine().predict(image));
     } catch (e) {
       setError(errorText(e));
     }
@@ -185,7 +196,7 @@ export function TryItPanel({ runId, slot, bands }: { runId: string; slot?: Check
     try {
       setInfo(await useSessionStore.getState().engine().enroll(name, image));
       setEnrollName('');
-      if (!live) setPrediction(await useSessionStore.getState().engine().predict(image));
+      if (!live) show(await useSessionStore.getState().engine().predict(image));
     } catch (e) {
       setError(errorText(e));
     }

@@ -2,11 +2,13 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { RunRecord } from '../../storage/storageRecords.ts';
 import { runSeries, useRunsStore } from '../../store/runsStore.ts';
 import { useEvaluateStore } from '../../store/evaluateStore.ts';
+import { usePresenterStore } from '../../store/presenterStore.ts';
 import { useSessionStore } from '../../store/sessionStore.ts';
 import type { ChartSeries } from '../components/chartLines.ts';
 import { MetricChart, type XAxisMode } from '../components/MetricChart.tsx';
 import { loggedMetrics, lossLines, metricLine } from '../components/runChartSeries.ts';
 import { runColor } from '../components/runColor.ts';
+import { RunImportBox } from '../components/RunImportBox.tsx';
 import { RunsTable, type RunsTableActions } from '../components/RunsTable.tsx';
 import { specDiff } from '../components/specDiff.ts';
 import { sweepTable } from '../components/sweepTable.ts';
@@ -143,7 +145,7 @@ function RunsOverlay({ runs }: { runs: RunRecord[] }) {
   );
 }
 
-/** Every run this browser holds: compare, rename, tag, export, delete. */
+/** Every run this browser holds: compare, rename, tag, export, import from another browser, delete. */
 export function RunsPage() {
   const runs = useRunsStore((s) => s.runs);
   const loaded = useRunsStore((s) => s.loaded);
@@ -176,6 +178,7 @@ export function RunsPage() {
         })
         .catch(fail),
     exportRun: (run, format) => void store.exportRun(run.id, format).catch(fail),
+    exportBundle: (run, includeDataset) => void store.exportRunBundle(run.id, includeDataset).catch(fail),
   };
   const select = (runId: string, on: boolean) =>
     setSelectedIds((s) => {
@@ -189,6 +192,7 @@ export function RunsPage() {
     <div className="runs-page">
       <section className="panel">
         <h2>Runs</h2>
+        <RunImportBox onImported={(run) => setSelectedIds(new Set([run.id]))} />
         {!loaded ? (
           <p className="muted">Loading runs…</p>
         ) : runs.length === 0 ? (
@@ -211,6 +215,13 @@ export function RunsPage() {
       </section>
       {selected.length > 0 && (
         <section className="panel" aria-label="Comparison of the selected runs">
+          {selected.length === 1 && (
+            <div className="button-row">
+              <button type="button" className="secondary" data-testid="runs.present" title="Full screen for a projector (P)" onClick={() => usePresenterStore.getState().present(selected[0].id)}>
+                Present {selected[0].name} to a room
+              </button>
+            </div>
+          )}
           <RunsOverlay runs={selected} />
           <SweepResults runs={selected} />
           {selected.length > 1 && (

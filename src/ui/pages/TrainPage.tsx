@@ -7,6 +7,7 @@ import { inProgressStatuses, useRunsStore } from '../../store/runsStore.ts';
 import { useSessionStore } from '../../store/sessionStore.ts';
 import { CompanionPanel } from '../components/CompanionPanel.tsx';
 import { LrFinderPanel } from '../components/LrFinderPanel.tsx';
+import { usePresenterStore } from '../../store/presenterStore.ts';
 import { RunCharts } from '../components/RunCharts.tsx';
 import { RunForm } from '../components/RunForm.tsx';
 import { SchedulePanel } from '../components/SchedulePanel.tsx';
@@ -172,6 +173,13 @@ export function TrainPage() {
         <TrainControls run={focusRun} startBlocked={startBlocked} onStart={() => void start()} />
         {/* A check started by itself would hold the engine (one job at a time): a Start or a backend change in those seconds would be refused. */}
         {focusRun && <RunVerdict run={focusRun} autoStart={false} />}
+        {focusRun && (
+          <div className="button-row">
+            <button type="button" className="secondary" data-testid="train.present" title="Full screen for a projector (P)" onClick={() => usePresenterStore.getState().present(focusRun.id)}>
+              Present to a room (P)
+            </button>
+          </div>
+        )}
         {focusRun ? <RunCharts runId={focusRun.id} /> : <p className="panel muted">Start a run to see its loss, accuracy and learning rate here as it trains.</p>}
         <div className="train-tools">
           <SchedulePanel spec={validation.ok ? validation.spec : undefined} sampleCount={sampleCountOf(draft, dataset)} runId={focusRun?.id} />
