@@ -32,13 +32,14 @@ const ckpt = (epoch: number, s: number): TrainEvent => ({ type: 'checkpoint', ep
 
 /**
  * A run that trained two epochs of 4 steps (checkpoints after each), then was cut off two
- * steps into its third. Epoch events carry the count of epochs completed, as the Trainer emits them.
+ * steps into its third. An epoch event carries the index of the epoch it ends and a checkpoint
+ * the count of epochs completed, as the Trainer emits them.
  */
 const interrupted: TrainEvent[] = [
-  begin(0, 0), step(0, 1), step(0, 3), epochEnd(1, 4), ckpt(1, 4), step(1, 5), step(1, 7), epochEnd(2, 8), ckpt(2, 8), step(2, 9),
+  begin(0, 0), step(0, 1), step(0, 3), epochEnd(0, 4), ckpt(1, 4), step(1, 5), step(1, 7), epochEnd(1, 8), ckpt(2, 8), step(2, 9),
 ];
 /** The same run resumed from epoch 1 once already (a second trainBegin), then interrupted again. */
-const resumedTwice: TrainEvent[] = [...interrupted.slice(0, 5), begin(1, 4), step(1, 5), step(1, 7), epochEnd(2, 8), ckpt(2, 8), step(2, 9)];
+const resumedTwice: TrainEvent[] = [...interrupted.slice(0, 5), begin(1, 4), step(1, 5), step(1, 7), epochEnd(1, 8), ckpt(2, 8), step(2, 9)];
 
 let storage: StudioStorage;
 let runs: RunRepo;
