@@ -219,6 +219,25 @@ describe('hostile run files: one clear error each, nothing stored', () => {
       },
       /manifest\.json would unpack to [\d.]+ MB, more than the [\d.]+ MB a run file's manifest\.json may hold/,
     ],
+    [
+      'a zip bomb: many image entries, each under its own cap, that together inflate past the total',
+      () => {
+        // 40 entries whose central directory says 60 MB each (2.4 GB unpacked), as a bomb of
+        // zeros would; refused from the directory, before anything inflates.
+        const entries: Record<string, Uint8Array> = {};
+        for (let i = 0; i < 40; i++) entries[`dataset/images/${i.toString(16).padStart(64, '0')}`] = new Uint8Array(8);
+        const bomb = zipSync({ ...unzipSync(file), ...entries });
+        const view = new DataView(bomb.buffer, bomb.byteOffset, bomb.byteLength);
+        for (let at = 0; at + 46 <= bomb.length; at++) {
+          if (view.getUint32(at, true) !== 0x02014b50) continue;
+          const nameLength = view.getUint16(at + 28, true);
+          const name = strFromU8(bomb.subarray(at + 46, at + 46 + nameLength));
+          if (name.startsWith('dataset/images/')) view.setUint32(at + 24, 60 * 2 ** 20, true);
+        }
+        return bomb;
+      },
+      /the run file would unpack to more than [\d.]+ GB, more than a run file may hold/,
+    ],
   ];
 
   for (const [what, make, message] of cases) {

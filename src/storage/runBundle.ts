@@ -33,6 +33,8 @@ export const RUN_BUNDLE_LIMITS = {
   events: 256 * 2 ** 20,
   checkpoint: 1024 * 2 ** 20,
   image: 64 * 2 ** 20,
+  /** All entries together: many small entries that inflate a thousandfold (a zip bomb) must not exhaust the tab's memory. */
+  total: 2048 * 2 ** 20,
 } as const;
 
 /** A copy of the dataset the run trained on: enough to evaluate it in a browser that never saw the data. */
@@ -228,6 +230,7 @@ type Entries = Record<string, Uint8Array>;
 
 function unzip(bytes: Uint8Array): Entries {
   const tooLarge: string[] = [];
+  let total = 0;
   let entries: Entries;
   try {
     entries = unzipSync(bytes, {
@@ -236,6 +239,11 @@ function unzip(bytes: Uint8Array): Entries {
         if (cap === undefined) return false;
         if (file.originalSize > cap) {
           tooLarge.push(`${file.name} would unpack to ${formatBytes(file.originalSize)}, more than the ${formatBytes(cap)} a run file's ${file.name.split('/')[0]} may hold`);
+          return false;
+        }
+        total += file.originalSize;
+        if (total > RUN_BUNDLE_LIMITS.total) {
+          tooLarge.push(`the run file would unpack to more than ${formatBytes(RUN_BUNDLE_LIMITS.total)}, more than a run file may hold`);
           return false;
         }
         return true;
