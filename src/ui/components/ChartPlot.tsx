@@ -3,6 +3,7 @@ import { CartesianGrid, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis, t
 import type { ChartSeries } from './chartLines.ts';
 import type { ChartRow } from './chartTable.ts';
 import { formatMetric } from './formatMetric.ts';
+import { logTicks } from './logTicks.ts';
 import { nearestTickIndex } from './nearestTickIndex.ts';
 
 export interface ChartPlotProps {
@@ -76,6 +77,13 @@ const formatValue = (value: unknown) => formatMetric(Number(value));
  * decimated to the plot's pixel width, so a redraw costs the same at step 100 and step 100,000.
  */
 export const ChartPlot = memo(function ChartPlot({ lines, rows, hidden, log, logX, xName, marker, width, height, syncId, title }: ChartPlotProps) {
+  // A log axis gets its ticks from the studio (logTicks); recharts' own would label every 1–9 × 10^p.
+  const xTicks = useMemo(() => (logX && rows.length > 0 ? logTicks(rows[0].x, rows[rows.length - 1].x) : undefined), [logX, rows]);
+  const yTicks = useMemo(() => {
+    if (!log) return undefined;
+    const ys = lines.filter((l) => !hidden.has(l.key)).flatMap((l) => l.points.map((p) => p.y));
+    return ys.length > 0 ? logTicks(Math.min(...ys), Math.max(...ys)) : undefined;
+  }, [log, lines, hidden]);
   const formatLabel = useCallback((x: unknown) => `${xName} ${formatMetric(Number(x))}`, [xName]);
   const markerLabel = useMemo(() => marker && { value: marker.label, position: 'insideTopLeft' as const, ...TICK }, [marker]);
   return (
@@ -94,6 +102,7 @@ export const ChartPlot = memo(function ChartPlot({ lines, rows, hidden, log, log
         dataKey="x"
         type="number"
         domain={logX ? oneValueLog : oneValueLinear}
+        ticks={xTicks}
         scale={logX ? 'log' : 'linear'}
         allowDecimals={xName !== 'step' && xName !== 'epoch'}
         tickFormatter={formatMetric}
@@ -101,7 +110,7 @@ export const ChartPlot = memo(function ChartPlot({ lines, rows, hidden, log, log
         stroke={MUTED}
         interval={ALL_TICKS}
       />
-      <YAxis type="number" domain={Y_DOMAIN} scale={log ? 'log' : 'linear'} tickFormatter={formatMetric} tick={TICK} stroke={MUTED} width={Y_AXIS_WIDTH} interval={ALL_TICKS} />
+      <YAxis type="number" domain={log ? oneValueLog : Y_DOMAIN} ticks={yTicks} scale={log ? 'log' : 'linear'} tickFormatter={formatMetric} tick={TICK} stroke={MUTED} width={Y_AXIS_WIDTH} interval={ALL_TICKS} />
       <Tooltip
         isAnimationActive={false}
         formatter={formatValue}
