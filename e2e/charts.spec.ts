@@ -21,6 +21,10 @@ const axisTicks = (page: Page, testId: string) =>
 test('the live charts sync their hover, toggle lines, zoom, and save CSV and PNG', async ({ page }) => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  // recharts reports what it could not draw (an attribute at NaN) on the console only.
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
   await page.goto('/');
   await expect(page.getByTestId('status.backend')).toHaveText(/^WebGPU · /);
   await page.getByTestId('home.demo').click();

@@ -34,6 +34,9 @@ export const ChartBrush = memo(function ChartBrush({
   return (
     <LineChart width={width} height={BRUSH_HEIGHT} data={rows as ChartRow[]} margin={MARGIN} accessibilityLayer={false}>
       <Brush
+        // A Brush whose indices are set from props places them with the scale of its previous
+        // rows (NaN when there are more rows now); a new one per row count starts right.
+        key={rows.length}
         dataKey="x"
         height={BRUSH_HEIGHT - 2}
         y={1}
