@@ -18,7 +18,7 @@ test.beforeAll(async () => {
   url = `http://127.0.0.1:${port}`;
   companion = spawn(
     process.execPath,
-    ['--import', 'tsx', 'src/companion/main.ts', '--port', String(port), '--token', TOKEN, '--backend', 'cpu', '--root', root, '--origin', 'http://localhost:4173'],
+    ['--import', 'tsx', 'src/companion/main.ts', '--port', String(port), '--token', TOKEN, '--backend', 'cpu', '--root', root, '--origin', `http://localhost:${process.env.E2E_BUILT_PORT ?? 4173}`],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   await new Promise<void>((resolve, reject) => {
@@ -92,6 +92,13 @@ test('run on a companion: connect, train remotely with a live curve, then a swee
   await expect(rows.nth(0)).toHaveAttribute('data-status', 'completed', { timeout: 180_000 });
   await expect(rows.nth(1)).toHaveAttribute('data-status', 'completed', { timeout: 180_000 });
   await expect(page.getByTestId('runs.sweep')).toContainText('0.005');
+  // The overlay colours the sweep's runs by the swept value, the smallest and the largest at viridis' ends.
+  await page.getByTestId('runs.overlayColorBy').selectOption({ index: 1 });
+  const overlay = page.getByTestId('runs.overlay');
+  await expect(overlay.locator('.chart-legend')).toContainText(' 0.005) loss');
+  await expect(overlay.locator('.chart-legend')).toContainText(' 0.02) loss');
+  const strokes = await overlay.locator('.recharts-line path.recharts-line-curve').evaluateAll((paths) => paths.map((p) => p.getAttribute('stroke')));
+  expect(new Set(strokes)).toEqual(new Set(['rgb(68 1 84)', 'rgb(253 231 37)']));
   // The Runs table names where a run trained beside its backend (2f71cf7): "cpu · companion".
   await expect(page.locator(`tr:has-text("${runId.slice(0, 6)}")`).first()).toContainText('· companion');
   expect(errors).toEqual([]);

@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
@@ -84,6 +84,12 @@ test('train twice on an imported folder and compare the two runs', async ({ page
   await page.getByTestId('runs.overlayMetric').selectOption('val_acc');
   await expect(overlay).toContainText('val_acc of the selected runs');
   await expect(overlay.locator('.chart-legend li')).toHaveCount(2);
+  await expect(overlay.locator('.recharts-line')).toHaveCount(2);
+  // Its CSV holds one column a run, headed by the run and the metric.
+  const [csvFile] = await Promise.all([page.waitForEvent('download'), page.getByTestId('runs.overlay.csv').click()]);
+  const csv = readFileSync(await csvFile.path(), 'utf8').trimEnd().split('\n');
+  expect(csv[0]).toMatch(/^step,[^,]+ val_acc,[^,]+ val_acc$/);
+  expect(csv.length).toBeGreaterThan(1);
   await page.getByTestId('runs.overlayMetric').selectOption('loss');
   const diff = page.getByTestId('runs.diff');
   await expect(diff).toContainText('optimizer.lr');

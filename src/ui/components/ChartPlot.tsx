@@ -1,135 +1,138 @@
-import { memo, useEffect, useRef, useState, type PointerEvent, type RefObject } from 'react';
-import type { ChartPoint, ChartSeries } from './chartLines.ts';
-import { chartScale } from './chartScale.ts';
+import { memo, useCallback, useMemo } from 'react';
+import { CartesianGrid, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis, type AxisDomain, type DotItemDotProps, type SyncMethod } from 'recharts';
+import type { ChartSeries } from './chartLines.ts';
+import type { ChartRow } from './chartTable.ts';
 import { formatMetric } from './formatMetric.ts';
+import { logTicks } from './logTicks.ts';
+import { nearestTickIndex } from './nearestTickIndex.ts';
 
 export interface ChartPlotProps {
-  /** Lines ready to draw (smoothed, filtered, downsampled); points sorted by x. */
+  /** Lines ready to draw (smoothed, filtered, decimated), and the same lines as one table. */
   lines: readonly ChartSeries[];
+  rows: readonly ChartRow[];
+  /** Keys of the lines the legend switched off. */
+  hidden: ReadonlySet<string>;
   log: boolean;
   logX: boolean;
   /** What x counts, for the hover label ("step", "epoch", "lr"). */
   xName: string;
   marker?: { x: number; label: string };
+  width: number;
   height: number;
+  /**
+   * Charts with the same id show their hover at the same x. recharts also syncs brushes by
+   * row index between such charts, which is why the zoom brush lives in a chart of its own.
+   */
+  syncId?: string;
   /** Names the plot for screen readers. */
   title: string;
 }
 
-const M = { top: 8, right: 14, bottom: 22, left: 56 };
+export const PLOT_MARGIN = { top: 8, right: 14, bottom: 0, left: 0 };
+export const Y_AXIS_WIDTH = 56;
 /** Markers on train lines only while they are sparse enough to read. */
 const FEW_POINTS = 40;
+const GRID = '#e6e9ed';
+const MUTED = '#59636e';
 
-/** The point of a line nearest to x (points sorted by x). */
-function nearest(points: readonly ChartPoint[], x: number): ChartPoint | undefined {
-  let lo = 0;
-  let hi = points.length - 1;
-  if (hi < 0) return undefined;
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >> 1;
-    if (points[mid].x < x) lo = mid;
-    else hi = mid;
-  }
-  return Math.abs(points[lo].x - x) <= Math.abs(points[hi].x - x) ? points[lo] : points[hi];
+/** The data's x range; a single x (the first step of a run) gets a range around it, which recharts would otherwise draw at NaN. */
+const oneValueLinear: AxisDomain = ([min, max]) => (!Number.isFinite(min) || !Number.isFinite(max) ? [0, 1] : min < max ? [min, max] : [min - 1, max + 1]);
+const oneValueLog: AxisDomain = ([min, max]) => (!Number.isFinite(min) || !Number.isFinite(max) ? [1e-6, 1] : min < max ? [min, max] : [min / 2, max * 2]);
+
+/** Another chart's hover lands on this chart's row nearest the same x. */
+const syncByNearestX: SyncMethod = (ticks, hovered) => nearestTickIndex(ticks, hovered.activeLabel);
+
+/** A validation point: a hollow square, so train and validation read apart without colour. */
+function SquareDot({ cx, cy, stroke }: DotItemDotProps) {
+  if (typeof cx !== 'number' || typeof cy !== 'number') return null;
+  return <rect x={cx - 3} y={cy - 3} width={6} height={6} fill="#ffffff" stroke={stroke} strokeWidth={1.5} />;
 }
 
-/** Follows the element's width, so the SVG is drawn at its real size (crisp lines, honest tick spacing). */
-function useWidth(): [RefObject<HTMLDivElement | null>, number] {
-  const ref = useRef<HTMLDivElement>(null);
-  const [width, setWidth] = useState(0);
-  useEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    const observer = new ResizeObserver(([entry]) => setWidth(Math.floor(entry.contentRect.width)));
-    observer.observe(el);
-    return () => observer.disconnect();
-  }, []);
-  return [ref, width];
+/** A train point, drawn while the line is short enough for points to read. */
+function RoundDot({ cx, cy, stroke }: DotItemDotProps) {
+  if (typeof cx !== 'number' || typeof cy !== 'number') return null;
+  return <circle cx={cx} cy={cy} r={2} fill={stroke} />;
 }
+
+/*
+ * Props recharts compares by identity: each one that changes between redraws is copied into
+ * the chart's store again and recomputes what depends on it, so they are made once, here.
+ */
+const TICK = { fontSize: 11, fill: MUTED };
+const ACTIVE_DOT = { r: 3 };
+const TOOLTIP_STYLE = { fontSize: 12, padding: '4px 8px' };
+const Y_DOMAIN = ['auto', 'auto'];
+/*
+ * Every tick the scale picks is drawn (about five a side): recharts' default thins them by
+ * measuring each label in the DOM, a forced layout on every redraw of a live chart.
+ */
+const ALL_TICKS = 0;
+const formatValue = (value: unknown) => formatMetric(Number(value));
 
 /**
- * A line chart drawn as plain SVG. A redraw is a handful of path strings, so live charts
- * can follow a run without holding the main thread (a charting library's redraw cost
- * tens of milliseconds per chart here, which is what made the page stutter).
+ * A line chart on recharts. Every line is a column of the same rows, so a hover reads each
+ * line's value at one x; validation lines have values at epoch ends only and are drawn
+ * across the gaps. Nothing animates (a live chart redraws every half second or so, and an
+ * animation would keep the main thread busy between redraws), and `rows` has already been
+ * decimated to the plot's pixel width, so a redraw costs the same at step 100 and step 100,000.
  */
-export const ChartPlot = memo(function ChartPlot({ lines, log, logX, xName, marker, height, title }: ChartPlotProps) {
-  const [ref, width] = useWidth();
-  const [hoverX, setHoverX] = useState<number>();
-  const all = lines.flatMap((l) => l.points);
-  const plotRight = Math.max(M.left + 10, width - M.right);
-  const xs = all.map((p) => p.x).concat(marker ? [marker.x] : []);
-  const ys = all.map((p) => p.y);
-  const x = chartScale(Math.min(...xs), Math.max(...xs), M.left, plotRight, {
-    log: logX,
-    nice: false,
-    ticks: Math.max(2, Math.floor((plotRight - M.left) / 90)),
-    integer: xName === 'step' || xName === 'epoch',
-  });
-  const y = chartScale(Math.min(...ys), Math.max(...ys), height - M.bottom, M.top, { log, nice: true, ticks: 5 });
-  const px = (p: ChartPoint) => `${x(p.x).toFixed(1)},${y(p.y).toFixed(1)}`;
-
-  const onMove = (e: PointerEvent<SVGSVGElement>) => {
-    const left = e.currentTarget.getBoundingClientRect().left;
-    const at = e.clientX - left;
-    setHoverX(at >= M.left && at <= plotRight ? x.invert(at) : undefined);
-  };
-  const hovered = hoverX === undefined ? [] : lines.flatMap((l) => (nearest(l.points, hoverX) ? [{ line: l, point: nearest(l.points, hoverX)! }] : []));
-  const summary = lines
-    .map((l) => {
-      const last = l.points.at(-1);
-      return last ? `${l.label} ${formatMetric(last.y)} at ${xName} ${formatMetric(last.x)}` : '';
-    })
-    .filter(Boolean)
-    .join('; ');
-
+export const ChartPlot = memo(function ChartPlot({ lines, rows, hidden, log, logX, xName, marker, width, height, syncId, title }: ChartPlotProps) {
+  // A log axis gets its ticks from the studio (logTicks); recharts' own would label every 1–9 × 10^p.
+  const xTicks = useMemo(() => (logX && rows.length > 0 ? logTicks(rows[0].x, rows[rows.length - 1].x) : undefined), [logX, rows]);
+  const yTicks = useMemo(() => {
+    if (!log) return undefined;
+    const ys = lines.filter((l) => !hidden.has(l.key)).flatMap((l) => l.points.map((p) => p.y));
+    return ys.length > 0 ? logTicks(Math.min(...ys), Math.max(...ys)) : undefined;
+  }, [log, lines, hidden]);
+  const formatLabel = useCallback((x: unknown) => `${xName} ${formatMetric(Number(x))}`, [xName]);
+  const markerLabel = useMemo(() => marker && { value: marker.label, position: 'insideTopLeft' as const, ...TICK }, [marker]);
   return (
-    <div ref={ref} className="chart-plot" style={{ height }}>
-      {width > 0 && (
-        <svg width={width} height={height} role="img" aria-label={`${title}: ${summary}`} onPointerMove={onMove} onPointerLeave={() => setHoverX(undefined)}>
-          <g className="chart-grid">
-            {y.ticks.map((t) => (
-              <g key={t}>
-                <line x1={M.left} x2={plotRight} y1={y(t)} y2={y(t)} />
-                <text x={M.left - 6} y={y(t)} dy="0.32em" textAnchor="end">
-                  {formatMetric(t)}
-                </text>
-              </g>
-            ))}
-            {x.ticks.map((t) => (
-              <text key={t} x={x(t)} y={height - 6} textAnchor="middle">
-                {formatMetric(t)}
-              </text>
-            ))}
-            <line className="chart-axis" x1={M.left} x2={plotRight} y1={height - M.bottom} y2={height - M.bottom} />
-          </g>
-          {marker && (
-            <g className="chart-marker">
-              <line x1={x(marker.x)} x2={x(marker.x)} y1={M.top} y2={height - M.bottom} />
-              <text x={x(marker.x) + 4} y={M.top + 10}>
-                {marker.label}
-              </text>
-            </g>
-          )}
-          {lines.map((l) => (
-            <g key={l.key} stroke={l.color}>
-              <path d={l.points.map((p, i) => `${i ? 'L' : 'M'}${px(p)}`).join('')} fill="none" strokeWidth={1.5} strokeDasharray={l.kind === 'val' ? '6 3' : undefined} />
-              {l.kind === 'val'
-                ? l.points.map((p) => <rect key={p.x} x={x(p.x) - 3} y={y(p.y) - 3} width={6} height={6} fill="var(--surface)" strokeWidth={1.5} />)
-                : l.points.length <= FEW_POINTS && l.points.map((p) => <circle key={p.x} cx={x(p.x)} cy={y(p.y)} r={2} fill={l.color} />)}
-            </g>
-          ))}
-          {hoverX !== undefined && <line className="chart-hover" x1={x(hoverX)} x2={x(hoverX)} y1={M.top} y2={height - M.bottom} />}
-        </svg>
-      )}
-      {hovered.length > 0 && (
-        <div className="chart-tooltip" role="tooltip" style={{ left: Math.min(x(hoverX!) + 10, width - 180) }}>
-          {hovered.map(({ line, point }) => (
-            <div key={line.key}>
-              <span className="swatch" style={{ background: line.color }} /> {line.label}: <strong>{formatMetric(point.y)}</strong> at {xName} {formatMetric(point.x)}
-            </div>
-          ))}
-        </div>
-      )}
-    </div>
+    <LineChart
+      width={width}
+      height={height}
+      data={rows as ChartRow[]}
+      margin={PLOT_MARGIN}
+      syncId={syncId}
+      syncMethod={syncByNearestX}
+      accessibilityLayer
+      title={title}
+    >
+      <CartesianGrid stroke={GRID} strokeDasharray="3 3" />
+      <XAxis
+        dataKey="x"
+        type="number"
+        domain={logX ? oneValueLog : oneValueLinear}
+        ticks={xTicks}
+        scale={logX ? 'log' : 'linear'}
+        allowDecimals={xName !== 'step' && xName !== 'epoch'}
+        tickFormatter={formatMetric}
+        tick={TICK}
+        stroke={MUTED}
+        interval={ALL_TICKS}
+      />
+      <YAxis type="number" domain={log ? oneValueLog : Y_DOMAIN} ticks={yTicks} scale={log ? 'log' : 'linear'} tickFormatter={formatMetric} tick={TICK} stroke={MUTED} width={Y_AXIS_WIDTH} interval={ALL_TICKS} />
+      <Tooltip
+        isAnimationActive={false}
+        formatter={formatValue}
+        labelFormatter={formatLabel}
+        contentStyle={TOOLTIP_STYLE}
+      />
+      {marker && <ReferenceLine x={marker.x} stroke="#0969da" strokeDasharray="2 2" label={markerLabel} />}
+      {lines.map((l) => (
+        <Line
+          key={l.key}
+          dataKey={l.key}
+          name={l.label}
+          stroke={l.color}
+          strokeWidth={1.5}
+          strokeDasharray={l.kind === 'val' ? '6 3' : undefined}
+          dot={l.kind === 'val' ? SquareDot : l.points.length <= FEW_POINTS ? RoundDot : false}
+          activeDot={ACTIVE_DOT}
+          connectNulls
+          hide={hidden.has(l.key)}
+          isAnimationActive={false}
+        />
+      ))}
+    </LineChart>
   );
 });

@@ -6,8 +6,8 @@ import { runColor } from './runColor.ts';
 import { useStaggered } from './useStaggered.ts';
 
 /**
- * A run's three live charts: loss, accuracy (or the task's metric) and learning rate.
- * Each redraws in its own task, 150 ms apart (the store announces new points at most
+ * A run's three live charts: loss, accuracy (or the task's metric) and learning rate, their
+ * hovers synced (one x shows on all three, on the charts with the same x axis). Each redraws in its own task, 150 ms apart (the store announces new points at most
  * every 500 ms), so no redraw holds the main thread long enough to delay typing or clicks.
  */
 export function RunCharts({ runId }: { runId: string }) {
@@ -16,6 +16,7 @@ export function RunCharts({ runId }: { runId: string }) {
   const lossVersion = useStaggered(version, 0);
   const accuracyVersion = useStaggered(version, 150);
   const lrVersion = useStaggered(version, 300);
+  const name = useRunsStore((s) => s.runs.find((r) => r.id === runId)?.name ?? runId);
   const color = runColor(runId);
 
   useEffect(() => {
@@ -28,9 +29,18 @@ export function RunCharts({ runId }: { runId: string }) {
 
   return (
     <div className="charts">
-      <MetricChart testId="chart.loss" title="Loss" series={loss} version={lossVersion} axisToggle />
-      <MetricChart testId="chart.acc" title={task === 'embedding' ? 'Accuracy / verification' : 'Accuracy'} series={accuracy} version={accuracyVersion} axisToggle />
-      <MetricChart testId="chart.lr" title="Learning rate" series={lr} version={lrVersion} smoothable={false} />
+      <MetricChart testId="chart.loss" title="Loss" series={loss} version={lossVersion} axisToggle syncGroup={runId} fileName={`${name} loss`} />
+      <MetricChart
+        testId="chart.acc"
+        title={task === 'embedding' ? 'Accuracy / verification' : 'Accuracy'}
+        series={accuracy}
+        version={accuracyVersion}
+        axisToggle
+        syncGroup={runId}
+        fileName={`${name} accuracy`}
+        mountDelayMs={150}
+      />
+      <MetricChart testId="chart.lr" title="Learning rate" series={lr} version={lrVersion} smoothable={false} syncGroup={runId} fileName={`${name} learning rate`} mountDelayMs={300} />
     </div>
   );
 }

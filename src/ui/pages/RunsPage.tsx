@@ -7,6 +7,7 @@ import { useSessionStore } from '../../store/sessionStore.ts';
 import type { ChartSeries } from '../components/chartLines.ts';
 import { MetricChart, type XAxisMode } from '../components/MetricChart.tsx';
 import { loggedMetrics, lossLines, metricLine } from '../components/runChartSeries.ts';
+import { paramColors } from '../components/paramColors.ts';
 import { runColor } from '../components/runColor.ts';
 import { RunImportBox } from '../components/RunImportBox.tsx';
 import { RunsTable, type RunsTableActions } from '../components/RunsTable.tsx';
@@ -98,11 +99,23 @@ function SweepResults({ runs }: { runs: RunRecord[] }) {
 /**
  * One logged metric of every selected run on one chart, each run in its own colour: the
  * loss (training and validation together) unless the picker names another — validation
- * accuracy, the learning rate, a loss part, any metric an epoch logged.
+ * accuracy, the learning rate, a loss part, any metric an epoch logged. Runs of a sweep can
+ * be coloured by the value they gave one of its parameters instead.
  */
 function RunsOverlay({ runs }: { runs: RunRecord[] }) {
   const version = useRunsStore((s) => runs.map((r) => s.seriesVersion[r.id] ?? -1).join(','));
   const [metric, setMetric] = useState('loss');
+  const [colorBy, setColorBy] = useState('');
+  const params = useMemo(() => sweepTable(runs).params, [runs]);
+  const byParam = params.includes(colorBy) ? colorBy : undefined;
+  const colorOf = useMemo(() => {
+    const colors = byParam ? paramColors(runs, byParam) : undefined;
+    return (r: RunRecord) => colors?.get(r.id) ?? runColor(r.id);
+  }, [runs, byParam]);
+  const nameOf = useCallback(
+    (r: RunRecord) => (byParam ? `${r.name} (${byParam} ${r.remote?.params?.[byParam] === undefined ? 'unset' : String(r.remote.params[byParam])})` : r.name),
+    [byParam],
+  );
   useEffect(() => {
     for (const r of runs) void useRunsStore.getState().loadSeries(r.id).catch(fail);
   }, [runs]);
@@ -112,12 +125,12 @@ function RunsOverlay({ runs }: { runs: RunRecord[] }) {
   const lines = useCallback(
     (axis: XAxisMode): ChartSeries[] =>
       shown === 'loss'
-        ? runs.flatMap((r) => lossLines(runSeries(r.id), axis, runColor(r.id), r.id).map((line) => ({ ...line, label: `${r.name} ${line.kind === 'val' ? 'val loss' : 'loss'}` })))
+        ? runs.flatMap((r) => lossLines(runSeries(r.id), axis, colorOf(r), r.id).map((line) => ({ ...line, label: `${nameOf(r)} ${line.kind === 'val' ? 'val loss' : 'loss'}` })))
         : runs.flatMap((r) => {
-            const line = metricLine(runSeries(r.id), shown, axis, runColor(r.id), r.id);
-            return line ? [{ ...line, label: `${r.name} ${shown}` }] : [];
+            const line = metricLine(runSeries(r.id), shown, axis, colorOf(r), r.id);
+            return line ? [{ ...line, label: `${nameOf(r)} ${shown}` }] : [];
           }),
-    [runs, shown],
+    [runs, shown, colorOf, nameOf],
   );
   return (
     <>
@@ -131,6 +144,19 @@ function RunsOverlay({ runs }: { runs: RunRecord[] }) {
           ))}
         </select>
       </label>
+      {params.length > 0 && (
+        <label className="overlay-metric">
+          Colour by{' '}
+          <select data-testid="runs.overlayColorBy" value={byParam ?? ''} onChange={(e) => setColorBy(e.target.value)}>
+            <option value="">run</option>
+            {params.map((p) => (
+              <option key={p} value={p}>
+                {p}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
       <MetricChart
         key={shown}
         testId="runs.overlay"
@@ -139,6 +165,7 @@ function RunsOverlay({ runs }: { runs: RunRecord[] }) {
         version={version}
         axisToggle
         smoothable={shown !== 'lr'}
+        fileName={`runs ${shown}`}
         height={280}
       />
     </>
