@@ -2,10 +2,10 @@ import { useEffect } from 'react';
 import { useDatasetsStore } from '../../store/datasetsStore.ts';
 import { useSessionStore } from '../../store/sessionStore.ts';
 import { formatBytes } from '../../storage/formatBytes.ts';
-import { DatasetList } from '../components/DatasetList.tsx';
-import { ImportPanel } from '../components/ImportPanel.tsx';
-import { SampleBrowser } from '../components/SampleBrowser.tsx';
-import { WebcamCapture } from '../components/WebcamCapture.tsx';
+import { DatasetList } from '../components/datasets/DatasetList.tsx';
+import { ImportPanel } from '../components/datasets/ImportPanel.tsx';
+import { SampleBrowser } from '../components/datasets/SampleBrowser.tsx';
+import { WebcamCapture } from '../components/datasets/WebcamCapture.tsx';
 import '../datasets.css';
 
 /** Storage used / quota, and whether the browser promised not to evict it. */

@@ -12,8 +12,8 @@ import { ChanceVerdict } from '../components/evaluate/ChanceVerdict.tsx';
 import { ClassificationView } from '../components/evaluate/ClassificationView.tsx';
 import { DetectionView } from '../components/evaluate/DetectionView.tsx';
 import { VerificationView } from '../components/evaluate/VerificationView.tsx';
-import { formatCount } from '../components/ModelCostFormat.ts';
-import { TryItPanel } from '../components/TryItPanel.tsx';
+import { formatCount } from '../components/models/ModelCostFormat.ts';
+import { TryItPanel } from '../components/evaluate/TryItPanel.tsx';
 import '../evaluate.css';
 
 /** Learning-rate factor of a fine-tuning run started from a trained model (seed 004's "resume at a lower LR"). */

@@ -2,8 +2,8 @@ import { useState } from 'react';
 import { useRunsStore } from '../../store/runsStore.ts';
 import { useSessionStore } from '../../store/sessionStore.ts';
 import { BACKEND_NAMES, COMPUTE_CHOICES, type ComputeChoice } from '../../engine/protocol.ts';
-import { backendLabel } from '../components/backendLabel.ts';
-import { ImageNetStart } from '../components/ImageNetStart.tsx';
+import { backendLabel } from '../components/common/backendLabel.ts';
+import { ImageNetStart } from '../components/models/ImageNetStart.tsx';
 import { recipeSummaries } from '../presets/recipeSummaries.ts';
 import { seedPresets, applyPreset, type SeedPreset } from '../presets/seedPresets.ts';
 

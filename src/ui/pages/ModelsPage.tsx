@@ -3,9 +3,9 @@ import { FACE_EXPRESSION_INPUT } from '../../core/models/faceExpressionNet.ts';
 import type { Architecture } from '../../core/spec/runSpec.ts';
 import { draftWithWeights } from '../../store/pretrainedStart.ts';
 import { useSessionStore } from '../../store/sessionStore.ts';
-import { ModelCard, type CardEstimate } from '../components/ModelCard.tsx';
-import { estimateSpec, modelCatalog, type CostSettings } from '../components/ModelCatalog.ts';
-import { ModelPresetCard } from '../components/ModelPresetCard.tsx';
+import { ModelCard, type CardEstimate } from '../components/models/ModelCard.tsx';
+import { estimateSpec, modelCatalog, type CostSettings } from '../components/models/ModelCatalog.ts';
+import { ModelPresetCard } from '../components/models/ModelPresetCard.tsx';
 import { seedPresets } from '../presets/seedPresets.ts';
 import '../datasets.css';
 

@@ -4,17 +4,17 @@ import { runSeries, useRunsStore } from '../../store/runsStore.ts';
 import { useEvaluateStore } from '../../store/evaluateStore.ts';
 import { usePresenterStore } from '../../store/presenterStore.ts';
 import { useSessionStore } from '../../store/sessionStore.ts';
-import type { ChartSeries } from '../components/chartLines.ts';
-import { MetricChart, type XAxisMode } from '../components/MetricChart.tsx';
-import { loggedMetrics, lossLines, metricLine } from '../components/runChartSeries.ts';
-import { paramColors } from '../components/paramColors.ts';
-import { runColor } from '../components/runColor.ts';
-import { RunImportBox } from '../components/RunImportBox.tsx';
-import { RunsTable, type RunsTableActions } from '../components/RunsTable.tsx';
-import { specDiff } from '../components/specDiff.ts';
-import { sweepTable } from '../components/sweepTable.ts';
-import { formatMetric } from '../components/formatMetric.ts';
-import { useConfirm } from '../components/useConfirm.tsx';
+import type { ChartSeries } from '../components/charts/chartLines.ts';
+import { MetricChart, type XAxisMode } from '../components/charts/MetricChart.tsx';
+import { loggedMetrics, lossLines, metricLine } from '../components/charts/runChartSeries.ts';
+import { paramColors } from '../components/charts/paramColors.ts';
+import { runColor } from '../components/charts/runColor.ts';
+import { RunImportBox } from '../components/runs/RunImportBox.tsx';
+import { RunsTable, type RunsTableActions } from '../components/runs/RunsTable.tsx';
+import { specDiff } from '../components/runs/specDiff.ts';
+import { sweepTable } from '../components/runs/sweepTable.ts';
+import { formatMetric } from '../components/common/formatMetric.ts';
+import { useConfirm } from '../components/common/useConfirm.tsx';
 
 const fail = (e: unknown) => useSessionStore.getState().notify(e instanceof Error ? e.message : String(e), 'error');
 

@@ -6,8 +6,8 @@ import { startFromKept, startFromSafetensors } from '../../store/pretrainedStart
 import { useRunsStore } from '../../store/runsStore.ts';
 import { useSessionStore } from '../../store/sessionStore.ts';
 import { studioStorage } from '../../store/studioStorageHandle.ts';
-import { pretrainedCatalog, usableAsIs, type PretrainedEntry } from '../components/pretrainedCatalog.ts';
-import { pretrainedStartDeps } from '../components/pretrainedStartDeps.ts';
+import { pretrainedCatalog, usableAsIs, type PretrainedEntry } from '../components/models/pretrainedCatalog.ts';
+import { pretrainedStartDeps } from '../components/train/pretrainedStartDeps.ts';
 import { presetSpecFor, type SeedPreset } from './seedPresets.ts';
 
 /**

@@ -5,7 +5,7 @@ import { wilsonInterval } from '../../../core/metrics/index.ts';
 import { confusionColors } from '../../../report/confusionColors.ts';
 import { classMetricsChart, confusionChart, reliabilityChart } from '../../../report/svgCharts.ts';
 import { useEvaluateStore } from '../../../store/evaluateStore.ts';
-import { Modal } from '../Modal.tsx';
+import { Modal } from '../common/Modal.tsx';
 import { formatInterval } from './formatInterval.ts';
 import { formatPercent } from './formatPercent.ts';
 import { SampleThumb } from './SampleThumb.tsx';

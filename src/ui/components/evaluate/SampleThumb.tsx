@@ -1,5 +1,5 @@
 import { useEvaluateStore } from '../../../store/evaluateStore.ts';
-import { useSampleImageUrl } from '../SampleImageUrl.ts';
+import { useSampleImageUrl } from '../datasets/SampleImageUrl.ts';
 
 /** An evaluated sample's thumbnail (when its dataset is stored in the studio), with what the model said. */
 export function SampleThumb({ sampleId, caption, children }: { sampleId: string; caption: string; children?: React.ReactNode }) {

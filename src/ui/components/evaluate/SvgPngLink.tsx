@@ -1,6 +1,6 @@
 import { downloadBlob } from '../../../store/downloadBlob.ts';
 import { useSessionStore } from '../../../store/sessionStore.ts';
-import { svgToPng } from '../svgToPng.ts';
+import { svgToPng } from '../charts/svgToPng.ts';
 
 /** A "PNG" link that rasterizes a src/report chart, drawn on the page or not. */
 export function SvgPngLink({ svg, fileName, label, testId }: { svg: string; fileName: string; label: string; testId: string }) {
