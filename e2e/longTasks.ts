@@ -67,7 +67,13 @@ export async function stopLongTaskWindow(browser: Browser, page: Page, syncAt: n
   const offsetMs = sync.ts / 1000 - syncAt;
   const mainTasks = traceEvents.filter((e) => e.name === 'RunTask' && e.pid === sync.pid && e.tid === sync.tid && e.dur !== undefined);
   return tasks.map(({ start, duration }) => {
-    const match = mainTasks.find((e) => Math.abs(e.ts / 1000 - offsetMs - start) < 2 && Math.abs((e.dur ?? 0) / 1000 - duration) < 5);
+    // The trace's task is the one that shares most of the observed interval, at least half of
+    // it: on a loaded machine the two clocks' views of one task differ by a few ms at each end.
+    const overlap = (e: TraceEvent) => {
+      const from = e.ts / 1000 - offsetMs;
+      return Math.min(from + (e.dur ?? 0) / 1000, start + duration) - Math.max(from, start);
+    };
+    const match = mainTasks.reduce<TraceEvent | undefined>((best, e) => (overlap(e) > (best ? overlap(best) : duration / 2) ? e : best), undefined);
     return { start: Math.round(start), wallMs: Math.round(duration), ...(match?.tdur !== undefined ? { cpuMs: Math.round(match.tdur / 100) / 10 } : {}) };
   });
 }
