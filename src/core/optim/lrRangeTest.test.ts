@@ -64,6 +64,16 @@ describe('lrRangeTest', () => {
     expect(Number.isFinite(result.suggestedLr)).toBe(true);
   });
 
+  it('is not misled by a lucky batch at the start of the sweep (fastai leaves out its first 10 points)', async () => {
+    // Flat at 2 with one batch at 1.2 among the first, then a real descent from 1e-3 to 1e-1,
+    // then divergence: the suggestion must sit in the descent, not at the lucky batch.
+    let k = 0;
+    const losses = (lr: number) => (k++ === 1 ? 1.2 : lr < 1e-3 ? 2 : lr < 1e-1 ? 2 - 0.6 * Math.log10(lr / 1e-3) : 0.8 + 40 * (lr - 1e-1));
+    const result = await lrRangeTest({ startLr: 1e-7, endLr: 10, steps: 100 }, async (lr) => losses(lr));
+    expect(result.suggestedLr).toBeGreaterThan(1e-3);
+    expect(result.suggestedLr).toBeLessThan(1e-1);
+  });
+
   it('suggests the lr of the lowest loss when the loss never falls', async () => {
     let k = 0;
     const result = await lrRangeTest({ startLr: 1e-3, endLr: 1, steps: 4, smoothing: 0 }, async () => 1 + 0.1 * k++);

@@ -34,8 +34,10 @@ export interface LrRangeTestResult {
  * Suggestion: the lr at the start of the steepest descent of the smoothed loss, the most
  * negative slope between consecutive points, measured against log(lr) in 'exp' mode and
  * against lr in 'linear' mode (the axis the sweep is even on). The point that tripped the
- * divergence stop is left out of that search. When the smoothed loss never falls, the lr
- * of its minimum is suggested.
+ * divergence stop is left out of that search, and so are the first SKIP_START points of a
+ * sweep of 4 × SKIP_START or more, as fastai's skip_start: there the bias-corrected average
+ * still swings with single batches, and one lucky batch at 1e-7 would be the steepest
+ * "descent". When the smoothed loss never falls, the lr of its minimum is suggested.
  *
  * Host-agnostic: `trainStep(lr)` runs one update at that lr and resolves to its loss;
  * saving and restoring the weights around the test is the caller's job.
@@ -76,11 +78,14 @@ export async function lrRangeTest(options: LrRangeTestOptions, trainStep: (lr: n
   return { lrs, losses, smoothed, suggestedLr: suggestLr(lrs, smoothed, mode, usable), stoppedEarly: tripped && lrs.length < steps };
 }
 
+/** fastai's skip_start: the points of a sweep's start that say more about batches than about the lr. */
+const SKIP_START = 10;
+
 function suggestLr(lrs: number[], smoothed: number[], mode: 'exp' | 'linear', usable: number): number {
   const x = (lr: number) => (mode === 'exp' ? Math.log(lr) : lr);
   let steepest = 0;
   let at = -1;
-  for (let i = 0; i + 1 < usable; i++) {
+  for (let i = usable >= 4 * SKIP_START ? SKIP_START : 0; i + 1 < usable; i++) {
     const slope = (smoothed[i + 1] - smoothed[i]) / (x(lrs[i + 1]) - x(lrs[i]));
     if (slope < steepest) {
       steepest = slope;
