@@ -99,6 +99,9 @@ test('run on a companion: connect, train remotely with a live curve, then a swee
   await expect(overlay.locator('.chart-legend')).toContainText(' 0.02) loss');
   const strokes = await overlay.locator('.recharts-line path.recharts-line-curve').evaluateAll((paths) => paths.map((p) => p.getAttribute('stroke')));
   expect(new Set(strokes)).toEqual(new Set(['rgb(68 1 84)', 'rgb(253 231 37)']));
+  // The sweep results below the chart use the same colours.
+  const swatches = await page.getByTestId('runs.sweep').locator('.swatch').evaluateAll((els) => els.map((e) => (e as unknown as { style: { background: string } }).style.background));
+  expect(new Set(swatches)).toEqual(new Set(['rgb(68, 1, 84)', 'rgb(253, 231, 37)']));
   // The Runs table names where a run trained beside its backend (2f71cf7): "cpu · companion".
   await expect(page.locator(`tr:has-text("${runId.slice(0, 6)}")`).first()).toContainText('· companion');
   expect(errors).toEqual([]);

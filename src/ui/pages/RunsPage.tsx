@@ -18,7 +18,7 @@ import { useConfirm } from '../components/common/useConfirm.tsx';
 
 const fail = (e: unknown) => useSessionStore.getState().notify(e instanceof Error ? e.message : String(e), 'error');
 
-function SpecDiffTable({ runs }: { runs: RunRecord[] }) {
+function SpecDiffTable({ runs, colorOf }: { runs: RunRecord[]; colorOf: (run: RunRecord) => string }) {
   const rows = useMemo(() => specDiff(runs.map((r) => r.spec)), [runs]);
   if (rows.length === 0) return <p className="muted">The selected runs have the same spec.</p>;
   return (
@@ -29,7 +29,7 @@ function SpecDiffTable({ runs }: { runs: RunRecord[] }) {
             <th scope="col">Field</th>
             {runs.map((r) => (
               <th key={r.id} scope="col">
-                <span className="swatch" style={{ background: runColor(r.id) }} aria-hidden="true" /> {r.name}
+                <span className="swatch" style={{ background: colorOf(r) }} aria-hidden="true" /> {r.name}
               </th>
             ))}
           </tr>
@@ -52,7 +52,7 @@ function SpecDiffTable({ runs }: { runs: RunRecord[] }) {
 }
 
 /** The selected runs of a sweep ranked by what they reached, with the values each one tried. */
-function SweepResults({ runs }: { runs: RunRecord[] }) {
+function SweepResults({ runs, colorOf }: { runs: RunRecord[]; colorOf: (run: RunRecord) => string }) {
   const table = useMemo(() => sweepTable(runs), [runs]);
   if (table.params.length === 0) return null;
   return (
@@ -79,7 +79,7 @@ function SweepResults({ runs }: { runs: RunRecord[] }) {
             {table.rows.map((row) => (
               <tr key={row.run.id} data-testid="runs.sweep.row" data-status={row.run.status}>
                 <th scope="row">
-                  <span className="swatch" style={{ background: runColor(row.run.id) }} aria-hidden="true" /> {row.run.name}
+                  <span className="swatch" style={{ background: colorOf(row.run) }} aria-hidden="true" /> {row.run.name}
                 </th>
                 {row.params.map((v, i) => (
                   <td key={table.params[i]}>{v === undefined ? '—' : String(v)}</td>
@@ -102,16 +102,9 @@ function SweepResults({ runs }: { runs: RunRecord[] }) {
  * accuracy, the learning rate, a loss part, any metric an epoch logged. Runs of a sweep can
  * be coloured by the value they gave one of its parameters instead.
  */
-function RunsOverlay({ runs }: { runs: RunRecord[] }) {
+function RunsOverlay({ runs, params, byParam, onColorBy, colorOf }: { runs: RunRecord[]; params: string[]; byParam?: string; onColorBy(param: string): void; colorOf: (run: RunRecord) => string }) {
   const version = useRunsStore((s) => runs.map((r) => s.seriesVersion[r.id] ?? -1).join(','));
   const [metric, setMetric] = useState('loss');
-  const [colorBy, setColorBy] = useState('');
-  const params = useMemo(() => sweepTable(runs).params, [runs]);
-  const byParam = params.includes(colorBy) ? colorBy : undefined;
-  const colorOf = useMemo(() => {
-    const colors = byParam ? paramColors(runs, byParam) : undefined;
-    return (r: RunRecord) => colors?.get(r.id) ?? runColor(r.id);
-  }, [runs, byParam]);
   const nameOf = useCallback(
     (r: RunRecord) => (byParam ? `${r.name} (${byParam} ${r.remote?.params?.[byParam] === undefined ? 'unset' : String(r.remote.params[byParam])})` : r.name),
     [byParam],
@@ -147,7 +140,7 @@ function RunsOverlay({ runs }: { runs: RunRecord[] }) {
       {params.length > 0 && (
         <label className="overlay-metric">
           Colour by{' '}
-          <select data-testid="runs.overlayColorBy" value={byParam ?? ''} onChange={(e) => setColorBy(e.target.value)}>
+          <select data-testid="runs.overlayColorBy" value={byParam ?? ''} onChange={(e) => onColorBy(e.target.value)}>
             <option value="">run</option>
             {params.map((p) => (
               <option key={p} value={p}>
@@ -179,6 +172,14 @@ export function RunsPage() {
   const [selectedIds, setSelectedIds] = useState<ReadonlySet<string>>(new Set());
   const [confirmDialog, confirm] = useConfirm();
   const selected = useMemo(() => runs.filter((r) => selectedIds.has(r.id)), [runs, selectedIds]);
+  // One colour per selected run across the overlay, the sweep results and the spec diff: its own, or a sweep parameter's value.
+  const [colorBy, setColorBy] = useState('');
+  const params = useMemo(() => sweepTable(selected).params, [selected]);
+  const byParam = params.includes(colorBy) ? colorBy : undefined;
+  const colorOf = useMemo(() => {
+    const colors = byParam ? paramColors(selected, byParam) : undefined;
+    return (r: RunRecord) => colors?.get(r.id) ?? runColor(r.id);
+  }, [selected, byParam]);
   const sweeps = useMemo(() => {
     const byId = new Map<string, string[]>();
     for (const r of runs) if (r.remote?.sweepId) byId.set(r.remote.sweepId, [...(byId.get(r.remote.sweepId) ?? []), r.id]);
@@ -249,12 +250,12 @@ export function RunsPage() {
               </button>
             </div>
           )}
-          <RunsOverlay runs={selected} />
-          <SweepResults runs={selected} />
+          <RunsOverlay runs={selected} params={params} {...(byParam ? { byParam } : {})} onColorBy={setColorBy} colorOf={colorOf} />
+          <SweepResults runs={selected} colorOf={colorOf} />
           {selected.length > 1 && (
             <>
               <h3>What differs</h3>
-              <SpecDiffTable runs={selected} />
+              <SpecDiffTable runs={selected} colorOf={colorOf} />
             </>
           )}
         </section>
