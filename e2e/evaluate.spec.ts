@@ -55,6 +55,11 @@ test('evaluate a classifier: confusion cells open their images; ONNX and report 
   const runId = await trainSmall(page, { 'training.epochs': '1', 'model.inputSize': '16' });
   await evaluate(page);
 
+  // The reliability diagram is a recharts chart whose hover names the bin, its accuracy and count.
+  const reliability = page.getByTestId('evaluate.chart.reliability');
+  await reliability.locator('svg.recharts-surface').hover();
+  await expect(page.getByTestId('evaluate.chart.reliability.tooltip')).toContainText(/confidence \d\.\d\d–\d\.\d\d[\s\S]*\d+ samples?/);
+
   const meta = page.getByTestId('evaluate.meta');
   await expect(meta).toContainText('checkpoint final');
   await expect(meta).toContainText('test split');
@@ -162,6 +167,8 @@ test('evaluate the two-head tracker: IoU, and a confidence cut that keeps fewer 
   await page.getByTestId('home.recipe.001-tracker').click();
   await trainSmall(page, { 'model.architecture': 'smallCnn', 'training.epochs': '1' });
   await evaluate(page);
+  await expect(page.getByTestId('evaluate.chart.iou').locator('svg.recharts-surface')).toBeVisible();
+  await expect(page.getByTestId('evaluate.chart.iou').locator('.recharts-bar-rectangle').first()).toBeVisible();
   const meanIou = Number(await page.getByTestId('evaluate.meanIou').getAttribute('data-value'));
   expect(meanIou).toBeGreaterThanOrEqual(0);
   expect(meanIou).toBeLessThanOrEqual(1);
@@ -197,8 +204,38 @@ test('evaluate an embedding model: the threshold slider trades false accepts for
   await trainSmall(page, { 'model.frozenLayers': '0', 'model.architecture': 'smallCnn', 'training.epochs': '1', 'model.inputSize': '16' });
   await evaluate(page);
 
-  await expect(page.getByTestId('evaluate.chart.roc').locator('svg')).toBeVisible();
-  await expect(page.getByTestId('evaluate.chart.det').locator('svg')).toBeVisible();
+  // ROC and DET are recharts curves: every point drawn, a hover naming the point's threshold
+  // and rates, and CSV (one row per threshold) and PNG downloads.
+  const roc = page.getByTestId('evaluate.chart.roc');
+  await expect(roc.locator('svg.recharts-surface')).toBeVisible();
+  await expect(roc.locator('.recharts-line-curve')).toHaveCount(1);
+  const rocPoints = Number(await roc.getAttribute('data-total'));
+  expect(rocPoints).toBeGreaterThan(2);
+  expect(Number(await roc.getAttribute('data-points'))).toBeGreaterThan(2);
+  await expect(page.getByTestId('evaluate.chart.det').locator('svg.recharts-surface')).toBeVisible();
+  await expect(page.getByTestId('evaluate.chart.det').locator('.recharts-line-curve')).toHaveCount(1);
+  await roc.locator('svg.recharts-surface').hover();
+  await expect(page.getByTestId('evaluate.chart.roc.tooltip')).toContainText(/threshold (-?\d\.\d{4}|none)[\s\S]*FAR \d+\.\d\d %[\s\S]*TPR \d+\.\d\d %/);
+  const csv = await download(page, 'evaluate.chart.roc.csv');
+  expect(csv.name).toMatch(/-roc\.csv$/);
+  const rows = csv.bytes.toString('utf8').trimEnd().split('\n');
+  expect(rows[0]).toBe('threshold,FAR,TPR');
+  expect(rows.length - 1).toBe(rocPoints);
+  // Accepting nothing (threshold Infinity) is the curve's (0, 0) start.
+  expect(rows.at(-1)).toBe('Infinity,0,0');
+  const png = await download(page, 'evaluate.chart.roc.png');
+  expect(png.name).toMatch(/-roc\.png$/);
+  expect([...png.bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  expect(png.bytes.length).toBeGreaterThan(2000);
+  // The similarity histogram: a hover names the bin and both counts; the legend switches a series off.
+  const histogram = page.getByTestId('evaluate.chart.histogram');
+  await histogram.locator('svg.recharts-surface').hover();
+  await expect(page.getByTestId('evaluate.chart.histogram.tooltip')).toContainText(/cosine similarity -?\d\.\d\d–-?\d\.\d\d[\s\S]*impostor pairs: \d+[\s\S]*genuine pairs: \d+/);
+  const bars = histogram.locator('.recharts-bar-rectangle');
+  const both = await bars.count();
+  await histogram.getByRole('button', { name: 'genuine pairs' }).click();
+  await expect(histogram.getByRole('button', { name: 'genuine pairs' })).toHaveAttribute('aria-pressed', 'false');
+  await expect.poll(() => bars.count()).toBeLessThan(both);
   const value = async (id: string) => Number(await page.getByTestId(id).getAttribute('data-value'));
   const slider = page.getByTestId('evaluate.threshold');
   await slider.fill('-0.99');

@@ -53,7 +53,8 @@ export function detAxisFloor(det: Pick<DetCurve, 'fpr' | 'fnr'>): number {
   return Math.min(DET_MAX_FLOOR, Math.max(DET_MIN_FLOOR, decade));
 }
 
-const logPercent = (v: number): string => (v >= 0.01 ? `${+(v * 100).toFixed(0)}%` : `${+(v * 100).toPrecision(1)}%`);
+/** A log-axis tick label: whole percents down to 1 %, one significant digit below (0.1%, 0.01%); the page's DET uses it too. */
+export const logPercent = (v: number): string => (v >= 0.01 ? `${+(v * 100).toFixed(0)}%` : `${+(v * 100).toPrecision(1)}%`);
 
 export function detChart(det: Pick<DetCurve, 'fpr' | 'fnr'>, opts: { marker?: { far: number; frr: number } } = {}): string {
   const floor = detAxisFloor(det);

@@ -1,4 +1,4 @@
-import { memo, startTransition, useEffect, useId, useMemo, useRef, useState, type RefObject } from 'react';
+import { memo, startTransition, useEffect, useId, useMemo, useState } from 'react';
 import { downloadBlob } from '../../../store/downloadBlob.ts';
 import { useSessionStore } from '../../../store/sessionStore.ts';
 import { BRUSH_HEIGHT, ChartBrush } from './ChartBrush.tsx';
@@ -9,6 +9,7 @@ import { chartSvgSnapshot } from './chartSvgSnapshot.ts';
 import { chartTable } from './chartTable.ts';
 import { svgToPng } from './svgToPng.ts';
 import { toggleHidden } from './toggleHidden.ts';
+import { useWidth } from './useWidth.ts';
 import { useStaggered } from '../common/useStaggered.ts';
 
 export type XAxisMode = 'step' | 'epoch';
@@ -50,20 +51,6 @@ const PX_PER_COLUMN = 2;
  * so the two redraw in separate tasks rather than one that holds the main thread twice as long.
  */
 const BRUSH_DELAY_MS = 60;
-
-/** Follows the element's width, so the chart is drawn at its real size and decimated to it. */
-function useWidth(): [RefObject<HTMLDivElement | null>, number] {
-  const ref = useRef<HTMLDivElement>(null);
-  const [width, setWidth] = useState(0);
-  useEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    const observer = new ResizeObserver(([entry]) => setWidth(Math.floor(entry.contentRect.width)));
-    observer.observe(el);
-    return () => observer.disconnect();
-  }, []);
-  return [ref, width];
-}
 
 const notifyError = (e: unknown) => useSessionStore.getState().notify(e instanceof Error ? e.message : String(e), 'error');
 

@@ -3,7 +3,7 @@ import type { ClassificationEvaluation, EvaluationReport } from '../../../core/e
 import { bandsAt } from '../../../core/evaluate/thresholdView.ts';
 import { wilsonInterval } from '../../../core/metrics/index.ts';
 import { confusionColors } from '../../../report/confusionColors.ts';
-import { classMetricsChart, confusionChart, reliabilityChart } from '../../../report/svgCharts.ts';
+import { classMetricsChart, confusionChart } from '../../../report/svgCharts.ts';
 import { useEvaluateStore } from '../../../store/evaluateStore.ts';
 import { Modal } from '../common/Modal.tsx';
 import { formatInterval } from './formatInterval.ts';
@@ -11,6 +11,7 @@ import { formatPercent } from './formatPercent.ts';
 import { SampleThumb } from './SampleThumb.tsx';
 import { SvgFigure } from './SvgFigure.tsx';
 import { SvgPngLink } from './SvgPngLink.tsx';
+import { ReliabilityChart } from './ReliabilityChart.tsx';
 
 interface Cell {
   label: number;
@@ -187,7 +188,6 @@ function PerClassTable({ result, classNames }: { result: ClassificationEvaluatio
 export function ClassificationView({ report, result, stem }: { report: EvaluationReport; result: ClassificationEvaluation; stem: string }) {
   const [open, setOpen] = useState<Cell>();
   const names = report.meta.classNames;
-  const reliability = useMemo(() => reliabilityChart(result.calibration), [result]);
   const confusion = useMemo(() => confusionChart(result.confusion, names), [result, names]);
   const perClass = useMemo(() => classMetricsChart(result.report, names), [result, names]);
   return (
@@ -239,7 +239,7 @@ export function ClassificationView({ report, result, stem }: { report: Evaluatio
         </div>
         <div>
           <h3>Calibration</h3>
-          <SvgFigure svg={reliability} testId="evaluate.chart.reliability" fileName={`${stem}-reliability`} caption="Reliability diagram" />
+          <ReliabilityChart calibration={result.calibration} testId="evaluate.chart.reliability" fileName={`${stem}-reliability`} />
           <BandsEditor result={result} />
         </div>
       </section>

@@ -2,13 +2,13 @@ import { useMemo } from 'react';
 import type { Box } from '../../../core/data/sampleSource.ts';
 import type { DetectionEvaluation, EvaluationReport } from '../../../core/evaluate/evaluationReport.ts';
 import { detectionAt } from '../../../core/evaluate/thresholdView.ts';
-import { iouHistogramChart } from '../../../report/svgCharts.ts';
+import { CHART_COLORS } from '../../../report/svgFrame.ts';
 import { useEvaluateStore } from '../../../store/evaluateStore.ts';
 import { ClassificationView } from './ClassificationView.tsx';
 import { formatInterval } from './formatInterval.ts';
 import { formatPercent } from './formatPercent.ts';
 import { SampleThumb } from './SampleThumb.tsx';
-import { SvgFigure } from './SvgFigure.tsx';
+import { HistogramChart } from './HistogramChart.tsx';
 
 /** Examples drawn with their boxes: the worst IoUs first, where a person learns most. */
 const EXAMPLES = 24;
@@ -31,7 +31,7 @@ export function DetectionView({ report, result, stem }: { report: EvaluationRepo
   const setThresholds = useEvaluateStore((s) => s.setThresholds);
   const cut = stored ?? result.confidenceThreshold;
   const at = useMemo(() => detectionAt(result, cut), [result, cut]);
-  const histogram = useMemo(() => iouHistogramChart(result.iouHistogram, { threshold: 0.5 }), [result]);
+  const histogram = useMemo(() => [{ key: 'images', label: 'images', color: CHART_COLORS.a, counts: result.iouHistogram.counts }], [result]);
   const examples = useMemo(() => [...result.items].sort((a, b) => a.iou - b.iou).slice(0, EXAMPLES), [result]);
   const names = report.meta.classNames;
   return (
@@ -69,7 +69,17 @@ export function DetectionView({ report, result, stem }: { report: EvaluationRepo
           Class-confidence cut <output>{formatPercent(cut, 0)}</output>
           <input type="range" min={0} max={1} step={0.01} value={cut} data-testid="evaluate.detectionCut" onChange={(e) => setThresholds({ detection: e.target.valueAsNumber })} />
         </label>
-        <SvgFigure svg={histogram} testId="evaluate.chart.iou" fileName={`${stem}-iou`} caption="IoU of predicted and true boxes" />
+        <HistogramChart
+          testId="evaluate.chart.iou"
+          title="IoU of predicted and true boxes"
+          fileName={`${stem}-iou`}
+          edges={result.iouHistogram.edges}
+          series={histogram}
+          xName="IoU"
+          yName="images"
+          threshold={0.5}
+          digits={2}
+        />
       </section>
       <section className="panel" aria-label="Examples">
         <h3>Lowest-IoU examples</h3>

@@ -2,16 +2,46 @@ import { useMemo } from 'react';
 import type { EvaluationReport, VerificationEvaluation } from '../../../core/evaluate/evaluationReport.ts';
 import { verificationAt } from '../../../core/evaluate/thresholdView.ts';
 import { wilsonInterval } from '../../../core/metrics/index.ts';
-import { detChart, rocChart, similarityHistogramChart } from '../../../report/svgCharts.ts';
+import { decadeTicks, detAxisFloor, logPercent } from '../../../report/svgCharts.ts';
+import { CHART_COLORS } from '../../../report/svgFrame.ts';
 import { useEvaluateStore } from '../../../store/evaluateStore.ts';
 import { formatInterval } from './formatInterval.ts';
 import { formatThreshold } from './formatThreshold.ts';
 import { formatPercent } from './formatPercent.ts';
-import { SvgFigure } from './SvgFigure.tsx';
+import { CurveChart, type CurvePoint } from './CurveChart.tsx';
+import { HistogramChart } from './HistogramChart.tsx';
 
 /** Fine enough that a threshold the page names (to 4 decimals) is one the slider can be set to. */
 const SLIDER_STEP = 0.0001;
 const thr = formatThreshold;
+const ROC_X = { name: 'FAR', label: 'false accept rate (FPR)' };
+const ROC_Y = { name: 'TPR', label: 'true accept rate (TPR)' };
+const DET_X = { name: 'FAR', label: 'false accept rate (log)' };
+const DET_Y = { name: 'FRR', label: 'false reject rate (log)' };
+
+/** The index of the curve point nearest (x, y): the equal-error point, which decimation keeps. */
+function nearest(points: readonly CurvePoint[], x: number, y: number): number {
+  let best = 0;
+  for (let i = 1; i < points.length; i++) {
+    if (Math.abs(points[i].rates[0] - x) + Math.abs(points[i].rates[1] - y) < Math.abs(points[best].rates[0] - x) + Math.abs(points[best].rates[1] - y)) best = i;
+  }
+  return best;
+}
+
+/** The ROC as points along increasing FAR, each with the threshold that reaches it. */
+function rocPoints(result: VerificationEvaluation): CurvePoint[] {
+  const { fpr, tpr, thresholds } = result.roc;
+  return fpr.map((x, i) => ({ x, y: tpr[i], threshold: thresholds[i], rates: [x, tpr[i]] as const }));
+}
+
+/**
+ * The DET curve along increasing FAR (it is stored the other way), on log axes from the
+ * floor src/report's DET uses: a rate of 0 is drawn on the floor, as the report does.
+ */
+function detPoints(result: VerificationEvaluation, floor: number): CurvePoint[] {
+  const { fpr, fnr, thresholds } = result.det;
+  return fpr.map((x, i) => ({ x: Math.max(floor, x), y: Math.max(floor, fnr[i]), threshold: thresholds[i], rates: [x, fnr[i]] as const })).reverse();
+}
 
 /** Verification of an embedding model: similarity distributions, ROC, DET, and a threshold the user moves. */
 export function VerificationView({ result, stem }: { report: EvaluationReport; result: VerificationEvaluation; stem: string }) {
@@ -19,9 +49,29 @@ export function VerificationView({ result, stem }: { report: EvaluationReport; r
   const setThresholds = useEvaluateStore((s) => s.setThresholds);
   const threshold = stored ?? result.eer.threshold;
   const at = useMemo(() => verificationAt(result, threshold), [result, threshold]);
-  const histogram = useMemo(() => similarityHistogramChart(result.histogram, { threshold }), [result, threshold]);
-  const roc = useMemo(() => rocChart(result.roc, result.auc, { marker: { fpr: at.far, tpr: 1 - at.frr } }), [result, at]);
-  const det = useMemo(() => detChart(result.det, { marker: { far: at.far, frr: at.frr } }), [result, at]);
+  const histogram = useMemo(
+    () => [
+      { key: 'impostor', label: 'impostor pairs', color: CHART_COLORS.b, counts: result.histogram.impostor },
+      { key: 'genuine', label: 'genuine pairs', color: CHART_COLORS.c, counts: result.histogram.genuine },
+    ],
+    [result],
+  );
+  const roc = useMemo(() => {
+    const points = rocPoints(result);
+    return { points, keep: [nearest(points, result.eer.far, 1 - result.eer.frr)] };
+  }, [result]);
+  const det = useMemo(() => {
+    const floor = detAxisFloor(result.det);
+    const points = detPoints(result, floor);
+    const clamped = points.some((p) => p.rates[0] < floor || p.rates[1] < floor);
+    return {
+      floor,
+      points,
+      keep: [nearest(points, result.eer.far, result.eer.frr)],
+      log: { floor, ticks: decadeTicks(floor), format: logPercent },
+      note: clamped ? `rates of 0 drawn on the axis (${logPercent(floor)})` : undefined,
+    };
+  }, [result]);
   const presets: { label: string; value: number; testId: string }[] = [
     { label: `EER (${thr(result.eer.threshold)})`, value: result.eer.threshold, testId: 'evaluate.threshold.eer' },
     { label: `Youden (${thr(result.youden.threshold)})`, value: result.youden.threshold, testId: 'evaluate.threshold.youden' },
@@ -110,9 +160,42 @@ export function VerificationView({ result, stem }: { report: EvaluationReport; r
         </dl>
       </section>
       <section className="panel eval-three" aria-label="Verification charts">
-        <SvgFigure svg={histogram} testId="evaluate.chart.histogram" fileName={`${stem}-similarity`} caption="Genuine and impostor similarities" />
-        <SvgFigure svg={roc} testId="evaluate.chart.roc" fileName={`${stem}-roc`} caption="ROC curve" />
-        <SvgFigure svg={det} testId="evaluate.chart.det" fileName={`${stem}-det`} caption="DET curve (log axes)" />
+        <HistogramChart
+          testId="evaluate.chart.histogram"
+          title="Genuine and impostor similarities"
+          fileName={`${stem}-similarity`}
+          edges={result.histogram.edges}
+          series={histogram}
+          xName="cosine similarity"
+          yName="pairs"
+          threshold={threshold}
+          digits={2}
+        />
+        <CurveChart
+          testId="evaluate.chart.roc"
+          title="ROC curve"
+          fileName={`${stem}-roc`}
+          points={roc.points}
+          label={`ROC, AUC ${result.auc.toFixed(4)}`}
+          x={ROC_X}
+          y={ROC_Y}
+          keep={roc.keep}
+          marker={{ x: at.far, y: 1 - at.frr }}
+          diagonal
+        />
+        <CurveChart
+          testId="evaluate.chart.det"
+          title="DET curve (log axes)"
+          fileName={`${stem}-det`}
+          points={det.points}
+          label="DET"
+          x={DET_X}
+          y={DET_Y}
+          keep={det.keep}
+          marker={{ x: Math.max(det.floor, at.far), y: Math.max(det.floor, at.frr) }}
+          log={det.log}
+          note={det.note}
+        />
       </section>
       <section className="panel" aria-label="Operating points">
         <h3>Operating points</h3>
