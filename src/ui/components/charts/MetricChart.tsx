@@ -1,13 +1,12 @@
 import { memo, startTransition, useEffect, useId, useMemo, useState } from 'react';
 import { downloadBlob } from '../../../store/downloadBlob.ts';
-import { useSessionStore } from '../../../store/sessionStore.ts';
 import { BRUSH_HEIGHT, ChartBrush } from './ChartBrush.tsx';
 import { ChartPlot, PLOT_MARGIN, Y_AXIS_WIDTH } from './ChartPlot.tsx';
 import { chartCsv } from './chartCsv.ts';
 import { chartLines, type ChartSeries } from './chartLines.ts';
-import { chartSvgSnapshot } from './chartSvgSnapshot.ts';
+import { ChartSaveButtons } from './ChartSaveButtons.tsx';
+import { saveChartPng } from './saveChartPng.ts';
 import { chartTable } from './chartTable.ts';
-import { svgToPng } from './svgToPng.ts';
 import { toggleHidden } from './toggleHidden.ts';
 import { useWidth } from './useWidth.ts';
 import { useStaggered } from '../common/useStaggered.ts';
@@ -52,7 +51,6 @@ const PX_PER_COLUMN = 2;
  */
 const BRUSH_DELAY_MS = 60;
 
-const notifyError = (e: unknown) => useSessionStore.getState().notify(e instanceof Error ? e.message : String(e), 'error');
 
 /**
  * One chart of a run's figures, on recharts: train lines solid, validation lines dashed
@@ -112,12 +110,8 @@ export const MetricChart = memo(function MetricChart({
   };
   const saveCsv = () => downloadBlob(new Blob([chartCsv(shownX, raw)], { type: 'text/csv' }), `${fileName}.csv`);
   const savePng = () => {
-    const svg = plotRef.current?.querySelector<SVGSVGElement>('svg.recharts-surface');
-    if (!svg) return;
     const legend = lines.filter((l) => !hidden.has(l.key)).map((l) => ({ label: l.label, color: l.color, dashed: l.kind === 'val' }));
-    void svgToPng(chartSvgSnapshot(svg, title, legend))
-      .then((png) => downloadBlob(png, `${fileName}.png`))
-      .catch(notifyError);
+    saveChartPng(plotRef.current, title, legend, fileName);
   };
 
   return (
@@ -161,12 +155,7 @@ export const MetricChart = memo(function MetricChart({
               reset zoom
             </button>
           )}
-          <button type="button" className="link" data-testid={`${testId}.csv`} aria-label={`Save ${title} as CSV`} disabled={whole.drawn === 0} onClick={saveCsv}>
-            CSV
-          </button>
-          <button type="button" className="link" data-testid={`${testId}.png`} aria-label={`Save ${title} as PNG`} disabled={whole.drawn === 0} onClick={savePng}>
-            PNG
-          </button>
+          <ChartSaveButtons testId={testId} what={title} disabled={whole.drawn === 0} onCsv={saveCsv} onPng={savePng} />
         </span>
       </figcaption>
       <div ref={plotRef} className="chart-plot" style={{ height: height + BRUSH_HEIGHT }}>

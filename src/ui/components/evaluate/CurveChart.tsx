@@ -2,12 +2,11 @@ import { useId, useMemo } from 'react';
 import { CartesianGrid, Line, LineChart, ReferenceDot, ReferenceLine, Tooltip, XAxis, YAxis, type TooltipContentProps } from 'recharts';
 import type { NameType, ValueType } from 'recharts/types/component/DefaultTooltipContent';
 import { downloadBlob } from '../../../store/downloadBlob.ts';
-import { useSessionStore } from '../../../store/sessionStore.ts';
 import type { ChartPoint } from '../charts/chartLines.ts';
 import { chartCsv } from '../charts/chartCsv.ts';
 import { PLOT_MARGIN, Y_AXIS_WIDTH } from '../charts/ChartPlot.tsx';
-import { chartSvgSnapshot } from '../charts/chartSvgSnapshot.ts';
-import { svgToPng } from '../charts/svgToPng.ts';
+import { ChartSaveButtons } from '../charts/ChartSaveButtons.tsx';
+import { saveChartPng } from '../charts/saveChartPng.ts';
 import { useWidth } from '../charts/useWidth.ts';
 import { decimateCurve } from './decimateCurve.ts';
 import { formatPercent } from './formatPercent.ts';
@@ -58,7 +57,6 @@ const TOOLTIP_STYLE = { fontSize: 12, padding: '4px 8px', background: '#ffffff',
 const UNIT_TICKS = [0, 0.25, 0.5, 0.75, 1];
 const PX_PER_COLUMN = 2;
 const percent = (v: number) => `${Math.round(v * 100)}%`;
-const notifyError = (e: unknown) => useSessionStore.getState().notify(e instanceof Error ? e.message : String(e), 'error');
 
 /**
  * A ROC or DET curve on recharts: the curve as a list of points on a numeric x axis (a
@@ -81,13 +79,7 @@ export function CurveChart({ testId, title, fileName, points, label, x, y, keep,
     const byThreshold = (axis: 0 | 1, name: string) => ({ key: name, label: name, color: COLOR, kind: 'train' as const, points: points.map((p) => ({ x: p.threshold, y: p.rates[axis] })) });
     downloadBlob(new Blob([chartCsv('threshold', [byThreshold(0, x.name), byThreshold(1, y.name)])], { type: 'text/csv' }), `${fileName}.csv`);
   };
-  const savePng = () => {
-    const svg = plotRef.current?.querySelector<SVGSVGElement>('svg.recharts-surface');
-    if (!svg) return;
-    void svgToPng(chartSvgSnapshot(svg, title, [{ label, color: COLOR, dashed: false }]))
-      .then((png) => downloadBlob(png, `${fileName}.png`))
-      .catch(notifyError);
-  };
+  const savePng = () => saveChartPng(plotRef.current, title, [{ label, color: COLOR, dashed: false }], fileName);
   const hover = ({ active, payload }: TooltipContentProps<ValueType, NameType>) => {
     const point = active ? (payload[0]?.payload as CurvePoint | undefined) : undefined;
     if (!point) return null;
@@ -111,12 +103,7 @@ export function CurveChart({ testId, title, fileName, points, label, x, y, keep,
           {title}
         </span>
         <span className="chart-tools">
-          <button type="button" className="link" data-testid={`${testId}.csv`} aria-label={`Save ${title} as CSV`} onClick={saveCsv}>
-            CSV
-          </button>
-          <button type="button" className="link" data-testid={`${testId}.png`} aria-label={`Save ${title} as PNG`} onClick={savePng}>
-            PNG
-          </button>
+          <ChartSaveButtons testId={testId} what={title} onCsv={saveCsv} onPng={savePng} />
         </span>
       </figcaption>
       <div ref={plotRef} className="chart-plot" style={{ height }}>

@@ -2,11 +2,10 @@ import { useId, useMemo, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, ReferenceLine, Tooltip, XAxis, YAxis, type TooltipContentProps } from 'recharts';
 import type { NameType, ValueType } from 'recharts/types/component/DefaultTooltipContent';
 import { downloadBlob } from '../../../store/downloadBlob.ts';
-import { useSessionStore } from '../../../store/sessionStore.ts';
 import { chartCsv } from '../charts/chartCsv.ts';
 import { PLOT_MARGIN, Y_AXIS_WIDTH } from '../charts/ChartPlot.tsx';
-import { chartSvgSnapshot } from '../charts/chartSvgSnapshot.ts';
-import { svgToPng } from '../charts/svgToPng.ts';
+import { ChartSaveButtons } from '../charts/ChartSaveButtons.tsx';
+import { saveChartPng } from '../charts/saveChartPng.ts';
 import { toggleHidden } from '../charts/toggleHidden.ts';
 import { useWidth } from '../charts/useWidth.ts';
 
@@ -47,7 +46,6 @@ const GRID = '#e6e9ed';
 const MUTED = '#59636e';
 const TICK = { fontSize: 11, fill: MUTED };
 const TOOLTIP_STYLE = { fontSize: 12, padding: '4px 8px', background: '#ffffff', border: '1px solid #d0d7de' };
-const notifyError = (e: unknown) => useSessionStore.getState().notify(e instanceof Error ? e.message : String(e), 'error');
 
 /**
  * A histogram on recharts (the similarity and IoU histograms): a bar per bin and series at
@@ -76,12 +74,8 @@ export function HistogramChart({ testId, title, fileName, edges, series, xName, 
     downloadBlob(new Blob([chartCsv(`${xName} from`, lines)], { type: 'text/csv' }), `${fileName}.csv`);
   };
   const savePng = () => {
-    const svg = plotRef.current?.querySelector<SVGSVGElement>('svg.recharts-surface');
-    if (!svg) return;
     const legend = series.filter((s) => !hidden.has(s.key)).map((s) => ({ label: s.label, color: s.color, dashed: false }));
-    void svgToPng(chartSvgSnapshot(svg, title, legend))
-      .then((png) => downloadBlob(png, `${fileName}.png`))
-      .catch(notifyError);
+    saveChartPng(plotRef.current, title, legend, fileName);
   };
   const hover = ({ active, payload }: TooltipContentProps<ValueType, NameType>) => {
     const row = active ? (payload[0]?.payload as BinRow | undefined) : undefined;
@@ -109,12 +103,7 @@ export function HistogramChart({ testId, title, fileName, edges, series, xName, 
           {title}
         </span>
         <span className="chart-tools">
-          <button type="button" className="link" data-testid={`${testId}.csv`} aria-label={`Save ${title} as CSV`} onClick={saveCsv}>
-            CSV
-          </button>
-          <button type="button" className="link" data-testid={`${testId}.png`} aria-label={`Save ${title} as PNG`} onClick={savePng}>
-            PNG
-          </button>
+          <ChartSaveButtons testId={testId} what={title} onCsv={saveCsv} onPng={savePng} />
         </span>
       </figcaption>
       <div ref={plotRef} className="chart-plot" style={{ height }}>

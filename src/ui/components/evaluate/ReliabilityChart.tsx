@@ -4,11 +4,10 @@ import type { NameType, ValueType } from 'recharts/types/component/DefaultToolti
 import type { CalibrationBin, ExpectedCalibrationError } from '../../../core/metrics/index.ts';
 import { CHART_COLORS } from '../../../report/svgFrame.ts';
 import { downloadBlob } from '../../../store/downloadBlob.ts';
-import { useSessionStore } from '../../../store/sessionStore.ts';
 import { chartCsv } from '../charts/chartCsv.ts';
 import { PLOT_MARGIN, Y_AXIS_WIDTH } from '../charts/ChartPlot.tsx';
-import { chartSvgSnapshot } from '../charts/chartSvgSnapshot.ts';
-import { svgToPng } from '../charts/svgToPng.ts';
+import { ChartSaveButtons } from '../charts/ChartSaveButtons.tsx';
+import { saveChartPng } from '../charts/saveChartPng.ts';
 import { useWidth } from '../charts/useWidth.ts';
 import { formatPercent } from './formatPercent.ts';
 
@@ -21,7 +20,6 @@ const TOOLTIP_STYLE = { fontSize: 12, padding: '4px 8px', background: '#ffffff',
 const UNIT = [0, 1];
 const UNIT_TICKS = [0, 0.25, 0.5, 0.75, 1];
 const percent = (v: number) => `${Math.round(v * 100)}%`;
-const notifyError = (e: unknown) => useSessionStore.getState().notify(e instanceof Error ? e.message : String(e), 'error');
 
 /**
  * The reliability diagram on recharts: each confidence bin's accuracy as a bar, the diagonal
@@ -39,13 +37,7 @@ export function ReliabilityChart({ calibration, testId, fileName, height = 260 }
     const csv = chartCsv('confidence from', [column('accuracy', 'accuracy'), column('confidence', 'mean confidence'), column('count', 'samples')]);
     downloadBlob(new Blob([csv], { type: 'text/csv' }), `${fileName}.csv`);
   };
-  const savePng = () => {
-    const svg = plotRef.current?.querySelector<SVGSVGElement>('svg.recharts-surface');
-    if (!svg) return;
-    void svgToPng(chartSvgSnapshot(svg, title, [{ label: 'accuracy per confidence bin', color: CHART_COLORS.a, dashed: false }]))
-      .then((png) => downloadBlob(png, `${fileName}.png`))
-      .catch(notifyError);
-  };
+  const savePng = () => saveChartPng(plotRef.current, title, [{ label: 'accuracy per confidence bin', color: CHART_COLORS.a, dashed: false }], fileName);
   const hover = ({ active, payload }: TooltipContentProps<ValueType, NameType>) => {
     const bin = active ? (payload[0]?.payload as BinRow | undefined) : undefined;
     if (!bin) return null;
@@ -69,12 +61,7 @@ export function ReliabilityChart({ calibration, testId, fileName, height = 260 }
           {title}
         </span>
         <span className="chart-tools">
-          <button type="button" className="link" data-testid={`${testId}.csv`} aria-label="Save the reliability diagram as CSV" onClick={saveCsv}>
-            CSV
-          </button>
-          <button type="button" className="link" data-testid={`${testId}.png`} aria-label="Save the reliability diagram as PNG" onClick={savePng}>
-            PNG
-          </button>
+          <ChartSaveButtons testId={testId} what="the reliability diagram" onCsv={saveCsv} onPng={savePng} />
         </span>
       </figcaption>
       <div ref={plotRef} className="chart-plot" style={{ height }}>
