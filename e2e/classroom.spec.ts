@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import sharp from 'sharp';
+import { startShapesRun } from './startShapesRun.ts';
 
 // Classroom mode: a run presented full screen for a projector, its figures in large type
 // while it trains, Try it's answer likewise, all driven from the keyboard.
@@ -7,14 +8,7 @@ test('the presenter view shows the run live in large type, switches panels by ke
   test.setTimeout(360_000);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto('/');
-  await page.getByTestId('home.recipe.shapes').click();
-  await expect(page).toHaveURL(/#\/train$/, { timeout: 150_000 });
-  await expect(page.getByTestId('status.backend')).toHaveText(/^WebGPU · /);
-  await page.getByTestId('train.field.training.epochs').fill('2');
-  await page.getByTestId('train.field.model.inputSize').fill('16');
-  await expect(page.getByTestId('train.problems')).toHaveCount(0);
-  await page.getByTestId('train.start').click();
+  await startShapesRun(page, 2);
 
   // Opened while the run trains: the figures follow it to its end.
   await page.getByTestId('train.present').click();

@@ -3,12 +3,10 @@ import type { Architecture, RunSpecInput } from '../../core/spec/runSpec.ts';
 import { downloadWeights, type DownloadProgress } from '../../store/downloadWeights.ts';
 import { useDatasetsStore } from '../../store/datasetsStore.ts';
 import { startFromKept, startFromSafetensors } from '../../store/pretrainedStart.ts';
-import { useRunsStore } from '../../store/runsStore.ts';
-import { useSessionStore } from '../../store/sessionStore.ts';
 import { studioStorage } from '../../store/studioStorageHandle.ts';
 import { pretrainedCatalog, usableAsIs, type PretrainedEntry } from '../components/models/pretrainedCatalog.ts';
 import { pretrainedStartDeps } from '../components/train/pretrainedStartDeps.ts';
-import { presetSpecFor, type SeedPreset } from './seedPresets.ts';
+import { openPresetDraft, presetSpecFor, type SeedPreset } from './seedPresets.ts';
 
 /**
  * The ImageNet weights a recipe's network can start from in the browser (the catalogue's first
@@ -61,10 +59,6 @@ export async function applyPresetFromImageNet(preset: SeedPreset, opts: { onProg
   const start = kept
     ? await startFromKept(recipe.spec, kept, pretrainedStartDeps)
     : await startFromSafetensors(recipe.spec, await downloadWeights(entry.url, opts), { name: entry.title, url: entry.url }, pretrainedStartDeps);
-  const session = useSessionStore.getState();
-  session.setDraft(start.spec, dataset.id, preset.id);
-  const runs = useRunsStore.getState();
-  runs.focus(runs.runs.find((r) => r.spec.name === start.spec.name && r.datasetId === dataset.id)?.id);
-  session.navigate('train');
+  openPresetDraft(preset, start.spec, dataset.id);
   return [...start.changed, ...recipe.changed];
 }

@@ -118,9 +118,14 @@ export function presetSpecFor(preset: SeedPreset, dataset: { id: string; version
  */
 export async function applyPreset(preset: SeedPreset): Promise<void> {
   const dataset = await useDatasetsStore.getState().ensureDemo(preset.demo, preset.demoOptions);
+  openPresetDraft(preset, presetSpecFor(preset, dataset), dataset.id);
+}
+
+/** Opens the Train page on `spec` (a recipe's draft) and on the newest run of that spec's name on the dataset, or on none. */
+export function openPresetDraft(preset: SeedPreset, spec: RunSpecInput, datasetId: string): void {
   const session = useSessionStore.getState();
-  session.setDraft(presetSpecFor(preset, dataset), dataset.id, preset.id);
+  session.setDraft(spec, datasetId, preset.id);
   const runs = useRunsStore.getState();
-  runs.focus(runs.runs.find((r) => r.spec.name === preset.spec.name && r.datasetId === dataset.id)?.id);
+  runs.focus(runs.runs.find((r) => r.spec.name === spec.name && r.datasetId === datasetId)?.id);
   session.navigate('train');
 }
