@@ -46,7 +46,11 @@ export function ReliabilityChart({ calibration, testId, fileName, height = 260 }
         <div>
           confidence {bin.lower.toFixed(2)}–{bin.upper.toFixed(2)}
         </div>
-        <div>{bin.count === 0 ? 'no samples' : `accuracy ${formatPercent(bin.accuracy, 1)} at mean confidence ${formatPercent(bin.confidence, 1)}`}</div>
+        {bin.count > 0 && (
+          <div>
+            accuracy {formatPercent(bin.accuracy, 1)} at mean confidence {formatPercent(bin.confidence, 1)}
+          </div>
+        )}
         <div>
           {bin.count} {bin.count === 1 ? 'sample' : 'samples'}
         </div>
