@@ -1,0 +1,43 @@
+"""runDir/checkpoints/torch-<name>/: model.safetensors (studio-torch names) and state.pt, written atomically."""
+import os
+import shutil
+
+import torch
+
+from .safetensors_io import read_safetensors, write_safetensors
+
+
+def checkpoint_dir(run_dir, name):
+    return os.path.join(run_dir, "checkpoints", f"torch-{name}")
+
+
+def write_checkpoint(run_dir, name, tensors, state):
+    """Writes into a temporary folder, then renames it over the old one, so a kill never leaves half a checkpoint."""
+    final = checkpoint_dir(run_dir, name)
+    parent = os.path.dirname(final)
+    os.makedirs(parent, exist_ok=True)
+    tmp = os.path.join(parent, f".torch-{name}.tmp-{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    os.makedirs(tmp)
+    write_safetensors(os.path.join(tmp, "model.safetensors"), tensors)
+    torch.save(state, os.path.join(tmp, "state.pt"))
+    old = None
+    if os.path.exists(final):
+        old = os.path.join(parent, f".torch-{name}.old-{os.getpid()}")
+        shutil.rmtree(old, ignore_errors=True)
+        os.rename(final, old)
+    os.rename(tmp, final)
+    if old:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def read_checkpoint(run_dir, name):
+    folder = checkpoint_dir(run_dir, name)
+    tensors = read_safetensors(os.path.join(folder, "model.safetensors"))
+    state = torch.load(os.path.join(folder, "state.pt"), map_location="cpu")
+    return tensors, state
+
+
+def has_checkpoint(run_dir, name):
+    folder = checkpoint_dir(run_dir, name)
+    return os.path.isfile(os.path.join(folder, "model.safetensors")) and os.path.isfile(os.path.join(folder, "state.pt"))
