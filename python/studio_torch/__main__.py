@@ -27,6 +27,21 @@ def _torch_problem():
     return None
 
 
+def write_failed(job, error):
+    """summary.json for a run that could not start (FailedRunSummary in src/node/trainRun.ts)."""
+    import torch
+
+    os.makedirs(job.run_dir, exist_ok=True)
+    summary = {
+        "status": "failed",
+        "message": f"{type(error).__name__}: {error}",
+        "specHash": job.spec_hash,
+        "backend": f"torch-{'cuda' if torch.cuda.is_available() else 'cpu'}",
+    }
+    with open(os.path.join(job.run_dir, "summary.json"), "w", encoding="utf-8") as f:
+        json.dump(summary, f, indent=2)
+
+
 def main(argv):
     args = [a for a in argv if not a.startswith("--")]
     check = "--check" in argv
@@ -72,6 +87,11 @@ def main(argv):
             trainer = Trainer(job, (rank, world, local_rank))
         except Refused as r:
             return _refuse(r.problems) if rank == 0 else 2
+        except Exception as e:  # noqa: BLE001 - the run's folder says why it failed, as trainRun's writeFailed does
+            if rank == 0:
+                write_failed(job, e)
+            print(f"studio_torch: {type(e).__name__}: {e}", file=sys.stderr)
+            return 1
         install_stop_handler(trainer)
         trainer.fit()
         return 0

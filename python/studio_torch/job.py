@@ -71,6 +71,9 @@ def refusals(job, world_size, model_unsupported):
         out.append(("labels", f"has {len(job.labels)} entries for {job.samples} samples"))
     if not job.split.get("train"):
         out.append(("split.train", "the training split is empty: add images or change data.split"))
+    for field, section in (("training.earlyStopping.monitor", training.get("earlyStopping")), ("schedule.monitor", spec["schedule"] if spec["schedule"].get("type") == "reduceOnPlateau" else None)):
+        if section and str(section.get("monitor", "")).startswith("val_") and not job.split.get("val"):
+            out.append((field, f"monitors {section['monitor']}, but the validation split is empty"))
     task = spec["task"]["kind"]
     if task != "detection" and len(job.class_names) < 2:
         out.append(("classNames", f"training needs at least 2 classes, the data has {len(job.class_names)}"))

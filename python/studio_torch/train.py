@@ -215,6 +215,14 @@ class Trainer:
         ids = [self.local_rank] if self.device.type == "cuda" else None
         return DDP(self.combined, device_ids=ids)
 
+    def _train_mode(self):
+        """Training mode, with the frozen blocks put back as freeze() leaves them (their batch
+        norms on running statistics where the spec says so) until they unfreeze."""
+        self.ddp.train()
+        frozen = self.spec["model"].get("frozenLayers", 0)
+        if frozen > 0 and not self.unfrozen:
+            models.freeze(self.combined.net, self.spec, frozen)
+
     def _unfreeze_if_due(self, epochs_done):
         after = self.spec["model"].get("unfreezeAfterEpochs")
         if after is None or self.unfrozen or epochs_done < after:
@@ -357,7 +365,7 @@ class Trainer:
         window = self._new_window()
         totals = {"loss": 0.0, "samples": 0.0, "metrics": {}}
         lr = self.schedule.lr()
-        self.ddp.train()
+        self._train_mode()
 
         def fold(loss, metrics, samples):
             totals["loss"] += loss * samples
