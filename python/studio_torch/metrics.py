@@ -40,6 +40,48 @@ def equal_error_rate(scores, same):
     return float(fpr[i - 1] + t * (fpr[i] - fpr[i - 1]))
 
 
+def _best_threshold(scores, labels):
+    """verificationAccuracy.ts: the cut (midway between scores) with the most pairs right."""
+    order = np.argsort(scores, kind="stable")
+    correct = best_correct = int(labels.sum())
+    best = scores[order[0]]
+    k = 0
+    while k < len(order):
+        value = scores[order[k]]
+        while k < len(order) and scores[order[k]] == value:
+            correct += -1 if labels[order[k]] == 1 else 1
+            k += 1
+        if correct > best_correct:
+            best_correct = correct
+            best = (value + scores[order[k]]) / 2 if k < len(order) else np.inf
+    return best
+
+
+def verification_accuracy(scores, same):
+    """Mean accuracy over min(10, pairs) contiguous folds, each judged at the best cut of the others.
+
+    The pairs are spread as verificationPairs.ts' stratifiedOrder spreads them, in pair order
+    rather than after its seeded shuffle, so a fold's figure may differ a little from tfjs'."""
+    genuine = np.nonzero(same == 1)[0]
+    impostor = np.nonzero(same == 0)[0]
+    rank = np.concatenate([(np.arange(len(genuine)) + 0.5) / len(genuine), (np.arange(len(impostor)) + 0.5) / len(impostor)])
+    kind = np.concatenate([np.zeros(len(genuine)), np.ones(len(impostor))])
+    order = np.concatenate([genuine, impostor])[np.lexsort((kind, rank))]
+    s, y = scores[order], same[order]
+    n = len(s)
+    folds = min(10, n)
+    base, extra = divmod(n, folds)
+    accs = []
+    start = 0
+    for f in range(folds):
+        end = start + base + (1 if f < extra else 0)
+        rest = np.r_[0:start, end:n]
+        cut = _best_threshold(s[rest], y[rest])
+        accs.append(float(((s[start:end] >= cut) == (y[start:end] == 1)).mean()))
+        start = end
+    return float(np.mean(accs))
+
+
 def metrics_from_predictions(spec, pred, prefix):
     """pred: labels, probs | embeddings, boxes/true_boxes, loss_sum, part_sums (numpy arrays, floats)."""
     m = {}
@@ -66,6 +108,8 @@ def metrics_from_predictions(spec, pred, prefix):
             if 0 < same.sum() < len(same):
                 m[f"{prefix}auc"] = roc_auc(scores, same)
                 m[f"{prefix}eer"] = equal_error_rate(scores, same)
+                if len(same) >= 2:
+                    m[f"{prefix}verification_acc"] = verification_accuracy(scores, same)
     if pred.get("boxes") is not None and probs is not None:
         ious = _box_iou(pred["boxes"], pred["true_boxes"])
         m[f"{prefix}iou"] = float(ious.mean())
