@@ -2,6 +2,8 @@
 import numpy as np
 import torch
 
+from .data import normalize
+
 
 def _box_iou(a, b):
     iw = np.clip(np.minimum(a[:, 2], b[:, 2]) - np.maximum(a[:, 0], b[:, 0]), 0, None)
@@ -122,8 +124,6 @@ def metrics_from_predictions(spec, pred, prefix):
 @torch.no_grad()
 def evaluate_split(spec, model, objective, pixels, labels_all, boxes_all, indices, prefix, device, norm):
     """Runs the model in inference mode over a split, then its metrics (evaluateSplit.ts)."""
-    from .data import normalize
-
     if len(indices) == 0:
         return {}
     was_training = model.training
