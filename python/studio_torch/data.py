@@ -78,35 +78,63 @@ def _crop_params(height, width, scale, ratio, gen):
     return (height - h) // 2, (width - w) // 2, h, w
 
 
-def augment(x, aug, gen, boxes=None):
-    """Per image: random resized crop, flips, rotation, colour jitter (the core's order).
+def _crop_box(box, top, left, h, w, height, width):
+    """randomResizedCrop.ts' cropBoxes: the box in the crop's coordinates, clamped to it."""
+    x0, y0, cw, ch = left / width, top / height, w / width, h / height
+    box[0] = min(1.0, max(0.0, (box[0] - x0) / cw))
+    box[1] = min(1.0, max(0.0, (box[1] - y0) / ch))
+    box[2] = min(1.0, max(0.0, (box[2] - x0) / cw))
+    box[3] = min(1.0, max(0.0, (box[3] - y0) / ch))
 
-    `boxes` [B, 4] (normalized x1 y1 x2 y2) follow the flips in place; the engine refuses
-    rotation and cropping for detection.
+
+def _flip_rotate_box(box, flip_h, flip_v, degrees, height, width):
+    """flipAndRotate.ts' flipAndRotateBoxes: the flipped, rotated corners' bounding box, clamped."""
+    theta = math.radians(degrees)
+    cos, sin = math.cos(theta), math.sin(theta)
+    xs, ys = [], []
+    for nx, ny in ((box[0], box[1]), (box[2], box[1]), (box[0], box[3]), (box[2], box[3])):
+        px = ((1 - nx) if flip_h else nx) * width - width / 2
+        py = ((1 - ny) if flip_v else ny) * height - height / 2
+        xs.append((px * cos + py * sin + width / 2) / width)
+        ys.append((-px * sin + py * cos + height / 2) / height)
+    box[0], box[1] = min(1.0, max(0.0, min(xs))), min(1.0, max(0.0, min(ys)))
+    box[2], box[3] = min(1.0, max(0.0, max(xs))), min(1.0, max(0.0, max(ys)))
+
+
+def augment(x, aug, gen, boxes=None):
+    """Per image: random resized crop, flips, rotation, colour jitter (augmentBatch.ts' order).
+
+    `boxes` [B, 4] (normalized x1 y1 x2 y2) follow the crop, the flips and the rotation, in place.
     """
     if not has_augmentation(aug):
         return x
     _, _, height, width = x.shape
     out = []
+    rows = boxes.tolist() if boxes is not None else None
     for i in range(x.shape[0]):
         y = x[i]
         crop = aug.get("randomResizedCrop")
         if crop:
             top, left, h, w = _crop_params(height, width, crop["scale"], crop["ratio"], gen)
             y = TF.resized_crop(y, top, left, h, w, [height, width], antialias=False)
+            if rows is not None:
+                _crop_box(rows[i], top, left, h, w, height, width)
         flip = aug.get("flip")
+        flip_h = flip_v = False
         if flip:
-            if flip.get("horizontal", True) and torch.rand((), generator=gen).item() < flip["p"]:
+            flip_h = flip.get("horizontal", True) and torch.rand((), generator=gen).item() < flip["p"]
+            flip_v = flip.get("vertical", False) and torch.rand((), generator=gen).item() < flip["p"]
+            if flip_h:
                 y = TF.hflip(y)
-                if boxes is not None:
-                    boxes[i, [0, 2]] = 1 - boxes[i, [2, 0]]
-            if flip.get("vertical", False) and torch.rand((), generator=gen).item() < flip["p"]:
+            if flip_v:
                 y = TF.vflip(y)
-                if boxes is not None:
-                    boxes[i, [1, 3]] = 1 - boxes[i, [3, 1]]
         rot = aug.get("rotation")
-        if rot and rot["degrees"] > 0:
-            y = TF.rotate(y, _uniform(gen, -rot["degrees"], rot["degrees"]), interpolation=TF.InterpolationMode.BILINEAR)
+        degrees = _uniform(gen, -rot["degrees"], rot["degrees"]) if rot and rot["degrees"] > 0 else 0.0
+        if degrees != 0.0:
+            # Positive angles turn the image counter-clockwise, as the box formula assumes.
+            y = TF.rotate(y, degrees, interpolation=TF.InterpolationMode.BILINEAR)
+        if rows is not None and (flip_h or flip_v or degrees != 0.0):
+            _flip_rotate_box(rows[i], flip_h, flip_v, degrees, height, width)
         jitter = aug.get("colorJitter")
         if jitter:
             # torchvision's ColorJitter draws each factor from [max(0, 1 − s), 1 + s].
@@ -117,6 +145,8 @@ def augment(x, aug, gen, boxes=None):
             if jitter.get("saturation", 0) > 0 and y.shape[0] == 3:
                 y = TF.adjust_saturation(y, _uniform(gen, max(0, 1 - jitter["saturation"]), 1 + jitter["saturation"]))
         out.append(y)
+    if rows is not None:
+        boxes.copy_(torch.tensor(rows, dtype=boxes.dtype))
     return torch.stack(out)
 
 

@@ -80,10 +80,6 @@ def refusals(job, world_size, model_unsupported):
     if task == "detection":
         if job.boxes is None:
             out.append(("boxes", "a detection job needs a box per sample"))
-        aug = data.get("augmentation") or {}
-        for name in ("rotation", "randomResizedCrop"):
-            if aug.get(name):
-                out.append((f"data.augmentation.{name}", "moving the boxes with this transform is not in the PyTorch engine yet; the tfjs engine runs it"))
     if task == "embedding" and job.identity_rows is None:
         out.append(("trainIdentityRows", "an embedding job needs the margin head's row per sample"))
     out.extend(model_unsupported(spec))
