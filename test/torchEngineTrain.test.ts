@@ -254,4 +254,22 @@ describe('the PyTorch engine (python -m studio_torch)', () => {
     losses(resumed).forEach((l, i) => expect(l).toBeCloseTo(losses(readEvents(whole.runDir))[i], 6));
     expect(readdirSync(join(parts.runDir, 'checkpoints')).sort()).toEqual(['torch-best', 'torch-final', 'torch-last']);
   });
+
+  it('stops early with the best weights restored, and ends a diverging run with nonFiniteLoss and no checkpoint', () => {
+    const early = writeJob({ epochs: 12, spec: (s) => (s.training.earlyStopping = { monitor: 'val_loss', patience: 1 }) });
+    expect(engine(early.jobPath).status).toBe(0);
+    const events = readEvents(early.runDir);
+    const end = events.at(-1);
+    expect(end).toMatchObject({ type: 'trainEnd', reason: 'earlyStopped' });
+    if (end?.type !== 'trainEnd') throw new Error('the run did not end');
+    expect(end.epochsRun).toBeLessThan(12);
+    expect(end.message).toContain(`restored the weights of epoch ${end.best!.epoch + 1}`);
+    expect(maxDifference(weights(early.runDir, 'final'), weights(early.runDir, 'best'))).toBe(0);
+
+    const diverging = writeJob({ spec: (s) => (s.optimizer = { type: 'sgd', lr: 1e30 }) });
+    expect(engine(diverging.jobPath).status).toBe(0);
+    expect(readEvents(diverging.runDir).at(-1)).toMatchObject({ type: 'trainEnd', reason: 'nonFiniteLoss', epochsRun: 0 });
+    expect(JSON.parse(readFileSync(join(diverging.runDir, 'summary.json'), 'utf8'))).toMatchObject({ status: 'failed', reason: 'nonFiniteLoss' });
+    expect(existsSync(join(diverging.runDir, 'checkpoints'))).toBe(false);
+  });
 });
