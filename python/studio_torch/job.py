@@ -83,10 +83,11 @@ def refusals(job, world_size, model_unsupported):
     if task == "embedding" and job.identity_rows is None:
         out.append(("trainIdentityRows", "an embedding job needs the margin head's row per sample"))
     out.extend(model_unsupported(spec))
+    # One reason per field: the engine's own and the model zoo's may both name model.convention.
     seen = set()
     unique = []
     for field, reason in out:
-        if (field, reason) not in seen:
-            seen.add((field, reason))
+        if field not in seen:
+            seen.add(field)
             unique.append((field, reason))
     return unique

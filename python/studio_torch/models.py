@@ -108,8 +108,8 @@ def backbone_parameter_names(model, spec):
 
 
 def freeze(model, spec, frozen_blocks):
-    """Freezes the first `frozen_blocks` blocks (dense1, dense2 for the mlp)."""
+    """Freezes the first `frozen_blocks` blocks (dense1, dense2) and unfreezes the rest, so 0 unfreezes all."""
     blocks = ["dense1", "dense2"][:frozen_blocks]
     for name, p in model.named_parameters():
-        if name.split(".")[0] in blocks:
-            p.requires_grad_(False)
+        if name.split(".")[0] in ("dense1", "dense2"):
+            p.requires_grad_(name.split(".")[0] not in blocks)

@@ -228,6 +228,8 @@ class Trainer:
         if after is None or self.unfrozen or epochs_done < after:
             return False
         self.unfrozen = True
+        # freeze(…, 0) also lets the frozen blocks' batch norms train again.
+        models.freeze(self.combined.net, self.spec, 0)
         for p in self.combined.net.parameters():
             p.requires_grad_(True)
         return True
