@@ -272,4 +272,13 @@ describe('the PyTorch engine (python -m studio_torch)', () => {
     expect(JSON.parse(readFileSync(join(diverging.runDir, 'summary.json'), 'utf8'))).toMatchObject({ status: 'failed', reason: 'nonFiniteLoss' });
     expect(existsSync(join(diverging.runDir, 'checkpoints'))).toBe(false);
   });
+
+  it('computes the margin heads, box losses and cross-entropy as the reference scripts do', () => {
+    const r = python(['test/reference/studio_torch_losses.py']);
+    expect(r.status, r.stderr).toBe(0);
+    const worst = JSON.parse(r.stdout) as Record<string, number>;
+    expect(Object.keys(worst).sort()).toEqual(['arcface', 'box_giou', 'box_l1', 'box_seed001', 'cdml', 'ce_indices', 'ce_soft', 'cosface']);
+    // Cross-entropy runs in float32 (as training does), the references in float64.
+    for (const [name, difference] of Object.entries(worst)) expect(difference, name).toBeLessThan(1e-6);
+  });
 });

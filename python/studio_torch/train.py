@@ -7,6 +7,7 @@ every decision (early stopping, the plateau schedule, checkpoints) is taken alik
 import json
 import math
 import os
+import shutil
 import signal
 import time
 from contextlib import nullcontext
@@ -505,8 +506,8 @@ class Trainer:
             os.makedirs(self.job.run_dir, exist_ok=True)
             if self.job.resume:
                 self.events.truncate_to(self.epoch, self.step)
-            elif os.path.exists(self.events.path):
-                os.remove(self.events.path)
+            else:
+                self._clear_previous()
         begin = {
             "type": "trainBegin",
             "specHash": self.job.spec_hash,
@@ -558,6 +559,18 @@ class Trainer:
         if self.rank == 0:
             self._write_summary(end, test)
         return end
+
+    def _clear_previous(self):
+        """A fresh run starts with no line, summary or torch checkpoint of an earlier one (RunDirectory.clear)."""
+        for name in ("events.jsonl", "summary.json"):
+            path = os.path.join(self.job.run_dir, name)
+            if os.path.exists(path):
+                os.remove(path)
+        folder = os.path.join(self.job.run_dir, "checkpoints")
+        if os.path.isdir(folder):
+            for name in os.listdir(folder):
+                if name.startswith("torch-") or name.startswith(".torch-"):
+                    shutil.rmtree(os.path.join(folder, name), ignore_errors=True)
 
     def _last_epoch_metrics(self):
         for e in reversed(self.events.read()):
