@@ -190,6 +190,7 @@ class Trainer:
         self.epoch = 0
         self.step = 0
         self.stop_requested = False
+        self.stop_at_epoch_end = False
         self.events = EventLog(job.run_dir)
         if job.resume:
             self._restore()
@@ -302,7 +303,8 @@ class Trainer:
             self.events.append(event)
 
     def _params(self):
-        return sum(p.numel() for p in self.combined.net.parameters())
+        """modelCost.ts counts every weight of the model, batch-norm statistics included."""
+        return sum(t.numel() for k, t in self.combined.net.state_dict().items() if not k.endswith("num_batches_tracked"))
 
     # ---- the loop ----------------------------------------------------------------------
 
@@ -432,9 +434,11 @@ class Trainer:
                 if stop:
                     raise _Stop("stopped", "stopped by a signal")
         if window["samples"] > 0:
-            loss, metrics, samples, _, _ = self._read_window(window)
+            loss, metrics, samples, stop, _ = self._read_window(window)
             self._assert_finite(loss, lr)
             fold(loss, metrics, samples)
+            # A stop that arrived since the last logged step ends the run at this epoch's end.
+            self.stop_at_epoch_end = self.stop_at_epoch_end or stop
         return self._end_epoch(epoch_start, totals, lr)
 
     def _evaluate(self, indices, prefix):
@@ -536,6 +540,8 @@ class Trainer:
                 if stop:
                     reason, message = "earlyStopped", stop
                     break
+                if self.stop_at_epoch_end and self.epoch < t["epochs"]:
+                    raise _Stop("stopped", "stopped by a signal")
                 if stop_after and self.epoch >= stop_after and self.epoch < t["epochs"]:
                     raise _Stop("stopped", f"stopped after epoch {self.epoch} ({STOP_AFTER_ENV})")
         except _Stop as s:
