@@ -158,7 +158,9 @@ class Trainer:
         self.backend = f"torch-{self.device.type}"
         t = spec["training"]
         self.seed = t["seed"]
-        torch.manual_seed(self.seed + self.rank)
+        # Every rank builds the same start (DDP would broadcast rank 0's anyway); dropout and
+        # augmentation then draw from a stream of their own per rank.
+        torch.manual_seed(self.seed)
         self.aug_gen = torch.Generator().manual_seed(self.seed * 7919 + self.rank + 1)
         self.num_classes = len(job.class_names)
         self.pixels = Pixels(job.pixels_path, job.samples, job.image_size, job.channels)
@@ -173,6 +175,7 @@ class Trainer:
         self.combined = Combined(net, objective).to(self.device)
         if os.path.isfile(job.initial_path):
             load_studio_tensors(self.combined, read_safetensors(job.initial_path), "initial.safetensors")
+        torch.manual_seed(self.seed + self.rank)
         self.unfrozen = False
         frozen = spec["model"].get("frozenLayers", 0)
         if frozen > 0:
