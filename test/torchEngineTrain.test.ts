@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -280,5 +280,19 @@ describe('the PyTorch engine (python -m studio_torch)', () => {
     expect(Object.keys(worst).sort()).toEqual(['arcface', 'box_giou', 'box_l1', 'box_seed001', 'cdml', 'ce_indices', 'ce_soft', 'cosface']);
     // Cross-entropy runs in float32 (as training does), the references in float64.
     for (const [name, difference] of Object.entries(worst)) expect(difference, name).toBeLessThan(1e-6);
+  });
+
+  it('says in one sentence that the PyTorch it finds is too old, without a traceback', () => {
+    const { dir, jobPath } = writeJob();
+    // A stand-in torch 1.12 ahead of the real one on the path.
+    for (const name of ['torch', 'torchvision']) {
+      mkdirSync(join(dir, 'old', name), { recursive: true });
+      writeFileSync(join(dir, 'old', name, '__init__.py'), `__version__ = "${name === 'torch' ? '1.12.1' : '0.13.1'}"\n`);
+    }
+    const r = python(['-m', 'studio_torch', jobPath], { PYTHONPATH: `${join(dir, 'old')}:python` });
+    expect(r.status).toBe(3);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/needs torch >= 1\.13.*has 1\.12\.1/);
   });
 });
