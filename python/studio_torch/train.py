@@ -239,7 +239,6 @@ class Trainer:
             p.requires_grad_(True)
         return True
 
-    # ---- persistence -------------------------------------------------------------------
 
     def _state(self, epoch):
         rng = _rng_state(self.aug_gen)
@@ -299,7 +298,6 @@ class Trainer:
         self.epoch = state["epoch"]
         self.step = state["step"]
 
-    # ---- events ------------------------------------------------------------------------
 
     def _emit(self, event):
         if self.rank == 0:
@@ -309,7 +307,6 @@ class Trainer:
         """modelCost.ts counts every weight of the model, batch-norm statistics included."""
         return sum(t.numel() for k, t in self.combined.net.state_dict().items() if not k.endswith("num_batches_tracked"))
 
-    # ---- the loop ----------------------------------------------------------------------
 
     def _batch(self, indices, training):
         x = self.pixels.batch(indices, self.device)
