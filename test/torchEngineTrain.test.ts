@@ -86,17 +86,18 @@ function setResume(jobPath: string): void {
   writeFileSync(jobPath, JSON.stringify(job));
 }
 
-function python(args: string[], env: Record<string, string> = {}) {
+function python(args: string[], env: Record<string, string> = {}, input?: string) {
   const r = spawnSync(PYTHON, args, {
     env: { ...process.env, PYTHONPATH: 'python', OMP_NUM_THREADS: '1', ...env },
     encoding: 'utf8',
     timeout: 60_000,
+    ...(input !== undefined ? { input } : {}),
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 function engine(jobPath: string, env: Record<string, string> = {}) {
-  return python(['-m', 'studio_torch', jobPath], env);
+  return python(['-m', 'studio_torch', 'train', jobPath], env);
 }
 
 /**
@@ -105,7 +106,7 @@ function engine(jobPath: string, env: Record<string, string> = {}) {
  * not iterated); stdout still reaches the console.
  */
 function torchrun(jobPath: string) {
-  return python(['-m', 'torch.distributed.run', '--standalone', '--nproc_per_node', '2', '--redirects', '1', '--tee', '1', '-m', 'studio_torch', jobPath]);
+  return python(['-m', 'torch.distributed.run', '--standalone', '--nproc_per_node', '2', '--redirects', '1', '--tee', '1', '-m', 'studio_torch', 'train', jobPath]);
 }
 
 function readEvents(runDir: string): TrainEvent[] {
@@ -177,6 +178,7 @@ describe('the PyTorch engine (python -m studio_torch)', () => {
     for (const name of ['last', 'best', 'final']) {
       expect(existsSync(join(runDir, 'checkpoints', `torch-${name}`, 'state.pt'))).toBe(true);
     }
+    expect(JSON.parse(readFileSync(join(runDir, 'checkpoints', 'torch-final', 'meta.json'), 'utf8'))).toEqual({ epoch: 3, step: 12, best: (end as { best: unknown }).best });
     const final = weights(runDir, 'final');
     expect([...final.keys()].sort()).toEqual(['dense1.bias', 'dense1.weight', 'dense2.bias', 'dense2.weight', 'logits.bias', 'logits.weight']);
     expect(final.get('dense1.weight')!.shape).toEqual([64, 192]);
@@ -200,7 +202,7 @@ describe('the PyTorch engine (python -m studio_torch)', () => {
 
   it('refuses what it cannot run before writing anything, naming the field', () => {
     const odd = writeJob({ batchSize: 3 });
-    const check = python(['-m', 'studio_torch', odd.jobPath, '--check', '--world-size=2']);
+    const check = python(['-m', 'studio_torch', 'check', odd.jobPath, '--world-size=2']);
     expect(check.status).toBe(2);
     expect(refusal(check.stderr).map((p) => p.field)).toEqual(['training.batchSize']);
     const launched = torchrun(odd.jobPath);
@@ -209,6 +211,10 @@ describe('the PyTorch engine (python -m studio_torch)', () => {
     expect(existsSync(odd.runDir)).toBe(false);
 
     const keras = writeJob({ spec: (s) => (s.model.convention = 'keras') });
+    const spec = (JSON.parse(readFileSync(keras.jobPath, 'utf8')) as { spec: unknown }).spec;
+    const fromStdin = python(['-m', 'studio_torch', 'check', '-'], {}, JSON.stringify(spec));
+    expect(fromStdin.status).toBe(2);
+    expect(refusal(fromStdin.stderr).map((p) => p.field)).toEqual(['model.convention']);
     const r = engine(keras.jobPath);
     expect(r.status).toBe(2);
     expect(refusal(r.stderr).map((p) => p.field)).toEqual(['model.convention']);

@@ -1,9 +1,11 @@
 """runDir/checkpoints/torch-<name>/: model.safetensors (studio-torch names) and state.pt, written atomically."""
+import json
 import os
 import shutil
 
 import torch
 
+from .events import clean_json
 from .safetensors_io import read_safetensors, write_safetensors
 
 
@@ -21,6 +23,10 @@ def write_checkpoint(run_dir, name, tensors, state):
     os.makedirs(tmp)
     write_safetensors(os.path.join(tmp, "model.safetensors"), tensors)
     torch.save(state, os.path.join(tmp, "state.pt"))
+    # What Node reads to make a studio checkpoint of it (trainRunTorch's TorchCheckpointMeta).
+    meta = {"epoch": state["epoch"], "step": state["step"], **({"best": state["best"]} if state.get("best") else {})}
+    with open(os.path.join(tmp, "meta.json"), "w", encoding="utf-8") as f:
+        json.dump(clean_json(meta), f)
     old = None
     if os.path.exists(final):
         old = os.path.join(parent, f".torch-{name}.old-{os.getpid()}")

@@ -28,16 +28,22 @@ class EventLog:
         with open(self.path, "a", encoding="utf-8") as f:
             f.write(json.dumps(clean_json(event), separators=(",", ":")) + "\n")
 
-    def read(self):
+    def lines(self):
         if not os.path.exists(self.path):
             return []
         with open(self.path, encoding="utf-8") as f:
-            return [json.loads(line) for line in f if line.strip()]
+            return [line.rstrip("\n") for line in f if line.strip()]
+
+    def read(self):
+        return [json.loads(line) for line in self.lines()]
 
     def truncate_to(self, epoch, step):
-        """Keeps what eventsUpTo.ts keeps for a checkpoint at (epoch, step): a resume replays the rest."""
+        """Keeps what eventsUpTo.ts keeps for a checkpoint at (epoch, step): a resume replays the rest.
+
+        The kept lines stay byte for byte, so a host tailing the file (EventTail) recognises them."""
         kept = []
-        for e in self.read():
+        for line in self.lines():
+            e = json.loads(line)
             t = e.get("type")
             if t == "step":
                 keep = e["step"] <= step and e["epoch"] < epoch
@@ -46,9 +52,9 @@ class EventLog:
             else:
                 keep = t == "trainBegin"
             if keep:
-                kept.append(e)
+                kept.append(line)
         tmp = f"{self.path}.tmp-{os.getpid()}"
         with open(tmp, "w", encoding="utf-8") as f:
-            for e in kept:
-                f.write(json.dumps(e, separators=(",", ":")) + "\n")
+            for line in kept:
+                f.write(line + "\n")
         os.replace(tmp, self.path)

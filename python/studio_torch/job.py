@@ -43,23 +43,43 @@ class Job:
         return os.path.join(self.folder, "initial.safetensors")
 
 
-def refusals(job, world_size, model_unsupported):
-    """Every (field, reason) that stops this job before training; empty when it can run."""
+def _unique(problems):
+    """One reason per field: the engine's own and the model zoo's may both name model.convention."""
+    seen = set()
     out = []
-    if job.format != JOB_FORMAT:
-        out.append(("format", f"this engine reads {JOB_FORMAT} jobs, got {job.format!r}"))
-        return out
-    spec = job.spec
+    for field, reason in problems:
+        if field not in seen:
+            seen.add(field)
+            out.append((field, reason))
+    return out
+
+
+def spec_refusals(spec, world_size, model_unsupported):
+    """What of a (parsed, defaulted) RunSpec the engine cannot train on `world_size` processes."""
+    out = []
     for key in ("data", "model", "task", "loss", "optimizer", "schedule", "training"):
         if not isinstance(spec.get(key), dict):
-            out.append((key, "is missing from the job's spec (Node writes the spec with every default filled in)"))
+            out.append((key, "is missing from the spec (the engine reads a parsed spec, every default filled in)"))
     if out:
         return out
-    training, model, data = spec["training"], spec["model"], spec["data"]
+    training, model = spec["training"], spec["model"]
     if training["batchSize"] % world_size != 0:
         out.append(("training.batchSize", f"must divide evenly over the {world_size} processes, got {training['batchSize']}"))
     if model.get("convention") == "keras" or (model.get("convention") is None and spec.get("version", 2) < 2):
         out.append(("model.convention", "keras (TensorFlow's padding and batch-norm statistics) has no PyTorch equivalent; use torchvision"))
+    out.extend(model_unsupported(spec))
+    return _unique(out)
+
+
+def refusals(job, world_size, model_unsupported):
+    """Every (field, reason) that stops this job before training; empty when it can run."""
+    if job.format != JOB_FORMAT:
+        return [("format", f"this engine reads {JOB_FORMAT} jobs, got {job.format!r}")]
+    out = spec_refusals(job.spec, world_size, model_unsupported)
+    if any(field in ("data", "model", "task", "loss", "optimizer", "schedule", "training") for field, _ in out):
+        return out
+    spec = job.spec
+    training = spec["training"]
     if not os.path.isfile(job.pixels_path):
         out.append(("pixels.u8", f"the job folder has no {job.pixels_path}"))
     elif job.samples is not None and job.image_size and job.channels:
@@ -77,17 +97,8 @@ def refusals(job, world_size, model_unsupported):
     task = spec["task"]["kind"]
     if task != "detection" and len(job.class_names) < 2:
         out.append(("classNames", f"training needs at least 2 classes, the data has {len(job.class_names)}"))
-    if task == "detection":
-        if job.boxes is None:
-            out.append(("boxes", "a detection job needs a box per sample"))
+    if task == "detection" and job.boxes is None:
+        out.append(("boxes", "a detection job needs a box per sample"))
     if task == "embedding" and job.identity_rows is None:
-        out.append(("trainIdentityRows", "an embedding job needs the margin head's row per sample"))
-    out.extend(model_unsupported(spec))
-    # One reason per field: the engine's own and the model zoo's may both name model.convention.
-    seen = set()
-    unique = []
-    for field, reason in out:
-        if field not in seen:
-            seen.add(field)
-            unique.append((field, reason))
-    return unique
+        out.append(("trainIdentityRows", "an embedding job needs the margin head's row per class"))
+    return _unique(out)

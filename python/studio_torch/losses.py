@@ -50,17 +50,18 @@ def _arc_target(cos_y, m):
 
 
 class MarginHead(nn.Module):
-    """marginHead.ts: class centres `weight` [rows, embeddingSize] (stored as `loss.weight`)."""
+    """marginHead.ts: class centres `weight` [embeddingSize, rows], the tfjs variable's layout,
+    so the `loss.*` tensor Node hands over and reads back needs no transposing."""
 
     def __init__(self, config, embedding_size, rows, seed):
         super().__init__()
         gen = torch.Generator().manual_seed(seed)
         std = math.sqrt(2.0 / (embedding_size + rows))
-        self.weight = nn.Parameter(torch.randn(rows, embedding_size, generator=gen) * std)
+        self.weight = nn.Parameter(torch.randn(embedding_size, rows, generator=gen) * std)
         self.config = config
 
     def cosine(self, emb):
-        return F.normalize(emb, dim=1) @ F.normalize(self.weight, dim=1).t()
+        return F.normalize(emb, dim=1) @ F.normalize(self.weight, dim=0)
 
     def forward(self, emb, rows):
         c = self.config

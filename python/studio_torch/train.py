@@ -49,12 +49,16 @@ def epoch_plan(train_samples, batch_size, accumulation):
 
 
 class Combined(nn.Module):
-    """The model and the objective in one module, so DDP averages the margin head's gradients too."""
+    """The model and the objective in one module, so DDP averages the margin head's gradients too.
+
+    `loss_name` is the name the margin head's centres go by in the files: `loss.` and the
+    tfjs variable's name, as initial.safetensors gives it (writeTorchJob's lossTensorName)."""
 
     def __init__(self, net, objective):
         super().__init__()
         self.net = net
         self.objective = objective
+        self.loss_name = LOSS_PREFIX + "weight"
 
     def forward(self, x, labels, soft, boxes):
         total, parts, correct = self.objective.compute(self.net(x), labels, soft, boxes)
@@ -69,15 +73,20 @@ def studio_tensors(combined):
             continue
         if key.startswith(NET_PREFIX):
             out[key[len(NET_PREFIX) :]] = value.detach().clone()
-        elif key.startswith(OBJECTIVE_PREFIX):
-            out[LOSS_PREFIX + key[len(OBJECTIVE_PREFIX) :]] = value.detach().clone()
+        elif key == OBJECTIVE_PREFIX + "weight":
+            out[combined.loss_name] = value.detach().clone()
     return out
 
 
 def load_studio_tensors(combined, tensors, what):
     """Loads studio-torch names strictly: every model tensor present with its shape, nothing extra.
 
-    `loss.*` may be left out (the margin head then keeps its seeded start)."""
+    `loss.*` may be left out (the margin head then keeps its seeded start); PyTorch's
+    `num_batches_tracked` counters, where a file has them, are not weights and are skipped."""
+    tensors = {k: v for k, v in tensors.items() if not k.endswith("num_batches_tracked")}
+    losses = [k for k in tensors if k.startswith(LOSS_PREFIX)]
+    if len(losses) == 1 and combined.objective.head is not None:
+        combined.loss_name = losses[0]
     own = studio_tensors(combined)
     missing = [k for k in own if k not in tensors and not k.startswith(LOSS_PREFIX)]
     extra = [k for k in tensors if k not in own]
@@ -96,8 +105,8 @@ def load_studio_tensors(combined, tensors, what):
         for key in state:
             if key.startswith(NET_PREFIX) and key[len(NET_PREFIX) :] in tensors:
                 state[key].copy_(tensors[key[len(NET_PREFIX) :]])
-            elif key.startswith(OBJECTIVE_PREFIX) and LOSS_PREFIX + key[len(OBJECTIVE_PREFIX) :] in tensors:
-                state[key].copy_(tensors[LOSS_PREFIX + key[len(OBJECTIVE_PREFIX) :]])
+            elif key == OBJECTIVE_PREFIX + "weight" and combined.loss_name in tensors:
+                state[key].copy_(tensors[combined.loss_name])
 
 
 class Monitor:
@@ -195,7 +204,9 @@ class Trainer:
         self.stop_requested = False
         self.stop_at_epoch_end = False
         self.events = EventLog(job.run_dir)
-        if job.resume:
+        # torchrun --max_restarts starts the whole group again after a rank dies: it goes on from torch-last.
+        self.resuming = job.resume or (int(os.environ.get("TORCHELASTIC_RESTART_COUNT", "0") or 0) > 0 and has_checkpoint(job.run_dir, "last"))
+        if self.resuming:
             self._restore()
         self.ddp = self._wrap()
 
@@ -508,7 +519,7 @@ class Trainer:
         spec, t = self.spec, self.spec["training"]
         if self.rank == 0:
             os.makedirs(self.job.run_dir, exist_ok=True)
-            if self.job.resume:
+            if self.resuming:
                 self.events.truncate_to(self.epoch, self.step)
             else:
                 self._clear_previous()
