@@ -1,0 +1,105 @@
+"""Runs a zoo model exported by exportTorchWeights through python/studio_torch/models.py (test/torchEngineModels.test.ts).
+
+Reads from --dir:
+  spec.json            {"spec": RunSpec (model, task, data.channels), "numClasses": N}
+  weights.safetensors  the model's tensors in studio-torch names, float32
+  input.bin            float32 NHWC [batch, size, size, channels]
+and writes there:
+  eval.bin             float32: the eval-mode outputs, flattened one after the other
+                       (detection: logits, then box)
+  train.safetensors    every batch norm's running_mean / running_var after one training-mode
+                       forward pass of the same input
+  result.json          the output shapes, and the state_dict keys the file lacked or had extra
+
+The file is loaded with strict=True: only num_batches_tracked may be missing from it.
+
+  /usr/bin/python3 test/reference/torch_engine_models.py --dir DIR
+"""
+import argparse
+import json
+import os
+import struct
+import sys
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python"))
+from studio_torch.models import build_model  # noqa: E402
+
+
+def read_safetensors(path):
+    with open(path, "rb") as f:
+        raw = f.read()
+    (length,) = struct.unpack("<Q", raw[:8])
+    header = json.loads(raw[8 : 8 + length])
+    out = {}
+    for name, info in header.items():
+        if name == "__metadata__":
+            continue
+        assert info["dtype"] == "F32", f"{name} is {info['dtype']}"
+        start, end = info["data_offsets"]
+        out[name] = torch.from_numpy(np.frombuffer(raw, dtype="<f4", count=(end - start) // 4, offset=8 + length + start).reshape(info["shape"]).copy())
+    return out
+
+
+def write_safetensors(path, tensors):
+    header, blobs, offset = {}, [], 0
+    for name, t in tensors.items():
+        data = t.detach().contiguous().numpy().astype("<f4").tobytes()
+        header[name] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
+        blobs.append(data)
+        offset += len(data)
+    text = json.dumps(header).encode("utf-8")
+    text += b" " * (-len(text) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(text)) + text + b"".join(blobs))
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--dir", required=True)
+    a = p.parse_args()
+    with open(f"{a.dir}/spec.json") as f:
+        job = json.load(f)
+    spec = job["spec"]
+    model = build_model(spec, job["numClasses"])
+    state = read_safetensors(f"{a.dir}/weights.safetensors")
+    own = model.state_dict()
+    missing = sorted(k for k in own if k not in state and not k.endswith("num_batches_tracked"))
+    extra = sorted(k for k in state if k not in own)
+    result = {"missing": missing, "extra": extra}
+    if not missing and not extra:
+        result["misshaped"] = sorted(k for k in state if list(state[k].shape) != list(own[k].shape))
+    if missing or extra or result["misshaped"]:
+        with open(f"{a.dir}/result.json", "w") as f:
+            json.dump(result, f)
+        raise SystemExit(f"the file does not fit build_model's state_dict: {json.dumps(result)[:2000]}")
+    # strict=True once the counters PyTorch keeps and the studio does not write are added.
+    for k, v in own.items():
+        if k.endswith("num_batches_tracked"):
+            state[k] = v
+    model.load_state_dict(state, strict=True)
+
+    size, channels = spec["model"]["inputSize"], spec["data"]["channels"]
+    nhwc = np.fromfile(f"{a.dir}/input.bin", dtype="<f4").reshape(-1, size, size, channels)
+    x = torch.from_numpy(nhwc.transpose(0, 3, 1, 2).copy())
+    model.eval()
+    with torch.no_grad():
+        out = model(x)
+    outs = list(out) if isinstance(out, tuple) else [out]
+    with open(f"{a.dir}/eval.bin", "wb") as f:
+        for o in outs:
+            f.write(o.numpy().astype("<f4").tobytes())
+    model.train()
+    with torch.no_grad():
+        model(x)
+    stats = {k: v for k, v in model.state_dict().items() if k.endswith("running_mean") or k.endswith("running_var")}
+    write_safetensors(f"{a.dir}/train.safetensors", stats)
+    result["outputs"] = [list(o.shape) for o in outs]
+    with open(f"{a.dir}/result.json", "w") as f:
+        json.dump(result, f)
+
+
+if __name__ == "__main__":
+    main()
