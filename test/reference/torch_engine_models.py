@@ -9,11 +9,16 @@ and writes there:
                        (detection: logits, then box)
   train.safetensors    every batch norm's running_mean / running_var after one training-mode
                        forward pass of the same input
-  result.json          the output shapes, and the state_dict keys the file lacked or had extra
+  result.json          the output shapes, the state_dict keys the file lacked or had extra, the
+                       parameters backbone_parameter_names lists, and those left trainable
+                       after freeze(model, spec, model.frozenLayers)
 
 The file is loaded with strict=True: only num_batches_tracked may be missing from it.
 
-  /usr/bin/python3 test/reference/torch_engine_models.py --dir DIR
+With --shapes, spec.json is a list of such jobs and shapes.json receives, for each, build_model's
+state_dict shapes (num_batches_tracked aside) and what unsupported(spec) says.
+
+  /usr/bin/python3 test/reference/torch_engine_models.py --dir DIR [--shapes]
 """
 import argparse
 import json
@@ -25,7 +30,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python"))
-from studio_torch.models import build_model  # noqa: E402
+from studio_torch.models import backbone_parameter_names, build_model, freeze, unsupported  # noqa: E402
 
 
 def read_safetensors(path):
@@ -59,9 +64,19 @@ def write_safetensors(path, tensors):
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--dir", required=True)
+    p.add_argument("--shapes", action="store_true")
     a = p.parse_args()
     with open(f"{a.dir}/spec.json") as f:
         job = json.load(f)
+    if a.shapes:
+        out = []
+        for j in job:
+            problems = unsupported(j["spec"])
+            shapes = {} if problems else {k: list(v.shape) for k, v in build_model(j["spec"], j["numClasses"]).state_dict().items() if not k.endswith("num_batches_tracked")}
+            out.append({"unsupported": problems, "shapes": shapes})
+        with open(f"{a.dir}/shapes.json", "w") as f:
+            json.dump(out, f)
+        return
     spec = job["spec"]
     model = build_model(spec, job["numClasses"])
     state = read_safetensors(f"{a.dir}/weights.safetensors")
@@ -80,6 +95,9 @@ def main():
         if k.endswith("num_batches_tracked"):
             state[k] = v
     model.load_state_dict(state, strict=True)
+    freeze(model, spec, spec["model"]["frozenLayers"])
+    result["backbone"] = backbone_parameter_names(model, spec)
+    result["trainable"] = [n for n, p in model.named_parameters() if p.requires_grad]
 
     size, channels = spec["model"]["inputSize"], spec["data"]["channels"]
     nhwc = np.fromfile(f"{a.dir}/input.bin", dtype="<f4").reshape(-1, size, size, channels)
