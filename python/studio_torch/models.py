@@ -15,6 +15,10 @@ logits [B, N]; embedding L2-normalized [B, E]; detection (logits [B, N], box [B,
 
 What cannot be reproduced exactly is listed by `unsupported(spec)` as (field path, reason),
 for the engine to refuse naming the field.
+
+The modules' own initial values are PyTorch's defaults, not the zoo's seeded ones: the engine
+starts from initial.safetensors, which Node exports from the zoo (exportTorchWeights).
+test/torchEngineModels.test.ts holds all of this to the tfjs zoo.
 """
 import math
 
