@@ -174,6 +174,10 @@ describe.each(CASES)('$architecture × $name: build_model computes the zoo’s f
 
 describe('every architecture the torch engine builds', () => {
   const torchArchitectures: Architecture[] = ['resnet34', 'resnet50', 'iresnet18', 'iresnet34', 'iresnet50', 'iresnet34Lite', 'iresnet50Lite'];
+  // Widths whose rounding differs between the families' rules (round vs. multiples of 8, halves, > 1).
+  const widths: { architecture: Architecture; width: number }[] = (
+    ['resnet18', 'mobilenetV2', 'mobilenetV3Small', 'efficientnetB0', 'iresnet18Lite', 'mlp', 'smallCnn', 'vgg16'] as Architecture[]
+  ).flatMap((architecture) => [0.3, 0.7, 1.3].map((width) => ({ architecture, width: architecture === 'vgg16' ? width / 4 : width })));
   const refused = [
     { spec: { version: 2, data: { channels: 3 }, model: { architecture: 'faceRecognitionNet', width: 1, inputSize: 150, head: NO_HIDDEN, frozenLayers: 0 }, task: { kind: 'embedding' } }, fields: ['model.architecture'] },
     { spec: { version: 2, data: { channels: 3 }, model: { architecture: 'faceExpressionNet', width: 1, inputSize: 112, head: NO_HIDDEN, frozenLayers: 0 }, task: { kind: 'classification' } }, fields: ['model.architecture'] },
@@ -184,8 +188,8 @@ describe('every architecture the torch engine builds', () => {
 
   it('has the export’s tensors, name for name and shape for shape; refuses what it cannot build, naming the field', () => {
     // embeddingSize left out: IResNet's default 512 on both sides.
-    const cases = torchArchitectures.map((architecture) => {
-      const spec = runSpecOf({ architecture, width: 0.25, size: 32, ...TASKS[0] });
+    const cases = [...torchArchitectures.map((architecture) => ({ architecture, width: 0.25 })), ...widths].map(({ architecture, width }) => {
+      const spec = runSpecOf({ architecture, width, size: 32, ...TASKS[0] });
       return { ...spec, model: { ...spec.model, embeddingSize: undefined } };
     });
     const jobs = [...cases.map((spec) => ({ spec, numClasses: CLASSES })), ...refused.map((r) => ({ spec: r.spec, numClasses: CLASSES }))];
@@ -194,7 +198,7 @@ describe('every architecture the torch engine builds', () => {
       const model = buildModel({ model: spec.model, channels: 3, task: spec.task, numClasses: CLASSES, seed: 1, convention: 'torchvision' });
       try {
         expect(answers[i].unsupported).toEqual([]);
-        expect(answers[i].shapes, spec.model.architecture).toEqual(Object.fromEntries(studioTorchTensors(model, spec.model.architecture).map((t) => [t.name, t.shape])));
+        expect(answers[i].shapes, `${spec.model.architecture} at width ${spec.model.width}`).toEqual(Object.fromEntries(studioTorchTensors(model, spec.model.architecture).map((t) => [t.name, t.shape])));
       } finally {
         model.dispose();
       }
