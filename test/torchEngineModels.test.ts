@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildModel, isBackboneLayer } from '../src/core/models/buildModel.ts';
 import { exportTorchWeights } from '../src/core/pretrained/exportTorchWeights.ts';
+import { importStudioTorchWeights } from '../src/core/pretrained/importStudioTorchWeights.ts';
 import { readSafetensors, writeSafetensors } from '../src/core/pretrained/safetensors.ts';
 import { studioTorchTensors } from '../src/core/pretrained/studioTorchTensors.ts';
 import type { Architecture, HeadSpec, TaskSpec } from '../src/core/spec/runSpec.ts';
@@ -19,7 +20,8 @@ import { relativeError } from '../src/core/util/relativeError.ts';
 // (test/reference/torch_engine_models.py), and run on the same input. Eval-mode outputs agree
 // within 1e-4 relative (max |Δ| / max(1, max |reference|)), and one training-mode pass moves
 // every batch norm's running statistics as tfjs' does (a frozen block's not at all). The
-// backbone and the frozen parameters are the same tensors on both sides.
+// backbone and the frozen parameters are the same tensors on both sides, and PyTorch's own
+// state_dict imports back (importStudioTorchWeights) to the same outputs.
 
 const PYTHON = '/usr/bin/python3';
 const SCRIPT = 'test/reference/torch_engine_models.py';
@@ -144,6 +146,18 @@ describe.each(CASES)('$architecture × $name: build_model computes the zoo’s f
       // The comparison has teeth: the outputs are not near zero.
       expect(Math.max(...Array.from(expected, Math.abs))).toBeGreaterThan(0.05);
       tf.dispose(outs);
+
+      // And back: PyTorch's own state_dict (its I64 batch counters too) loads whole into another seed's model.
+      const back = buildModel({ model: runSpecOf(c).model, channels, task: c.task, numClasses: CLASSES, seed: 9, convention: 'torchvision' });
+      try {
+        importStudioTorchWeights(back, readSafetensors(readFileSync(join(dir, 'state.safetensors'))), c.architecture);
+        const again = back.predict(x);
+        const list = Array.isArray(again) ? again : [again];
+        expect(relativeError(Float32Array.from(list.flatMap((o) => Array.from(o.dataSync()))), expected)).toBeLessThan(TOLERANCE);
+        tf.dispose(list);
+      } finally {
+        back.dispose();
+      }
 
       tf.tidy(() => {
         model.apply(x, { training: true });

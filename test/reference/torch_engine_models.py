@@ -7,6 +7,7 @@ Reads from --dir:
 and writes there:
   eval.bin             float32: the eval-mode outputs, flattened one after the other
                        (detection: logits, then box)
+  state.safetensors    build_model's whole state_dict as loaded, num_batches_tracked (I64) included
   train.safetensors    every batch norm's running_mean / running_var after one training-mode
                        forward pass of the same input
   result.json          the output shapes, the state_dict keys the file lacked or had extra, the
@@ -51,8 +52,9 @@ def read_safetensors(path):
 def write_safetensors(path, tensors):
     header, blobs, offset = {}, [], 0
     for name, t in tensors.items():
-        data = t.detach().contiguous().numpy().astype("<f4").tobytes()
-        header[name] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
+        integer = t.dtype == torch.int64
+        data = t.detach().contiguous().numpy().astype("<i8" if integer else "<f4").tobytes()
+        header[name] = {"dtype": "I64" if integer else "F32", "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
         blobs.append(data)
         offset += len(data)
     text = json.dumps(header).encode("utf-8")
@@ -95,6 +97,7 @@ def main():
         if k.endswith("num_batches_tracked"):
             state[k] = v
     model.load_state_dict(state, strict=True)
+    write_safetensors(f"{a.dir}/state.safetensors", model.state_dict())
     freeze(model, spec, spec["model"]["frozenLayers"])
     result["backbone"] = backbone_parameter_names(model, spec)
     result["trainable"] = [n for n, p in model.named_parameters() if p.requires_grad]
