@@ -1,8 +1,12 @@
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { basename, join } from 'node:path';
 import { initNodeBackend, type NodeBackendName } from '../node/backend.ts';
 import { RunDirectory } from '../node/runDirectory.ts';
-import { trainRun, type DataReport } from '../node/trainRun.ts';
+import { trainRun, type DataReport, type TrainRunResult } from '../node/trainRun.ts';
+import { trainRunTorch } from '../node/torchEngine/trainRunTorch.ts';
+import type { TorchLaunch } from '../node/torchEngine/torchProcess.ts';
+import type { TrainEvent } from '../core/train/trainEvent.ts';
 import { progressPrinter } from './progressLine.ts';
 import { readSpecFile } from './readSpecFile.ts';
 import { UsageError } from './usageError.ts';
@@ -24,8 +28,17 @@ export async function trainCommand(args: string[]): Promise<void> {
       resume: { type: 'string' },
       overwrite: { type: 'boolean' },
       force: { type: 'boolean' },
+      engine: { type: 'string' },
+      nproc: { type: 'string' },
+      torchrun: { type: 'string' },
+      'max-restarts': { type: 'string' },
     },
   });
+  // A run the PyTorch engine started resumes on it without being told again.
+  const engine = values.engine ?? (values.resume && existsSync(join(values.resume, 'torch-job')) ? 'torch' : 'tfjs');
+  if (engine !== 'tfjs' && engine !== 'torch') throw new UsageError(`--engine must be tfjs or torch, got "${engine}"`);
+  if (engine === 'tfjs' && (values.nproc || values.torchrun || values['max-restarts'])) throw new UsageError('--nproc, --torchrun and --max-restarts are for --engine torch');
+  if (engine === 'torch' && values.backend) throw new UsageError('--backend picks the tfjs engine\'s backend; --engine torch runs on PyTorch (CUDA when it has a GPU)');
   const overwrite = Boolean(values.overwrite || values.force);
   if (overwrite && values.resume) throw new UsageError('--force starts a run afresh and --resume continues one: give one of them');
   const backend = backendOption(values.backend);
@@ -39,8 +52,12 @@ export async function trainCommand(args: string[]): Promise<void> {
     outDir = values.out ?? join('runs', `${basename(positionals[0]!, '.json')}-${stamp}`);
     await claimRunDirectory(outDir, overwrite);
   }
-  const info = await initNodeBackend(backend);
   const print = progressPrinter();
+  if (engine === 'torch') {
+    await trainTorch(outDir, spec, values, print);
+    return;
+  }
+  const info = await initNodeBackend(backend);
   // First Ctrl-C stops at the next batch and keeps the run resumable; a second one quits at once.
   let interrupts = 0;
   let stopTrainer: (() => void) | undefined;
@@ -64,12 +81,62 @@ export async function trainCommand(args: string[]): Promise<void> {
   });
   process.off('SIGINT', onSigint);
   process.off('SIGTERM', onSigint);
+  reportEnd(result, outDir);
+}
+
+function reportEnd(result: TrainRunResult, outDir: string): void {
   const test = Object.entries(result.summary.test)
     .map(([k, v]) => `${k} ${Number(v.toPrecision(4))}`)
     .join('  ');
   if (test) console.error(`test split: ${test}`);
   console.error(`run written to ${outDir}`);
   if (result.end.reason === 'error' || result.end.reason === 'nonFiniteLoss') throw new Error(result.end.message);
+}
+
+function positiveIntOption(name: string, value: string | undefined, fallback: number, min = 1): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer >= ${min}, got "${value}"`);
+  return n;
+}
+
+/** `--engine torch`: the same run on PyTorch (python/studio_torch), several processes under torchrun. */
+async function trainTorch(
+  outDir: string,
+  spec: unknown,
+  values: { data?: string; resume?: string; nproc?: string; torchrun?: string; 'max-restarts'?: string },
+  print: (event: TrainEvent) => void,
+): Promise<void> {
+  const launch: TorchLaunch = {
+    nproc: positiveIntOption('nproc', values.nproc, 1),
+    maxRestarts: positiveIntOption('max-restarts', values['max-restarts'], 0, 0),
+    ...(values.torchrun ? { torchrunArgs: values.torchrun.split(/\s+/).filter((a) => a !== '') } : {}),
+  };
+  let stopTorch: (() => void) | undefined;
+  const onSigint = () => {
+    if (!stopTorch) process.exit(130);
+    console.error(`\nstopping the PyTorch engine; resume with: studio train --engine torch --resume ${outDir}`);
+    stopTorch();
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  try {
+    const result = await trainRunTorch({
+      ...(spec !== undefined ? { spec } : {}),
+      ...(values.data ? { dataDir: values.data } : {}),
+      outDir,
+      resume: Boolean(values.resume),
+      launch,
+      onEvent: print,
+      onData: printDataReport,
+      onTorch: (run) => (stopTorch = run.stop),
+      onStderr: (text) => process.stderr.write(text.split('\n').filter((l) => /error|warning|refused/i.test(l)).map((l) => `torch: ${l}\n`).join('')),
+    });
+    reportEnd(result, outDir);
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+  }
 }
 
 /**

@@ -30,6 +30,8 @@ export interface CompanionServerOptions {
   /** Largest upload (one image, or one dataset manifest), in bytes (413 beyond). */
   maxUploadBytes: number;
   backend: { backend: string; adapter: string };
+  /** What the engine cannot train in a spec (the PyTorch engine's refusals), checked before a job is queued; each names its field. */
+  engineProblems?: (spec: RunSpec) => Promise<{ path: string; message: string }[]>;
   /** What one job may ask of the machine (default: defaultAdmissionLimits() for this machine). */
   limits?: AdmissionLimits;
   /** Whether writes are failing for lack of room (shared with the queue and uploads); reported on /health. */
@@ -175,6 +177,8 @@ export function createCompanionServer(o: CompanionServerOptions): Server {
     if (weights) throw new HttpError(weights.status, weights.message, { problems: [{ path: 'model.initialWeights', message: weights.message }] });
     const over = admissionProblems(result.spec, await datasetFacts(result.spec), limits);
     if (over.length > 0) throw new HttpError(400, "the spec is over this companion's limits", { problems: over });
+    const engine = o.engineProblems ? await o.engineProblems(result.spec) : [];
+    if (engine.length > 0) throw new HttpError(400, `this companion's engine (${o.backend.adapter}) cannot train the spec`, { problems: engine });
     return result.spec;
   };
 

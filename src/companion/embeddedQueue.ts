@@ -12,21 +12,27 @@ import type { JobQueue, JobRecord, JobStatus, JobUpdate, LoggedEvent, QueueDepth
 import type { JobWeightsLoader } from './openJobWeights.ts';
 import { runJob } from './runJob.ts';
 import { runJobInProcess } from './runJobInProcess.ts';
+import type { TorchLaunch } from '../node/torchEngine/torchProcess.ts';
 
-/** The step of a run directory's last checkpoint, -1 when it has none (or it cannot be read). */
+/** The step of a run directory's last checkpoint (the tfjs engine's, or the PyTorch engine's torch-last), -1 when it has none (or it cannot be read). */
 function lastCheckpointStep(runDir: string): number {
-  try {
-    const manifest = JSON.parse(readFileSync(join(runDir, 'checkpoints', 'last', 'checkpoint.json'), 'utf8')) as { meta?: { step?: unknown } };
-    return typeof manifest.meta?.step === 'number' ? manifest.meta.step : -1;
-  } catch {
-    return -1;
-  }
+  const read = (path: string, step: (json: { meta?: { step?: unknown }; step?: unknown }) => unknown) => {
+    try {
+      const value = step(JSON.parse(readFileSync(path, 'utf8')) as { meta?: { step?: unknown }; step?: unknown });
+      return typeof value === 'number' ? value : -1;
+    } catch {
+      return -1;
+    }
+  };
+  return Math.max(read(join(runDir, 'checkpoints', 'last', 'checkpoint.json'), (j) => j.meta?.step), read(join(runDir, 'checkpoints', 'torch-last', 'meta.json'), (j) => j.step));
 }
 
 export interface EmbeddedQueueOptions {
   /** Jobs, their run directories, event logs and the queue's own record live here. */
   root: string;
   backend: string;
+  /** Train on the PyTorch engine with this launch (--engine torch); left out, the tfjs engine on `backend`. */
+  engine?: TorchLaunch;
   /** Opens a job's data (generated, or a dataset uploaded to this companion). */
   openSource: (spec: RunSpec) => SampleSource;
   /** Loads a job's initial weights in this process (openJobWeights); an isolated job opens them under `isolate.uploadsRoot`. */
@@ -248,6 +254,7 @@ export class EmbeddedQueue implements JobQueue {
       spec: job.spec,
       runDir: this.runDir(job.id),
       backend: this.o.backend,
+      ...(this.o.engine ? { engine: this.o.engine } : {}),
       signal: controller.signal,
       onEvent: (event: TrainEvent) =>
         log.append(

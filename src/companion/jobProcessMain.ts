@@ -20,13 +20,15 @@ process.on('message', (message: ToJobProcess) => {
   if (message.type === 'abort') return controller.abort(message.reason);
   const o = message.options;
   void (async () => {
-    await initNodeBackend(o.backend as NodeBackendName);
+    // The PyTorch engine trains in Python; the core here only prepares the job and scores the result, on the CPU.
+    await initNodeBackend(o.engine ? 'cpu' : (o.backend as NodeBackendName));
     const log = new SyncEventLog(o.logPath);
     let writeFailure: string | undefined;
     const outcome = await runJob({
       spec: o.spec,
       runDir: o.runDir,
       backend: o.backend,
+      ...(o.engine ? { engine: o.engine } : {}),
       openSource: openJobSource(new UploadStore(o.uploadsRoot)),
       openWeights: openJobWeights(new UploadStore(o.uploadsRoot)),
       onEvent: (event) => {

@@ -15,6 +15,7 @@ import { redactUrl } from './redactUrl.ts';
 import { RedisQueue } from './redisQueue.ts';
 import { startRedisWorker } from './redisWorker.ts';
 import { UploadStore } from './uploadStore.ts';
+import { torchInfo, torchRefusals, type TorchLaunch } from '../node/torchEngine/torchProcess.ts';
 
 const USAGE = `usage:
   npm run companion [-- options]            one machine: HTTP API + embedded queue + training
@@ -29,6 +30,9 @@ options:
   --max-body BYTES (specs; default 1 MiB)  --max-upload BYTES (one image or manifest; default 64 MiB)
   --lock-ms MS (worker: how soon a dead worker's job is picked up again; default 30000)
   --adapter NAME (WebGPU: the Dawn adapter whose name contains NAME; one worker per GPU)
+  --engine tfjs|torch (default tfjs; torch: each job on PyTorch, python/studio_torch, across
+                       --gpus 0,1,... with DistributedDataParallel, or --nproc N CPU processes)
+  --max-restarts N (torch: restarts of a job's ranks after one dies, each from the last checkpoint; default 3)
 
 limits on one job (over one: 400 naming the field, its value and the limit; each also
 read from its environment variable):
@@ -51,6 +55,42 @@ async function chooseBackend(wanted: string): Promise<BackendInfo> {
   return initNodeBackend('cpu');
 }
 
+/** --engine torch's launch: every GPU named by --gpus (or all CUDA devices), else --nproc CPU processes. */
+function torchEngineOption(values: { engine?: string; gpus?: string; nproc?: string; 'max-restarts'?: string }): TorchLaunch | undefined {
+  if (values.engine !== 'torch') {
+    if (values.engine !== 'tfjs') throw new Error(`--engine is tfjs or torch; got "${values.engine}"`);
+    if (values.gpus || values.nproc) throw new Error('--gpus and --nproc are for --engine torch');
+    return undefined;
+  }
+  const count = (flag: string, v: string | undefined, min: number) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min) throw new Error(`--${flag} must be an integer >= ${min}; got "${v}"`);
+    return n;
+  };
+  const maxRestarts = count('max-restarts', values['max-restarts'], 0);
+  if (values.gpus !== undefined) {
+    const ids = values.gpus.split(',').map((g) => g.trim());
+    if (ids.some((g) => !/^\d+$/.test(g)) || new Set(ids).size !== ids.length) throw new Error(`--gpus is a list of distinct GPU numbers like 0,1,2; got "${values.gpus}"`);
+    return { nproc: ids.length, gpus: ids.join(','), maxRestarts };
+  }
+  const cuda = torchInfo().cuda;
+  return { nproc: values.nproc !== undefined ? count('nproc', values.nproc, 1) : Math.max(1, cuda), maxRestarts };
+}
+
+/** What a torch worker reports as its backend: the engine, its PyTorch and the devices a job spans. */
+async function torchBackend(engine: TorchLaunch): Promise<{ backend: string; adapter: string }> {
+  const info = torchInfo();
+  // The core still prepares each job and scores its result, on tfjs' CPU backend.
+  await initNodeBackend('cpu');
+  const devices = engine.gpus !== undefined ? `GPUs ${engine.gpus}` : info.cuda > 0 ? `${engine.nproc} of ${info.cuda} GPUs` : `${engine.nproc} CPU process${engine.nproc > 1 ? 'es' : ''}`;
+  return { backend: 'torch', adapter: `PyTorch ${info.torch} on ${devices}` };
+}
+
+/** The engine's refusals of a spec as the API's problems, each naming its field. */
+async function torchEngineProblems(spec: unknown): Promise<{ path: string; message: string }[]> {
+  return (await torchRefusals(spec)).map((r) => ({ path: r.field, message: r.reason }));
+}
+
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
@@ -67,6 +107,10 @@ async function main(): Promise<void> {
       'max-upload': { type: 'string', default: String(64 << 20) },
       'lock-ms': { type: 'string', default: '30000' },
       adapter: { type: 'string' },
+      engine: { type: 'string', default: 'tfjs' },
+      gpus: { type: 'string' },
+      nproc: { type: 'string' },
+      'max-restarts': { type: 'string', default: '3' },
       help: { type: 'boolean', default: false },
       ...Object.fromEntries(ADMISSION_LIMIT_FLAGS.map((f) => [f.flag, { type: 'string' as const }])),
     },
@@ -75,6 +119,7 @@ async function main(): Promise<void> {
   const role = positionals[0] ?? 'serve';
   if (role !== 'serve' && role !== 'worker') throw new Error(`unknown command "${role}"\n${USAGE}`);
   if (values.adapter) process.env.STUDIO_DAWN_ADAPTER = values.adapter;
+  const engine = torchEngineOption(values);
   // Checked before anything starts: a refused token should not wait for a GPU or Redis.
   const { token } = role === 'serve' ? companionToken(values.token, process.env.STUDIO_COMPANION_TOKEN) : { token: '' };
   const limits = admissionLimitsFrom(values as unknown as Record<string, string | undefined>, process.env);
@@ -85,8 +130,8 @@ async function main(): Promise<void> {
 
   if (role === 'worker') {
     if (!values.redis) throw new Error('a worker takes its jobs from Redis: pass --redis redis://host:6379');
-    const info = await chooseBackend(values.backend);
-    const worker = startRedisWorker({ url: values.redis, prefix: values.prefix, backend: info.backend, runDir, openSource: openJobSource(uploads), openWeights: openJobWeights(uploads), lockMs: Number(values['lock-ms']) });
+    const info = engine ? await torchBackend(engine) : await chooseBackend(values.backend);
+    const worker = startRedisWorker({ url: values.redis, prefix: values.prefix, backend: info.backend, ...(engine ? { engine } : {}), runDir, openSource: openJobSource(uploads), openWeights: openJobWeights(uploads), lockMs: Number(values['lock-ms']) });
     console.log(`companion worker ${worker.id} on ${info.backend} (${info.adapter}), runs in ${root}`);
     const stop = () => void worker.close().then(() => process.exit(0));
     process.once('SIGINT', stop);
@@ -104,8 +149,8 @@ async function main(): Promise<void> {
     // The gateway builds submitted models on tfjs' CPU backend to estimate their memory; prod mode mutes its tfjs-node advice.
     tf.enableProdMode();
   } else {
-    info = await chooseBackend(values.backend);
-    const embedded = new EmbeddedQueue({ root, backend: info.backend, openSource: openJobSource(uploads), openWeights: openJobWeights(uploads), disk, isolate: { uploadsRoot: uploads.root } });
+    info = engine ? await torchBackend(engine) : await chooseBackend(values.backend);
+    const embedded = new EmbeddedQueue({ root, backend: info.backend, ...(engine ? { engine } : {}), openSource: openJobSource(uploads), openWeights: openJobWeights(uploads), disk, isolate: { uploadsRoot: uploads.root } });
     await embedded.open();
     queue = embedded;
   }
@@ -120,6 +165,7 @@ async function main(): Promise<void> {
     backend: info,
     disk,
     limits,
+    ...(engine ? { engineProblems: torchEngineProblems } : {}),
   });
   server.listen(Number(values.port), values.host, () => {
     const where = values.redis ? `gateway to BullMQ on ${redactUrl(values.redis)}` : `${info.backend} (${info.adapter})`;

@@ -9,6 +9,7 @@ import { BULL_QUEUE } from './redisQueue.ts';
 import { redisKeys } from './redisKeys.ts';
 import type { JobWeightsLoader } from './openJobWeights.ts';
 import { runJob } from './runJob.ts';
+import type { TorchLaunch } from '../node/torchEngine/torchProcess.ts';
 
 /**
  * Appends one event to a job's log and publishes it, atomically and at most once per seq. A
@@ -29,6 +30,8 @@ export interface RedisWorkerOptions {
   url: string;
   prefix?: string;
   backend: string;
+  /** Train on the PyTorch engine with this launch (--engine torch --gpus ...); left out, the tfjs engine. */
+  engine?: TorchLaunch;
   /** Run directory of a job; on several machines this is a shared folder, so another worker can resume. */
   runDir: (jobId: string) => string;
   openSource: (spec: RunSpec) => SampleSource;
@@ -90,6 +93,7 @@ export function startRedisWorker(o: RedisWorkerOptions): { close(): Promise<void
         spec: record.spec,
         runDir: o.runDir(jobId),
         backend: o.backend,
+        ...(o.engine ? { engine: o.engine } : {}),
         openSource: o.openSource,
         ...(o.openWeights ? { openWeights: o.openWeights } : {}),
         onEvent: (event) => {

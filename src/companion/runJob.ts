@@ -1,9 +1,13 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { SampleSource } from '../core/data/sampleSource.ts';
 import { parseRunSpec, type RunSpec } from '../core/spec/runSpec.ts';
 import type { TrainEvent } from '../core/train/trainEvent.ts';
 import type { Trainer } from '../core/train/trainer.ts';
 import { RunDirectory } from '../node/runDirectory.ts';
 import { trainRun, type RunSummary } from '../node/trainRun.ts';
+import { trainRunTorch } from '../node/torchEngine/trainRunTorch.ts';
+import type { TorchLaunch } from '../node/torchEngine/torchProcess.ts';
 import { clientPathProblems } from './clientPathProblems.ts';
 import { shippedWeightsOnly, type JobWeightsLoader } from './openJobWeights.ts';
 import type { JobStatus } from './jobQueue.ts';
@@ -17,6 +21,8 @@ export interface RunJobOptions {
   openWeights?: JobWeightsLoader;
   onEvent: (event: TrainEvent) => void;
   onTrainer?: (trainer: Trainer) => void;
+  /** Train on the PyTorch engine with this launch (the worker's --engine torch); left out, the tfjs engine. */
+  engine?: TorchLaunch;
   /** Ends the attempt at any stage: while the data loads (no further image is read), or training (at its next batch). Its reason becomes the message. */
   signal?: AbortSignal;
 }
@@ -60,23 +66,35 @@ export async function runJob(o: RunJobOptions): Promise<JobOutcome> {
   const signal = o.signal ?? new AbortController().signal;
   try {
     if (signal.aborted) return { status: 'cancelled', message: reasonOf(signal) };
-    const resume = new RunDirectory(o.runDir).hasCheckpoint('last');
+    const resume = o.engine ? existsSync(join(o.runDir, 'checkpoints', 'torch-last')) : new RunDirectory(o.runDir).hasCheckpoint('last');
     // A job queued before this check existed (jobs.json, Redis) is held to it too.
     const paths = resume ? [] : clientPathProblems(parseRunSpec(o.spec));
     if (paths.length > 0) return { status: 'failed', message: paths.map((p) => `${p.path}: ${p.message}`).join('; ') };
-    const { end, summary } = await trainRun({
+    const common = {
       ...(resume ? { resume: true } : { spec: o.spec }),
       outDir: o.runDir,
-      backend: o.backend,
-      openSource: (spec) => abortable(o.openSource(spec), signal),
+      openSource: (spec: RunSpec) => abortable(o.openSource(spec), signal),
       loadWeights: o.openWeights ?? shippedWeightsOnly,
       onEvent: o.onEvent,
-      onTrainer: (trainer) => {
-        o.onTrainer?.(trainer);
-        if (signal.aborted) trainer.stop(reasonOf(signal));
-        else signal.addEventListener('abort', () => trainer.stop(reasonOf(signal)), { once: true });
-      },
-    });
+    };
+    const { end, summary } = o.engine
+      ? await trainRunTorch({
+          ...common,
+          launch: o.engine,
+          onTorch: (run) => {
+            if (signal.aborted) run.stop();
+            else signal.addEventListener('abort', () => run.stop(), { once: true });
+          },
+        })
+      : await trainRun({
+          ...common,
+          backend: o.backend,
+          onTrainer: (trainer) => {
+            o.onTrainer?.(trainer);
+            if (signal.aborted) trainer.stop(reasonOf(signal));
+            else signal.addEventListener('abort', () => trainer.stop(reasonOf(signal)), { once: true });
+          },
+        });
     const status = end.reason === 'stopped' ? 'cancelled' : end.reason === 'error' || end.reason === 'nonFiniteLoss' ? 'failed' : 'completed';
     return { status, message: end.message, summary };
   } catch (err) {

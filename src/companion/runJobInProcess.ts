@@ -1,6 +1,7 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { TrainEvent } from '../core/train/trainEvent.ts';
+import type { TorchLaunch } from '../node/torchEngine/torchProcess.ts';
 import type { JobOutcome } from './runJob.ts';
 
 /** What a job's own process needs to run it: plain data, since it crosses a process boundary. */
@@ -10,6 +11,8 @@ export interface JobProcessOptions {
   backend: string;
   /** Where the companion's uploads live (the job opens its dataset there). */
   uploadsRoot: string;
+  /** The PyTorch engine's launch, when the companion trains on it (--engine torch). */
+  engine?: TorchLaunch;
   /** The job's event log: the job's process appends to it itself, before each event is sent and before any checkpoint after it. */
   logPath: string;
 }
@@ -45,7 +48,7 @@ export function runJobInProcess(o: JobProcessOptions & { onEvent: (seq: number, 
       else outcome = message.outcome;
     });
     child.once('spawn', () => {
-      child.send({ type: 'start', options: { spec: o.spec, runDir: o.runDir, backend: o.backend, uploadsRoot: o.uploadsRoot, logPath: o.logPath } } satisfies ToJobProcess);
+      child.send({ type: 'start', options: { spec: o.spec, runDir: o.runDir, backend: o.backend, uploadsRoot: o.uploadsRoot, logPath: o.logPath, ...(o.engine ? { engine: o.engine } : {}) } } satisfies ToJobProcess);
       if (o.signal?.aborted) abort();
       else o.signal?.addEventListener('abort', abort, { once: true });
     });

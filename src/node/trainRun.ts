@@ -36,7 +36,7 @@ export interface DataReport extends ImportCounts {
 }
 
 /** Skipped files listed in summary.json; the counts cover all of them. */
-const SUMMARY_SKIPPED_LIMIT = 1000;
+export const SUMMARY_SKIPPED_LIMIT = 1000;
 
 export interface TrainRunResult {
   end: TrainEndEvent;
@@ -181,7 +181,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
 }
 
 /** Leaves the reason a run failed where its summary would be, so its directory never reads as a run still going. */
-async function writeFailed(dir: RunDirectory, backend: string, e: unknown, data?: DataReport, specHash?: string): Promise<void> {
+export async function writeFailed(dir: RunDirectory, backend: string, e: unknown, data?: DataReport, specHash?: string): Promise<void> {
   const summary: FailedRunSummary = {
     status: 'failed',
     message: e instanceof Error ? e.message : String(e),
