@@ -59,7 +59,9 @@ export function torchArgs(jobPath: string, launch: TorchLaunch): string[] {
   const engine = ['-m', 'studio_torch', 'train', jobPath];
   if (launch.nproc <= 1 && !launch.torchrunArgs) return engine;
   const where = launch.torchrunArgs ?? ['--standalone', '--nproc_per_node', String(launch.nproc)];
-  return ['-m', 'torch.distributed.run', ...where, '--max_restarts', String(launch.maxRestarts ?? 0), ...engine];
+  // --redirects 1 --tee 1: torch 1.13's launcher cannot parse its own default (0) on Python 3.11
+  // (Std.NONE is not iterated there); stdout still reaches us through the tee.
+  return ['-m', 'torch.distributed.run', ...where, '--max_restarts', String(launch.maxRestarts ?? 0), '--redirects', '1', '--tee', '1', ...engine];
 }
 
 function torchEnv(launch?: TorchLaunch): NodeJS.ProcessEnv {
