@@ -66,15 +66,16 @@ class Combined(nn.Module):
 
 
 def studio_tensors(combined):
-    """The state in studio-torch names: the zoo's own, the margin head's as `loss.*`, no num_batches_tracked."""
+    """The state in studio-torch names: the zoo's own, the margin head's as `loss.*`, no
+    num_batches_tracked; CPU copies, so kept best weights take no accelerator memory."""
     out = {}
     for key, value in combined.state_dict().items():
         if key.endswith("num_batches_tracked") or key == "objective.row_of":
             continue
         if key.startswith(NET_PREFIX):
-            out[key[len(NET_PREFIX) :]] = value.detach().clone()
+            out[key[len(NET_PREFIX) :]] = value.detach().to("cpu", copy=True)
         elif key == OBJECTIVE_PREFIX + "weight":
-            out[combined.loss_name] = value.detach().clone()
+            out[combined.loss_name] = value.detach().to("cpu", copy=True)
     return out
 
 
