@@ -87,7 +87,8 @@ export async function trainRunTorch(options: TrainRunTorchOptions): Promise<Trai
     const run = startTorch(join(jobDir, 'job.json'), options.launch, { python, ...(options.onStderr ? { onStderr: options.onStderr } : {}) });
     options.onTorch?.(run);
     const exit = await run.done.finally(() => tail.stop());
-    if (exit.code === 2) {
+    // The engine refuses with exit code 2; under torchrun the launcher itself then exits 1.
+    if (exit.code !== 0) {
       const refused = refusalsIn(exit.stderr);
       if (refused) throw new Error(refusalMessage(refused));
     }
