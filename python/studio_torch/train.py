@@ -165,7 +165,9 @@ class Trainer:
         self.rank, self.world, self.local_rank = dist_info
         self.distributed = self.world > 1
         self.device = torch.device(f"cuda:{self.local_rank}") if torch.cuda.is_available() else torch.device("cpu")
-        self.backend = f"torch-{self.device.type}"
+        # What the studio shows as the run's backend: the engine, its version and what one job spans.
+        where = f"{self.world}× {self.device.type}" if self.distributed else self.device.type
+        self.backend = f"torch {torch.__version__.split('+')[0]} · {where}"
         t = spec["training"]
         self.seed = t["seed"]
         # Every rank builds the same start (DDP would broadcast rank 0's anyway); dropout and

@@ -54,6 +54,8 @@ export async function trainCommand(args: string[]): Promise<void> {
   }
   const print = progressPrinter();
   if (engine === 'torch') {
+    // The core still loads the data, builds the starting model and scores the result: on tfjs' CPU backend.
+    await initNodeBackend('cpu');
     await trainTorch(outDir, spec, values, print);
     return;
   }

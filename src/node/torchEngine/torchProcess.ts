@@ -1,4 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 /** Where the engine's Python package lives in the repository (the CLI runs from its sources). */
@@ -9,9 +11,20 @@ const MIN_TORCH: [number, number] = [1, 13];
 
 const INSTALL = "Python 3 with PyTorch >= 1.13 and torchvision (Debian: apt-get install python3-torch python3-torchvision; elsewhere a venv with pip install torch torchvision, named by STUDIO_PYTHON=/path/to/venv/bin/python)";
 
-/** The interpreter the engine runs on: STUDIO_PYTHON, else python3 on the PATH. */
+/** Debian's interpreter, where apt's python3-torch lives, tried when python3 on the PATH (a pyenv or conda one, say) has no torch. */
+const SYSTEM_PYTHON = '/usr/bin/python3';
+let found: string | undefined;
+
+/**
+ * The interpreter the engine runs on: STUDIO_PYTHON when set; else python3 on the PATH, or
+ * Debian's /usr/bin/python3 when only that one imports torch.
+ */
 export function torchPython(): string {
-  return process.env.STUDIO_PYTHON || 'python3';
+  if (process.env.STUDIO_PYTHON) return process.env.STUDIO_PYTHON;
+  if (found) return found;
+  const imports = (python: string) => spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore', timeout: 60_000 }).status === 0;
+  found = !imports('python3') && existsSync(SYSTEM_PYTHON) && imports(SYSTEM_PYTHON) ? SYSTEM_PYTHON : 'python3';
+  return found;
 }
 
 export interface TorchInfo {
@@ -66,7 +79,9 @@ export function torchArgs(jobPath: string, launch: TorchLaunch): string[] {
 
 function torchEnv(launch?: TorchLaunch): NodeJS.ProcessEnv {
   const path = process.env.PYTHONPATH ? `${TORCH_PACKAGE_DIR}:${process.env.PYTHONPATH}` : TORCH_PACKAGE_DIR;
-  return { ...process.env, PYTHONPATH: path, PYTHONUNBUFFERED: '1', ...(launch?.gpus !== undefined ? { CUDA_VISIBLE_DEVICES: launch.gpus } : {}) };
+  // torchrun sets 1 thread per process (and warns) unless told; the machine's cores shared between the local processes is what a CPU job wants.
+  const threads = process.env.OMP_NUM_THREADS ?? String(Math.max(1, Math.floor(availableParallelism() / Math.max(1, launch?.nproc ?? 1))));
+  return { ...process.env, PYTHONPATH: path, PYTHONUNBUFFERED: '1', OMP_NUM_THREADS: threads, ...(launch?.gpus !== undefined ? { CUDA_VISIBLE_DEVICES: launch.gpus } : {}) };
 }
 
 /** Parses the engine's refusal line (`{"refused": [...]}` on stderr, exit code 2). */
