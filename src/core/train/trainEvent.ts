@@ -35,7 +35,7 @@ export interface TrainBeginEvent {
 export interface StepEvent {
   type: 'step';
   epoch: number;
-  /** Global optimizer-update index, 0-based, continuing across resumes. */
+  /** Optimizer updates done so far in the run (1 after the first), continuing across resumes. */
   step: number;
   /** Mean training loss over the updates since the previous step event. */
   loss: number;
