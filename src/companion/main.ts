@@ -15,7 +15,7 @@ import { redactUrl } from './redactUrl.ts';
 import { RedisQueue } from './redisQueue.ts';
 import { startRedisWorker } from './redisWorker.ts';
 import { UploadStore } from './uploadStore.ts';
-import { torchInfo, torchRefusals, type TorchLaunch } from '../node/torchEngine/torchProcess.ts';
+import { torchInfo, torchSpecProblems, type TorchLaunch } from '../node/torchEngine/torchProcess.ts';
 
 const USAGE = `usage:
   npm run companion [-- options]            one machine: HTTP API + embedded queue + training
@@ -84,11 +84,6 @@ async function torchBackend(engine: TorchLaunch): Promise<{ backend: string; ada
   await initNodeBackend('cpu');
   const devices = engine.gpus !== undefined ? `GPUs ${engine.gpus}` : info.cuda > 0 ? `${engine.nproc} of ${info.cuda} GPUs` : `${engine.nproc} CPU process${engine.nproc > 1 ? 'es' : ''}`;
   return { backend: 'torch', adapter: `PyTorch ${info.torch} on ${devices}` };
-}
-
-/** The engine's refusals of a spec as the API's problems, each naming its field. */
-async function torchEngineProblems(spec: unknown): Promise<{ path: string; message: string }[]> {
-  return (await torchRefusals(spec)).map((r) => ({ path: r.field, message: r.reason }));
 }
 
 async function main(): Promise<void> {
@@ -165,7 +160,7 @@ async function main(): Promise<void> {
     backend: info,
     disk,
     limits,
-    ...(engine ? { engineProblems: torchEngineProblems } : {}),
+    ...(engine ? { engineProblems: (spec: unknown) => torchSpecProblems(spec, engine) } : {}),
   });
   server.listen(Number(values.port), values.host, () => {
     const where = values.redis ? `gateway to BullMQ on ${redactUrl(values.redis)}` : `${info.backend} (${info.adapter})`;

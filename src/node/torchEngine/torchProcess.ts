@@ -102,8 +102,8 @@ export function refusalsIn(stderr: string): TorchRefusal[] | undefined {
  * Asks the engine, before anything is queued or written, what of a (parsed) spec it cannot
  * train: `python -m studio_torch check -` with the spec on stdin.
  */
-export async function torchRefusals(spec: unknown, python = torchPython()): Promise<TorchRefusal[]> {
-  const child = spawn(python, ['-m', 'studio_torch', 'check', '-'], { env: torchEnv(), stdio: ['pipe', 'ignore', 'pipe'] });
+export async function torchRefusals(spec: unknown, worldSize = 1, python = torchPython()): Promise<TorchRefusal[]> {
+  const child = spawn(python, ['-m', 'studio_torch', 'check', '-', `--world-size=${worldSize}`], { env: torchEnv(), stdio: ['pipe', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(-64 * 1024)));
   const code = await new Promise<number | null>((resolve, reject) => {
@@ -115,6 +115,12 @@ export async function torchRefusals(spec: unknown, python = torchPython()): Prom
   const refused = refusalsIn(stderr);
   if (refused) return refused;
   throw new Error(`the PyTorch engine could not check the spec: ${stderr.trim().split('\n').pop() ?? `exit ${code}`}`);
+}
+
+/** The engine's refusals of a spec for a launch, as the companion API's problems (each names its field). */
+export async function torchSpecProblems(spec: unknown, launch: TorchLaunch): Promise<{ path: string; message: string }[]> {
+  const world = launch.torchrunArgs ? 1 : launch.nproc;
+  return (await torchRefusals(spec, world)).map((r) => ({ path: r.field, message: r.reason }));
 }
 
 /** One sentence per refusal, naming the field. */

@@ -50,7 +50,7 @@ export async function trainRunTorch(options: TrainRunTorchOptions): Promise<Trai
     if (!existsSync(join(options.outDir, 'checkpoints', 'torch-last'))) throw new Error(`nothing to resume in ${options.outDir}: the PyTorch engine wrote no checkpoint there yet`);
   } else {
     spec = parseRunSpec(options.spec);
-    const refused = await torchRefusals(spec, python);
+    const refused = await torchRefusals(spec, options.launch.torchrunArgs ? 1 : options.launch.nproc, python);
     if (refused.length > 0) throw new Error(refusalMessage(refused));
     await dir.init(spec);
     await dir.truncateEventsTo({ epoch: -1, step: -1 });
