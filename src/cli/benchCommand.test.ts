@@ -15,7 +15,7 @@ describe('studio bench options', () => {
     [['--size', '96px'], /--size must be a positive integer, got "96px"/],
     [['--width', '0'], /--width must be a number in \(0, 4\], got "0"/],
     [['--threads', '1.5'], /--threads must be a positive integer, got "1.5"/],
-    [['--tables', 'kernels,speed'], /--tables must be all or a list of kernels, threads, loop, got "kernels,speed"/],
+    [['--tables', 'kernels,speed'], /--tables must be all or a list of kernels, threads, loop, torch, got "kernels,speed"/],
   ])('refuses %j before doing any work', async (args, message) => {
     const failure = benchCommand(args);
     await expect(failure).rejects.toThrow(UsageError);

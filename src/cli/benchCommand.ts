@@ -11,6 +11,8 @@ import { timeAlternately } from '../bench/timeAlternately.ts';
 import { timeBareStep } from '../bench/timeBareStep.ts';
 import { timeModelFit } from '../bench/timeModelFit.ts';
 import { timeTrainer } from '../bench/timeTrainer.ts';
+import { timeTorchEngine } from './timeTorchEngine.ts';
+import { torchInfo } from '../node/torchEngine/torchProcess.ts';
 import { captureStudioKernels, setStudioKernels } from '../kernels/setStudioKernels.ts';
 import { STUDIO_KERNEL_SETS } from '../kernels/studioKernelSets.ts';
 import { cpuThreads, setSimdKernels, simdKernels, startCpuThreads } from '../kernels/cpu/wasm/simdKernels.ts';
@@ -168,6 +170,43 @@ async function compareThreads(cases: BenchCase[], threads: number, steps: number
 }
 
 /** The backend started, or undefined (said on the console) when it cannot start here. */
+interface TorchRow extends BenchCase {
+  torch: string;
+  tfjsSamplesPerSec: number;
+  torchSamplesPerSec: number;
+  torch2SamplesPerSec: number;
+  /** torch on one process ÷ the tfjs engine on the CPU kernels. */
+  torchVsTfjs: number;
+  /** two DDP processes ÷ one. */
+  twoVsOne: number;
+}
+
+/** The same spec on the tfjs engine (the studio's CPU kernels) and on the PyTorch engine with one and two DDP processes. */
+async function compareTorchEngine(cases: BenchCase[], samples: number, epochs: number): Promise<TorchRow[]> {
+  let torch: string;
+  try {
+    torch = torchInfo().torch;
+  } catch (err) {
+    console.log(`PyTorch engine: not measured (${err instanceof Error ? err.message : String(err)})`);
+    return [];
+  }
+  const info = await startBackend('cpu');
+  if (!info) return [];
+  console.log(`tfjs engine (cpu, ${info.adapter}) vs the PyTorch engine (torch ${torch}, CPU; 1 and 2 DDP processes): ${samples} samples, ${epochs - 1} timed epochs after one warm-up`);
+  console.log(['model'.padEnd(26), 'batch'.padStart(5), 'tfjs img/s'.padStart(11), 'torch img/s'.padStart(12), 'torch×2 img/s'.padStart(14), 'torch÷tfjs'.padStart(11), '2÷1 proc'.padStart(9)].join(' '));
+  const rows: TorchRow[] = [];
+  for (const c of cases) {
+    const spec = benchSpec(c, samples, epochs);
+    const tfjs = (await timeTrainer(c, spec, info.backend)).samplesPerSec;
+    const one = await timeTorchEngine(c, spec, 1);
+    const two = c.batchSize % 2 === 0 ? await timeTorchEngine(c, spec, 2) : NaN;
+    const row: TorchRow = { ...c, torch, tfjsSamplesPerSec: tfjs, torchSamplesPerSec: one, torch2SamplesPerSec: two, torchVsTfjs: one / tfjs, twoVsOne: two / one };
+    rows.push(row);
+    console.log([benchCaseLabel(c).padEnd(26), String(c.batchSize).padStart(5), tfjs.toFixed(1).padStart(11), one.toFixed(1).padStart(12), two.toFixed(1).padStart(14), row.torchVsTfjs.toFixed(2).padStart(11), row.twoVsOne.toFixed(2).padStart(9)].join(' '));
+  }
+  return rows;
+}
+
 async function startBackend(backend: NodeBackendName): Promise<BackendInfo | undefined> {
   try {
     return await initNodeBackend(backend);
@@ -188,8 +227,8 @@ function targetsOption(value: string | undefined): BenchTarget[] {
   return targets as BenchTarget[];
 }
 
-/** The bench's tables: stock vs the studio's kernels (Node and Chromium), the cpu kernels' threads, the Trainer's loop vs model.fit. */
-const TABLES = ['kernels', 'threads', 'loop'] as const;
+/** The bench's tables: stock vs the studio's kernels (Node and Chromium), the cpu kernels' threads, the Trainer's loop vs model.fit, the tfjs engine vs the PyTorch engine on 1 and 2 processes. */
+const TABLES = ['kernels', 'threads', 'loop', 'torch'] as const;
 type BenchTable = (typeof TABLES)[number];
 
 function tablesOption(value: string | undefined): BenchTable[] {
@@ -347,9 +386,10 @@ export async function benchCommand(args: string[]): Promise<void> {
       );
     }
   }
+  const torchRows = tables.includes('torch') && backends.includes('cpu') ? await compareTorchEngine(cases, samples, epochs) : [];
   await mkdir(dirname(values.out), { recursive: true });
   const machine = { cpus: cpus()[0]?.model, cores: cpus().length, node: process.versions.node };
   const browser = chromium ? { ...chromium, sideBySide: sideBySide(chromium.timings) } : undefined;
-  await writeFile(values.out, JSON.stringify({ date: new Date().toISOString(), machine, kernels, ...(threadRows.length > 0 ? { threads: threadRows } : {}), rows, ...(browser ? { chromium: browser } : {}) }, null, 2) + '\n');
+  await writeFile(values.out, JSON.stringify({ date: new Date().toISOString(), machine, kernels, ...(threadRows.length > 0 ? { threads: threadRows } : {}), rows, ...(torchRows.length > 0 ? { torch: torchRows } : {}), ...(browser ? { chromium: browser } : {}) }, null, 2) + '\n');
   console.log(`saved ${values.out}`);
 }
