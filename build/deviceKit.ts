@@ -6,7 +6,7 @@
  * PyTorch script and the script that runs both. docs/performance.md says how to use it.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,8 +23,10 @@ try {
   mkdirSync(KIT);
   execFileSync('tar', ['-cJf', join(KIT, 'kit.tar.xz'), '-C', stage, '.'], { env: { ...process.env, XZ_OPT: '-6 -T0' }, stdio: 'inherit' });
   for (const file of ['run.sh', 'torchBench.py']) copyFileSync(join(ROOT, 'build', 'deviceKit', file), join(KIT, file));
+  // The PyTorch engine's package, for the bench's torch table (tfjs on Dawn vs the engine on the GPU, 1 GPU vs all).
+  cpSync(join(ROOT, 'python', 'studio_torch'), join(KIT, 'python', 'studio_torch'), { recursive: true, filter: (src) => !src.includes('__pycache__') });
   const mb = (statSync(join(KIT, 'kit.tar.xz')).size / 1e6).toFixed(1);
-  console.log(`.devicekit/: kit.tar.xz (${mb} MB: Node ${process.version}, the bench, Dawn), run.sh, torchBench.py`);
+  console.log(`.devicekit/: kit.tar.xz (${mb} MB: Node ${process.version}, the bench, Dawn), run.sh, torchBench.py, python/studio_torch`);
 } finally {
   rmSync(stage, { recursive: true, force: true });
 }

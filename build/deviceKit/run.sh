@@ -21,3 +21,6 @@ echo "bench: exit $?"; cat "$OUT/bench.log"
 # The cpu kernels on one thread vs every core of the machine (full-width models).
 timeout "${CPU_SECONDS:-75}" /tmp/studio-kit/node /tmp/studio-kit/bench.mjs --backend cpu --tables threads --out "$OUT/bench-threads.json" > "$OUT/bench-threads.log" 2>&1
 echo "bench threads: exit $?"; cat "$OUT/bench-threads.log"
+# The PyTorch engine (python/studio_torch) on this GPU vs the tfjs engine on Dawn, the same specs; 1 GPU vs every GPU.
+STUDIO_TORCH_PACKAGE="$KIT/python" timeout "${ENGINE_SECONDS:-150}" /tmp/studio-kit/node /tmp/studio-kit/bench.mjs --backend webgpu --gpu --tables torch --models resnet18,mobilenetV2 --batch 64 --out "$OUT/bench-torch.json" > "$OUT/bench-torch.log" 2>&1
+echo "bench torch engine: exit $?"; cat "$OUT/bench-torch.log"

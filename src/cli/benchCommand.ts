@@ -11,7 +11,6 @@ import { timeAlternately } from '../bench/timeAlternately.ts';
 import { timeBareStep } from '../bench/timeBareStep.ts';
 import { timeModelFit } from '../bench/timeModelFit.ts';
 import { timeTrainer } from '../bench/timeTrainer.ts';
-import { timeTorchEngine } from './timeTorchEngine.ts';
 import { torchInfo } from '../node/torchEngine/torchProcess.ts';
 import { captureStudioKernels, setStudioKernels } from '../kernels/setStudioKernels.ts';
 import { STUDIO_KERNEL_SETS } from '../kernels/studioKernelSets.ts';
@@ -172,37 +171,52 @@ async function compareThreads(cases: BenchCase[], threads: number, steps: number
 /** The backend started, or undefined (said on the console) when it cannot start here. */
 interface TorchRow extends BenchCase {
   torch: string;
+  /** Where the tfjs engine ran: the studio's CPU kernels, or WebGPU on the adapter named. */
+  tfjs: string;
+  /** Where PyTorch ran: the CPU, or CUDA. */
+  device: string;
+  /** The processes of the many-process column: 2 on a CPU, every CUDA device on a GPU machine. */
+  nproc: number;
   tfjsSamplesPerSec: number;
   torchSamplesPerSec: number;
-  torch2SamplesPerSec: number;
-  /** torch on one process ÷ the tfjs engine on the CPU kernels. */
+  torchManySamplesPerSec: number;
+  /** torch on one process ÷ the tfjs engine. */
   torchVsTfjs: number;
-  /** two DDP processes ÷ one. */
-  twoVsOne: number;
+  /** nproc DDP processes ÷ one. */
+  manyVsOne: number;
 }
 
-/** The same spec on the tfjs engine (the studio's CPU kernels) and on the PyTorch engine with one and two DDP processes. */
-async function compareTorchEngine(cases: BenchCase[], samples: number, epochs: number): Promise<TorchRow[]> {
+/**
+ * The same spec on the tfjs engine (its backend here: the CPU kernels, or WebGPU through Dawn
+ * with --backend webgpu) and on the PyTorch engine with one process and with several (two
+ * on a CPU; every CUDA device on a GPU machine, one per process).
+ */
+async function compareTorchEngine(backend: NodeBackendName, cases: BenchCase[], samples: number, epochs: number): Promise<TorchRow[]> {
   let torch: string;
+  let cuda: number;
   try {
-    torch = torchInfo().torch;
+    ({ torch, cuda } = torchInfo());
   } catch (err) {
     console.log(`PyTorch engine: not measured (${err instanceof Error ? err.message : String(err)})`);
     return [];
   }
-  const info = await startBackend('cpu');
+  const info = await startBackend(backend);
   if (!info) return [];
-  console.log(`tfjs engine (cpu, ${info.adapter}) vs the PyTorch engine (torch ${torch}, CPU; 1 and 2 DDP processes): ${samples} samples, ${epochs - 1} timed epochs after one warm-up`);
-  console.log(['model'.padEnd(26), 'batch'.padStart(5), 'tfjs img/s'.padStart(11), 'torch img/s'.padStart(12), 'torch×2 img/s'.padStart(14), 'torch÷tfjs'.padStart(11), '2÷1 proc'.padStart(9)].join(' '));
+  const { timeTorchEngine } = await import('./timeTorchEngine.ts');
+  const device = cuda > 0 ? 'CUDA' : 'CPU';
+  const nproc = cuda > 0 ? cuda : 2;
+  const tfjs = `${info.backend} (${info.adapter})`;
+  console.log(`tfjs engine on ${tfjs} vs the PyTorch engine (torch ${torch}, ${device}; 1 and ${nproc} DDP processes): ${samples} samples, ${epochs - 1} timed epochs after one warm-up`);
+  console.log(['model'.padEnd(26), 'batch'.padStart(5), 'tfjs img/s'.padStart(11), 'torch img/s'.padStart(12), `torch×${nproc} img/s`.padStart(14), 'torch÷tfjs'.padStart(11), `${nproc}÷1 proc`.padStart(9)].join(' '));
   const rows: TorchRow[] = [];
   for (const c of cases) {
     const spec = benchSpec(c, samples, epochs);
-    const tfjs = (await timeTrainer(c, spec, info.backend)).samplesPerSec;
+    const ours = (await timeTrainer(c, spec, info.backend)).samplesPerSec;
     const one = await timeTorchEngine(c, spec, 1);
-    const two = c.batchSize % 2 === 0 ? await timeTorchEngine(c, spec, 2) : NaN;
-    const row: TorchRow = { ...c, torch, tfjsSamplesPerSec: tfjs, torchSamplesPerSec: one, torch2SamplesPerSec: two, torchVsTfjs: one / tfjs, twoVsOne: two / one };
+    const many = nproc > 1 && c.batchSize % nproc === 0 ? await timeTorchEngine(c, spec, nproc) : NaN;
+    const row: TorchRow = { ...c, torch, tfjs, device, nproc, tfjsSamplesPerSec: ours, torchSamplesPerSec: one, torchManySamplesPerSec: many, torchVsTfjs: one / ours, manyVsOne: many / one };
     rows.push(row);
-    console.log([benchCaseLabel(c).padEnd(26), String(c.batchSize).padStart(5), tfjs.toFixed(1).padStart(11), one.toFixed(1).padStart(12), two.toFixed(1).padStart(14), row.torchVsTfjs.toFixed(2).padStart(11), row.twoVsOne.toFixed(2).padStart(9)].join(' '));
+    console.log([benchCaseLabel(c).padEnd(26), String(c.batchSize).padStart(5), ours.toFixed(1).padStart(11), one.toFixed(1).padStart(12), many.toFixed(1).padStart(14), row.torchVsTfjs.toFixed(2).padStart(11), row.manyVsOne.toFixed(2).padStart(9)].join(' '));
   }
   return rows;
 }
@@ -386,7 +400,9 @@ export async function benchCommand(args: string[]): Promise<void> {
       );
     }
   }
-  const torchRows = tables.includes('torch') && backends.includes('cpu') ? await compareTorchEngine(cases, samples, epochs) : [];
+  // On a GPU (--gpu) the tfjs side is WebGPU through Dawn at the GPU sizes; else the CPU kernels.
+  const torchBackend: NodeBackendName | undefined = values.gpu && backends.includes('webgpu') ? 'webgpu' : backends.includes('cpu') ? 'cpu' : backends[0];
+  const torchRows = tables.includes('torch') && torchBackend ? await compareTorchEngine(torchBackend, sized(values.gpu ? [...GPU_BENCH_CASES] : cases), samples, epochs) : [];
   await mkdir(dirname(values.out), { recursive: true });
   const machine = { cpus: cpus()[0]?.model, cores: cpus().length, node: process.versions.node };
   const browser = chromium ? { ...chromium, sideBySide: sideBySide(chromium.timings) } : undefined;

@@ -1,4 +1,3 @@
-import sharp from 'sharp';
 import { decodePnm } from '../core/data/pnm.ts';
 import type { DecodedImage } from '../core/data/sampleSource.ts';
 import { decodeBmp } from './decodeBmp.ts';
@@ -30,6 +29,9 @@ export async function decodeImageFile(bytes: Uint8Array, name: string): Promise<
   if (bytes.length === 0) throw new Error(`${name}: the file is empty`);
   if (looksLikePnm(bytes) || /\.(pgm|ppm|pnm)$/i.test(name)) return decodePnm(bytes, name);
   if (startsWith(bytes, 0x42, 0x4d)) return decodeBmp(bytes, name);
+  // Loaded when an image needs it: hosts that never read an image file (the bench bundle of
+  // the device kit, synthetic data) then need no libvips.
+  const { default: sharp } = await import('sharp');
   try {
     // failOn 'error' still rejects truncated files but accepts the harmless warnings (stray bytes
     // after a JPEG marker) that many real datasets carry and other tools load without complaint.

@@ -3,8 +3,11 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
-/** Where the engine's Python package lives in the repository (the CLI runs from its sources). */
-export const TORCH_PACKAGE_DIR = fileURLToPath(new URL('../../../python', import.meta.url));
+/**
+ * The folder holding the engine's Python package: the repository's python/ (the CLI runs
+ * from its sources), or STUDIO_TORCH_PACKAGE where a bundle carries it elsewhere (the device kit).
+ */
+export const TORCH_PACKAGE_DIR = process.env.STUDIO_TORCH_PACKAGE || fileURLToPath(new URL('../../../python', import.meta.url));
 
 /** The oldest PyTorch the engine is tested on (Debian bookworm's python3-torch). */
 const MIN_TORCH: [number, number] = [1, 13];
