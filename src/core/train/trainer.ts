@@ -657,6 +657,10 @@ export class Trainer {
 
   /** Everything needed to continue from the current point (epochs completed = `epoch`). */
   async snapshot(epoch = this.epoch): Promise<Checkpoint> {
+    // A checkpoint from past the unfreeze holds the backbone's optimizer slots too (a no-op in
+    // this trainer's own loop, which unfreezes before it snapshots; another engine's
+    // checkpoints, turned into the studio's in epoch order, need it).
+    this.unfreezeIfDue(epoch);
     const best = this.bestTracker.best;
     return {
       format: 'studio-checkpoint/1',

@@ -160,13 +160,19 @@ async function loadWeightsOf(dir: RunDirectory, trainer: Trainer, name: string):
   writeWeights(trainer.model, (await dir.readCheckpoint(name)).weights, 'exact');
 }
 
-/** Turns every torch checkpoint the run has into the studio checkpoint of the same role; returns the studio names written. */
+/**
+ * Turns every torch checkpoint the run has into the studio checkpoint of the same role, in
+ * epoch order (the trainer unfreezes its backbone on the way, as the run did); returns the
+ * studio names written.
+ */
 async function convertCheckpoints(dir: RunDirectory, trainer: Trainer, spec: RunSpec): Promise<string[]> {
-  const written: string[] = [];
+  const present = [];
   for (const [torchName, name] of CHECKPOINTS) {
-    if (!existsSync(join(dir.root, 'checkpoints', torchName, 'model.safetensors'))) continue;
-    await dir.writeCheckpoint(await studioCheckpointOf(dir, trainer, spec, torchName), name);
-    written.push(name);
+    const meta = join(dir.root, 'checkpoints', torchName, 'meta.json');
+    if (!existsSync(join(dir.root, 'checkpoints', torchName, 'model.safetensors')) || !existsSync(meta)) continue;
+    present.push({ torchName, name, epoch: (JSON.parse(await readFile(meta, 'utf8')) as TorchCheckpointMeta).epoch });
   }
-  return written;
+  present.sort((a, b) => a.epoch - b.epoch);
+  for (const { torchName, name } of present) await dir.writeCheckpoint(await studioCheckpointOf(dir, trainer, spec, torchName), name);
+  return present.map((p) => p.name);
 }
