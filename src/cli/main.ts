@@ -16,7 +16,7 @@ const USAGE = `studio — train image models with the studio's core, headless
 Usage:
   studio train <spec.json> [--data DIR] [--backend cpu|webgpu] [--out DIR [--force]]
   studio train --resume RUN_DIR [--data DIR] [--backend cpu|webgpu]
-  studio train <spec.json> --engine torch [--nproc N] [--torchrun "ARGS"] [--max-restarts N]
+  studio train <spec.json> --engine torch [--nproc N] [--torchrun="ARGS"] [--max-restarts N]
                                            the same run on PyTorch (python/studio_torch): N processes with
                                            DistributedDataParallel, several machines with torchrun's ARGS
   studio schedule <spec.json>                 LR for every optimizer step, as JSON
