@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
@@ -6,19 +6,33 @@ import type { RunSpecInput } from '../src/core/spec/runSpec.ts';
 import { continuedEvents } from '../src/core/train/continuedEvents.ts';
 import type { TrainEvent } from '../src/core/train/trainEvent.ts';
 import { trainRunTorch } from '../src/node/torchEngine/trainRunTorch.ts';
+import { runCli } from './runCli.ts';
 
 process.env.STUDIO_PYTHON ??= '/usr/bin/python3';
 const root = mkdtempSync(join(tmpdir(), 'studio-torch-restart-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-/** The pids of the engine's ranks for a job (not torchrun's launcher, whose command line names torch.distributed.run). */
+/** The pids of every engine process for a job: torchrun's launcher and the ranks. */
+function enginePids(jobPath: string): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .flatMap((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(jobPath) ? [Number(pid)] : [];
+      } catch {
+        return [];
+      }
+    });
+}
+
+/** The pids of the engine's ranks for a job (not torchrun's launcher, whose command line runs torch.distributed.run). */
 function rankPids(jobPath: string): number[] {
   return readdirSync('/proc')
     .filter((d) => /^\d+$/.test(d))
     .flatMap((pid) => {
       try {
         const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-        return cmd.includes('studio_torch') && cmd.includes(jobPath) && !cmd.includes('torch.distributed.run') ? [Number(pid)] : [];
+        return cmd.includes('studio_torch') && cmd.includes(jobPath) && !cmd.some((arg) => arg.includes('torch.distributed.run')) ? [Number(pid)] : [];
       } catch {
         return [];
       }
@@ -76,4 +90,44 @@ it('a rank killed with SIGKILL mid-job: torchrun restarts the ranks, the job res
   expect(continuedEvents(seen)).toEqual(events);
   // And the studio's checkpoints came from the finished run.
   expect(readdirSync(join(outDir, 'checkpoints')).sort()).toEqual(['best', 'final', 'last', 'torch-best', 'torch-final', 'torch-last']);
+}, 300_000);
+
+it('the studio process killed with -9 mid-job takes the engine with it, and --resume finishes the run from its last checkpoint', async () => {
+  const specPath = join(root, 'orphan.json');
+  writeFileSync(
+    specPath,
+    JSON.stringify({
+      version: 2,
+      name: 'orphan',
+      data: { source: { kind: 'synthetic', generator: 'shapes', classes: 3, perClass: 24 }, imageSize: 32 },
+      model: { architecture: 'resnet18', inputSize: 32, width: 0.5 },
+      task: { kind: 'classification' },
+      loss: { type: 'crossEntropy' },
+      optimizer: { type: 'sgd', lr: 0.01, momentum: 0.9 },
+      training: { epochs: 5, batchSize: 8, seed: 2 },
+    }),
+  );
+  const outDir = join(root, 'orphan');
+  const jobPath = join(outDir, 'torch-job', 'job.json');
+  let enginesAtKill: number[] = [];
+  const killed = await runCli(['train', specPath, '--engine', 'torch', '--nproc', '2', '--out', outDir], {
+    onStderr: (text, kill) => {
+      if (enginesAtKill.length === 0 && text.includes('epoch 2/5')) {
+        enginesAtKill = enginePids(jobPath);
+        kill('SIGKILL');
+      }
+    },
+  });
+  expect(killed.code).toBeNull();
+  // torchrun and both ranks were running when the studio died …
+  expect(enginesAtKill.length).toBe(3);
+  // … and none is left training on unwatched.
+  for (let i = 0; i < 100 && enginePids(jobPath).length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+  expect(enginePids(jobPath)).toEqual([]);
+  const resumed = await runCli(['train', '--resume', outDir]);
+  expect(resumed.code, resumed.stderr).toBe(0);
+  expect(resumed.stderr).toContain('resuming at epoch');
+  const events = readFileSync(join(outDir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as TrainEvent);
+  expect(events.filter((e) => e.type === 'epoch').map((e) => e.epoch)).toEqual([0, 1, 2, 3, 4]);
+  expect(events.at(-1)).toMatchObject({ type: 'trainEnd', reason: 'completed' });
 }, 300_000);

@@ -8,8 +8,10 @@ events.jsonl and summary.json) or nothing to refuse; 2 refused before anything w
 with a JSON line {"refused": [{"field", "reason"}]} on stderr; 3 no usable PyTorch, one
 sentence on stderr; 1 anything else.
 """
+import ctypes
 import json
 import os
+import signal
 import sys
 
 MIN_TORCH = (1, 13)
@@ -104,7 +106,21 @@ def train(path, world, rank, local_rank):
             dist.destroy_process_group()
 
 
+def die_with_parent(sig=signal.SIGKILL):
+    """Linux: end when the launcher (torchrun, or the studio's Node process) is gone, however it
+    went (a kill -9 included), so no rank trains on unwatched beside a resumed copy of its job.
+    Nothing is lost that a resume would need: checkpoints are written whole or not at all."""
+    parent = os.getppid()
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, int(sig))  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:
+        os._exit(1)
+
+
 def main(argv):
+    die_with_parent()
     args = [a for a in argv if not a.startswith("--")]
     world_arg = next((a.split("=", 1)[1] for a in argv if a.startswith("--world-size=")), None)
     command = args[0] if args and args[0] in ("train", "check") else "train"

@@ -77,8 +77,20 @@ export function torchArgs(jobPath: string, launch: TorchLaunch): string[] {
   const where = launch.torchrunArgs ?? ['--standalone', '--nproc_per_node', String(launch.nproc)];
   // --redirects 1 --tee 1: torch 1.13's launcher cannot parse its own default (0) on Python 3.11
   // (Std.NONE is not iterated there); stdout still reaches us through the tee.
-  return ['-m', 'torch.distributed.run', ...where, '--max_restarts', String(launch.maxRestarts ?? 0), '--redirects', '1', '--tee', '1', ...engine];
+  return ['-c', TORCHRUN, ...where, '--max_restarts', String(launch.maxRestarts ?? 0), '--redirects', '1', '--tee', '1', ...engine];
 }
+
+/**
+ * torchrun (`python -m torch.distributed.run`) that gets SIGTERM when the Node process that
+ * launched it is gone, however it went (Linux' PR_SET_PDEATHSIG): it then ends its ranks, so
+ * a companion killed with -9 leaves no job training on unwatched beside the copy it resumes.
+ */
+const TORCHRUN = [
+  'import ctypes, runpy, signal, sys',
+  'try:\n    ctypes.CDLL("libc.so.6").prctl(1, int(signal.SIGTERM))\nexcept (OSError, AttributeError):\n    pass',
+  'sys.argv[0] = "torchrun"',
+  'runpy.run_module("torch.distributed.run", run_name="__main__", alter_sys=True)',
+].join('\n');
 
 function torchEnv(launch?: TorchLaunch): NodeJS.ProcessEnv {
   const path = process.env.PYTHONPATH ? `${TORCH_PACKAGE_DIR}:${process.env.PYTHONPATH}` : TORCH_PACKAGE_DIR;
