@@ -176,7 +176,7 @@ describe('the PyTorch engine (python -m studio_torch)', () => {
     expect(summary.final).toEqual(epochs.at(-1)!.metrics);
     expect(Object.keys(summary.test as object).sort()).toEqual(['test_acc', 'test_loss']);
     for (const name of ['last', 'best', 'final']) {
-      expect(existsSync(join(runDir, 'checkpoints', `torch-${name}`, 'state.pt'))).toBe(true);
+      expect(existsSync(join(runDir, 'checkpoints', `torch-${name}`, 'state.json'))).toBe(true);
     }
     expect(JSON.parse(readFileSync(join(runDir, 'checkpoints', 'torch-final', 'meta.json'), 'utf8'))).toEqual({ epoch: 3, step: 12, best: (end as { best: unknown }).best });
     const final = weights(runDir, 'final');

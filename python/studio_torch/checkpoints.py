@@ -1,12 +1,12 @@
-"""runDir/checkpoints/torch-<name>/: model.safetensors (studio-torch names) and state.pt, written atomically."""
+"""runDir/checkpoints/torch-<name>/: model.safetensors (studio-torch names), the training state
+(state.json + state.safetensors, state_io.py) and meta.json, written atomically."""
 import json
 import os
 import shutil
 
-import torch
-
 from .events import clean_json
 from .safetensors_io import read_safetensors, write_safetensors
+from .state_io import read_state, write_state
 
 
 def checkpoint_dir(run_dir, name):
@@ -22,7 +22,7 @@ def write_checkpoint(run_dir, name, tensors, state):
     shutil.rmtree(tmp, ignore_errors=True)
     os.makedirs(tmp)
     write_safetensors(os.path.join(tmp, "model.safetensors"), tensors)
-    torch.save(state, os.path.join(tmp, "state.pt"))
+    write_state(os.path.join(tmp, "state.json"), os.path.join(tmp, "state.safetensors"), state)
     # What Node reads to make a studio checkpoint of it (trainRunTorch's TorchCheckpointMeta).
     meta = {"epoch": state["epoch"], "step": state["step"], **({"best": state["best"]} if state.get("best") else {})}
     with open(os.path.join(tmp, "meta.json"), "w", encoding="utf-8") as f:
@@ -40,10 +40,10 @@ def write_checkpoint(run_dir, name, tensors, state):
 def read_checkpoint(run_dir, name):
     folder = checkpoint_dir(run_dir, name)
     tensors = read_safetensors(os.path.join(folder, "model.safetensors"))
-    state = torch.load(os.path.join(folder, "state.pt"), map_location="cpu")
+    state = read_state(os.path.join(folder, "state.json"), os.path.join(folder, "state.safetensors"))
     return tensors, state
 
 
 def has_checkpoint(run_dir, name):
     folder = checkpoint_dir(run_dir, name)
-    return os.path.isfile(os.path.join(folder, "model.safetensors")) and os.path.isfile(os.path.join(folder, "state.pt"))
+    return os.path.isfile(os.path.join(folder, "model.safetensors")) and os.path.isfile(os.path.join(folder, "state.json"))

@@ -10,7 +10,7 @@ import struct
 import numpy as np
 import torch
 
-_DTYPES = {"F32": np.float32, "F64": np.float64, "F16": np.float16, "I64": np.int64, "I32": np.int32}
+_DTYPES = {"F32": np.float32, "F64": np.float64, "F16": np.float16, "I64": np.int64, "I32": np.int32, "U8": np.uint8}
 _NAMES = {np.dtype(v): k for k, v in _DTYPES.items()}
 
 
@@ -34,7 +34,7 @@ def read_safetensors(path):
 
 
 def write_safetensors(path, tensors):
-    """Writes name → tensor (float32 unless integer) in name order, tensors moved to the CPU."""
+    """Writes name → tensor in name order (float32 where its dtype has no name here), tensors moved to the CPU."""
     header = {}
     chunks = []
     offset = 0

@@ -152,7 +152,7 @@ async function studioCheckpointOf(dir: RunDirectory, trainer: Trainer, spec: Run
     if (!stored) throw new Error(`${torchName}/model.safetensors has no ${lossTensorName(t.name)}`);
     return { ...t, data: Float32Array.from(stored.data as ArrayLike<number>) };
   });
-  // The optimizer's state stays the engine's (state.pt): a torch run resumes on torch; this checkpoint is for evaluation, export and fine-tuning.
+  // The optimizer's state stays the engine's (state.json + state.safetensors): a torch run resumes on torch; this checkpoint is for evaluation, export and fine-tuning.
   return { ...snapshot, step: meta.step, extraWeights, ...(meta.best ? { best: meta.best } : {}) };
 }
 
