@@ -1,14 +1,16 @@
-import { open, stat } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import type { TrainEvent } from '../../core/train/trainEvent.ts';
 
 /**
  * Follows an events.jsonl another process appends to, handing each complete line over once.
- * A resumed engine first cuts the file back to its checkpoint and then appends: the tail
+ * A resumed engine first cuts the file back to its checkpoint (a new file renamed over the
+ * old: a new inode, and maybe already longer than what was read) and then appends: the tail
  * then rereads from the top, skips the lines it has already handed over that survived the
  * cut, and goes on with what is new, so a host's curve stays continuous.
  */
 export class EventTail {
   private offset = 0;
+  private inode?: number;
   private emitted: string[] = [];
   private partial = '';
   private timer?: NodeJS.Timeout;
@@ -19,8 +21,24 @@ export class EventTail {
     private readonly onEvent: (event: TrainEvent) => void,
   ) {}
 
-  start(everyMs = 200): void {
-    this.timer = setInterval(() => void this.poll(), everyMs);
+  /**
+   * `skipExisting`: what the file holds now was handed over before (a resumed run's earlier
+   * sessions), so only lines written from here on are; the old ones still count as handed
+   * over when the engine cuts the file back.
+   */
+  async start(opts: { everyMs?: number; skipExisting?: boolean } = {}): Promise<void> {
+    if (opts.skipExisting) {
+      try {
+        const text = await readFile(this.path, 'utf8');
+        const complete = text.slice(0, text.lastIndexOf('\n') + 1);
+        this.emitted = complete.split('\n').filter((line) => line.trim() !== '');
+        this.offset = Buffer.byteLength(complete);
+        this.inode = (await stat(this.path)).ino;
+      } catch {
+        // No file yet: nothing to skip.
+      }
+    }
+    this.timer = setInterval(() => void this.poll(), opts.everyMs ?? 200);
   }
 
   /** Reads what is left and stops. */
@@ -36,12 +54,15 @@ export class EventTail {
 
   private async read(): Promise<void> {
     let size: number;
+    let inode: number;
     try {
-      size = (await stat(this.path)).size;
+      ({ size, ino: inode } = await stat(this.path));
     } catch {
       return;
     }
-    if (size < this.offset) {
+    const replaced = this.inode !== undefined && inode !== this.inode;
+    this.inode = inode;
+    if (replaced || size < this.offset) {
       this.offset = 0;
       this.partial = '';
       await this.readFrom(size, true);

@@ -81,13 +81,15 @@ export function torchArgs(jobPath: string, launch: TorchLaunch): string[] {
 }
 
 /**
- * torchrun (`python -m torch.distributed.run`) that gets SIGTERM when the Node process that
- * launched it is gone, however it went (Linux' PR_SET_PDEATHSIG): it then ends its ranks, so
- * a companion killed with -9 leaves no job training on unwatched beside the copy it resumes.
+ * torchrun (`python -m torch.distributed.run`) killed when the Node process that launched it
+ * is gone, however it went (Linux' PR_SET_PDEATHSIG), its ranks with it (they die with their
+ * parent the same way, __main__.py): a companion killed with -9 leaves no job training on
+ * unwatched beside the copy it resumes. SIGKILL, not a graceful stop: nobody is left to read
+ * a last event, and checkpoints are written whole or not at all.
  */
 const TORCHRUN = [
   'import ctypes, runpy, signal, sys',
-  'try:\n    ctypes.CDLL("libc.so.6").prctl(1, int(signal.SIGTERM))\nexcept (OSError, AttributeError):\n    pass',
+  'try:\n    ctypes.CDLL("libc.so.6").prctl(1, int(signal.SIGKILL))\nexcept (OSError, AttributeError):\n    pass',
   'sys.argv[0] = "torchrun"',
   'runpy.run_module("torch.distributed.run", run_name="__main__", alter_sys=True)',
 ].join('\n');

@@ -83,7 +83,8 @@ export async function trainRunTorch(options: TrainRunTorchOptions): Promise<Trai
       if (event.type === 'trainEnd') end = event;
       options.onEvent?.(event);
     });
-    tail.start();
+    // A resumed run's earlier events were handed over by the session that wrote them.
+    await tail.start({ skipExisting: Boolean(options.resume) });
     const run = startTorch(join(jobDir, 'job.json'), options.launch, { python, ...(options.onStderr ? { onStderr: options.onStderr } : {}) });
     options.onTorch?.(run);
     const exit = await run.done.finally(() => tail.stop());
