@@ -86,6 +86,38 @@ export function openSource(spec: RunSpec, dataDir?: string): SampleSource {
   }
 }
 
+/** What a run trains on: its data loaded and split, what it skipped, and the weights it starts from (none when resuming). */
+export interface RunData {
+  data: Awaited<ReturnType<typeof prepareData>>;
+  dataReport: DataReport;
+  initialWeights?: Awaited<ReturnType<typeof loadInitialWeights>>;
+}
+
+/**
+ * Opens a run's data and starting weights the same way for both engines; a failure is
+ * reported through `failed` (with what the data gave so far) and rethrown.
+ */
+export async function openRunData(
+  options: Pick<TrainRunOptions, 'openSource' | 'dataDir' | 'onLoadProgress' | 'onData' | 'loadWeights'>,
+  spec: RunSpec,
+  resuming: boolean,
+  failed: (e: unknown, report?: DataReport) => Promise<void>,
+): Promise<RunData> {
+  let dataReport: DataReport | undefined;
+  try {
+    const source = options.openSource ? options.openSource(spec) : openSource(spec, options.dataDir);
+    const data = await prepareData(source, spec, options.onLoadProgress);
+    const images = data.split.train.length + data.split.val.length + data.split.test.length;
+    dataReport = { ...importCounts(images, data.badSamples), skippedFiles: data.badSamples };
+    options.onData?.(dataReport);
+    const initialWeights = !resuming && spec.model.initialWeights ? await (options.loadWeights ?? loadInitialWeights)({ architecture: spec.model.architecture, initialWeights: spec.model.initialWeights }) : undefined;
+    return { data, dataReport, ...(initialWeights ? { initialWeights } : {}) };
+  } catch (e) {
+    await failed(e, dataReport);
+    throw e;
+  }
+}
+
 /**
  * Trains a spec into a run directory, or resumes the run there from its last checkpoint.
  * The CLI and the companion both call this; the browser's worker does the same steps
@@ -105,20 +137,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
     await dir.init(spec);
     await dir.truncateEventsTo({ epoch: -1, step: -1 });
   }
-  let dataReport: DataReport | undefined;
-  let data: Awaited<ReturnType<typeof prepareData>>;
-  let initialWeights: Awaited<ReturnType<typeof loadInitialWeights>> | undefined;
-  try {
-    const source = options.openSource ? options.openSource(spec) : openSource(spec, options.dataDir);
-    data = await prepareData(source, spec, options.onLoadProgress);
-    const images = data.split.train.length + data.split.val.length + data.split.test.length;
-    dataReport = { ...importCounts(images, data.badSamples), skippedFiles: data.badSamples };
-    options.onData?.(dataReport);
-    initialWeights = !resume && spec.model.initialWeights ? await (options.loadWeights ?? loadInitialWeights)({ architecture: spec.model.architecture, initialWeights: spec.model.initialWeights }) : undefined;
-  } catch (e) {
-    await writeFailed(dir, options.backend, e, dataReport);
-    throw e;
-  }
+  const { data, dataReport, initialWeights } = await openRunData(options, spec, resume !== undefined, (e, report) => writeFailed(dir, options.backend, e, report));
   const summaryData = dataReport && { ...dataReport, skippedFiles: dataReport.skippedFiles.slice(0, SUMMARY_SKIPPED_LIMIT) };
   let lastEpochMetrics: Record<string, number> = {};
   // Events are appended in order through this queue, so the loop never waits on the disk.

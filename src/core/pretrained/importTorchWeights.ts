@@ -2,17 +2,10 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Architecture } from '../spec/runSpec.ts';
 import type { SafetensorsFile } from './safetensors.ts';
 import { identifyTorchArchitecture } from './identifyTorchArchitecture.ts';
+import { TORCH_SUFFIXES } from './studioTorchTensors.ts';
 import { importNamedWeights, type WeightLoadReport } from './importNamedWeights.ts';
 import { timmArchitectures, timmName } from './timmName.ts';
 import { torchModuleNamer, type TorchModule, type WeightNaming } from './torchModuleNames.ts';
-
-const SUFFIXES: Record<string, Record<string, string>> = {
-  Conv2D: { kernel: 'weight', bias: 'bias' },
-  DepthwiseConv2D: { depthwise_kernel: 'weight', bias: 'bias' },
-  Dense: { kernel: 'weight', bias: 'bias' },
-  BatchNormalization: { gamma: 'weight', beta: 'bias', moving_mean: 'running_mean', moving_variance: 'running_var' },
-  PReLU: { alpha: 'weight' },
-};
 
 /**
  * Writes a PyTorch state_dict (torchvision's names) into a zoo model, converting each
@@ -41,7 +34,7 @@ export function importTorchWeights(model: tfl.LayersModel, file: SafetensorsFile
     locate: (layer, variable) => {
       const own = variable.originalName.split('/').pop()!;
       const module = namer(layer.name, { has: (n) => layerNames.has(n) });
-      const suffix = SUFFIXES[layer.getClassName()]?.[own];
+      const suffix = TORCH_SUFFIXES[layer.getClassName()]?.[own];
       if (!module || !suffix) return undefined;
       const fileShape = torchShape(layer, own, [...variable.shape] as number[]);
       return {

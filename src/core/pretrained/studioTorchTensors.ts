@@ -2,8 +2,8 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Architecture } from '../spec/runSpec.ts';
 import { torchModuleNamer } from './torchModuleNames.ts';
 
-/** Each weighted layer class's variables and the PyTorch suffix each one takes. */
-const SUFFIXES: Record<string, Record<string, string>> = {
+/** Each weighted layer class's variables and the PyTorch suffix each one takes (importTorchWeights reads by them too). */
+export const TORCH_SUFFIXES: Record<string, Record<string, string>> = {
   Conv2D: { kernel: 'weight', bias: 'bias' },
   DepthwiseConv2D: { depthwise_kernel: 'weight', bias: 'bias' },
   Dense: { kernel: 'weight', bias: 'bias' },
@@ -42,7 +42,7 @@ export function studioTorchTensors(model: tfl.LayersModel, architecture: Archite
   const out: StudioTorchTensor[] = [];
   for (const layer of model.layers) {
     if (layer.weights.length === 0) continue;
-    const suffixes = SUFFIXES[layer.getClassName()];
+    const suffixes = TORCH_SUFFIXES[layer.getClassName()];
     if (!suffixes) throw new Error(`layer ${layer.name} (${layer.getClassName()}) has no PyTorch counterpart in studio-torch names`);
     const module = namer?.(layer.name, { has: (n) => layerNames.has(n) });
     for (const variable of layer.weights) {

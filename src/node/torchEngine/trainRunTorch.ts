@@ -1,18 +1,15 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { importCounts } from '../../core/data/importPolicy.ts';
 import { importStudioTorchWeights } from '../../core/pretrained/importStudioTorchWeights.ts';
 import { readSafetensors } from '../../core/pretrained/safetensors.ts';
 import { parseRunSpec, type RunSpec } from '../../core/spec/runSpec.ts';
 import type { Checkpoint } from '../../core/train/checkpoint.ts';
-import { prepareData } from '../../core/train/prepareData.ts';
 import { Trainer } from '../../core/train/trainer.ts';
 import { writeWeights } from '../../core/train/weightTransfer.ts';
 import type { EpochEvent, TrainEndEvent, TrainEvent } from '../../core/train/trainEvent.ts';
-import { loadInitialWeights } from '../loadInitialWeights.ts';
 import { RunDirectory } from '../runDirectory.ts';
-import { openSource, SUMMARY_SKIPPED_LIMIT, writeFailed, type DataReport, type RunSummary, type TrainRunOptions, type TrainRunResult } from '../trainRun.ts';
+import { openRunData, SUMMARY_SKIPPED_LIMIT, writeFailed, type DataReport, type RunSummary, type TrainRunOptions, type TrainRunResult } from '../trainRun.ts';
 import { EventTail } from './tailEvents.ts';
 import { lossTensorName, writeTorchJob } from './writeTorchJob.ts';
 import { refusalMessage, refusalsIn, startTorch, torchInfo, torchPython, torchRefusals, type TorchLaunch, type TorchRun } from './torchProcess.ts';
@@ -57,19 +54,13 @@ export async function trainRunTorch(options: TrainRunTorchOptions): Promise<Trai
   }
   const backend = `torch ${info.torch} (${info.cuda > 0 ? `${info.cuda} CUDA device${info.cuda > 1 ? 's' : ''}` : 'CPU'}, ${options.launch.nproc} process${options.launch.nproc > 1 ? 'es' : ''})`;
 
-  let dataReport: DataReport | undefined;
-  let data: Awaited<ReturnType<typeof prepareData>>;
+  const failed = (e: unknown, report?: DataReport) => writeFailed(dir, backend, e, report);
+  const { data, dataReport, initialWeights } = await openRunData(options, spec, Boolean(options.resume), failed);
   let trainer: Trainer;
   try {
-    const source = options.openSource ? options.openSource(spec) : openSource(spec, options.dataDir);
-    data = await prepareData(source, spec, options.onLoadProgress);
-    const images = data.split.train.length + data.split.val.length + data.split.test.length;
-    dataReport = { ...importCounts(images, data.badSamples), skippedFiles: data.badSamples };
-    options.onData?.(dataReport);
-    const initialWeights = !options.resume && spec.model.initialWeights ? await (options.loadWeights ?? loadInitialWeights)({ architecture: spec.model.architecture, initialWeights: spec.model.initialWeights }) : undefined;
     trainer = new Trainer({ spec, data, backend, ...(initialWeights ? { initialWeights } : {}) });
   } catch (e) {
-    await writeFailed(dir, backend, e, dataReport);
+    await failed(e, dataReport);
     throw e;
   }
   try {
