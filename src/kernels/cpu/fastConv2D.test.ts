@@ -109,6 +109,21 @@ describe('FusedConv2D', () => {
     expect(relativeError(fast, stock)).toBeLessThan(TOLERANCE);
   });
 
+  it.each(['linear', 'relu', 'relu6', 'leakyrelu'])('adds the bias and applies %s to the convolution as separate kernels would, bit for bit', (activation) => {
+    const out = fused(activation, true)();
+    const fusedValues = out.dataSync();
+    out.dispose();
+    const composed = tf.tidy(() => {
+      const sum = tf.add(tf.conv2d(x as tf.Tensor4D, filter as tf.Tensor4D, 2, 'same'), bias);
+      if (activation === 'relu') return tf.relu(sum);
+      if (activation === 'relu6') return tf.relu6(sum);
+      if (activation === 'leakyrelu') return tf.leakyRelu(sum, 0.2);
+      return sum;
+    });
+    expect(Array.from(fusedValues)).toEqual(Array.from(composed.dataSync()));
+    composed.dispose();
+  });
+
   it('hands prelu to the stock kernel and still gives its result', () => {
     const alpha = keep(tf.fill([5], 0.1));
     const { stock, fast } = stockAndFast(

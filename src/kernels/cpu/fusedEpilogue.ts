@@ -34,12 +34,32 @@ export function fusedEpilogue(args: FastKernelArgs, attrs: { activation?: Activa
   const bias = biasValues(args, channels);
   if (!activation || bias === undefined || args.inputs.preluActivationWeights) return undefined;
   const alpha = attrs.leakyreluAlpha ?? 0;
+  const kind = attrs.activation ?? 'linear';
   return (y) => {
-    if (!bias && (attrs.activation ?? 'linear') === 'linear') return;
+    if (!bias && kind === 'linear') return;
+    if (bias && bias.length === channels && y.length % channels === 0) {
+      // Row by row with the channel as the inner index: no division per value, and one loop
+      // per activation so the JIT inlines its formula (an `i % channels` and a closure call
+      // per value made this 6× slower).
+      if (kind === 'linear') biasRows(y, bias, channels);
+      else if (kind === 'relu') biasReluRows(y, bias, channels);
+      else for (let r = 0; r < y.length; r += channels) for (let c = 0; c < channels; c++) y[r + c] = activation(Math.fround(y[r + c] + bias[c]), alpha);
+      return;
+    }
     for (let i = 0; i < y.length; i++) {
       // Rounded to float32 first, as the stock kernel stores the biased sum before activating it.
       const withBias = bias ? Math.fround(y[i] + bias[bias.length === 1 ? 0 : i % channels]) : y[i];
       y[i] = activation(withBias, alpha);
     }
   };
+}
+
+/** `y += bias` over rows of `channels` (storing into a Float32Array rounds as Math.fround does). */
+function biasRows(y: Float32Array, bias: Float32Array, channels: number): void {
+  for (let r = 0; r < y.length; r += channels) for (let c = 0; c < channels; c++) y[r + c] += bias[c];
+}
+
+/** `y = max(0, fround(y + bias))` over rows of `channels`: the relu entry of ACTIVATIONS, inlined. */
+function biasReluRows(y: Float32Array, bias: Float32Array, channels: number): void {
+  for (let r = 0; r < y.length; r += channels) for (let c = 0; c < channels; c++) y[r + c] = Math.max(0, Math.fround(y[r + c] + bias[c]));
 }
