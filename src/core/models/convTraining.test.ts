@@ -44,7 +44,27 @@ describe('withSeparateConvGradients', () => {
     // The fused op computes both convolutions' input gradients; per input, only the body's is needed.
     expect(fused.kernels.filter((k) => k === 'Conv2DBackpropInput')).toHaveLength(2);
     expect(separate.kernels.filter((k) => k === 'Conv2DBackpropInput')).toHaveLength(1);
-    expect(separate.kernels).not.toContain('FusedConv2D');
+    // The body's input carries a gradient anyway: with a bias it keeps the fused op (no separate Add), the stem does not.
+    expect(separate.kernels.filter((k) => k === 'FusedConv2D')).toHaveLength(bias ? 1 : 0);
+    expect(separate.kernels.filter((k) => k === 'Conv2D')).toHaveLength(bias ? 1 : 2);
+    x.dispose();
+    model.dispose();
+  });
+
+  it('decides at each step from what is frozen: behind a frozen stem no input gradient is computed at all', async () => {
+    const x = tf.randomUniform([2, 9, 9, 3], -1, 1, 'float32', 5);
+    const model = twoConvModel({ bias: true });
+    const all = await trainingStep(model, x);
+    model.getLayer('stem').trainable = false;
+    const frozen = await trainingStep(model, x);
+    expect(frozen.grads).toHaveLength(2);
+    expect(frozen.kernels.filter((k) => k === 'Conv2DBackpropInput')).toHaveLength(0);
+    expect(frozen.kernels).not.toContain('FusedConv2D');
+    // The body's gradients are the same ones either way.
+    frozen.grads.forEach((g, i) => expect(Array.from(g)).toEqual(Array.from(all.grads[i + 2])));
+    model.getLayer('stem').trainable = true;
+    const unfrozen = await trainingStep(model, x);
+    expect(unfrozen.kernels.filter((k) => k === 'FusedConv2D')).toHaveLength(1);
     x.dispose();
     model.dispose();
   });

@@ -36,9 +36,14 @@ function denseBlock(f: LayerFactory, x: SymbolicTensor, name: string, filters: n
     : separable(f, x, `${name}_conv0`, filters, 2);
   const o1 = f.activation(opened, `${name}_relu0`, 'relu');
   const o2 = separable(f, o1, `${name}_conv1`, filters, 1);
-  const o3 = separable(f, f.activation(f.add([o1, o2], `${name}_sum1`), `${name}_relu1`, 'relu'), `${name}_conv2`, filters, 1);
-  const o4 = separable(f, f.activation(f.add([o1, o2, o3], `${name}_sum2`), `${name}_relu2`, 'relu'), `${name}_conv3`, filters, 1);
-  return f.activation(f.add([o1, o2, o3, o4], `${name}_sum3`), `${name}_out`, 'relu');
+  // Running sums: ((o1 + o2) + o3) + o4 is the order tfjs' Add layer sums its inputs in, so the
+  // values are the same bits as summing o1..o4 anew, with half the full-size additions forward
+  // and half the gradient accumulations backward (each output feeds one sum, not three).
+  const sum1 = f.add([o1, o2], `${name}_sum1`);
+  const o3 = separable(f, f.activation(sum1, `${name}_relu1`, 'relu'), `${name}_conv2`, filters, 1);
+  const sum2 = f.add([sum1, o3], `${name}_sum2`);
+  const o4 = separable(f, f.activation(sum2, `${name}_relu2`, 'relu'), `${name}_conv3`, filters, 1);
+  return f.activation(f.add([sum2, o4], `${name}_sum3`), `${name}_out`, 'relu');
 }
 
 export const faceExpressionNet: BackboneBuilder = (f, input) => {
