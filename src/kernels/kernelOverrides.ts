@@ -32,6 +32,8 @@ export class KernelOverrides<Args> {
     private readonly kernels: readonly KernelOverride<Args>[],
     /** What to tell a caller whose backend package is not loaded yet. */
     private readonly importHint: string,
+    /** Called after the replacements go in (true) or come out (false): state the kernels share, such as the cpu output pool. */
+    private readonly onChange?: (registered: boolean) => void,
   ) {
     this.names = kernels.map((k) => k.kernelName);
   }
@@ -67,6 +69,7 @@ export class KernelOverrides<Args> {
       registerKernel({ ...config, kernelFunc: withFallback(k, config.kernelFunc) });
     }
     this.stock = stock;
+    this.onChange?.(true);
   }
 
   /** Puts the stock kernels back exactly as they were. A no-op when the replacements are not registered. */
@@ -78,6 +81,7 @@ export class KernelOverrides<Args> {
     }
     for (const k of this.kernels) if (k.added) unregisterKernel(k.kernelName, this.backendName);
     this.stock = undefined;
+    this.onChange?.(false);
   }
 }
 

@@ -61,9 +61,10 @@ export function bitsOf(values: Float32Array): Int32Array {
  * 1/6 where 0 < x + 3 ≤ 6 (tfjs's relu6 gradient mask, on x + 3 rounded to float32), and
  * hardSwish′ = hardSigmoid(x) + x·hardSigmoid′(x). Each multiply rounded to float32.
  */
-export function activationGradArrays(dy: Float32Array, x: Float32Array, activation: FusedActivation): Float32Array {
+export function activationGradArrays(dy: Float32Array, x: Float32Array, activation: FusedActivation, out?: Float32Array): Float32Array {
   const f = Math.fround;
-  const dx = new Float32Array(x.length);
+  // Every value is written: `out` (a host's reused array of x's length) may hold anything.
+  const dx = out ?? new Float32Array(x.length);
   switch (activation) {
     // `x > 0 ? dy : 0` as a bit mask over dy's bits (+0 where the mask is clear): no branch
     // per value, which activations of random sign mispredict half the time (2× the branchy loop).

@@ -113,6 +113,8 @@ export function momentsArrays(x: Float32Array, channels: number): { mean: Float3
 export function batchNormGradArrays(
   inputs: { dy: Float32Array; x: Float32Array; mean: Float32Array; variance: Float32Array; gamma: Float32Array },
   epsilon: number,
+  /** Where to write dx (a host's reused array of x's length; every value is written), else a new array. */
+  out?: Float32Array,
 ): { dx: Float32Array; dGamma: Float32Array; dBeta: Float32Array } {
   const { dy, x, mean, variance, gamma } = inputs;
   const channels = mean.length;
@@ -163,7 +165,7 @@ export function batchNormGradArrays(
   const b = a.map((ac, c) => (-ac * invStd[c] * dGamma[c]) / rows);
   const k = a.map((ac, c) => (-ac * dBeta[c]) / rows);
   // Four channels at a time down the rows, their constants in locals (3× the row-by-row loop, which reads four per value).
-  const dx = new Float32Array(x.length);
+  const dx = out ?? new Float32Array(x.length);
   for (c = 0; c + 4 <= channels; c += 4) {
     const a0 = a[c], a1 = a[c + 1], a2 = a[c + 2], a3 = a[c + 3];
     const b0 = b[c], b1 = b[c + 1], b2 = b[c + 2], b3 = b[c + 3];

@@ -1,5 +1,6 @@
 import { ACTIVATION_KERNEL, compositeActivationAttr } from '../../core/models/activationGradKernel.ts';
 import { float32Inputs, type FastKernel } from './fastKernel.ts';
+import { float32Pool } from './float32Pool.ts';
 
 /**
  * Swish, hardSigmoid and hardSwish forward in one pass instead of two to four kernels (and as
@@ -14,7 +15,7 @@ export const fastActivation: FastKernel = {
     const activation = compositeActivationAttr(attrs);
     const [x] = float32Inputs(backend, inputs, ['x'], ACTIVATION_KERNEL);
     const f = Math.fround;
-    const y = new Float32Array(x.length);
+    const y = float32Pool.uninitialized(x.length);
     switch (activation) {
       case 'swish':
         for (let i = 0; i < x.length; i++) y[i] = f(1 / (1 + Math.exp(-x[i]))) * x[i];

@@ -10,6 +10,7 @@ import {
 } from '../../core/models/batchNormKernels.ts';
 import { FusedBatchNorm, type FusedBatchNormAttrs, type TensorInfo } from '@tensorflow/tfjs-core';
 import { float32Inputs, float32Values, type FastKernel } from './fastKernel.ts';
+import { float32Pool } from './float32Pool.ts';
 
 /** Batch statistics per channel in two passes over the activations, and the moving averages' update when asked, instead of tf.moments' four kernels and six more. */
 export const fastMoments: FastKernel = {
@@ -41,7 +42,7 @@ export const fastBatchNormGrad: FastKernel = {
     const [dy, x] = float32Inputs(backend, inputs, ['dy', 'x'], name);
     const [mean, variance, gamma] = float32Inputs(backend, inputs, ['mean', 'variance', 'gamma'], name);
     if (mean.length !== channels) throw new Error(`${name}: 'mean' has ${mean.length} values for ${channels} channels`);
-    const out = batchNormGradArrays({ dy, x, mean, variance, gamma }, (attrs as unknown as BatchNormGradAttrs).epsilon);
+    const out = batchNormGradArrays({ dy, x, mean, variance, gamma }, (attrs as unknown as BatchNormGradAttrs).epsilon, float32Pool.uninitialized(x.length));
     return [
       backend.makeTensorInfo(inputs.x.shape, 'float32', out.dx),
       backend.makeTensorInfo([channels], 'float32', out.dGamma),
@@ -79,7 +80,7 @@ export const fastFusedBatchNorm: FastKernel = {
     }
     const [meanC, scaleC, offsetC] = perChannel;
     // Four channels at a time down the rows, their parameters in locals: same formula, same bits, 2–3× the row-by-row loop.
-    const out = new Float32Array(xValues.length);
+    const out = float32Pool.zeros(xValues.length);
     const end = xValues.length;
     let c = 0;
     for (; c + 4 <= channels; c += 4) {

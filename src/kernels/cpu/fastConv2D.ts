@@ -6,13 +6,14 @@ import { fusedEpilogue } from './fusedEpilogue.ts';
 import { gemmAccumulate } from './gemm.ts';
 import { PatchRows, patchBlockRows, patchesAreInput, patchScratch } from './im2col.ts';
 import { supportedConvInfo } from '../supportedConvInfo.ts';
+import { float32Pool } from './float32Pool.ts';
 
 /** `y = patches(x) · filter`, the patch matrix built a block of output pixels at a time. */
 function conv2dForward(x: Float32Array, filter: Float32Array, info: backend_util.Conv2DInfo): Float32Array {
   const m = info.batchSize * info.outHeight * info.outWidth;
   const n = info.outChannels;
   const k = info.filterHeight * info.filterWidth * info.inChannels;
-  const y = new Float32Array(m * n);
+  const y = float32Pool.zeros(m * n);
   const w = { data: filter, offset: 0, rowStride: n, colStride: 1 };
   if (patchesAreInput(info)) {
     gemmAccumulate(m, n, k, { data: x, offset: 0, rowStride: k, colStride: 1 }, w, { data: y, offset: 0, rowStride: n, colStride: 1 });

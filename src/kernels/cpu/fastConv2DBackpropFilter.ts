@@ -3,13 +3,14 @@ import type { backend_util, Conv2DBackpropFilterAttrs } from '@tensorflow/tfjs-c
 import { convKernel } from './convKernel.ts';
 import { gemmAccumulate } from './gemm.ts';
 import { PatchRows, patchBlockRows, patchesAreInput, patchScratch } from './im2col.ts';
+import { float32Pool } from './float32Pool.ts';
 
 /** `dW = patches(x)ᵀ · dy`, summed over blocks of output pixels so the patch matrix is never whole. */
 function conv2dBackpropFilter(x: Float32Array, dy: Float32Array, info: backend_util.Conv2DInfo): Float32Array {
   const m = info.batchSize * info.outHeight * info.outWidth;
   const n = info.outChannels;
   const k = info.filterHeight * info.filterWidth * info.inChannels;
-  const dw = new Float32Array(k * n);
+  const dw = float32Pool.zeros(k * n);
   const out = { data: dw, offset: 0, rowStride: n, colStride: 1 };
   if (patchesAreInput(info)) {
     gemmAccumulate(k, n, m, { data: x, offset: 0, rowStride: 1, colStride: k }, { data: dy, offset: 0, rowStride: n, colStride: 1 }, out);

@@ -3,6 +3,7 @@ import type { backend_util, Conv2DBackpropInputAttrs } from '@tensorflow/tfjs-co
 import { convKernel } from './convKernel.ts';
 import { gemmAccumulate } from './gemm.ts';
 import { PatchScatter, patchBlockRows, patchesAreInput, patchScratch } from './im2col.ts';
+import { float32Pool } from './float32Pool.ts';
 
 /**
  * `dx = col2im(dy · filterᵀ)`: the gradient of each patch-matrix entry, added back onto
@@ -15,7 +16,7 @@ function conv2dBackpropInput(dy: Float32Array, filter: Float32Array, info: backe
   const dxLength = info.batchSize * info.inHeight * info.inWidth * info.inChannels;
   const filterT = { data: transposed(filter, k, n), offset: 0, rowStride: k, colStride: 1 };
   if (patchesAreInput(info)) {
-    const dx = new Float32Array(dxLength);
+    const dx = float32Pool.zeros(dxLength);
     gemmAccumulate(m, k, n, { data: dy, offset: 0, rowStride: n, colStride: 1 }, filterT, { data: dx, offset: 0, rowStride: k, colStride: 1 });
     return dx;
   }

@@ -1,4 +1,5 @@
 import { KernelOverrides } from '../kernelOverrides.ts';
+import { float32Pool } from './float32Pool.ts';
 import type { FastKernel, FastKernelArgs } from './fastKernel.ts';
 import { fastConv2D, fastFusedConv2D } from './fastConv2D.ts';
 import { fastConv2DBackpropFilter } from './fastConv2DBackpropFilter.ts';
@@ -16,7 +17,7 @@ import { fastActivationGrad } from './fastActivationGrad.ts';
 import { fastRelu, fastRelu6, fastSigmoid } from './fastUnary.ts';
 import { fastBatchMatMul, fastFusedMatMul } from './fastMatMul.ts';
 
-const FAST_KERNELS: FastKernel[] = [
+const KERNELS: FastKernel[] = [
   fastConv2D,
   fastFusedConv2D,
   fastBatchMatMul,
@@ -46,6 +47,15 @@ const FAST_KERNELS: FastKernel[] = [
   fastSigmoid,
 ];
 
+/** Each kernel first points the output pool at the backend it runs on. */
+const FAST_KERNELS: FastKernel[] = KERNELS.map((k) => ({
+  ...k,
+  run(args: FastKernelArgs) {
+    float32Pool.use(args.backend);
+    return k.run(args);
+  },
+}));
+
 /**
  * The tfjs-backend-cpu kernels a convnet training step spends its time in, replaced (issue 6):
  * convolutions and their gradients (im2col + blocked GEMM), matrix products (the same GEMM),
@@ -55,9 +65,9 @@ const FAST_KERNELS: FastKernel[] = [
  * and the activations' forward and gradient the core uses when they are registered, and the
  * relu, relu6 and sigmoid activations. Results
  * equal stock to float32 rounding (the element-wise ones bit for bit); a training step runs
- * tens of times faster. Each fast kernel hands a case it does not cover back to the stock
+ * tens of times faster. Their outputs reuse the arrays of disposed tensors (`float32Pool`). Each fast kernel hands a case it does not cover back to the stock
  * kernel it replaced. `register()` is idempotent; `@tensorflow/tfjs-backend-cpu` must have
  * been imported first. Hosts decide whether to register (the Node hosts skip it when
  * STUDIO_STOCK_KERNELS=1); `unregister()` puts the stock kernels back exactly as they were.
  */
-export const fastCpuKernels = new KernelOverrides<FastKernelArgs>('cpu', FAST_KERNELS, "import '@tensorflow/tfjs-backend-cpu' first");
+export const fastCpuKernels = new KernelOverrides<FastKernelArgs>('cpu', FAST_KERNELS, "import '@tensorflow/tfjs-backend-cpu' first", (on) => float32Pool.setEnabled(on));

@@ -8,6 +8,7 @@ import { convKernel } from './convKernel.ts';
 import { DEPTHWISE_ROLES, type DepthwiseRole } from './wasm/simdDepthwise.ts';
 import { MAX_CALLS_PER_THREAD } from './wasm/cpuThreadPool.ts';
 import { POOLED, simdKernels, zeroHeap } from './wasm/simdKernels.ts';
+import { float32Pool } from './float32Pool.ts';
 
 // Depthwise convolutions have too little reuse for a GEMM; what the stock kernels lose is
 // loop order. These walk channels innermost (contiguous in NHWC and in the
@@ -82,7 +83,7 @@ function simdDepthwise(pass: keyof typeof DEPTHWISE_ROLES, info: backend_util.Co
     });
     zeroHeap(heap, slotAt(s), slotAt(s) + size[roles.dst]);
   };
-  const out = roles.dst === 'tap' ? undefined : new Float32Array(batchSize * size[roles.dst]);
+  const out = roles.dst === 'tap' ? undefined : float32Pool.zeros(batchSize * size[roles.dst]);
   const sums = roles.dst === 'tap' ? new Float64Array(size.tap) : undefined;
   for (let image0 = 0; image0 < batchSize; image0 += jobImages) {
     const images = Math.min(jobImages, batchSize - image0);
@@ -120,7 +121,7 @@ function depthwiseForward(x: Float32Array, w: Float32Array, info: backend_util.C
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
   const { top, left } = info.padInfo;
   const mul = co / ci;
-  const y = new Float32Array(batchSize * oh * ow * co);
+  const y = float32Pool.zeros(batchSize * oh * ow * co);
   const acc = new Float64Array(co);
   for (let b = 0; b < batchSize; b++) {
     for (let oy = 0; oy < oh; oy++) {
@@ -155,7 +156,7 @@ function depthwiseBackpropInput(dy: Float32Array, w: Float32Array, info: backend
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
   const { top, left } = info.padInfo;
   const mul = co / ci;
-  const dx = new Float32Array(batchSize * h * wd * ci);
+  const dx = float32Pool.zeros(batchSize * h * wd * ci);
   const acc = new Float64Array(ci);
   for (let b = 0; b < batchSize; b++) {
     for (let iy = 0; iy < h; iy++) {

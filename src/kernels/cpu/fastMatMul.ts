@@ -4,6 +4,7 @@ import type { FastKernel, FastKernelArgs } from './fastKernel.ts';
 import { float32Values } from './fastKernel.ts';
 import { fusedEpilogue } from './fusedEpilogue.ts';
 import { gemmAccumulate } from './gemm.ts';
+import { float32Pool } from './float32Pool.ts';
 
 /**
  * `y[i] = A[i]·B[i]` over the batch (either side's batch of 1 broadcast), transposes read
@@ -22,7 +23,7 @@ function batchMatMul({ inputs, backend, attrs }: FastKernelArgs): { y: Float32Ar
   const [kb, n] = transposeB ? [b2, b1] : [b1, b2];
   if (kb !== k || (batchA !== batchB && batchA !== 1 && batchB !== 1)) return undefined;
   const batch = Math.max(batchA, batchB);
-  const y = new Float32Array(batch * m * n);
+  const y = float32Pool.zeros(batch * m * n);
   for (let i = 0; i < batch; i++) {
     const aAt = batchA === 1 ? 0 : i * m * k;
     const bAt = batchB === 1 ? 0 : i * k * n;

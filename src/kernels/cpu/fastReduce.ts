@@ -2,6 +2,7 @@ import { backend_util, Mean, Sum, util } from '@tensorflow/tfjs-core';
 import type { MeanAttrs, SumAttrs } from '@tensorflow/tfjs-core';
 import type { FastKernel, FastKernelArgs } from './fastKernel.ts';
 import { float32Values } from './fastKernel.ts';
+import { float32Pool } from './float32Pool.ts';
 
 /**
  * Sums `x` viewed as `[outer, reduce, inner]` over the middle axis, in float64, each
@@ -10,7 +11,7 @@ import { float32Values } from './fastKernel.ts';
  * `scale` divides every term first, as the stock Mean does (x / n, then sum).
  */
 function reduceMiddle(x: Float32Array, outer: number, reduce: number, inner: number, scale?: number): Float32Array {
-  const out = new Float32Array(outer * inner);
+  const out = float32Pool.zeros(outer * inner);
   const acc = new Float64Array(inner);
   for (let o = 0; o < outer; o++) {
     acc.fill(0);

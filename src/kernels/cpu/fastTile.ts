@@ -2,6 +2,7 @@ import { Tile } from '@tensorflow/tfjs-core';
 import type { TileAttrs } from '@tensorflow/tfjs-core';
 import type { FastKernel } from './fastKernel.ts';
 import { float32Values } from './fastKernel.ts';
+import { float32Pool } from './float32Pool.ts';
 
 /**
  * Writes x tiled along axes `[d, rank)` at `out[o..]`: each slice along axis d is tiled
@@ -32,7 +33,7 @@ export const fastTile: FastKernel = {
     const values = float32Values(backend, x);
     if (!values || x.shape.length === 0 || reps.length !== x.shape.length) return undefined;
     const shape = x.shape.map((s, i) => s * reps[i]);
-    const out = new Float32Array(shape.reduce((p, s) => p * s, 1));
+    const out = float32Pool.zeros(shape.reduce((p, s) => p * s, 1));
     if (out.length > 0) tileFrom(values, 0, x.shape, reps, 0, out, 0);
     return backend.makeTensorInfo(shape, 'float32', out);
   },

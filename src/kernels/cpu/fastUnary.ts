@@ -1,6 +1,7 @@
 import { Relu, Relu6, Sigmoid } from '@tensorflow/tfjs-core';
 import { bitsOf } from '../../core/models/activationGradKernel.ts';
 import { float32Values, type FastKernel } from './fastKernel.ts';
+import { float32Pool } from './float32Pool.ts';
 
 type UnaryOp = 'relu' | 'relu6' | 'sigmoid';
 
@@ -17,7 +18,7 @@ const SIX_BITS = bitsOf(Float32Array.of(6))[0]!;
  * (1.5–1.7× `Math.max` / `Math.min`).
  */
 function unaryLoop(op: UnaryOp, x: Float32Array): Float32Array {
-  const out = new Float32Array(x.length);
+  const out = float32Pool.uninitialized(x.length);
   const xBits = bitsOf(x);
   const outBits = bitsOf(out);
   switch (op) {
