@@ -32,7 +32,7 @@ describe('registerFastCpuKernels', () => {
     fastCpuKernels.names.forEach((name, i) => expect(tf.getKernel(name, 'cpu'), name).toBe(stock[i]));
   });
 
-  it('covers the kernels a convnet training step spends its time in, dense layers’ products and standalone activations', () => {
+  it('covers the kernels a convnet training step spends its time in, dense layers’ products, standalone activations, paddings and slices', () => {
     expect([...fastCpuKernels.names].sort()).toEqual(
       [
         'Add',
@@ -54,10 +54,12 @@ describe('registerFastCpuKernels', () => {
         'MaxPoolGrad',
         'Mean',
         'Multiply',
+        'PadV2',
         'RealDiv',
         'Relu',
         'Relu6',
         'Sigmoid',
+        'Slice',
         'Sub',
         'Sum',
         'Tile',

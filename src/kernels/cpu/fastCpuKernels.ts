@@ -9,6 +9,8 @@ import { fastAdd, fastMultiply, fastRealDiv, fastSub } from './fastBinary.ts';
 import { fastMaxPoolGrad } from './fastMaxPoolGrad.ts';
 import { fastMean, fastSum } from './fastReduce.ts';
 import { fastTile } from './fastTile.ts';
+import { fastPadV2 } from './fastPadV2.ts';
+import { fastSlice } from './fastSlice.ts';
 import { fastAdamUpdate } from './fastAdamUpdate.ts';
 import { fastSgdUpdate } from './fastSgdUpdate.ts';
 import { fastBatchNormGrad, fastFusedBatchNorm, fastMoments } from './fastBatchNorm.ts';
@@ -34,6 +36,8 @@ const KERNELS: FastKernel[] = [
   fastSum,
   fastMean,
   fastTile,
+  fastPadV2,
+  fastSlice,
   fastMaxPoolGrad,
   fastAdamUpdate,
   fastSgdUpdate,
@@ -60,7 +64,7 @@ const FAST_KERNELS: FastKernel[] = KERNELS.map((k) => ({
  * The tfjs-backend-cpu kernels a convnet training step spends its time in, replaced (issue 6):
  * convolutions and their gradients (im2col + blocked GEMM), matrix products (the same GEMM),
  * depthwise convolutions, and the
- * broadcasting arithmetic, reductions, Tile and MaxPoolGrad of batch norm and Adam, plus the
+ * broadcasting arithmetic, reductions, Tile and MaxPoolGrad of batch norm and Adam, padding and strided slices, plus the
  * fused Adam and SGD-momentum steps, batch norm's normalisation, and the batch-norm statistics, gradient and moving average
  * and the activations' forward and gradient the core uses when they are registered, and the
  * relu, relu6 and sigmoid activations. Results
