@@ -133,16 +133,23 @@ describe('float32Pool', () => {
     expect(new Set(pooled.tensorsPerStep.slice(1)).size).toBe(1);
   });
 
-  it('keeps at most its capacity free, and small arrays are not tracked', () => {
-    const pool = new Float32Pool(LENGTH * 4);
+  it('keeps at most its capacity free, the latest released first, and small arrays are not tracked', () => {
+    const pool = new Float32Pool(2 * LENGTH * 4);
     fastCpuKernels.unregister();
     const backend = cpu();
     pool.setEnabled(true);
     pool.use(backend);
-    const arrays = [pool.uninitialized(LENGTH), pool.uninitialized(LENGTH), pool.uninitialized(10)];
-    const ids = arrays.map((values) => backend.write(values, [values.length], 'float32'));
-    ids.forEach((id) => backend.disposeData(id));
-    expect(pool.stats()).toEqual({ freeArrays: 1, freeBytes: LENGTH * 4, inUse: 0 });
+    const release = (arrays: Float32Array[]) => arrays.map((values) => backend.write(values, [values.length], 'float32')).forEach((id) => backend.disposeData(id));
+    // One model's two arrays fill it; a small one is not kept.
+    const first = [pool.uninitialized(LENGTH), pool.uninitialized(LENGTH), pool.uninitialized(10)];
+    release(first);
+    expect(pool.stats()).toEqual({ freeArrays: 2, freeBytes: 2 * LENGTH * 4, inUse: 0 });
+    // Another model's size: the array released longest ago makes room for it.
+    const next = pool.uninitialized(LENGTH + 8);
+    release([next]);
+    expect(pool.stats()).toEqual({ freeArrays: 1, freeBytes: (LENGTH + 8) * 4, inUse: 0 });
+    expect(pool.uninitialized(LENGTH + 8)).toBe(next);
+    expect([first[0], first[1]]).not.toContain(pool.uninitialized(LENGTH));
     pool.setEnabled(false);
     fastCpuKernels.register();
   });

@@ -39,11 +39,16 @@ export class Float32Pool {
   private holders = new Map<ArrayBufferLike, number>();
   private escaped = new WeakSet<ArrayBufferLike>();
   private free = new Map<number, Float32Array[]>();
+  /** The free arrays, least recently released first: what makes room when the pool is full. */
+  private freeOrder = new Set<Float32Array>();
   private freeBytes = 0;
   private enabled = false;
 
   constructor(
-    /** The most bytes kept free between uses; beyond it a released array is left to the garbage collector. */
+    /**
+     * The most bytes kept free between uses. Beyond it the arrays released longest ago go to
+     * the garbage collector: a new model's sizes replace the last one's.
+     */
     readonly capacityBytes: number,
   ) {}
 
@@ -84,7 +89,10 @@ export class Float32Pool {
   private take(length: number): Float32Array | undefined {
     if (!this.backend || length < Float32Pool.MIN_LENGTH) return undefined;
     const array = this.free.get(length)?.pop();
-    if (array) this.freeBytes -= array.byteLength;
+    if (array) {
+      this.freeBytes -= array.byteLength;
+      this.freeOrder.delete(array);
+    }
     return array;
   }
 
@@ -109,10 +117,18 @@ export class Float32Pool {
     }
     this.holders.delete(buffer);
     const array = this.owned.get(buffer)!;
-    if (this.escaped.has(buffer) || this.freeBytes + array.byteLength > this.capacityBytes) return;
+    if (this.escaped.has(buffer) || array.byteLength > this.capacityBytes) return;
+    for (const oldest of this.freeOrder) {
+      if (this.freeBytes + array.byteLength <= this.capacityBytes) break;
+      const list = this.free.get(oldest.length)!;
+      list.splice(list.indexOf(oldest), 1);
+      this.freeOrder.delete(oldest);
+      this.freeBytes -= oldest.byteLength;
+    }
     const list = this.free.get(array.length);
     if (list) list.push(array);
     else this.free.set(array.length, [array]);
+    this.freeOrder.add(array);
     this.freeBytes += array.byteLength;
   }
 
@@ -165,6 +181,7 @@ export class Float32Pool {
     this.holders.clear();
     this.escaped = new WeakSet();
     this.free.clear();
+    this.freeOrder.clear();
     this.freeBytes = 0;
   }
 }
