@@ -113,7 +113,9 @@ describe('float32Pool', () => {
       const optimizer = tf.train.adam(0.01);
       const tensorsPerStep: number[] = [];
       for (let i = 0; i < steps; i++) {
-        tf.tidy(() => optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar));
+        tf.tidy(() => {
+          optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar);
+        });
         tensorsPerStep.push(tf.memory().numTensors);
       }
       const weights = model.getWeights().map((w) => w.dataSync().slice() as Float32Array);
