@@ -1,6 +1,7 @@
 import { ACTIVATION_GRAD_KERNEL, activationAttr, activationGradArrays } from '../../core/models/activationGradKernel.ts';
 import { float32Inputs, type FastKernel } from './fastKernel.ts';
 import { float32Pool } from './float32Pool.ts';
+import { simdElementwisePass } from './simdElementwisePass.ts';
 
 /** An activation's gradient in one pass instead of two to seven kernels. */
 export const fastActivationGrad: FastKernel = {
@@ -9,6 +10,8 @@ export const fastActivationGrad: FastKernel = {
   run({ inputs, backend, attrs }) {
     const activation = activationAttr(attrs);
     const [dy, x] = float32Inputs(backend, inputs, ['dy', 'x'], ACTIVATION_GRAD_KERNEL);
-    return backend.makeTensorInfo(inputs.x.shape, 'float32', activationGradArrays(dy, x, activation, float32Pool.uninitialized(x.length)));
+    const dx = float32Pool.uninitialized(x.length);
+    if (!(activation === 'relu' && dy.length === x.length && simdElementwisePass('reluGradF32', [dy, x], dx))) activationGradArrays(dy, x, activation, dx);
+    return backend.makeTensorInfo(inputs.x.shape, 'float32', dx);
   },
 };

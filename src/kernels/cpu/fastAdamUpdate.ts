@@ -1,6 +1,7 @@
 import { ADAM_UPDATE_KERNEL, adamUpdateArrays, type AdamUpdateAttrs } from '../../core/optim/adamUpdateKernel.ts';
 import { float32Inputs, type FastKernel } from './fastKernel.ts';
 import { simdKernels, type SimdKernels } from './wasm/simdKernels.ts';
+import { float32Pool } from './float32Pool.ts';
 
 type Arrays = { param: Float32Array; grad: Float32Array; m: Float32Array; v: Float32Array };
 
@@ -17,7 +18,12 @@ function simdAdamUpdate(simd: SimdKernels, { param, grad, m, v }: Arrays, a: Ada
   if (!heap) return undefined;
   [param, grad, m, v].forEach((values, i) => heap.set(values, i * padded));
   simd.adamStep(4 * padded, 0, 4 * padded, 8 * padded, 12 * padded, a.l2, a.shrink, a.beta1, a.oneMinusBeta1, a.beta2, a.oneMinusBeta2, a.biasCorrection2Sqrt, a.eps, a.stepSize);
-  return { param: heap.slice(0, size), m: heap.slice(2 * padded, 2 * padded + size), v: heap.slice(3 * padded, 3 * padded + size) };
+  const copyOut = (from: number) => {
+    const values = float32Pool.uninitialized(size);
+    values.set(heap.subarray(from, from + size));
+    return values;
+  };
+  return { param: copyOut(0), m: copyOut(2 * padded), v: copyOut(3 * padded) };
 }
 
 /**

@@ -2,6 +2,7 @@ import { Add, backend_util, Multiply, RealDiv, Sub, util } from '@tensorflow/tfj
 import type { FastKernel } from './fastKernel.ts';
 import { float32Values } from './fastKernel.ts';
 import { float32Pool } from './float32Pool.ts';
+import { simdElementwisePass } from './simdElementwisePass.ts';
 
 type BinaryOp = 'add' | 'sub' | 'mul' | 'div';
 
@@ -66,8 +67,11 @@ function innerLoop(op: BinaryOp, n: number, a: Float32Array, ia: number, sa: num
   }
 }
 
+const SIMD_OP = { add: 'addF32', sub: 'subF32', mul: 'mulF32', div: 'divF32' } as const;
+
 /** `out = a op b` over arrays of one length: the common case (residual sums, gradient accumulation) without strides, 1.4× the strided loop. */
 function sameShapeLoop(op: BinaryOp, a: Float32Array, b: Float32Array, out: Float32Array): void {
+  if (simdElementwisePass(SIMD_OP[op], [a, b], out)) return;
   const n = out.length;
   switch (op) {
     case 'add':

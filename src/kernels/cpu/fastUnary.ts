@@ -2,6 +2,7 @@ import { Relu, Relu6, Sigmoid } from '@tensorflow/tfjs-core';
 import { bitsOf } from '../../core/models/activationGradKernel.ts';
 import { float32Values, type FastKernel } from './fastKernel.ts';
 import { float32Pool } from './float32Pool.ts';
+import { simdElementwisePass } from './simdElementwisePass.ts';
 
 type UnaryOp = 'relu' | 'relu6' | 'sigmoid';
 
@@ -23,6 +24,7 @@ function unaryLoop(op: UnaryOp, x: Float32Array): Float32Array {
   const outBits = bitsOf(out);
   switch (op) {
     case 'relu':
+      if (simdElementwisePass('reluF32', [x], out)) break;
       for (let i = 0; i < x.length; i++) {
         const v = x[i];
         outBits[i] = xBits[i] & -(+(v > 0) | +(v !== v));

@@ -1,6 +1,7 @@
 import { CpuThreadPool, type ThreadHost } from './cpuThreadPool.ts';
 import { simdAdamStep, type SimdAdamStep } from './simdAdamStep.ts';
 import { simdDepthwiseFunctions, type SimdDepthwise } from './simdDepthwise.ts';
+import { SIMD_ELEMENTWISE, simdElementwiseFunctions, type SimdElementwise } from './simdElementwise.ts';
 import { simdGemmBlock, type SimdGemmBlock } from './simdGemmBlock.ts';
 import { simdPatchFunctions, type SimdPatches } from './simdPatches.ts';
 import { wasmModuleBytes } from './wasmModuleBytes.ts';
@@ -31,6 +32,8 @@ export interface SimdKernels {
   depthwiseFilterGrad: SimdDepthwise;
   im2colRows: SimdPatches;
   col2imRows: SimdPatches;
+  /** Same-shape arithmetic, relu and relu′ (`simdElementwise.ts`). */
+  elementwise: Record<(typeof SIMD_ELEMENTWISE)[number], SimdElementwise>;
   /**
    * A view of the memory of at least `floats` values, or null when the memory cannot grow
    * that far (a browser's limit; the caller then computes in JavaScript). Views from earlier
@@ -66,7 +69,7 @@ const SHARED_MEMORY_PAGES = 65536;
 
 /** The module's bytes (its own memory, or an imported shared one of at most this many pages): under 4 KB (a browser's limit for compiling on its main thread), so it compiles synchronously anywhere. */
 export function simdKernelsModuleBytes(sharedMemoryPages?: number): Uint8Array<ArrayBuffer> {
-  return wasmModuleBytes([simdGemmBlock, simdAdamStep, ...simdDepthwiseFunctions, ...simdPatchFunctions], sharedMemoryPages);
+  return wasmModuleBytes([simdGemmBlock, simdAdamStep, ...simdDepthwiseFunctions, ...simdPatchFunctions, ...simdElementwiseFunctions], sharedMemoryPages);
 }
 
 let compiled: SimdKernels | null | undefined;
@@ -166,6 +169,7 @@ function kernelsOf(exports: Record<string, unknown>, memory: WasmMemory, pool: C
     depthwiseFilterGrad: exports.depthwiseFilterGrad as SimdDepthwise,
     im2colRows: exports.im2colRows as SimdPatches,
     col2imRows: exports.col2imRows as SimdPatches,
+    elementwise: Object.fromEntries(SIMD_ELEMENTWISE.map((name) => [name, exports[name] as SimdElementwise])) as SimdKernels['elementwise'],
     heap(floats) {
       const pages = Math.ceil((4 * floats) / 65536) - memory.buffer.byteLength / 65536;
       if (pages > 0) {

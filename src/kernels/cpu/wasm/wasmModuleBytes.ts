@@ -87,6 +87,10 @@ export const op = {
   f32x4Sub: simd(0xe5),
   f32x4Mul: simd(0xe6),
   f32x4Div: simd(0xe7),
+  f32x4Ne: simd(0x42),
+  f32x4Gt: simd(0x44),
+  v128And: simd(0x4e),
+  v128Or: simd(0x50),
 };
 
 export interface WasmFunction {
