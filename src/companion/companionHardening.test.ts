@@ -575,13 +575,19 @@ describe('events are durable and numbered once', () => {
 
     const KILLS = 10;
     const EPOCHS = 40;
+    // At 24 px an epoch (3 steps of 4 pictures) takes long enough that a restart's backlog —
+    // what the job trained between the companion starting and the client subscribing — is a
+    // few epochs, not the rest of the job: at 8 px, once the cpu kernels got faster, a CI run
+    // saw the job end after 4 kills.
+    const tiny = tinyRunSpec(EPOCHS);
+    const spec = { ...tiny, data: { ...tiny.data, imageSize: 24 }, model: { ...tiny.model, inputSize: 24 } };
     let kills = 0;
     let submitted = false;
     for (let round = 0; round < KILLS + 2; round++) {
       const { child, code } = await startMain(args);
       expect(code).toBeNull();
       if (!submitted) {
-        expect((await fetch(`${base}/jobs`, { method: 'POST', headers: auth, body: JSON.stringify({ id: 'durable', spec: tinyRunSpec(EPOCHS) }) })).status).toBe(201);
+        expect((await fetch(`${base}/jobs`, { method: 'POST', headers: auth, body: JSON.stringify({ id: 'durable', spec }) })).status).toBe(201);
         submitted = true;
       }
       // About two epochs of events a round (3 steps and an epoch event each), so every restart resumes from a newer checkpoint.
@@ -608,7 +614,7 @@ describe('events are durable and numbered once', () => {
     expect(epochsOf(continuedEvents(events.map((e) => e.event)))).toEqual(Array.from({ length: EPOCHS }, (_, i) => i));
 
     // The same spec trained without a kill, on the companion still running, ends on the very same weights.
-    expect((await fetch(`${base}/jobs`, { method: 'POST', headers: auth, body: JSON.stringify({ id: 'uninterrupted', spec: tinyRunSpec(EPOCHS) }) })).status).toBe(201);
+    expect((await fetch(`${base}/jobs`, { method: 'POST', headers: auth, body: JSON.stringify({ id: 'uninterrupted', spec }) })).status).toBe(201);
     for (let wait = 0; wait < 600; wait++) {
       const { job: clean } = (await (await fetch(`${base}/jobs/uninterrupted`, { headers: auth })).json()) as { job: JobRecord };
       if (!['queued', 'active'].includes(clean.status)) break;

@@ -13,7 +13,7 @@ describe('simdKernels', () => {
     expect((globalThis as unknown as { WebAssembly: { validate(b: Uint8Array): boolean } }).WebAssembly.validate(bytes)).toBe(true);
     const simd = simdKernels();
     expect(simd).not.toBeNull();
-    expect(Object.keys(simd!).sort()).toEqual(['adamStep', 'col2imRows', 'depthwiseFilterGrad', 'depthwiseForward', 'depthwiseInputGrad', 'gemmBlock', 'heap', 'im2colRows', 'pool', 'threaded']);
+    expect(Object.keys(simd!).sort()).toEqual(['adamStep', 'col2imRows', 'depthwiseFilterGrad', 'depthwiseForward', 'depthwiseInputGrad', 'elementwise', 'gemmBlock', 'heap', 'im2colRows', 'pool', 'threaded']);
   });
 
   it('refuses a memory past WebAssembly’s 4 GiB instead of throwing, and still serves smaller ones', () => {
